@@ -1,0 +1,309 @@
+/**
+ * One connection to one broker: an mqtt.js client per attempt over our own
+ * transport, the state machine with the reason of every transition, reconnects
+ * with backoff, resubscription, and the security verdict of the latest
+ * handshake. Retries network trouble; gives up on what retrying cannot fix.
+ */
+import { randomBytes } from 'node:crypto';
+import { MqttClient, type IClientOptions, type IPublishPacket } from 'mqtt';
+import type { Profile, Qos, Subscription } from '../../../shared/profiles';
+import { AppFailure } from '../../../shared/result';
+import type { TlsDetails } from '../../../shared/security';
+import type { SessionState, SessionView, Transition } from '../../../shared/sessions';
+import { gradeConnection, isEncrypted } from '../tls/grade';
+import { translateError, type ErrorContext, type TranslatedError } from '../tls/errors';
+import { buildTlsOptions, checkIdentity, CodedError, serverName, type ClientIdentity } from '../tls/options';
+import type { SystemTrust } from '../tls/system-roots';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { parseTarget, type Target } from './target';
+import { openStream } from './transport';
+
+export interface SessionSecrets extends ClientIdentity {
+  password?: string;
+}
+
+export interface IncomingMessage {
+  topic: string;
+  payload: Buffer;
+  qos: Qos;
+  retain: boolean;
+}
+
+export interface SessionDeps {
+  /** Reads the profile's secrets (from the keychain) at the start of each attempt. */
+  secrets: (profile: Profile) => Promise<SessionSecrets>;
+  systemTrust: SystemTrust;
+  onChange: (view: SessionView) => void;
+  onMessage: (sessionId: string, message: IncomingMessage) => void;
+  backoff?: BackoffPolicy;
+  /** Handshake plus CONNACK must finish within this time. */
+  connectTimeoutMs?: number;
+  /** false: one attempt only, any failure is final (the CLI's probe). */
+  retry?: boolean;
+  now?: () => number;
+}
+
+const HISTORY_LIMIT = 50;
+const ACTIVE: readonly SessionState[] = ['connecting', 'connected', 'reconnecting'];
+
+export class Session {
+  private profile: Profile;
+  private target: Target;
+  private state: SessionState = 'idle';
+  private reason = 'Not connected yet.';
+  private error: TranslatedError | null = null;
+  private tls: TlsDetails | null = null;
+  private history: Transition[] = [];
+  private attempt = 0;
+  private nextRetryAt: number | null = null;
+  private client: MqttClient | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  /** Bumped whenever an attempt is superseded, so late events of old clients are ignored. */
+  private generation = 0;
+  private subscribed = new Map<string, Qos>();
+  private readonly deps: SessionDeps;
+
+  constructor(profile: Profile, deps: SessionDeps) {
+    this.profile = profile;
+    this.target = parseTarget(profile.url);
+    this.deps = deps;
+  }
+
+  get id(): string {
+    return this.profile.id;
+  }
+
+  get currentState(): SessionState {
+    return this.state;
+  }
+
+  /** Replaces the profile. Connection settings apply at the next attempt; subscriptions at once. */
+  update(profile: Profile): void {
+    this.profile = profile;
+    if (this.state === 'idle' || this.state === 'closed' || this.state === 'failed') this.target = parseTarget(profile.url);
+    if (this.state === 'connected') this.syncSubscriptions();
+    this.emit();
+  }
+
+  view(): SessionView {
+    return {
+      id: this.profile.id,
+      name: this.profile.name,
+      url: this.profile.url,
+      state: this.state,
+      reason: this.reason,
+      error: this.error ? { code: this.error.code, message: this.error.message, hint: this.error.hint } : null,
+      attempt: this.attempt,
+      nextRetryAt: this.nextRetryAt,
+      history: [...this.history],
+      security: gradeConnection({
+        transport: this.target.transport,
+        tls: this.tls,
+        error: this.error,
+        usesPassword: this.profile.secrets.password,
+        now: this.now(),
+      }),
+    };
+  }
+
+  connect(): void {
+    if (ACTIVE.includes(this.state)) return;
+    this.target = parseTarget(this.profile.url);
+    this.tls = null;
+    this.error = null;
+    this.attempt = 0;
+    this.transition('connecting', 'Connect requested by the operator.');
+    void this.runAttempt();
+  }
+
+  /** Operator-initiated: stops retrying and closes the connection. */
+  async disconnect(reason = 'Disconnected by the operator.'): Promise<void> {
+    this.generation++;
+    this.clearRetry();
+    const client = this.client;
+    this.client = null;
+    if (this.state !== 'idle' && this.state !== 'closed') this.transition('closed', reason);
+    if (client) await endClient(client);
+  }
+
+  async publish(topic: string, payload: Buffer, options: { qos: Qos; retain: boolean; properties?: IClientOptions['properties'] }): Promise<void> {
+    const client = this.client;
+    if (!client || this.state !== 'connected') {
+      throw new AppFailure('not_connected', `${this.profile.name} is not connected.`, 'Connect first, then publish.');
+    }
+    await client.publishAsync(topic, payload, { qos: options.qos, retain: options.retain, properties: options.properties as never });
+  }
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  private transition(to: SessionState, reason: string): void {
+    const from = this.state;
+    this.state = to;
+    this.reason = reason;
+    this.history.push({ from, to, at: this.now(), reason });
+    if (this.history.length > HISTORY_LIMIT) this.history.splice(0, this.history.length - HISTORY_LIMIT);
+    this.emit();
+  }
+
+  private emit(): void {
+    this.deps.onChange(this.view());
+  }
+
+  private errorContext(): ErrorContext {
+    return {
+      host: this.target.host,
+      port: this.target.port,
+      hasClientCertificate: !!this.profile.tls.clientCertificate || this.profile.secrets.pfx,
+      peerLeaf: this.tls?.peerChain[0] ?? null,
+      minVersion: this.profile.tls.minVersion,
+    };
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.nextRetryAt = null;
+  }
+
+  private async runAttempt(): Promise<void> {
+    const generation = ++this.generation;
+    this.attempt++;
+    const profile = this.profile;
+    const target = this.target;
+    let secrets: SessionSecrets;
+    try {
+      secrets = await this.deps.secrets(profile);
+      if (isEncrypted(target.transport)) checkIdentity(profile.tls.clientCertificate, secrets);
+    } catch (error) {
+      if (generation !== this.generation) return;
+      const translated: TranslatedError =
+        error instanceof AppFailure ? { ...error.error, retryable: false, cause: null } : translateError(error, this.errorContext());
+      this.settle(generation, translated, false);
+      return;
+    }
+    if (generation !== this.generation) return;
+
+    const encrypted = isEncrypted(target.transport);
+    const hostname = serverName(profile.tls, target.host) ?? target.host;
+    const tlsOptions = encrypted ? buildTlsOptions(profile.tls, target.host, profile.tls.clientCertificate, secrets, this.deps.systemTrust) : null;
+    let handshakeDone = false;
+    let connected = false;
+    let cause: unknown = null;
+    const observer = {
+      onHandshake: (details: TlsDetails) => {
+        if (generation !== this.generation) return;
+        handshakeDone = true;
+        this.tls = details;
+      },
+      onVerified: (details: TlsDetails) => {
+        if (generation !== this.generation) return;
+        this.tls = details;
+        this.emit();
+      },
+    };
+    const client = new MqttClient(
+      () => openStream({ target, tls: tlsOptions, expect: { hostname, verify: profile.tls.verify, pins: profile.tls.pins }, observer }),
+      {
+        protocolVersion: profile.protocolVersion,
+        clientId: profile.clientId || `mqtts-dash-${randomBytes(4).toString('hex')}`,
+        username: profile.username || undefined,
+        password: secrets.password,
+        keepalive: profile.keepalive,
+        clean: profile.clean,
+        will: profile.will ? { ...profile.will, payload: Buffer.from(profile.will.payload) } : undefined,
+        reconnectPeriod: 0,
+        connectTimeout: 24 * 3600_000,
+        resubscribe: false,
+        queueQoSZero: false,
+      },
+    );
+    this.client = client;
+    const timeout = setTimeout(() => {
+      cause = new CodedError(handshakeDone || !encrypted ? 'CONNACK_TIMEOUT' : 'TLS_HANDSHAKE_TIMEOUT', 'timed out');
+      client.stream?.destroy();
+    }, this.deps.connectTimeoutMs ?? 20_000);
+
+    client.on('connect', () => {
+      clearTimeout(timeout);
+      if (generation !== this.generation) return;
+      connected = true;
+      this.attempt = 0;
+      this.error = null;
+      this.subscribed.clear();
+      this.transition('connected', 'The broker accepted the connection.');
+      this.syncSubscriptions();
+    });
+    client.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) => {
+      this.deps.onMessage(profile.id, { topic, payload, qos: packet.qos, retain: packet.retain });
+    });
+    client.on('error', (error: Error) => {
+      cause ??= error;
+    });
+    client.on('disconnect', (packet) => {
+      cause ??= Object.assign(new Error('disconnected by the broker'), { code: packet.reasonCode ?? 0x80 });
+    });
+    client.on('close', () => {
+      clearTimeout(timeout);
+      if (generation !== this.generation) return;
+      void endClient(client);
+      this.client = null;
+      const translated = cause
+        ? translateError(cause, this.errorContext())
+        : translateError(new CodedError(connected ? 'ECONNRESET' : 'CLOSED_BEFORE_CONNACK', 'closed'), this.errorContext());
+      this.settle(generation, translated, connected);
+    });
+  }
+
+  /** After an attempt ends: retry with backoff, or give up. */
+  private settle(generation: number, error: TranslatedError, wasConnected: boolean): void {
+    if (generation !== this.generation) return;
+    this.error = error;
+    if (this.tls && error.code.startsWith('tls_') && !this.tls.authorized) {
+      // Node aborted the handshake on this verification error; the snapshot taken before it could not know.
+      this.tls = { ...this.tls, authorizationError: this.tls.authorizationError ?? error.cause };
+    }
+    if (!error.retryable || this.deps.retry === false) {
+      this.transition('failed', `${error.message} ${error.hint}`.trim());
+      return;
+    }
+    const delay = backoffDelay(Math.max(1, this.attempt), this.deps.backoff ?? DEFAULT_BACKOFF);
+    this.nextRetryAt = this.now() + delay;
+    const lead = wasConnected ? 'Connection lost' : 'Connection attempt failed';
+    this.transition('reconnecting', `${lead}: ${error.message} Retrying in ${Math.ceil(delay / 1000)} s (attempt ${this.attempt + 1}).`);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.nextRetryAt = null;
+      if (generation !== this.generation) return;
+      this.transition('connecting', `Retry ${this.attempt + 1} after: ${error.code}.`);
+      void this.runAttempt();
+    }, delay);
+  }
+
+  private syncSubscriptions(): void {
+    const client = this.client;
+    if (!client || this.state !== 'connected') return;
+    const wanted = new Map<string, Qos>(this.profile.subscriptions.map((s: Subscription) => [s.filter, s.qos]));
+    const removed = [...this.subscribed.keys()].filter((f) => !wanted.has(f));
+    const added = [...wanted].filter(([f, q]) => this.subscribed.get(f) !== q);
+    if (removed.length) client.unsubscribe(removed);
+    for (const f of removed) this.subscribed.delete(f);
+    if (added.length) {
+      client.subscribe(Object.fromEntries(added.map(([f, qos]) => [f, { qos }])), (error, granted) => {
+        if (error) return;
+        for (const grant of granted ?? []) {
+          if (grant.qos === 128) this.subscribed.delete(grant.topic);
+        }
+      });
+      for (const [f, q] of added) this.subscribed.set(f, q);
+    }
+  }
+}
+
+function endClient(client: MqttClient): Promise<void> {
+  client.removeAllListeners('message');
+  client.on('error', () => undefined);
+  return new Promise((resolve) => client.end(true, {}, () => resolve()));
+}
+

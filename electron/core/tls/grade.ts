@@ -1,0 +1,107 @@
+/**
+ * The security grade of one connection, decided from facts alone: the
+ * transport, what the handshake showed, and the failure if there was one.
+ * Never `secure` when verification is off, the host name does not match, a pin
+ * fails, or there is no TLS. Pure, so every rule is unit-tested.
+ */
+import type { AppError } from '../../../shared/result';
+import type { Grade, Reason, SecurityStatus, TlsDetails, Transport } from '../../../shared/security';
+import { daysLeft } from '../certificates/x509';
+
+export const EXPIRY_WARNING_DAYS = 30;
+
+export interface GradeInput {
+  transport: Transport;
+  tls: TlsDetails | null;
+  /** The translated failure of the latest attempt, if it failed. */
+  error: AppError | null;
+  /** A password is configured for this connection. */
+  usesPassword: boolean;
+  now?: number;
+}
+
+export function isEncrypted(transport: Transport): boolean {
+  return transport === 'mqtts' || transport === 'wss';
+}
+
+function days(n: number): string {
+  const d = Math.floor(n);
+  return d === 1 ? '1 day' : `${d} days`;
+}
+
+function certificateReasons(tls: TlsDetails, now: number, reasons: Reason[]): void {
+  tls.peerChain.forEach((cert, i) => {
+    const left = daysLeft(cert, now);
+    const who = i === 0 ? "The broker's certificate" : `The broker's CA certificate ${cert.subject}`;
+    if (left < 0) reasons.push({ level: 'insecure', code: 'peer_expired', message: `${who} expired on ${cert.notAfter.slice(0, 10)}.` });
+    else if (Date.parse(cert.notBefore) > now) reasons.push({ level: 'insecure', code: 'peer_not_yet_valid', message: `${who} is not valid before ${cert.notBefore.slice(0, 10)}.` });
+    else if (left < EXPIRY_WARNING_DAYS) reasons.push({ level: 'warning', code: 'peer_expiring', message: `${who} expires in ${days(left)} (${cert.notAfter.slice(0, 10)}).` });
+  });
+  const client = tls.clientCertificate;
+  if (client) {
+    const left = daysLeft(client, now);
+    if (left < 0) reasons.push({ level: 'warning', code: 'client_expired', message: `The client certificate expired on ${client.notAfter.slice(0, 10)}.` });
+    else if (left < EXPIRY_WARNING_DAYS) reasons.push({ level: 'warning', code: 'client_expiring', message: `The client certificate expires in ${days(left)} (${client.notAfter.slice(0, 10)}); renew it before the broker rejects it.` });
+    else reasons.push({ level: 'ok', code: 'client_certificate', message: `Client certificate ${client.subject}, valid until ${client.notAfter.slice(0, 10)}.` });
+  }
+}
+
+function tlsReasons(tls: TlsDetails, reasons: Reason[]): void {
+  if (!tls.verification) {
+    reasons.push({ level: 'insecure', code: 'verification_off', message: 'Certificate verification is turned off for this connection: anyone on the network path could impersonate the broker.' });
+  }
+  if (tls.authorized) {
+    reasons.push({ level: 'ok', code: 'chain_verified', message: 'The broker\'s certificate chain is verified against the trusted CAs.' });
+  } else if (tls.version) {
+    const why = tls.authorizationError ? ` (${tls.authorizationError})` : '';
+    reasons.push({ level: 'insecure', code: 'chain_unverified', message: `The broker's certificate chain is not verified${why}.` });
+  }
+  if (tls.hostname.matched === true) {
+    reasons.push({ level: 'ok', code: 'hostname_match', message: `The certificate is issued for ${tls.hostname.expected}.` });
+  } else if (tls.hostname.matched === false) {
+    reasons.push({ level: 'insecure', code: 'hostname_mismatch', message: `The certificate is not issued for ${tls.hostname.expected}.` });
+  }
+  if (tls.pin.matched === true) reasons.push({ level: 'ok', code: 'pin_match', message: 'The broker\'s certificate matches a pinned fingerprint.' });
+  if (tls.pin.matched === false) reasons.push({ level: 'insecure', code: 'pin_mismatch', message: 'The broker\'s certificate matches none of the pinned fingerprints.' });
+  if (tls.version === 'TLSv1.3') {
+    reasons.push({ level: 'ok', code: 'tls_version', message: 'TLS 1.3.' });
+  } else if (tls.version === 'TLSv1.2') {
+    if (tls.forwardSecret === false) {
+      reasons.push({ level: 'warning', code: 'no_forward_secrecy', message: `TLS 1.2 with ${tls.cipherStandardName ?? tls.cipher}, which has no forward secrecy: a stolen broker key would decrypt recorded traffic.` });
+    } else {
+      reasons.push({ level: 'ok', code: 'tls_version', message: `TLS 1.2 with ${tls.cipherStandardName ?? tls.cipher}.` });
+    }
+  } else if (tls.version) {
+    reasons.push({ level: 'insecure', code: 'tls_outdated', message: `${tls.version} is outdated and broken.` });
+  }
+}
+
+export function decideGrade(reasons: readonly Reason[], handshakeSeen: boolean): Grade {
+  if (reasons.some((r) => r.level === 'insecure')) return 'insecure';
+  if (!handshakeSeen) return 'unknown';
+  if (reasons.some((r) => r.level === 'warning')) return 'warning';
+  return 'secure';
+}
+
+export function gradeConnection(input: GradeInput): SecurityStatus {
+  const now = input.now ?? Date.now();
+  const encrypted = isEncrypted(input.transport);
+  const reasons: Reason[] = [];
+  if (!encrypted) {
+    reasons.push({ level: 'insecure', code: 'no_tls', message: `${input.transport}:// is not encrypted: topics, payloads and any password cross the network in clear text.` });
+  }
+  const tls = encrypted ? input.tls : null;
+  if (tls) {
+    tlsReasons(tls, reasons);
+    certificateReasons(tls, now, reasons);
+  }
+  if (input.error && input.error.code.startsWith('tls_')) {
+    reasons.push({ level: 'insecure', code: input.error.code, message: input.error.message });
+  }
+  // A handshake counts as seen only once it completed without a security failure.
+  const handshakeSeen = !!tls?.version && (tls.authorized || !tls.verification);
+  if (input.usesPassword && (handshakeSeen || !encrypted) && decideGrade(reasons, handshakeSeen) !== 'secure') {
+    reasons.push({ level: 'warning', code: 'password_exposed', message: 'A password is sent over a connection that is not graded secure.' });
+  }
+  return { transport: input.transport, encrypted, tls, grade: decideGrade(reasons, handshakeSeen), reasons, error: input.error };
+}

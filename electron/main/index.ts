@@ -1,0 +1,66 @@
+/**
+ * Electron main: app lifecycle, the backend (the same core the headless host
+ * runs), IPC bound to the contract, and the window.
+ */
+import { app, BrowserWindow, ipcMain } from 'electron';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createBackend, type Backend } from '../core/backend';
+import { keytarBackend } from '../core/secrets/keytar-backend';
+import { SecretStore } from '../core/secrets/secret-store';
+import { attachWindow, bindInvokeHandlers } from './ipc';
+import type { TrustedOrigins } from './trust';
+import { createMainWindow, hardenContents, hardenSession } from './window';
+
+app.enableSandbox();
+if (!app.requestSingleInstanceLock()) app.quit();
+
+const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const trusted: TrustedOrigins = {
+  fileUrl: pathToFileURL(path.join(__dirname, '../renderer/index.html')).href,
+  devOrigin: devUrl,
+};
+
+let backend: Backend | null = null;
+
+function openWindow(current: Backend): void {
+  const window = createMainWindow(trusted, devUrl);
+  attachWindow(current.events, window.webContents);
+}
+
+app.on('web-contents-created', (_event, contents) => hardenContents(contents, trusted));
+
+app.on('second-instance', () => {
+  const [window] = BrowserWindow.getAllWindows();
+  if (window) {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  }
+});
+
+void app.whenReady().then(async () => {
+  hardenSession();
+  backend = await createBackend({
+    dataDir: app.getPath('userData'),
+    secrets: new SecretStore(keytarBackend()),
+    transport: 'electron',
+    version: app.getVersion(),
+  });
+  bindInvokeHandlers(ipcMain, backend.dispatch, trusted);
+  openWindow(backend);
+  app.on('activate', () => {
+    if (backend && BrowserWindow.getAllWindows().length === 0) openWindow(backend);
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+let quitting = false;
+app.on('before-quit', (event) => {
+  if (quitting || !backend) return;
+  event.preventDefault();
+  quitting = true;
+  void backend.dispose().finally(() => app.quit());
+});

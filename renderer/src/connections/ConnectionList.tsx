@@ -1,0 +1,60 @@
+/**
+ * The connections, grouped, each with its state light and security grade.
+ */
+import type { Profile } from '../../../shared/profiles';
+import type { SessionView } from '../../../shared/sessions';
+import { GradeBadge, StatusLight } from '../security/badges';
+import { setState, useStore } from '../app/store';
+
+function groupOf(profiles: Profile[]): Array<[string, Profile[]]> {
+  const groups = new Map<string, Profile[]>();
+  for (const p of profiles) {
+    const list = groups.get(p.group) ?? [];
+    list.push(p);
+    groups.set(p.group, list);
+  }
+  return [...groups].sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b)));
+}
+
+export function ConnectionList({ onNew }: { onNew: () => void }) {
+  const profiles = useStore((s) => s.profiles);
+  const sessions = useStore((s) => s.sessions);
+  const selectedId = useStore((s) => s.selectedId);
+  return (
+    <nav className="sidebar" aria-label="Connections">
+      <div className="sidebar-head">
+        <h2>Connections</h2>
+        <button type="button" onClick={onNew} data-testid="new-connection">
+          New
+        </button>
+      </div>
+      {profiles.length === 0 && <p className="muted">No connections yet.</p>}
+      {groupOf(profiles).map(([group, list]) => (
+        <div key={group} className="group">
+          {group && <div className="group-name">{group}</div>}
+          <ul>
+            {list.map((p) => {
+              const view: SessionView | undefined = sessions[p.id];
+              return (
+                <li key={p.id}>
+                  <button
+                    type="button"
+                    className={`conn ${p.id === selectedId ? 'selected' : ''}`}
+                    aria-current={p.id === selectedId}
+                    data-testid="connection-item"
+                    data-name={p.name}
+                    onClick={() => setState({ selectedId: p.id })}
+                  >
+                    <StatusLight state={view?.state ?? 'idle'} />
+                    <span className="conn-name">{p.name}</span>
+                    {view ? <GradeBadge grade={view.security.grade} /> : <span className="muted small">{new URL(p.url).protocol.replace(':', '')}</span>}
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      ))}
+    </nav>
+  );
+}

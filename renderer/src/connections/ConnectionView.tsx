@@ -1,0 +1,100 @@
+/**
+ * One connection: its header with connect/disconnect, edit and delete, and its
+ * security panel.
+ */
+import { useState } from 'react';
+import type { Profile } from '../../../shared/profiles';
+import type { AppError } from '../../../shared/result';
+import type { SessionView } from '../../../shared/sessions';
+import { client } from '../client';
+import { GradeBadge, StatusLight } from '../security/badges';
+import { SecurityPanel } from '../security/SecurityPanel';
+
+const ACTIVE = new Set(['connecting', 'connected', 'reconnecting']);
+
+function idleView(profile: Profile): SessionView {
+  const encrypted = /^(mqtts|wss):/.test(profile.url);
+  return {
+    id: profile.id,
+    name: profile.name,
+    url: profile.url,
+    state: 'idle',
+    reason: 'Not connected yet.',
+    error: null,
+    attempt: 0,
+    nextRetryAt: null,
+    history: [],
+    security: {
+      transport: profile.url.split(':')[0] as SessionView['security']['transport'],
+      encrypted,
+      tls: null,
+      grade: encrypted ? 'unknown' : 'insecure',
+      reasons: encrypted ? [] : [{ level: 'insecure', code: 'no_tls', message: 'This connection is not encrypted.' }],
+      error: null,
+    },
+  };
+}
+
+export function ConnectionView({ profile, view, onEdit }: { profile: Profile; view: SessionView | undefined; onEdit: () => void }) {
+  const [error, setError] = useState<AppError | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const shown = view ?? idleView(profile);
+  const active = ACTIVE.has(shown.state);
+
+  async function run(action: Promise<{ ok: boolean; error?: AppError }>) {
+    setError(null);
+    const result = await action;
+    if (!result.ok && result.error) setError(result.error);
+  }
+
+  return (
+    <div className="connection" data-testid="connection-view" data-name={profile.name}>
+      <header className="conn-head">
+        <StatusLight state={shown.state} />
+        <div className="conn-title">
+          <h1>{profile.name}</h1>
+          <div className="muted mono small">{profile.url}</div>
+        </div>
+        <GradeBadge grade={shown.security.grade} />
+        <div className="actions">
+          {active ? (
+            <button type="button" onClick={() => void run(client.invoke('sessions.disconnect', { id: profile.id }))} data-testid="disconnect">
+              Disconnect
+            </button>
+          ) : (
+            <button type="button" className="primary" onClick={() => void run(client.invoke('sessions.connect', { id: profile.id }))} data-testid="connect">
+              Connect
+            </button>
+          )}
+          <button type="button" onClick={onEdit} data-testid="edit">
+            Edit
+          </button>
+          {confirmDelete ? (
+            <>
+              <button type="button" className="danger-button" onClick={() => void run(client.invoke('profiles.delete', { id: profile.id }))} data-testid="confirm-delete">
+                Delete {profile.name} and its keychain secrets
+              </button>
+              <button type="button" className="link" onClick={() => setConfirmDelete(false)}>
+                Keep
+              </button>
+            </>
+          ) : (
+            <button type="button" className="link" onClick={() => setConfirmDelete(true)} data-testid="delete">
+              Delete
+            </button>
+          )}
+        </div>
+      </header>
+      <p className="reason-line" data-testid="state-reason">
+        {shown.reason}
+      </p>
+      {error && (
+        <div className="failure" role="alert">
+          <div className="failure-message">{error.message}</div>
+          {error.hint && <div className="failure-hint">Fix: {error.hint}</div>}
+        </div>
+      )}
+      <SecurityPanel view={shown} />
+    </div>
+  );
+}

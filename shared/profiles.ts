@@ -1,0 +1,151 @@
+/**
+ * Connection profiles: everything needed to connect to one broker except the
+ * secrets. Private keys, passphrases and passwords live only in the OS keychain;
+ * a profile only records which of them exist (`secrets`).
+ */
+import { z } from 'zod';
+
+export const SCHEMES = ['mqtts:', 'wss:', 'mqtt:', 'ws:'] as const;
+
+/** Returns a sentence saying what is wrong with `raw` as a broker URL, or null when it is usable. */
+export function brokerUrlProblem(raw: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'Enter a broker URL such as mqtts://broker.example.com:8883.';
+  }
+  if (!(SCHEMES as readonly string[]).includes(url.protocol)) {
+    return `The scheme ${url.protocol} is not supported; use mqtts://, wss://, mqtt:// or ws://.`;
+  }
+  if (!url.hostname) return 'The URL has no host name.';
+  if (url.username || url.password) {
+    return 'Put the user name and password in their own fields, not in the URL.';
+  }
+  return null;
+}
+
+export const BrokerUrlSchema = z
+  .string()
+  .trim()
+  .max(2048)
+  .superRefine((value, ctx) => {
+    const problem = brokerUrlProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
+export const PemCertificatesSchema = z
+  .string()
+  .max(512 * 1024)
+  .refine((v) => PEM_CERT.test(v), 'Expected one or more PEM certificates (-----BEGIN CERTIFICATE-----).');
+
+/** `sha256:` followed by 64 hex digits (colons allowed), normalised to lower case without colons. */
+export const PinSchema = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    const hex = /^sha256[:/](.+)$/i.exec(value)?.[1]?.replace(/:/g, '').toLowerCase();
+    if (!hex || !/^[0-9a-f]{64}$/.test(hex)) {
+      ctx.addIssue({ code: 'custom', message: 'A pin is sha256: followed by 64 hex digits.' });
+      return z.NEVER;
+    }
+    return `sha256:${hex}`;
+  });
+
+export const TrustSchema = z.enum(['system', 'custom', 'system+custom']);
+export type Trust = z.infer<typeof TrustSchema>;
+
+export const TlsSettingsSchema = z.object({
+  /** Which roots verify the broker: the system's (Node's bundle plus the OS store), the profile's CAs, or both. */
+  trust: TrustSchema.default('system'),
+  /** The profile's own CA certificates, PEM, possibly several. */
+  ca: z.array(PemCertificatesSchema).max(32).default([]),
+  /** The client certificate chain (PEM). Its private key lives in the keychain. */
+  clientCertificate: PemCertificatesSchema.nullable().default(null),
+  /** SNI name; empty means the URL's host. */
+  servername: z.string().trim().max(253).default(''),
+  alpn: z.array(z.string().trim().min(1).max(255)).max(8).default([]),
+  minVersion: z.enum(['TLSv1.2', 'TLSv1.3']).default('TLSv1.2'),
+  pins: z.array(PinSchema).max(16).default([]),
+  /** Certificate and host name verification. Off only by the operator's explicit choice, always graded insecure. */
+  verify: z.boolean().default(true),
+});
+export type TlsSettings = z.infer<typeof TlsSettingsSchema>;
+
+export const QosSchema = z.union([z.literal(0), z.literal(1), z.literal(2)]);
+export type Qos = z.infer<typeof QosSchema>;
+
+export const SubscriptionSchema = z.object({
+  filter: z
+    .string()
+    .min(1)
+    .max(65535)
+    .refine(topicFilterValid, 'A filter uses + for one level and # only as the last level.'),
+  qos: QosSchema.default(0),
+});
+export type Subscription = z.infer<typeof SubscriptionSchema>;
+
+export function topicFilterValid(filter: string): boolean {
+  if (filter.length === 0 || filter.includes('\u0000')) return false;
+  const levels = filter.split('/');
+  return levels.every((level, i) => {
+    if (level.includes('#')) return level === '#' && i === levels.length - 1;
+    if (level.includes('+')) return level === '+';
+    return true;
+  });
+}
+
+export const WillSchema = z.object({
+  topic: z.string().min(1).max(65535),
+  payload: z.string().max(256 * 1024).default(''),
+  qos: QosSchema.default(0),
+  retain: z.boolean().default(false),
+});
+
+/** Which secrets of a profile exist in the keychain. Maintained by main, never set by the renderer. */
+export const SecretFlagsSchema = z.object({
+  password: z.boolean().default(false),
+  clientKey: z.boolean().default(false),
+  passphrase: z.boolean().default(false),
+  pfx: z.boolean().default(false),
+});
+export type SecretFlags = z.infer<typeof SecretFlagsSchema>;
+export const SECRET_ITEMS = ['password', 'clientKey', 'passphrase', 'pfx'] as const;
+export type SecretItem = (typeof SECRET_ITEMS)[number];
+
+/** What the operator edits: every setting of a connection, no secrets. */
+export const ProfileSettingsSchema = z.object({
+  name: z.string().trim().min(1, 'Give the connection a name.').max(200),
+  group: z.string().trim().max(200).default(''),
+  url: BrokerUrlSchema,
+  protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4),
+  clientId: z.string().max(256).default(''),
+  username: z.string().max(1024).default(''),
+  keepalive: z.number().int().min(0).max(65535).default(60),
+  clean: z.boolean().default(true),
+  will: WillSchema.nullable().default(null),
+  tls: TlsSettingsSchema.default(TlsSettingsSchema.parse({})),
+  subscriptions: z.array(SubscriptionSchema).max(256).default([]),
+});
+export type ProfileSettings = z.infer<typeof ProfileSettingsSchema>;
+export type ProfileSettingsInput = z.input<typeof ProfileSettingsSchema>;
+
+export const ProfileSchema = ProfileSettingsSchema.extend({
+  id: z.string().min(1).max(64),
+  secrets: SecretFlagsSchema.default(SecretFlagsSchema.parse({})),
+});
+export type Profile = z.infer<typeof ProfileSchema>;
+
+/**
+ * Secrets the operator types or imports, sent from the renderer to main once and
+ * never sent back. `null` deletes the stored value; absent leaves it unchanged.
+ */
+export const SecretInputSchema = z.object({
+  password: z.string().max(64 * 1024).nullable().optional(),
+  clientKey: z.string().max(64 * 1024).nullable().optional(),
+  passphrase: z.string().max(4096).nullable().optional(),
+  /** PKCS#12 bytes, base64. */
+  pfx: z.string().max(256 * 1024).nullable().optional(),
+});
+export type SecretInput = z.infer<typeof SecretInputSchema>;

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { invokeNames, contract } from '../../shared/contract';
+import { AppFailure } from '../../shared/result';
+import { createDispatcher, type Handlers } from '../../electron/core/ipc/dispatcher';
+
+const validSettings = { name: 'Plant A', url: 'mqtts://broker.example:8883' };
+
+function handlers(overrides: Partial<Handlers> = {}): Handlers {
+  const unexpected = () => {
+    throw new Error('not used by this test');
+  };
+  const base = Object.fromEntries(invokeNames.map((n) => [n, unexpected])) as unknown as Handlers;
+  return { ...base, ...overrides };
+}
+
+describe('dispatcher', () => {
+  it('rejects a payload that does not match its schema with an error value naming the field', async () => {
+    let called = false;
+    const dispatch = createDispatcher(handlers({ 'profiles.save': () => { called = true; throw new Error('unreachable'); } }));
+    const result = await dispatch('profiles.save', { settings: { name: 'x', url: 'http://evil.example' } });
+    expect(called).toBe(false);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe('invalid_payload');
+    expect(result.error.message).toContain('settings.url');
+    expect(result.error.message).toContain('http:');
+  });
+
+  it('rejects unknown keys on strict requests and unknown channels', async () => {
+    const dispatch = createDispatcher(handlers());
+    const extra = await dispatch('sessions.connect', { id: 'a', path: '/etc/passwd' });
+    expect(extra.ok || extra.error.code).toBe('invalid_payload');
+    const unknown = await dispatch('fs.readFile', { path: '/etc/passwd' });
+    expect(unknown.ok || unknown.error.code).toBe('unknown_channel');
+    const proto = await dispatch('__proto__', {});
+    expect(proto.ok || proto.error.code).toBe('unknown_channel');
+  });
+
+  it('passes the parsed payload, with defaults applied, to the handler', async () => {
+    const dispatch = createDispatcher(
+      handlers({
+        'profiles.save': ({ settings }) => ({ ...settings, id: 'p1', secrets: { password: false, clientKey: false, passphrase: false, pfx: false } }),
+      }),
+    );
+    const result = await dispatch('profiles.save', { settings: validSettings });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const saved = result.value as { tls: { verify: boolean; trust: string }; keepalive: number };
+    expect(saved.tls.verify).toBe(true);
+    expect(saved.tls.trust).toBe('system');
+    expect(saved.keepalive).toBe(60);
+  });
+
+  it('turns an AppFailure into its error value and hides internal errors', async () => {
+    const errors: unknown[] = [];
+    const dispatch = createDispatcher(
+      handlers({
+        'sessions.connect': () => {
+          throw new AppFailure('not_found', 'That connection does not exist any more.', 'Reload.');
+        },
+        'sessions.list': () => {
+          throw new Error('secret internal detail /home/op/.config');
+        },
+      }),
+      { onInternalError: (_n, e) => errors.push(e) },
+    );
+    const known = await dispatch('sessions.connect', { id: 'x' });
+    expect(known).toEqual({ ok: false, error: { code: 'not_found', message: 'That connection does not exist any more.', hint: 'Reload.' } });
+    const internal = await dispatch('sessions.list', {});
+    expect(internal.ok).toBe(false);
+    if (internal.ok) return;
+    expect(internal.error.code).toBe('internal');
+    expect(JSON.stringify(internal)).not.toContain('secret internal detail');
+    expect(errors).toHaveLength(1);
+  });
+
+  it('declares a schema for every channel', () => {
+    for (const name of invokeNames) {
+      expect(contract.invoke[name].request.safeParse).toBeTypeOf('function');
+      expect(contract.invoke[name].response.safeParse).toBeTypeOf('function');
+    }
+  });
+});
