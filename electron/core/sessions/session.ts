@@ -301,9 +301,21 @@ export class Session {
   }
 }
 
+/**
+ * Closes a client: politely (DISCONNECT, so the broker drops the will message)
+ * when it is connected, at once otherwise; never waits more than a second.
+ */
 function endClient(client: MqttClient): Promise<void> {
   client.removeAllListeners('message');
   client.on('error', () => undefined);
-  return new Promise((resolve) => client.end(true, {}, () => resolve()));
+  return new Promise((resolve) => {
+    const force = setTimeout(() => {
+      client.stream?.destroy();
+      resolve();
+    }, 1000);
+    client.end(!client.connected, {}, () => {
+      clearTimeout(force);
+      resolve();
+    });
+  });
 }
-

@@ -1,0 +1,96 @@
+/**
+ * The command line: the same core as the app, for operators and scripts.
+ *   npm run cli -- probe <url> [options]   connect once, print the security status
+ */
+import { parseArgs } from 'node:util';
+import { EXIT_USAGE, UsageError, type CliIo } from './io';
+import { runProbe, type ProbeArgs } from './probe';
+
+export const USAGE = `usage:
+  npm run cli -- probe <url> [--ca FILE]... [--cert FILE] [--key FILE] [--pfx FILE]
+                 [--passphrase-env VAR] [--username U] [--password-env VAR]
+                 [--servername NAME] [--alpn PROTO]... [--min-tls TLSv1.2|TLSv1.3]
+                 [--pin sha256:HEX]... [--insecure] [--timeout MS] [--mqtt-version 4|5] [--json]
+exit codes: 0 secure, 1 warning, 2 insecure, 3 could not connect, 64 bad arguments`;
+
+function parseProbe(argv: string[]): ProbeArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ca: { type: 'string', multiple: true, default: [] },
+      cert: { type: 'string' },
+      key: { type: 'string' },
+      pfx: { type: 'string' },
+      'passphrase-env': { type: 'string' },
+      username: { type: 'string' },
+      'password-env': { type: 'string' },
+      servername: { type: 'string' },
+      alpn: { type: 'string', multiple: true, default: [] },
+      'min-tls': { type: 'string' },
+      pin: { type: 'string', multiple: true, default: [] },
+      insecure: { type: 'boolean', default: false },
+      timeout: { type: 'string', default: '10000' },
+      'mqtt-version': { type: 'string', default: '4' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('probe takes exactly one broker URL.');
+  const timeoutMs = Number(values.timeout);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 600_000) throw new UsageError('--timeout is milliseconds between 100 and 600000.');
+  if (values['min-tls'] && !['TLSv1.2', 'TLSv1.3'].includes(values['min-tls'])) throw new UsageError('--min-tls is TLSv1.2 or TLSv1.3.');
+  if (!['4', '5'].includes(values['mqtt-version'])) throw new UsageError('--mqtt-version is 4 (3.1.1) or 5.');
+  if (values.key && !values.cert) throw new UsageError('--key needs --cert (the certificate of that key).');
+  if (values.pfx && (values.key || values.cert)) throw new UsageError('Use either --pfx or --cert/--key, not both.');
+  return {
+    url: positionals[0] ?? '',
+    ca: values.ca,
+    cert: values.cert,
+    key: values.key,
+    pfx: values.pfx,
+    passphraseEnv: values['passphrase-env'],
+    username: values.username,
+    passwordEnv: values['password-env'],
+    servername: values.servername,
+    alpn: values.alpn,
+    minTls: values['min-tls'],
+    pins: values.pin,
+    insecure: values.insecure,
+    timeoutMs,
+    protocolVersion: values['mqtt-version'] === '5' ? 5 : 4,
+    json: values.json,
+  };
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'probe':
+        return await runProbe(parseProbe(rest), io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout(USAGE);
+        return command ? 0 : EXIT_USAGE;
+      default:
+        throw new UsageError(`Unknown command "${command}".`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`${(error as Error).message}\n${USAGE}`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), { stdout: (l) => console.log(l), stderr: (l) => console.error(l), env: process.env })
+    .then((code) => process.exit(code))
+    .catch((error: unknown) => {
+      console.error(error instanceof Error ? error.message : String(error));
+      process.exit(70);
+    });
+}

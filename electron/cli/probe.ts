@@ -1,0 +1,160 @@
+/**
+ * `probe`: connect once with the same core the app uses, wait for CONNACK (or
+ * the failure), disconnect, and report the security status. Exit code by
+ * outcome: 0 secure, 1 warning, 2 insecure, 3 could not connect.
+ */
+import { readFileSync } from 'node:fs';
+import { ProfileSettingsSchema, type Profile } from '../../shared/profiles';
+import type { SessionView } from '../../shared/sessions';
+import { describeIssues } from '../core/ipc/dispatcher';
+import { Session, type SessionSecrets } from '../core/sessions/session';
+import { createSystemTrust, type SystemTrust } from '../core/tls/system-roots';
+import { UsageError, type CliIo } from './io';
+
+export interface ProbeArgs {
+  url: string;
+  ca: string[];
+  cert?: string;
+  key?: string;
+  pfx?: string;
+  passphraseEnv?: string;
+  username?: string;
+  passwordEnv?: string;
+  servername?: string;
+  alpn: string[];
+  minTls?: string;
+  pins: string[];
+  insecure: boolean;
+  timeoutMs: number;
+  protocolVersion: 4 | 5;
+  json: boolean;
+}
+
+const EXIT = { secure: 0, warning: 1, insecure: 2, unknown: 3 } as const;
+export const EXIT_NOT_CONNECTED = 3;
+
+function readFile(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new UsageError(`Cannot read the ${what} file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
+  }
+}
+
+function fromEnv(variable: string | undefined, what: string, env: NodeJS.ProcessEnv): string | undefined {
+  if (!variable) return undefined;
+  const value = env[variable];
+  if (value === undefined) throw new UsageError(`The environment variable ${variable} (the ${what}) is not set.`);
+  return value;
+}
+
+export function buildProbeProfile(args: ProbeArgs): Profile {
+  const parsed = ProfileSettingsSchema.safeParse({
+    name: 'probe',
+    url: args.url,
+    protocolVersion: args.protocolVersion,
+    username: args.username ?? '',
+    tls: {
+      trust: args.ca.length ? 'custom' : 'system',
+      ca: args.ca.map((file) => readFile(file, 'CA').toString('utf8')),
+      clientCertificate: args.cert ? readFile(args.cert, 'certificate').toString('utf8') : null,
+      servername: args.servername ?? '',
+      alpn: args.alpn,
+      minVersion: args.minTls ?? 'TLSv1.2',
+      pins: args.pins,
+      verify: !args.insecure,
+    },
+  });
+  if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
+  return {
+    ...parsed.data,
+    id: 'probe',
+    secrets: { password: !!args.passwordEnv, clientKey: !!args.key, passphrase: !!args.passphraseEnv, pfx: !!args.pfx },
+  };
+}
+
+export function probeSecrets(args: ProbeArgs, env: NodeJS.ProcessEnv): SessionSecrets {
+  return {
+    password: fromEnv(args.passwordEnv, 'password', env),
+    passphrase: fromEnv(args.passphraseEnv, 'passphrase', env),
+    key: args.key ? readFile(args.key, 'key').toString('utf8') : undefined,
+    pfx: args.pfx ? readFile(args.pfx, 'PKCS#12') : undefined,
+  };
+}
+
+/** Connects once; resolves with the view once the attempt settled (connected or failed). */
+export function probeOnce(profile: Profile, secrets: SessionSecrets, options: { timeoutMs: number; systemTrust?: SystemTrust }): Promise<SessionView> {
+  return new Promise((resolve) => {
+    let done = false;
+    const session: Session = new Session(profile, {
+      secrets: async () => secrets,
+      systemTrust: options.systemTrust ?? createSystemTrust(),
+      connectTimeoutMs: options.timeoutMs,
+      retry: false,
+      onMessage: () => undefined,
+      onChange: (view) => {
+        if (done || (view.state !== 'connected' && view.state !== 'failed')) return;
+        done = true;
+        // The view is taken before disconnecting, so it reports the connection as it was.
+        void session.disconnect('Probe finished.').then(() => resolve(view));
+      },
+    });
+    session.connect();
+  });
+}
+
+export function probeReport(view: SessionView) {
+  const { security } = view;
+  const tls = security.tls;
+  return {
+    url: view.url,
+    connected: view.state === 'connected',
+    grade: security.grade,
+    reasons: security.reasons,
+    transport: security.transport,
+    tls: tls
+      ? {
+          version: tls.version,
+          cipher: tls.cipherStandardName ?? tls.cipher,
+          forwardSecret: tls.forwardSecret,
+          alpnProtocol: tls.alpnProtocol,
+          servername: tls.servername,
+          verification: tls.verification,
+          authorized: tls.authorized,
+          authorizationError: tls.authorizationError,
+          hostname: tls.hostname,
+          pin: tls.pin,
+          peerChain: tls.peerChain,
+          clientCertificate: tls.clientCertificate,
+        }
+      : null,
+    error: view.error,
+  };
+}
+
+export function probeExitCode(view: SessionView): number {
+  return view.state === 'connected' ? EXIT[view.security.grade] : EXIT_NOT_CONNECTED;
+}
+
+function text(report: ReturnType<typeof probeReport>): string {
+  const lines: string[] = [];
+  lines.push(`${report.url}: ${report.connected ? 'connected' : 'NOT connected'}, grade ${report.grade.toUpperCase()}`);
+  if (report.error) lines.push(`  error: ${report.error.message}`, `  fix:   ${report.error.hint}`, `  code:  ${report.error.code}`);
+  if (report.tls) {
+    const t = report.tls;
+    lines.push(`  TLS ${t.version ?? '?'} ${t.cipher ?? ''}; chain ${t.authorized ? 'verified' : `NOT verified${t.authorizationError ? ` (${t.authorizationError})` : ''}`}; verification ${t.verification ? 'on' : 'OFF'}`);
+    t.peerChain.forEach((c, i) => lines.push(`  ${i === 0 ? 'broker' : `ca[${i}]`}: ${c.subject} (issuer ${c.issuer}; until ${c.notAfter.slice(0, 10)}; ${c.keyType}${c.keyBits ? ` ${c.keyBits}` : ''}; ${c.fingerprint256})`));
+    if (t.clientCertificate) lines.push(`  client: ${t.clientCertificate.subject} (until ${t.clientCertificate.notAfter.slice(0, 10)})`);
+  }
+  for (const r of report.reasons) lines.push(`  [${r.level}] ${r.message}`);
+  return lines.join('\n');
+}
+
+export async function runProbe(args: ProbeArgs, io: CliIo): Promise<number> {
+  const profile = buildProbeProfile(args);
+  const secrets = probeSecrets(args, io.env);
+  const view = await probeOnce(profile, secrets, { timeoutMs: args.timeoutMs });
+  const report = probeReport(view);
+  io.stdout(args.json ? JSON.stringify(report) : text(report));
+  return probeExitCode(view);
+}
