@@ -5,8 +5,19 @@
  * the WebSocket host) and the preload are generated from this object.
  */
 import { z } from 'zod';
+import { ImportRequestSchema, ImportSummarySchema, ProfileCertificatesSchema } from './certificates';
 import { ProfileSchema, ProfileSettingsSchema, SecretInputSchema } from './profiles';
+import { AppErrorSchema } from './result';
 import { SessionViewSchema } from './sessions';
+import {
+  BudgetStatsSchema,
+  ChartViewSchema,
+  ChartWindowSchema,
+  DashboardSchema,
+  PublishRequestSchema,
+  TelemetryBatchSchema,
+  TopicUpdateSchema,
+} from './telemetry';
 
 const Id = z.string().min(1).max(64);
 const Empty = z.object({}).strict();
@@ -16,6 +27,8 @@ export const AppInfoSchema = z.object({
   version: z.string(),
   transport: z.enum(['electron', 'websocket']),
   keychain: z.object({ available: z.boolean(), detail: z.string() }),
+  /** Something the operator must know about the saved connections (recovered from backup, unreadable). */
+  profilesNotice: AppErrorSchema.nullable(),
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 
@@ -31,14 +44,68 @@ export const contract = {
       response: ProfileSchema,
     },
     'profiles.delete': { request: z.object({ id: Id }).strict(), response: z.null() },
+    'profiles.describe': { request: z.object({ id: Id }).strict(), response: ProfileCertificatesSchema },
+    /** Profiles (with their groups) as a JSON document without any secret, for a download. */
+    'profiles.export': {
+      request: z.object({ ids: z.array(Id).max(1000).optional() }).strict(),
+      response: z.object({ fileName: z.string(), text: z.string() }),
+    },
+    'profiles.import': {
+      request: z.object({ text: z.string().min(2).max(8 * 1024 * 1024) }).strict(),
+      response: z.array(ProfileSchema),
+    },
+
+    /** Reads a bundle (files, folder contents, zips) and summarises it; saves nothing. */
+    'certificates.inspect': { request: ImportRequestSchema, response: ImportSummarySchema },
+    /** Saves an inspected bundle to an existing connection, or to a new one with these settings. */
+    'certificates.apply': {
+      request: z
+        .object({ importId: z.string().min(1).max(64), profileId: Id.optional(), settings: ProfileSettingsSchema.optional() })
+        .strict()
+        .refine((r) => !!r.profileId !== !!r.settings, 'Give either the connection to update or the settings of a new one.'),
+      response: ProfileSchema,
+    },
 
     'sessions.list': { request: Empty, response: z.array(SessionViewSchema) },
     'sessions.connect': { request: z.object({ id: Id }).strict(), response: SessionViewSchema },
     'sessions.disconnect': { request: z.object({ id: Id }).strict(), response: SessionViewSchema },
+    'sessions.publish': { request: PublishRequestSchema, response: z.null() },
+
+    /** Every topic of a connection as it is now, for a window that starts showing it. */
+    'topics.snapshot': { request: z.object({ connectionId: Id }).strict(), response: z.array(TopicUpdateSchema) },
+    /** The whole last payload of a topic (previews are cut). */
+    'topics.payload': {
+      request: z.object({ connectionId: Id, topic: z.string().min(1).max(65535) }).strict(),
+      response: z.object({ base64: z.string(), size: z.number().int(), complete: z.boolean() }),
+    },
+    /** Topics at or below `prefix` that hold a retained message: what a clear would delete. */
+    'topics.retained': {
+      request: z.object({ connectionId: Id, prefix: z.string().max(65535) }).strict(),
+      response: z.object({ topics: z.array(z.string()) }),
+    },
+    /** Deletes those retained messages; `expected` is the count the operator confirmed. */
+    'topics.clearRetained': {
+      request: z.object({ connectionId: Id, prefix: z.string().max(65535), expected: z.number().int().min(1) }).strict(),
+      response: z.object({ cleared: z.number().int() }),
+    },
+
+    'dashboard.save': { request: z.object({ profileId: Id, dashboard: DashboardSchema }).strict(), response: ProfileSchema },
+    /** The window received batch `seq`; the next one may be sent. */
+    'telemetry.ack': { request: z.object({ seq: z.number().int().nonnegative() }).strict(), response: z.null() },
+    /** The series this window shows now; batches carry their new samples. */
+    'telemetry.watch': { request: z.object({ keys: z.array(z.string().max(70000)).max(512) }).strict(), response: z.null() },
+    'telemetry.view': {
+      request: z.object({ key: z.string().max(70000), window: ChartWindowSchema, width: z.number().int().min(1).max(8000) }).strict(),
+      response: ChartViewSchema,
+    },
+    'telemetry.csv': { request: z.object({ key: z.string().max(70000) }).strict(), response: z.object({ fileName: z.string(), text: z.string() }) },
+    /** Reads, or with `megabytes` sets, the global sample memory budget. */
+    'telemetry.budget': { request: z.object({ megabytes: z.number().int().min(16).max(65536).optional() }).strict(), response: BudgetStatsSchema },
   },
   events: {
     'sessions.changed': SessionViewSchema,
     'profiles.changed': z.array(ProfileSchema),
+    'telemetry.batch': TelemetryBatchSchema,
   },
 } as const;
 

@@ -4,6 +4,8 @@
  * a profile only records which of them exist (`secrets`).
  */
 import { z } from 'zod';
+import { QosSchema } from './mqtt';
+import { DashboardSchema } from './telemetry';
 
 export const SCHEMES = ['mqtts:', 'wss:', 'mqtt:', 'ws:'] as const;
 
@@ -73,8 +75,7 @@ export const TlsSettingsSchema = z.object({
 });
 export type TlsSettings = z.infer<typeof TlsSettingsSchema>;
 
-export const QosSchema = z.union([z.literal(0), z.literal(1), z.literal(2)]);
-export type Qos = z.infer<typeof QosSchema>;
+export { QosSchema, type Qos } from './mqtt';
 
 export const SubscriptionSchema = z.object({
   filter: z
@@ -108,10 +109,9 @@ export const SecretFlagsSchema = z.object({
   password: z.boolean().default(false),
   clientKey: z.boolean().default(false),
   passphrase: z.boolean().default(false),
-  pfx: z.boolean().default(false),
 });
 export type SecretFlags = z.infer<typeof SecretFlagsSchema>;
-export const SECRET_ITEMS = ['password', 'clientKey', 'passphrase', 'pfx'] as const;
+export const SECRET_ITEMS = ['password', 'clientKey', 'passphrase'] as const;
 export type SecretItem = (typeof SECRET_ITEMS)[number];
 
 /** What the operator edits: every setting of a connection, no secrets. */
@@ -131,21 +131,34 @@ export const ProfileSettingsSchema = z.object({
 export type ProfileSettings = z.infer<typeof ProfileSettingsSchema>;
 export type ProfileSettingsInput = z.input<typeof ProfileSettingsSchema>;
 
+/** Secrets a profile needs before it can connect: set on profiles imported from an export, which carries none. */
+export const PendingSecretSchema = z.enum(['password', 'clientKey']);
+export type PendingSecret = z.infer<typeof PendingSecretSchema>;
+
 export const ProfileSchema = ProfileSettingsSchema.extend({
   id: z.string().min(1).max(64),
   secrets: SecretFlagsSchema.default(SecretFlagsSchema.parse({})),
+  pendingSecrets: z.array(PendingSecretSchema).default([]),
+  /** The charts of this connection's dashboard; a chart may also show series of other connections. */
+  dashboard: DashboardSchema.default({ charts: [] }),
 });
 export type Profile = z.infer<typeof ProfileSchema>;
 
 /**
- * Secrets the operator types or imports, sent from the renderer to main once and
+ * Secrets the operator types or picks, sent from the renderer to main once and
  * never sent back. `null` deletes the stored value; absent leaves it unchanged.
+ * PKCS#12 files go through the bundle import, which stores their key.
  */
 export const SecretInputSchema = z.object({
   password: z.string().max(64 * 1024).nullable().optional(),
   clientKey: z.string().max(64 * 1024).nullable().optional(),
   passphrase: z.string().max(4096).nullable().optional(),
-  /** PKCS#12 bytes, base64. */
-  pfx: z.string().max(256 * 1024).nullable().optional(),
 });
 export type SecretInput = z.infer<typeof SecretInputSchema>;
+
+const NO_SECRETS: SecretFlags = { password: false, clientKey: false, passphrase: false };
+
+/** A profile from its settings: no secrets stored yet, nothing pending, an empty dashboard unless given. */
+export function createProfile(settings: ProfileSettings, id: string, extra: Partial<Pick<Profile, 'secrets' | 'pendingSecrets' | 'dashboard'>> = {}): Profile {
+  return { ...settings, id, secrets: { ...NO_SECRETS }, pendingSecrets: [], dashboard: { charts: [] }, ...extra };
+}

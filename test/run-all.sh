@@ -5,6 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== lint"; npx eslint --max-warnings 0 .
-echo "== typecheck"; npx tsc -p tsconfig.json; npx tsc -p tsconfig.web.json
+echo "== typecheck"; npx tsc -p tsconfig.json; npx tsc -p tsconfig.web.json; npx tsc -p tsconfig.e2e.json
 echo "== build"; npx electron-vite build >/dev/null
 echo "== tests"; exec bash test/with-keyring.sh npx vitest run "$@"

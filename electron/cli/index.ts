@@ -1,9 +1,11 @@
 /**
  * The command line: the same core as the app, for operators and scripts.
  *   npm run cli -- probe <url> [options]   connect once, print the security status
+ *   npm run cli -- import <path>... [options]   read a certificate bundle, optionally save it
  */
 import { parseArgs } from 'node:util';
 import { EXIT_USAGE, UsageError, type CliIo } from './io';
+import { runImport, type ImportArgs } from './import';
 import { runProbe, type ProbeArgs } from './probe';
 
 export const USAGE = `usage:
@@ -11,7 +13,10 @@ export const USAGE = `usage:
                  [--passphrase-env VAR] [--username U] [--password-env VAR]
                  [--servername NAME] [--alpn PROTO]... [--min-tls TLSv1.2|TLSv1.3]
                  [--pin sha256:HEX]... [--insecure] [--timeout MS] [--mqtt-version 4|5] [--json]
-exit codes: 0 secure, 1 warning, 2 insecure, 3 could not connect, 64 bad arguments`;
+    exit codes: 0 secure, 1 warning, 2 insecure, 3 could not connect, 64 bad arguments
+  npm run cli -- import <file|folder|zip>... [--passphrase-env VAR] [--json]
+                 [--save NAME [--url mqtts://host:8883]] [--data-dir DIR]
+    exit codes: 0 usable, 1 usable with warnings, 3 nothing usable, 64 bad arguments`;
 
 function parseProbe(argv: string[]): ProbeArgs {
   const { values, positionals } = parseArgs({
@@ -62,12 +67,30 @@ function parseProbe(argv: string[]): ProbeArgs {
   };
 }
 
+function parseImport(argv: string[]): ImportArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'passphrase-env': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      save: { type: 'string' },
+      url: { type: 'string' },
+      'data-dir': { type: 'string' },
+    },
+  });
+  if (values.url && !values.save) throw new UsageError('--url only makes sense with --save NAME.');
+  return { paths: positionals, passphraseEnv: values['passphrase-env'], json: values.json, save: values.save, url: values.url, dataDir: values['data-dir'] };
+}
+
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'probe':
         return await runProbe(parseProbe(rest), io);
+      case 'import':
+        return await runImport(parseImport(rest), io);
       case undefined:
       case 'help':
       case '--help':

@@ -4,8 +4,11 @@
  * outcome: 0 secure, 1 warning, 2 insecure, 3 could not connect.
  */
 import { readFileSync } from 'node:fs';
-import { ProfileSettingsSchema, type Profile } from '../../shared/profiles';
+import { basename } from 'node:path';
+import { createProfile, ProfileSettingsSchema, type Profile } from '../../shared/profiles';
+import { AppFailure } from '../../shared/result';
 import type { SessionView } from '../../shared/sessions';
+import { inspectBundle } from '../core/certificates/bundle';
 import { describeIssues } from '../core/ipc/dispatcher';
 import { Session, type SessionSecrets } from '../core/sessions/session';
 import { createSystemTrust, type SystemTrust } from '../core/tls/system-roots';
@@ -48,7 +51,17 @@ function fromEnv(variable: string | undefined, what: string, env: NodeJS.Process
   return value;
 }
 
-export function buildProbeProfile(args: ProbeArgs): Profile {
+/** A PKCS#12 file goes through the bundle importer: it reads every encryption Node and Electron cannot. */
+function pfxIdentity(args: ProbeArgs, env: NodeJS.ProcessEnv): { certificate: string; key: string } {
+  if (!args.pfx) throw new Error('no PKCS#12 file');
+  const bytes = readFile(args.pfx, 'PKCS#12');
+  const { summary, material } = inspectBundle([{ name: basename(args.pfx), bytes }], { passphrase: fromEnv(args.passphraseEnv, 'passphrase', env) });
+  if (material?.clientCertificate && material.key) return { certificate: material.clientCertificate, key: material.key };
+  const error = summary.errors[0] ?? { code: 'identity_missing', message: `${args.pfx} holds no client certificate with its key.`, hint: 'Export the PKCS#12 file again with the certificate and its private key.' };
+  throw AppFailure.from(error);
+}
+
+export function buildProbeProfile(args: ProbeArgs, clientCertificate?: string): Profile {
   const parsed = ProfileSettingsSchema.safeParse({
     name: 'probe',
     url: args.url,
@@ -57,7 +70,7 @@ export function buildProbeProfile(args: ProbeArgs): Profile {
     tls: {
       trust: args.ca.length ? 'custom' : 'system',
       ca: args.ca.map((file) => readFile(file, 'CA').toString('utf8')),
-      clientCertificate: args.cert ? readFile(args.cert, 'certificate').toString('utf8') : null,
+      clientCertificate: clientCertificate ?? (args.cert ? readFile(args.cert, 'certificate').toString('utf8') : null),
       servername: args.servername ?? '',
       alpn: args.alpn,
       minVersion: args.minTls ?? 'TLSv1.2',
@@ -66,11 +79,7 @@ export function buildProbeProfile(args: ProbeArgs): Profile {
     },
   });
   if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
-  return {
-    ...parsed.data,
-    id: 'probe',
-    secrets: { password: !!args.passwordEnv, clientKey: !!args.key, passphrase: !!args.passphraseEnv, pfx: !!args.pfx },
-  };
+  return createProfile(parsed.data, 'probe', { secrets: { password: !!args.passwordEnv, clientKey: !!args.key || !!args.pfx, passphrase: !!args.passphraseEnv } });
 }
 
 export function probeSecrets(args: ProbeArgs, env: NodeJS.ProcessEnv): SessionSecrets {
@@ -78,16 +87,18 @@ export function probeSecrets(args: ProbeArgs, env: NodeJS.ProcessEnv): SessionSe
     password: fromEnv(args.passwordEnv, 'password', env),
     passphrase: fromEnv(args.passphraseEnv, 'passphrase', env),
     key: args.key ? readFile(args.key, 'key').toString('utf8') : undefined,
-    pfx: args.pfx ? readFile(args.pfx, 'PKCS#12') : undefined,
   };
 }
 
 /** Connects once; resolves with the view once the attempt settled (connected or failed). */
-export function probeOnce(profile: Profile, secrets: SessionSecrets, options: { timeoutMs: number; systemTrust?: SystemTrust }): Promise<SessionView> {
+export function probeOnce(profile: Profile, secrets: SessionSecrets | AppFailure, options: { timeoutMs: number; systemTrust?: SystemTrust }): Promise<SessionView> {
   return new Promise((resolve) => {
     let done = false;
     const session: Session = new Session(profile, {
-      secrets: async () => secrets,
+      secrets: async () => {
+        if (secrets instanceof AppFailure) throw secrets;
+        return secrets;
+      },
       systemTrust: options.systemTrust ?? createSystemTrust(),
       connectTimeoutMs: options.timeoutMs,
       retry: false,
@@ -151,9 +162,21 @@ function text(report: ReturnType<typeof probeReport>): string {
 }
 
 export async function runProbe(args: ProbeArgs, io: CliIo): Promise<number> {
-  const profile = buildProbeProfile(args);
+  let identity: { certificate: string; key: string } | AppFailure | null = null;
+  if (args.pfx) {
+    try {
+      identity = pfxIdentity(args, io.env);
+    } catch (error) {
+      if (!(error instanceof AppFailure)) throw error;
+      identity = error;
+    }
+  }
+  const profile = buildProbeProfile(args, identity && !(identity instanceof AppFailure) ? identity.certificate : undefined);
   const secrets = probeSecrets(args, io.env);
-  const view = await probeOnce(profile, secrets, { timeoutMs: args.timeoutMs });
+  const failure = identity instanceof AppFailure ? identity : null;
+  const key = identity && !(identity instanceof AppFailure) ? identity.key : secrets.key;
+  // The decrypted PKCS#12 key needs no passphrase; a failed PKCS#12 read fails the attempt with its own error.
+  const view = await probeOnce(profile, failure ? failure : { ...secrets, key, passphrase: args.pfx ? undefined : secrets.passphrase }, { timeoutMs: args.timeoutMs });
   const report = probeReport(view);
   io.stdout(args.json ? JSON.stringify(report) : text(report));
   return probeExitCode(view);

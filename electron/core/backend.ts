@@ -5,9 +5,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AppInfo } from '../../shared/contract';
-import { SECRET_ITEMS, type Profile, type SecretFlags, type SecretInput } from '../../shared/profiles';
+import { MAX_BUNDLE_BYTES } from '../../shared/certificates';
+import { createProfile, SECRET_ITEMS, type Profile, type ProfileSettings, type SecretFlags, type SecretInput } from '../../shared/profiles';
 import { AppFailure } from '../../shared/result';
-import { createDispatcher, type Dispatch, type Handlers } from './ipc/dispatcher';
+import type { BundleInput } from './certificates/bundle';
+import { describeProfileCertificates } from './certificates/describe';
+import { ImportService } from './certificates/import-service';
+import { createDispatcher, type CallContext, type Dispatch, type Handlers } from './ipc/dispatcher';
+import { SettingsStore } from './settings';
+import { Telemetry, type Feed } from './telemetry/service';
+import { exportProfiles, importProfiles } from './profiles/exchange';
 import { EventHub } from './ipc/events';
 import { ProfileStore, type ProfileStoreOptions } from './profiles/profile-store';
 import type { SecretStore } from './secrets/secret-store';
@@ -41,6 +48,8 @@ export interface BackendOptions {
   backoff?: BackoffPolicy;
   connectTimeoutMs?: number;
   profileStore?: ProfileStoreOptions;
+  /** Overrides the saved sample budget (tests, benchmark). */
+  sampleBudgetMB?: number;
 }
 
 export interface Backend {
@@ -49,6 +58,7 @@ export interface Backend {
   events: EventHub;
   profiles: ProfileStore;
   sessions: SessionManager;
+  telemetry: Telemetry;
   dispose(): Promise<void>;
 }
 
@@ -56,11 +66,20 @@ export interface Backend {
 async function readSecrets(store: SecretStore, profile: Profile): Promise<SessionSecrets> {
   const flags = profile.secrets;
   const read = async (item: keyof SecretFlags) => (flags[item] ? ((await store.get(profile.id, item)) ?? undefined) : undefined);
-  const [password, key, passphrase, pfx] = await Promise.all([read('password'), read('clientKey'), read('passphrase'), read('pfx')]);
+  const [password, key, passphrase] = await Promise.all([read('password'), read('clientKey'), read('passphrase')]);
   if (flags.clientKey && key === undefined) {
     throw new AppFailure('secret_missing', `The private key of ${profile.name} is not in the keychain.`, 'Import the client key again for this connection.');
   }
-  return { password, key, passphrase, pfx: pfx ? Buffer.from(pfx, 'base64') : undefined };
+  return { password, key, passphrase };
+}
+
+function fromBase64(files: Array<{ name: string; base64: string }>): BundleInput[] {
+  const inputs = files.map((f) => ({ name: f.name, bytes: Buffer.from(f.base64, 'base64') }));
+  const total = inputs.reduce((n, f) => n + f.bytes.length, 0);
+  if (total > MAX_BUNDLE_BYTES) {
+    throw new AppFailure('bundle_too_large', `The selected files hold ${(total / 1048576).toFixed(1)} MB; a certificate bundle is far smaller.`, 'Pick only the certificate, key and CA files (or their zip).');
+  }
+  return inputs;
 }
 
 export async function createBackend(options: BackendOptions): Promise<Backend> {
@@ -72,28 +91,51 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const secrets = options.secrets;
   const systemTrust = options.systemTrust ?? createSystemTrust();
 
+  const settings = new SettingsStore(options.dataDir);
+  await settings.load();
+  const telemetry = new Telemetry({ budgetBytes: (options.sampleBudgetMB ?? settings.current.sampleBudgetMB) * 1024 * 1024 });
+  const chartAll = () => telemetry.setCharted(profiles.list().flatMap((p) => p.dashboard.charts.flatMap((c) => c.series)));
+  chartAll();
+  const feeds = new Map<string, Feed>();
+  events.observeClients((client, sink) => {
+    const feed = telemetry.openFeed((batch) => sink('telemetry.batch', batch));
+    feeds.set(client, feed);
+    return () => {
+      feed.close();
+      feeds.delete(client);
+    };
+  });
+  const feedOf = (context: CallContext): Feed => {
+    const feed = feeds.get(context.client);
+    if (!feed) throw new AppFailure('no_feed', 'This window receives no live data.', 'Reload the window.');
+    return feed;
+  };
+
   const sessions = new SessionManager({
     secrets: (profile) => readSecrets(secrets, profile),
     systemTrust,
     backoff: options.backoff,
     connectTimeoutMs: options.connectTimeoutMs,
     onChange: (view) => events.emit('sessions.changed', view),
-    onMessage: () => undefined,
+    onMessage: (id, message) => telemetry.ingest(id, message),
   });
 
   const publishProfiles = () => events.emit('profiles.changed', profiles.list());
+  const imports = new ImportService(profiles, secrets);
 
   /** Validates a client identity before it is saved, so a mismatch is reported now, not at connect time. */
   async function checkSavedIdentity(profile: Profile, input: SecretInput): Promise<void> {
-    const pick = async (item: 'clientKey' | 'passphrase' | 'pfx') => {
+    const pick = async (item: 'clientKey' | 'passphrase') => {
       const given = input[item];
       if (given !== undefined) return given ?? undefined;
       return profile.secrets[item] ? ((await secrets.get(profile.id, item)) ?? undefined) : undefined;
     };
-    const [key, passphrase, pfx] = await Promise.all([pick('clientKey'), pick('passphrase'), pick('pfx')]);
-    if (!key && !pfx && !profile.tls.clientCertificate) return;
+    const [key, passphrase] = await Promise.all([pick('clientKey'), pick('passphrase')]);
+    // An imported profile may name its certificate before its key is supplied.
+    if (!key && profile.pendingSecrets.includes('clientKey')) return;
+    if (!key && !profile.tls.clientCertificate) return;
     try {
-      checkIdentity(profile.tls.clientCertificate, { key, passphrase, pfx: pfx ? Buffer.from(pfx, 'base64') : undefined });
+      checkIdentity(profile.tls.clientCertificate, { key, passphrase });
     } catch (error) {
       const target = parseTarget(profile.url);
       const t = translateError(error, { host: target.host, port: target.port, hasClientCertificate: true });
@@ -107,6 +149,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       version: options.version,
       transport: options.transport,
       keychain: await secrets.status(),
+      profilesNotice: profiles.notice,
     }),
 
     'profiles.list': () => profiles.list(),
@@ -114,8 +157,13 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     'profiles.save': async ({ id, settings, secrets: input = {} }) => {
       const existing = id && profiles.has(id) ? profiles.get(id) : null;
       if (id && !existing) throw new AppFailure('not_found', 'That connection does not exist any more.', 'Reload the connection list.');
-      const flags: SecretFlags = { ...(existing?.secrets ?? { password: false, clientKey: false, passphrase: false, pfx: false }) };
-      const profile: Profile = { ...settings, id: existing?.id ?? randomUUID(), secrets: flags };
+      const flags: SecretFlags = { ...(existing?.secrets ?? { password: false, clientKey: false, passphrase: false }) };
+      const given = (item: 'password' | 'clientKey') => typeof input[item] === 'string' && input[item] !== '';
+      const profile = createProfile(settings, existing?.id ?? randomUUID(), {
+        secrets: flags,
+        pendingSecrets: (existing?.pendingSecrets ?? []).filter((item) => !given(item)),
+        dashboard: existing?.dashboard ?? { charts: [] },
+      });
       for (const item of SECRET_ITEMS) {
         const value = input[item];
         if (value !== undefined) flags[item] = value !== null && value !== '';
@@ -147,13 +195,96 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       await sessions.remove(id);
       await secrets.deleteProfile(id);
       await profiles.remove(id);
+      telemetry.removeConnection(id);
+      chartAll();
       publishProfiles();
       return null;
     },
 
+    'profiles.describe': ({ id }) => describeProfileCertificates(profiles.get(id), secrets),
+
+    'profiles.export': ({ ids }) => exportProfiles(ids ? ids.map((id) => profiles.get(id)) : profiles.list()),
+
+    'profiles.import': async ({ text }) => {
+      const imported = importProfiles(text);
+      await profiles.put(...imported);
+      chartAll();
+      publishProfiles();
+      return imported;
+    },
+
+    'certificates.inspect': ({ files, passphrase }) => imports.inspect(fromBase64(files), { passphrase }),
+
+    'certificates.apply': async ({ importId, profileId, settings }) => {
+      const profile = await imports.apply(importId, profileId ? { profileId } : { settings: settings as ProfileSettings });
+      sessions.updated(profile);
+      publishProfiles();
+      return profile;
+    },
+
     'sessions.list': () => sessions.list(),
-    'sessions.connect': ({ id }) => sessions.connect(profiles.get(id)),
+    'sessions.connect': ({ id }) => {
+      const profile = profiles.get(id);
+      if (profile.pendingSecrets.length) {
+        const what = profile.pendingSecrets.map((s) => (s === 'clientKey' ? 'the client key' : 'the password')).join(' and ');
+        throw new AppFailure('secrets_required', `${profile.name} was imported without its secrets: it needs ${what}.`, `Enter ${what} for this connection; they are stored in the OS keychain.`);
+      }
+      return sessions.connect(profile);
+    },
     'sessions.disconnect': ({ id }) => sessions.disconnect(id),
+    'sessions.publish': async ({ id, topic, payload, encoding, qos, retain, properties }) => {
+      const bytes = encoding === 'base64' ? Buffer.from(payload, 'base64') : Buffer.from(payload, 'utf8');
+      await sessions.get(id).publish(topic, bytes, { qos, retain, properties });
+      return null;
+    },
+
+    'topics.snapshot': ({ connectionId }) => {
+      const now = Date.now();
+      return telemetry.store(connectionId).all().map((s) => s.update(now));
+    },
+    'topics.payload': ({ connectionId, topic }) => {
+      const stats = telemetry.store(connectionId).get(topic);
+      if (!stats) throw new AppFailure('not_found', `No message has arrived on ${topic} yet.`, 'Wait for a message, or check the subscription.');
+      return { base64: stats.payload.toString('base64'), size: stats.size, complete: stats.fullPayloadKept };
+    },
+    'topics.retained': ({ connectionId, prefix }) => ({ topics: telemetry.store(connectionId).retainedUnder(prefix) }),
+    'topics.clearRetained': async ({ connectionId, prefix, expected }) => {
+      const topics = telemetry.store(connectionId).retainedUnder(prefix);
+      if (topics.length !== expected) {
+        throw new AppFailure('retained_changed', `${topics.length} retained messages are there now, not the ${expected} you confirmed.`, 'Review the new count and confirm again.');
+      }
+      const session = sessions.get(connectionId);
+      for (const topic of topics) await session.publish(topic, Buffer.alloc(0), { qos: 1, retain: true });
+      return { cleared: topics.length };
+    },
+
+    'dashboard.save': async ({ profileId, dashboard }) => {
+      const profile = { ...profiles.get(profileId), dashboard };
+      await profiles.put(profile);
+      chartAll();
+      publishProfiles();
+      return profile;
+    },
+    'telemetry.ack': ({ seq }, context) => {
+      feedOf(context).ack(seq);
+      return null;
+    },
+    'telemetry.watch': ({ keys }, context) => {
+      feedOf(context).watch(keys);
+      return null;
+    },
+    'telemetry.view': ({ key, window, width }) => telemetry.view(key, window, width),
+    'telemetry.csv': ({ key }) => {
+      const topic = key.split('|').slice(2).join('|') || 'series';
+      return { fileName: `${topic.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80)}.csv`, text: telemetry.csv(key) };
+    },
+    'telemetry.budget': async ({ megabytes }) => {
+      if (megabytes !== undefined) {
+        await settings.update({ sampleBudgetMB: megabytes });
+        telemetry.pool.setBudget(megabytes * 1024 * 1024);
+      }
+      return telemetry.budget();
+    },
   };
 
   const dispatch = createDispatcher(handlers, {
@@ -166,6 +297,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     events,
     profiles,
     sessions,
-    dispose: () => sessions.dispose(),
+    telemetry,
+    dispose: async () => {
+      for (const feed of feeds.values()) feed.close();
+      await sessions.dispose();
+    },
   };
 }

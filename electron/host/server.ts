@@ -129,12 +129,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
+  let clients = 0;
   wss.on('connection', (ws: WebSocket) => {
     sockets.add(ws);
+    const client = `ws:${++clients}`;
     const send = (frame: ServerFrame) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
     };
-    const detach = options.backend.events.attach(<K extends EventName>(name: K, payload: EventPayload<K>) => send({ event: name, payload }));
+    const detach = options.backend.events.attach(<K extends EventName>(name: K, payload: EventPayload<K>) => send({ event: name, payload }), client);
     ws.on('message', (data, isBinary) => {
       void (async () => {
         let json: unknown;
@@ -150,7 +152,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
           send({ id, result: err('invalid_frame', `The request frame was rejected: ${describeIssues(frame.error)}.`, 'Reload the page.') });
           return;
         }
-        const result = await options.backend.dispatch(frame.data.channel, frame.data.payload);
+        const result = await options.backend.dispatch(frame.data.channel, frame.data.payload, { client });
         send({ id: frame.data.id, result });
       })();
     });

@@ -13,6 +13,7 @@ import { isTrustedSender, type SenderFrameLike, type TrustedOrigins } from './tr
 
 export interface InvokeEventLike {
   senderFrame: SenderFrameLike | null;
+  sender: { id: number };
 }
 
 export interface IpcMainLike {
@@ -21,6 +22,7 @@ export interface IpcMainLike {
 }
 
 export interface WebContentsLike {
+  readonly id: number;
   send(channel: string, payload: unknown): void;
   isDestroyed(): boolean;
   once(event: 'destroyed', listener: () => void): unknown;
@@ -32,7 +34,7 @@ export function bindInvokeHandlers(ipcMain: IpcMainLike, dispatch: Dispatch, tru
       if (!isTrustedSender(event.senderFrame, trusted)) {
         return err('untrusted_sender', 'The request did not come from the application window.', 'Restart the application.');
       }
-      return dispatch(name, payload);
+      return dispatch(name, payload, { client: clientId(event.sender.id) });
     });
   }
   return () => {
@@ -40,11 +42,14 @@ export function bindInvokeHandlers(ipcMain: IpcMainLike, dispatch: Dispatch, tru
   };
 }
 
+/** The caller id of a window: the same for its invokes and its event sink. */
+const clientId = (webContentsId: number) => `ipc:${webContentsId}`;
+
 /** Forwards every core event to one window until it is destroyed. */
 export function attachWindow(events: EventHub, contents: WebContentsLike): () => void {
   const detach = events.attach(<K extends EventName>(name: K, payload: EventPayload<K>) => {
     if (!contents.isDestroyed()) contents.send(ipcChannel('event', name), payload);
-  });
+  }, clientId(contents.id));
   contents.once('destroyed', detach);
   return detach;
 }

@@ -1,17 +1,23 @@
 /**
  * The application shell: connections on the left, the selected connection (or
- * the form) on the right.
+ * the form) on the right, notices in the top bar, and the import wizard over
+ * everything when it is open.
  */
 import { useEffect, useState } from 'react';
-import { loadInitialState, startEventFeed, useStore } from './app/store';
+import { loadInitialState, setState, startEventFeed, useStore } from './app/store';
+import { ProfilesNotice } from './app/ProfilesNotice';
 import { ConnectionForm } from './connections/ConnectionForm';
 import { ConnectionList } from './connections/ConnectionList';
 import { ConnectionView } from './connections/ConnectionView';
+import { ImportWizard, type WizardResult } from './import/ImportWizard';
 
 type Mode = { kind: 'view' } | { kind: 'new' } | { kind: 'edit'; id: string };
+/** The wizard, when open: `targetId` is the connection it was opened for (from its form), if any. */
+type Wizard = { targetId: string | null } | null;
 
 export function App() {
   const [mode, setMode] = useState<Mode>({ kind: 'view' });
+  const [wizard, setWizard] = useState<Wizard>(null);
   const info = useStore((s) => s.info);
   const loadError = useStore((s) => s.loadError);
   const profiles = useStore((s) => s.profiles);
@@ -27,6 +33,16 @@ export function App() {
   const selected = profiles.find((p) => p.id === selectedId) ?? null;
   const editing = mode.kind === 'edit' ? (profiles.find((p) => p.id === mode.id) ?? null) : null;
 
+  // Opened from a form and only saved: go back to the form, which picks up the new certificates.
+  // Otherwise show the connection the bundle went to.
+  function wizardClosed(result: WizardResult | null) {
+    const from = wizard;
+    setWizard(null);
+    if (!result) return;
+    setState({ selectedId: result.profile.id });
+    if (result.connected || !from?.targetId || mode.kind !== 'edit') setMode({ kind: 'view' });
+  }
+
   return (
     <div className="app">
       <header className="topbar">
@@ -41,27 +57,36 @@ export function App() {
             Keychain unavailable: private keys and passwords cannot be saved. {info.keychain.detail}
           </span>
         )}
+        {info?.profilesNotice && <ProfilesNotice key={info.profilesNotice.code + info.profilesNotice.message} notice={info.profilesNotice} />}
         {loadError && (
           <span className="warn small" role="alert">
             {loadError}
           </span>
         )}
       </header>
-      <ConnectionList onNew={() => setMode({ kind: 'new' })} />
+      <ConnectionList onNew={() => setMode({ kind: 'new' })} onImport={() => setWizard({ targetId: null })} />
       <main className="main">
         {mode.kind === 'new' && <ConnectionForm key="new" profile={null} onDone={() => setMode({ kind: 'view' })} />}
-        {mode.kind === 'edit' && editing && <ConnectionForm key={editing.id} profile={editing} onDone={() => setMode({ kind: 'view' })} />}
+        {mode.kind === 'edit' && editing && (
+          <ConnectionForm key={editing.id} profile={editing} onDone={() => setMode({ kind: 'view' })} onImportBundle={() => setWizard({ targetId: editing.id })} />
+        )}
         {mode.kind === 'view' && selected && <ConnectionView key={selected.id} profile={selected} view={sessions[selected.id]} onEdit={() => setMode({ kind: 'edit', id: selected.id })} />}
         {mode.kind === 'view' && !selected && (
           <div className="empty" data-testid="empty-state">
             <h1>No connection yet</h1>
-            <p>Add a broker: its URL (mqtts://host:8883), the CA that signed its certificate, and your client certificate if it asks for one.</p>
-            <button type="button" className="primary" onClick={() => setMode({ kind: 'new' })}>
-              Add a connection
-            </button>
+            <p>Add a broker: its URL (mqtts://host:8883), the CA that signed its certificate, and your client certificate if it asks for one. Or import the certificate bundle your cloud or operator gave you.</p>
+            <div className="actions center">
+              <button type="button" className="primary" onClick={() => setMode({ kind: 'new' })}>
+                Add a connection
+              </button>
+              <button type="button" onClick={() => setWizard({ targetId: null })}>
+                Import certificates
+              </button>
+            </div>
           </div>
         )}
       </main>
+      {wizard && <ImportWizard targetId={wizard.targetId} onClose={wizardClosed} />}
     </div>
   );
 }

@@ -183,18 +183,35 @@ describe('Electron IPC specifics', () => {
     expect(Object.keys(api.invoke).sort()).toMatchInlineSnapshot(`
       [
         "app.info",
+        "certificates.apply",
+        "certificates.inspect",
+        "dashboard.save",
         "profiles.delete",
+        "profiles.describe",
+        "profiles.export",
+        "profiles.import",
         "profiles.list",
         "profiles.save",
         "sessions.connect",
         "sessions.disconnect",
         "sessions.list",
+        "sessions.publish",
+        "telemetry.ack",
+        "telemetry.budget",
+        "telemetry.csv",
+        "telemetry.view",
+        "telemetry.watch",
+        "topics.clearRetained",
+        "topics.payload",
+        "topics.retained",
+        "topics.snapshot",
       ]
     `);
     expect(Object.keys(api.on).sort()).toMatchInlineSnapshot(`
       [
         "profiles.changed",
         "sessions.changed",
+        "telemetry.batch",
       ]
     `);
   });

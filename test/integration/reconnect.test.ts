@@ -5,7 +5,7 @@
  */
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProfileSettingsSchema, type Profile } from '../../shared/profiles';
+import { createProfile, ProfileSettingsSchema, type Profile } from '../../shared/profiles';
 import type { SessionView } from '../../shared/sessions';
 import { SessionManager } from '../../electron/core/sessions/manager';
 import type { IncomingMessage } from '../../electron/core/sessions/session';
@@ -27,7 +27,7 @@ function profile(id: string, listener: string, subscriptions: Array<{ filter: st
     tls: { trust: 'custom', ca: [pki.rootOnly.pem] },
     subscriptions,
   });
-  return { ...settings, id, secrets: { password: false, clientKey: false, passphrase: false, pfx: false } };
+  return createProfile(settings, id);
 }
 
 function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {

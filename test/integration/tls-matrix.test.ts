@@ -3,6 +3,7 @@
  * listeners, through the CLI's `probe` (the same core as the app): each asserts
  * the error code, the hint, the grade and the exit code.
  */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -162,6 +163,19 @@ describe('TLS situations against real mosquitto listeners', () => {
     expect(missing.exit).toBe(3);
     // The passphrase is never printed.
     expect(right.out + wrong.out).not.toContain('horse');
+  });
+
+  it('11b. PKCS#12 identity, legacy (RC2/3DES) and OpenSSL 3 (AES) encryption, right and wrong password', async () => {
+    for (const legacy of [true, false]) {
+      const file = path.join(dir, `device-${legacy ? 'legacy' : 'aes'}.p12`);
+      execFileSync('openssl', ['pkcs12', '-export', ...(legacy ? ['-legacy'] : []), '-inkey', pki.client.key.path, '-in', pki.client.cert.path, '-passout', 'pass:p12-pass', '-out', file]);
+      const ok = await probe('mtls', [...root(), '--pfx', file, '--passphrase-env', 'P12'], { P12: 'p12-pass' });
+      expect(ok.report.tls?.clientCertificate?.subject).toContain('device-001');
+      expect(ok.exit).toBe(0);
+      const wrong = await probe('mtls', [...root(), '--pfx', file, '--passphrase-env', 'P12'], { P12: 'nope' });
+      expect(wrong.report.error?.code).toBe('key_wrong_passphrase');
+      expect(wrong.exit).toBe(3);
+    }
   });
 
   it('12. key that does not match the certificate: exit 3', async () => {

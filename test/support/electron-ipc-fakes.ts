@@ -23,7 +23,10 @@ export class FakeIpcMain implements IpcMainLike {
   }
 }
 
+let nextWebContentsId = 1;
+
 export class FakeWindow implements WebContentsLike, IpcRendererLike {
+  readonly id = nextWebContentsId++;
   private readonly listeners = new Map<string, Set<Listener>>();
   private destroyedListeners: Array<() => void> = [];
   private destroyed = false;
@@ -56,7 +59,7 @@ export class FakeWindow implements WebContentsLike, IpcRendererLike {
   async invoke(channel: string, payload: unknown): Promise<unknown> {
     const handler = this.main.handlers.get(channel);
     if (!handler) throw new Error(`Error invoking remote method '${channel}': Error: No handler registered for '${channel}'`);
-    const result = await handler({ senderFrame: this.frame }, structuredClone(payload));
+    const result = await handler({ senderFrame: this.frame, sender: { id: this.id } }, structuredClone(payload));
     return structuredClone(result);
   }
   on(channel: string, listener: Listener): this {

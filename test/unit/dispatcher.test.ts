@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { invokeNames, contract } from '../../shared/contract';
+import { createProfile } from '../../shared/profiles';
 import { AppFailure } from '../../shared/result';
 import { createDispatcher, type Handlers } from '../../electron/core/ipc/dispatcher';
 
@@ -39,7 +40,7 @@ describe('dispatcher', () => {
   it('passes the parsed payload, with defaults applied, to the handler', async () => {
     const dispatch = createDispatcher(
       handlers({
-        'profiles.save': ({ settings }) => ({ ...settings, id: 'p1', secrets: { password: false, clientKey: false, passphrase: false, pfx: false } }),
+        'profiles.save': ({ settings }) => createProfile(settings, 'p1'),
       }),
     );
     const result = await dispatch('profiles.save', { settings: validSettings });

@@ -7,11 +7,19 @@ import type { z } from 'zod';
 import { contract, type InvokeName, type InvokeParsed, type InvokeResponse } from '../../../shared/contract';
 import { AppFailure, err, ok, type Result } from '../../../shared/result';
 
+/** Who is calling, as the transport knows it: one id per window or WebSocket client. */
+export interface CallContext {
+  client: string;
+}
+
 export type Handlers = {
-  [K in InvokeName]: (request: InvokeParsed<K>) => Promise<InvokeResponse<K>> | InvokeResponse<K>;
+  [K in InvokeName]: (request: InvokeParsed<K>, context: CallContext) => Promise<InvokeResponse<K>> | InvokeResponse<K>;
 };
 
-export type Dispatch = (name: string, payload: unknown) => Promise<Result<unknown>>;
+/** In-process callers (the CLI, tests) have no transport client. */
+export const LOCAL_CALLER: CallContext = { client: 'local' };
+
+export type Dispatch = (name: string, payload: unknown, context?: CallContext) => Promise<Result<unknown>>;
 
 export interface DispatcherOptions {
   /** Where unexpected exceptions are reported; their details never cross to the renderer. */
@@ -30,7 +38,7 @@ function isInvokeName(name: string): name is InvokeName {
 }
 
 export function createDispatcher(handlers: Handlers, options: DispatcherOptions = {}): Dispatch {
-  return async (name, payload) => {
+  return async (name, payload, context = LOCAL_CALLER) => {
     if (!isInvokeName(name)) {
       return err('unknown_channel', `There is no channel named "${String(name).slice(0, 80)}".`, 'Update the app so both sides speak the same contract.');
     }
@@ -40,8 +48,8 @@ export function createDispatcher(handlers: Handlers, options: DispatcherOptions 
     }
     try {
       // The handler map is keyed by the same name, so the parsed payload matches its handler.
-      const handler = handlers[name] as (request: unknown) => Promise<unknown> | unknown;
-      return ok(await handler(parsed.data));
+      const handler = handlers[name] as (request: unknown, context: CallContext) => Promise<unknown> | unknown;
+      return ok(await handler(parsed.data, context));
     } catch (error) {
       if (error instanceof AppFailure) return { ok: false, error: error.error };
       options.onInternalError?.(name, error);

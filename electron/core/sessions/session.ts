@@ -155,7 +155,7 @@ export class Session {
     return {
       host: this.target.host,
       port: this.target.port,
-      hasClientCertificate: !!this.profile.tls.clientCertificate || this.profile.secrets.pfx,
+      hasClientCertificate: !!this.profile.tls.clientCertificate,
       peerLeaf: this.tls?.peerChain[0] ?? null,
       minVersion: this.profile.tls.minVersion,
     };

@@ -6,7 +6,7 @@
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
-import { createSecureContext, type ConnectionOptions } from 'node:tls';
+import type { ConnectionOptions } from 'node:tls';
 import type { TlsSettings } from '../../../shared/profiles';
 import { parsePemCertificates } from '../certificates/x509';
 import type { SystemTrust } from './system-roots';
@@ -16,8 +16,6 @@ export interface ClientIdentity {
   /** PEM private key, possibly encrypted. */
   key?: string;
   passphrase?: string;
-  /** PKCS#12 bytes holding key and certificate. */
-  pfx?: Buffer;
 }
 
 /** An error with a `code` the translation table knows. */
@@ -47,11 +45,6 @@ function loadKey(identity: ClientIdentity): KeyObject {
  * passphrase, unreadable key, key and certificate that do not belong together.
  */
 export function checkIdentity(clientCertificate: string | null, identity: ClientIdentity): void {
-  if (identity.pfx) {
-    // OpenSSL parses the PKCS#12 file; a wrong password fails with "mac verify failure".
-    createSecureContext({ pfx: identity.pfx, passphrase: identity.passphrase });
-    return;
-  }
   if (!identity.key && !clientCertificate) return;
   if (!identity.key) throw new CodedError('CLIENT_KEY_MISSING', 'The client certificate has no private key.');
   if (!clientCertificate) throw new CodedError('CLIENT_CERT_MISSING', 'The private key has no client certificate.');
@@ -93,10 +86,7 @@ export function buildTlsOptions(
     rejectUnauthorized: settings.verify,
     ALPNProtocols: settings.alpn.length ? [...settings.alpn] : undefined,
   };
-  if (identity.pfx) {
-    options.pfx = identity.pfx;
-    options.passphrase = identity.passphrase;
-  } else if (identity.key && clientCertificate) {
+  if (identity.key && clientCertificate) {
     options.key = identity.key;
     options.cert = clientCertificate;
     options.passphrase = identity.passphrase;

@@ -1,14 +1,21 @@
 /**
  * Create or edit a connection: every setting of a profile, secrets write-only.
  * Turning verification off sits behind an explicit acknowledgement, and the
- * security grade of such a connection is always insecure.
+ * security grade of such a connection is always insecure. A saved connection
+ * shows the certificates and key it uses and can take a bundle (PKCS#12, zip,
+ * folder) through the import wizard; when the wizard changes its certificates,
+ * the form takes them over and keeps the operator's other edits.
  */
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { Profile, ProfileSettingsInput, Qos, SecretInput } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
 import { client } from '../client';
 import { setState } from '../app/store';
-import { readBase64, readText } from './files';
+import { Busy } from '../feedback/Busy';
+import { Problem } from '../feedback/Problem';
+import { Field } from '../forms/Field';
+import { CertificatesInUse } from './CertificatesInUse';
+import { readText } from './files';
 
 interface PickedText {
   name: string;
@@ -36,7 +43,6 @@ interface FormState {
   clientCertificate: PickedText | null;
   clientKey: PickedText | null;
   passphrase: string;
-  pfx: { name: string; base64: string } | null;
   removeIdentity: boolean;
   servername: string;
   alpn: string;
@@ -45,6 +51,22 @@ interface FormState {
   verify: boolean;
   insecureAcknowledged: boolean;
   subscriptions: Array<{ filter: string; qos: Qos }>;
+}
+
+/** The fields that follow the saved profile's certificates (changed by the import wizard). */
+function certificateFields(profile: Profile | null): Pick<FormState, 'trust' | 'ca' | 'clientCertificate' | 'clientKey' | 'passphrase' | 'removeIdentity'> {
+  return {
+    trust: profile?.tls.trust ?? 'system',
+    ca: (profile?.tls.ca ?? []).map((text, i) => ({ name: `CA ${i + 1} (saved)`, text })),
+    clientCertificate: profile?.tls.clientCertificate ? { name: 'saved certificate', text: profile.tls.clientCertificate } : null,
+    clientKey: null,
+    passphrase: '',
+    removeIdentity: false,
+  };
+}
+
+function certificatesOf(profile: Profile | null): string {
+  return JSON.stringify([profile?.tls.trust, profile?.tls.ca, profile?.tls.clientCertificate, profile?.secrets]);
 }
 
 function initialState(profile: Profile | null): FormState {
@@ -64,13 +86,7 @@ function initialState(profile: Profile | null): FormState {
     willPayload: profile?.will?.payload ?? '',
     willQos: profile?.will?.qos ?? 0,
     willRetain: profile?.will?.retain ?? false,
-    trust: profile?.tls.trust ?? 'system',
-    ca: (profile?.tls.ca ?? []).map((text, i) => ({ name: `CA ${i + 1} (saved)`, text })),
-    clientCertificate: profile?.tls.clientCertificate ? { name: 'saved certificate', text: profile.tls.clientCertificate } : null,
-    clientKey: null,
-    passphrase: '',
-    pfx: null,
-    removeIdentity: false,
+    ...certificateFields(profile),
     servername: profile?.tls.servername ?? '',
     alpn: (profile?.tls.alpn ?? []).join(', '),
     minVersion: profile?.tls.minVersion ?? 'TLSv1.2',
@@ -122,29 +138,24 @@ function toSecrets(f: FormState): SecretInput {
   if (f.removeIdentity) {
     secrets.clientKey = null;
     secrets.passphrase = null;
-    secrets.pfx = null;
     return secrets;
   }
   if (f.clientKey) secrets.clientKey = f.clientKey.text;
-  if (f.pfx) secrets.pfx = f.pfx.base64;
   if (f.passphrase) secrets.passphrase = f.passphrase;
   return secrets;
 }
 
-function Field({ label, children, hint }: { label: string; children: ReactNode; hint?: string }) {
-  return (
-    <label className="field">
-      <span className="field-label">{label}</span>
-      {children}
-      {hint && <span className="field-hint">{hint}</span>}
-    </label>
-  );
-}
-
-export function ConnectionForm({ profile, onDone }: { profile: Profile | null; onDone: (saved: Profile | null) => void }) {
+export function ConnectionForm({ profile, onDone, onImportBundle }: { profile: Profile | null; onDone: (saved: Profile | null) => void; onImportBundle?: () => void }) {
   const [f, setF] = useState<FormState>(() => initialState(profile));
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
+  // When the saved certificates change underneath (the import wizard applied a bundle), take them
+  // over, so saving this form does not put the old ones back.
+  const [seenCertificates, setSeenCertificates] = useState(() => certificatesOf(profile));
+  if (certificatesOf(profile) !== seenCertificates) {
+    setSeenCertificates(certificatesOf(profile));
+    setF((s) => ({ ...s, ...certificateFields(profile) }));
+  }
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setF((s) => ({ ...s, [key]: value }));
   const encrypted = /^(mqtts|wss):/i.test(f.url.trim());
   const stored = profile?.secrets;
@@ -237,6 +248,17 @@ export function ConnectionForm({ profile, onDone }: { profile: Profile | null; o
       {encrypted && (
         <fieldset>
           <legend>TLS</legend>
+          {profile && <CertificatesInUse profile={profile} />}
+          <div className="row bundle-row">
+            {profile && onImportBundle ? (
+              <button type="button" onClick={onImportBundle} disabled={busy} data-testid="import-bundle">
+                Import bundle…
+              </button>
+            ) : (
+              <span className="muted small">To import a bundle (PKCS#12, zip, folder) into this connection, save it first, or use Import certificates in the connection list.</span>
+            )}
+            <span className="muted small">Or pick the files one by one below.</span>
+          </div>
           <div className="row">
             <Field label="Trusted CAs">
               <select name="trust" value={f.trust} onChange={(e) => set('trust', e.target.value as FormState['trust'])}>
@@ -268,14 +290,11 @@ export function ConnectionForm({ profile, onDone }: { profile: Profile | null; o
             <Field label="Client private key (PEM)" hint={f.clientKey ? `${f.clientKey.name}, goes to the keychain` : stored?.clientKey ? 'Stored in the keychain.' : 'None'}>
               <input name="clientKey" type="file" accept=".pem,.key" onChange={async (e) => { const file = e.target.files?.[0]; if (file) set('clientKey', { name: file.name, text: await readText(file) }); }} />
             </Field>
-            <Field label="or PKCS#12 (.p12/.pfx)" hint={f.pfx ? `${f.pfx.name}, goes to the keychain` : stored?.pfx ? 'Stored in the keychain.' : 'None'}>
-              <input name="pfx" type="file" accept=".p12,.pfx" onChange={async (e) => { const file = e.target.files?.[0]; if (file) set('pfx', { name: file.name, base64: await readBase64(file) }); }} />
-            </Field>
             <Field label="Key passphrase" hint={stored?.passphrase ? 'Stored in the keychain; type to replace.' : undefined}>
               <input name="passphrase" type="password" value={f.passphrase} onChange={(e) => set('passphrase', e.target.value)} autoComplete="off" />
             </Field>
           </div>
-          {(stored?.clientKey || stored?.pfx || profile?.tls.clientCertificate) && (
+          {(stored?.clientKey || profile?.tls.clientCertificate) && (
             <label className="check">
               <input type="checkbox" checked={f.removeIdentity} onChange={(e) => set('removeIdentity', e.target.checked)} /> Remove the client certificate and its key
             </label>
@@ -360,16 +379,11 @@ export function ConnectionForm({ profile, onDone }: { profile: Profile | null; o
         )}
       </fieldset>
 
-      {error && (
-        <div className="failure" role="alert" data-testid="form-error">
-          <div className="failure-message">{error.message}</div>
-          {error.hint && <div className="failure-hint">Fix: {error.hint}</div>}
-        </div>
-      )}
+      {error && <Problem problem={error} testId="form-error" />}
 
-      <div className="actions">
+      <div className="actions" aria-busy={busy}>
         <button type="submit" className="primary" disabled={busy} data-testid="save-connect">
-          {busy ? 'Working…' : 'Save and connect'}
+          Save and connect
         </button>
         <button type="button" disabled={busy} onClick={() => void save(false)}>
           Save
@@ -377,6 +391,7 @@ export function ConnectionForm({ profile, onDone }: { profile: Profile | null; o
         <button type="button" className="link" onClick={() => onDone(null)}>
           Cancel
         </button>
+        {busy && <Busy />}
       </div>
     </form>
   );

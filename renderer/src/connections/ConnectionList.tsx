@@ -1,10 +1,13 @@
 /**
- * The connections, grouped, each with its state light and security grade.
+ * The connections, grouped, each with its state light, security grade, and a
+ * "needs secrets" mark for imported ones; the header holds the ways in (new,
+ * certificate import) and out (export, import of connections).
  */
 import type { Profile } from '../../../shared/profiles';
 import type { SessionView } from '../../../shared/sessions';
 import { GradeBadge, StatusLight } from '../security/badges';
 import { setState, useStore } from '../app/store';
+import { ProfileTransfer } from './ProfileTransfer';
 
 function groupOf(profiles: Profile[]): Array<[string, Profile[]]> {
   const groups = new Map<string, Profile[]>();
@@ -16,7 +19,7 @@ function groupOf(profiles: Profile[]): Array<[string, Profile[]]> {
   return [...groups].sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b)));
 }
 
-export function ConnectionList({ onNew }: { onNew: () => void }) {
+export function ConnectionList({ onNew, onImport }: { onNew: () => void; onImport: () => void }) {
   const profiles = useStore((s) => s.profiles);
   const sessions = useStore((s) => s.sessions);
   const selectedId = useStore((s) => s.selectedId);
@@ -27,6 +30,12 @@ export function ConnectionList({ onNew }: { onNew: () => void }) {
         <button type="button" onClick={onNew} data-testid="new-connection">
           New
         </button>
+      </div>
+      <div className="sidebar-tools">
+        <button type="button" className="small-button" onClick={onImport} data-testid="import-button">
+          Import certificates
+        </button>
+        <ProfileTransfer hasProfiles={profiles.length > 0} />
       </div>
       {profiles.length === 0 && <p className="muted">No connections yet.</p>}
       {groupOf(profiles).map(([group, list]) => (
@@ -47,6 +56,11 @@ export function ConnectionList({ onNew }: { onNew: () => void }) {
                   >
                     <StatusLight state={view?.state ?? 'idle'} />
                     <span className="conn-name">{p.name}</span>
+                    {p.pendingSecrets.length > 0 && (
+                      <span className="badge-needs" data-testid="needs-secrets" title={`Needs: ${p.pendingSecrets.join(', ')}`}>
+                        needs secrets
+                      </span>
+                    )}
                     {view ? <GradeBadge grade={view.security.grade} /> : <span className="muted small">{new URL(p.url).protocol.replace(':', '')}</span>}
                   </button>
                 </li>

@@ -1,14 +1,18 @@
 /**
  * One connection: its header with connect/disconnect, edit and delete, and its
- * security panel.
+ * security panel. A connection imported without its secrets asks for them
+ * before it connects.
  */
 import { useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
 import type { SessionView } from '../../../shared/sessions';
 import { client } from '../client';
+import { Busy } from '../feedback/Busy';
+import { Problem } from '../feedback/Problem';
 import { GradeBadge, StatusLight } from '../security/badges';
 import { SecurityPanel } from '../security/SecurityPanel';
+import { PendingSecretsPrompt } from './PendingSecretsPrompt';
 
 const ACTIVE = new Set(['connecting', 'connected', 'reconnecting']);
 
@@ -38,13 +42,29 @@ function idleView(profile: Profile): SessionView {
 export function ConnectionView({ profile, view, onEdit }: { profile: Profile; view: SessionView | undefined; onEdit: () => void }) {
   const [error, setError] = useState<AppError | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [askSecrets, setAskSecrets] = useState(false);
+  const [busy, setBusy] = useState<string | null>(null);
   const shown = view ?? idleView(profile);
   const active = ACTIVE.has(shown.state);
 
-  async function run(action: Promise<{ ok: boolean; error?: AppError }>) {
+  async function run(label: string, action: () => Promise<{ ok: boolean; error?: AppError }>) {
     setError(null);
-    const result = await action;
-    if (!result.ok && result.error) setError(result.error);
+    setBusy(label);
+    const result = await action();
+    setBusy(null);
+    if (!result.ok && result.error) {
+      if (result.error.code === 'secrets_required') setAskSecrets(true);
+      setError(result.error);
+    }
+  }
+
+  function connect() {
+    if (profile.pendingSecrets.length > 0) {
+      setError(null);
+      setAskSecrets(true);
+      return;
+    }
+    void run('Connecting…', () => client.invoke('sessions.connect', { id: profile.id }));
   }
 
   return (
@@ -56,13 +76,14 @@ export function ConnectionView({ profile, view, onEdit }: { profile: Profile; vi
           <div className="muted mono small">{profile.url}</div>
         </div>
         <GradeBadge grade={shown.security.grade} />
-        <div className="actions">
+        <div className="actions" aria-busy={!!busy}>
+          {busy && <Busy label={busy} />}
           {active ? (
-            <button type="button" onClick={() => void run(client.invoke('sessions.disconnect', { id: profile.id }))} data-testid="disconnect">
+            <button type="button" onClick={() => void run('Disconnecting…', () => client.invoke('sessions.disconnect', { id: profile.id }))} disabled={!!busy} data-testid="disconnect">
               Disconnect
             </button>
           ) : (
-            <button type="button" className="primary" onClick={() => void run(client.invoke('sessions.connect', { id: profile.id }))} data-testid="connect">
+            <button type="button" className="primary" onClick={connect} disabled={!!busy || askSecrets} data-testid="connect">
               Connect
             </button>
           )}
@@ -71,7 +92,7 @@ export function ConnectionView({ profile, view, onEdit }: { profile: Profile; vi
           </button>
           {confirmDelete ? (
             <>
-              <button type="button" className="danger-button" onClick={() => void run(client.invoke('profiles.delete', { id: profile.id }))} data-testid="confirm-delete">
+              <button type="button" className="danger-button" onClick={() => void run('Deleting…', () => client.invoke('profiles.delete', { id: profile.id }))} disabled={!!busy} data-testid="confirm-delete">
                 Delete {profile.name} and its keychain secrets
               </button>
               <button type="button" className="link" onClick={() => setConfirmDelete(false)}>
@@ -88,12 +109,17 @@ export function ConnectionView({ profile, view, onEdit }: { profile: Profile; vi
       <p className="reason-line" data-testid="state-reason">
         {shown.reason}
       </p>
-      {error && (
-        <div className="failure" role="alert">
-          <div className="failure-message">{error.message}</div>
-          {error.hint && <div className="failure-hint">Fix: {error.hint}</div>}
-        </div>
+      {askSecrets && (
+        <PendingSecretsPrompt
+          profile={profile}
+          onCancel={() => setAskSecrets(false)}
+          onConnected={() => {
+            setAskSecrets(false);
+            setError(null);
+          }}
+        />
       )}
+      {error && !askSecrets && <Problem problem={error} />}
       <SecurityPanel view={shown} />
     </div>
   );

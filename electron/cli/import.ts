@@ -1,0 +1,122 @@
+/**
+ * `import`: read a certificate bundle (files, folders, zips) with the same
+ * importer as the app, print its summary (never a secret), and optionally save
+ * it as a connection: certificates to the profiles file, the key to the OS
+ * keychain. Exit code: 0 usable, 1 usable with warnings, 3 nothing usable.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { ImportSummary } from '../../shared/certificates';
+import { ProfileSettingsSchema } from '../../shared/profiles';
+import { AppFailure } from '../../shared/result';
+import { defaultDataDir } from '../core/app-paths';
+import type { BundleInput } from '../core/certificates/bundle';
+import { ImportService } from '../core/certificates/import-service';
+import { describeIssues } from '../core/ipc/dispatcher';
+import { ProfileStore } from '../core/profiles/profile-store';
+import { keytarBackend } from '../core/secrets/keytar-backend';
+import { SecretStore } from '../core/secrets/secret-store';
+import { UsageError, type CliIo } from './io';
+
+export interface ImportArgs {
+  paths: string[];
+  passphraseEnv?: string;
+  json: boolean;
+  save?: string;
+  url?: string;
+  dataDir?: string;
+}
+
+const MAX_FILES = 500;
+
+async function collect(target: string, inputs: BundleInput[], prefix: string, depth: number): Promise<void> {
+  let stat;
+  try {
+    stat = await fs.lstat(target);
+  } catch (error) {
+    throw new UsageError(`Cannot read ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
+  }
+  if (stat.isSymbolicLink()) return;
+  if (stat.isDirectory()) {
+    if (depth > 6) return;
+    const names = (await fs.readdir(target)).sort();
+    for (const name of names) await collect(path.join(target, name), inputs, `${prefix}${path.basename(target)}/`, depth + 1);
+    return;
+  }
+  if (!stat.isFile()) return;
+  if (inputs.length >= MAX_FILES) throw new UsageError(`More than ${MAX_FILES} files: point at the bundle's folder, not a whole disk.`);
+  inputs.push({ name: `${prefix}${path.basename(target)}`, bytes: await fs.readFile(target) });
+}
+
+export function importReport(summary: ImportSummary) {
+  return {
+    usable: summary.usable,
+    items: summary.items.map((i) => ({
+      source: i.source,
+      kind: i.kind,
+      subject: i.subject,
+      issuer: i.issuer,
+      notAfter: i.notAfter,
+      fingerprint256: i.fingerprint256,
+      keyType: i.keyBits ? `${i.keyType} ${i.keyBits}` : i.keyType,
+      encrypted: i.encrypted,
+    })),
+    identity: summary.identity,
+    ca: summary.ca,
+    warnings: summary.warnings,
+    errors: summary.errors,
+  };
+}
+
+function text(report: ReturnType<typeof importReport>, saved: string | null): string {
+  const lines = [`${report.usable ? 'Usable' : 'NOT usable'}: ${report.items.length} item(s)`];
+  for (const i of report.items) lines.push(`  ${i.kind.padEnd(15)} ${i.subject ?? i.keyType ?? ''}  [${i.source}]${i.encrypted ? ' (encrypted)' : ''}${i.notAfter ? ` until ${i.notAfter.slice(0, 10)}` : ''}`);
+  if (report.identity) lines.push(`  identity: ${report.identity.certificate.subject}, key ${report.identity.key.keyType} from ${report.identity.key.source}`);
+  for (const w of report.warnings) lines.push(`  warning: ${w.message} ${w.hint}`);
+  for (const e of report.errors) lines.push(`  error:   ${e.message} ${e.hint}`);
+  if (saved) lines.push(`  saved as connection "${saved}" (key in the OS keychain)`);
+  return lines.join('\n');
+}
+
+export async function runImport(args: ImportArgs, io: CliIo): Promise<number> {
+  if (args.paths.length === 0) throw new UsageError('import needs at least one file or folder.');
+  const inputs: BundleInput[] = [];
+  for (const p of args.paths) await collect(p, inputs, '', 0);
+  let passphrase: string | undefined;
+  if (args.passphraseEnv) {
+    passphrase = io.env[args.passphraseEnv];
+    if (passphrase === undefined) throw new UsageError(`The environment variable ${args.passphraseEnv} (the passphrase) is not set.`);
+  }
+
+  const store = new ProfileStore(args.dataDir ?? defaultDataDir());
+  await store.load();
+  const service = new ImportService(store, new SecretStore(keytarBackend()));
+  const summary = service.inspect(inputs, { passphrase });
+  const report = importReport(summary);
+
+  let saved: { id: string; name: string; created: boolean } | null = null;
+  let saveError = null;
+  if (args.save && summary.importId) {
+    const existing = store.list().find((p) => p.name === args.save);
+    try {
+      if (existing) {
+        const profile = await service.apply(summary.importId, { profileId: existing.id });
+        saved = { id: profile.id, name: profile.name, created: false };
+      } else {
+        if (!args.url) throw new UsageError(`There is no connection named "${args.save}": give its broker with --url to create it.`);
+        const settings = ProfileSettingsSchema.safeParse({ name: args.save, url: args.url });
+        if (!settings.success) throw new UsageError(describeIssues(settings.error));
+        const profile = await service.apply(summary.importId, { settings: settings.data });
+        saved = { id: profile.id, name: profile.name, created: true };
+      }
+    } catch (error) {
+      if (!(error instanceof AppFailure)) throw error;
+      saveError = error.error;
+    }
+  }
+
+  const output = { ...report, errors: saveError ? [...report.errors, saveError] : report.errors, saved };
+  io.stdout(args.json ? JSON.stringify(output) : text(output, saved?.name ?? null));
+  if (!summary.usable || saveError) return 3;
+  return summary.warnings.length ? 1 : 0;
+}

@@ -1,0 +1,95 @@
+/**
+ * What a saved connection uses, as the core describes it: its CA certificates,
+ * its client certificate (expiry in red or yellow when near), and its key,
+ * which lives in the OS keychain and is only ever described, never shown.
+ * Asks again whenever the connection's certificates or stored secrets change.
+ */
+import { useEffect, useState } from 'react';
+import type { ProfileCertificates } from '../../../shared/certificates';
+import type { Profile } from '../../../shared/profiles';
+import type { AppError } from '../../../shared/result';
+import { keyLabel } from '../certificates/describe';
+import { ExpiryText } from '../certificates/ExpiryText';
+import { client } from '../client';
+import { Busy } from '../feedback/Busy';
+import { Problem, ProblemList } from '../feedback/Problem';
+
+function useDescription(profile: Profile): { described: ProfileCertificates | null; error: AppError | null; loading: boolean } {
+  const [state, setState] = useState<{ described: ProfileCertificates | null; error: AppError | null; loading: boolean }>({ described: null, error: null, loading: true });
+  const basis = JSON.stringify([profile.id, profile.tls.ca, profile.tls.clientCertificate, profile.secrets]);
+  useEffect(() => {
+    let live = true;
+    setState((s) => ({ ...s, loading: true }));
+    void client.invoke('profiles.describe', { id: profile.id }).then((result) => {
+      if (!live) return;
+      setState(result.ok ? { described: result.value, error: null, loading: false } : { described: null, error: result.error, loading: false });
+    });
+    return () => {
+      live = false;
+    };
+    // `basis` stands for the parts of the profile the description depends on.
+  }, [basis, profile.id]);
+  return state;
+}
+
+export function CertificatesInUse({ profile }: { profile: Profile }) {
+  const { described, error, loading } = useDescription(profile);
+  return (
+    <section className="in-use" data-testid="profile-certificates" aria-label="Certificates in use" aria-busy={loading}>
+      <h3>In use now</h3>
+      {loading && !described && <Busy label="Reading…" />}
+      {error && <Problem problem={error} level="warning" />}
+      {described && (
+        <dl className="facts">
+          <dt>CA certificates</dt>
+          <dd data-testid="profile-ca">
+            {described.ca.length === 0 ? (
+              <span className="muted">none: {profile.tls.trust === 'system' ? 'the system roots verify the broker' : 'add a CA or trust the system roots'}</span>
+            ) : (
+              <ul className="plain">
+                {described.ca.map((c) => (
+                  <li key={c.fingerprint256}>
+                    {c.subject} <ExpiryText notAfter={c.notAfter} />
+                  </li>
+                ))}
+              </ul>
+            )}
+          </dd>
+          <dt>Client certificate</dt>
+          <dd data-testid="profile-client-cert">
+            {described.clientChain.length === 0 ? (
+              <span className="muted">none</span>
+            ) : (
+              <ul className="plain">
+                {described.clientChain.map((c, i) => (
+                  <li key={c.fingerprint256}>
+                    {i > 0 && <span className="muted small">chain: </span>}
+                    {c.subject} <ExpiryText notAfter={c.notAfter} />
+                  </li>
+                ))}
+              </ul>
+            )}
+          </dd>
+          <dt>Private key</dt>
+          <dd data-testid="profile-key">
+            {described.key ? (
+              <>
+                {keyLabel(described.key.keyType, described.key.keyBits)}, stored in the OS keychain
+                {described.key.encrypted ? ' (encrypted)' : ''}
+                {!described.key.matchesCertificate && (
+                  <span className="bad" data-testid="profile-key-mismatch">
+                    {' '}
+                    This key does not belong to the client certificate: the broker will refuse the connection. Import the matching key or bundle.
+                  </span>
+                )}
+              </>
+            ) : (
+              <span className="muted">none</span>
+            )}
+          </dd>
+        </dl>
+      )}
+      {described && <ProblemList warnings={described.warnings} errors={[]} prefix="profile" />}
+    </section>
+  );
+}

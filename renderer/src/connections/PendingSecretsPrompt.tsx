@@ -1,0 +1,83 @@
+/**
+ * A connection imported from an export carries no secrets. Before its first
+ * connect this asks for the ones it lists (the password, the client key file
+ * and its passphrase), saves them to the keychain with `profiles.save`, then
+ * connects. What is typed stays in this form only until it is sent.
+ */
+import { useState, type FormEvent } from 'react';
+import type { Profile, SecretInput } from '../../../shared/profiles';
+import type { AppError } from '../../../shared/result';
+import { client } from '../client';
+import { Busy } from '../feedback/Busy';
+import { Problem } from '../feedback/Problem';
+import { Field } from '../forms/Field';
+import { readText } from './files';
+import { settingsOf } from './settings';
+
+export function PendingSecretsPrompt({ profile, onCancel, onConnected }: { profile: Profile; onCancel: () => void; onConnected: () => void }) {
+  const needsPassword = profile.pendingSecrets.includes('password');
+  const needsKey = profile.pendingSecrets.includes('clientKey');
+  const [password, setPassword] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [keyFile, setKeyFile] = useState<File | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if ((needsKey && !keyFile) || (needsPassword && !password) || busy) return;
+    setBusy('Saving to the keychain…');
+    setError(null);
+    const secrets: SecretInput = {};
+    if (needsPassword) secrets.password = password;
+    if (needsKey && keyFile) secrets.clientKey = await readText(keyFile);
+    if (needsKey && passphrase) secrets.passphrase = passphrase;
+    const saved = await client.invoke('profiles.save', { id: profile.id, settings: settingsOf(profile), secrets });
+    setPassword('');
+    setPassphrase('');
+    if (!saved.ok) {
+      setBusy(null);
+      setError(saved.error);
+      return;
+    }
+    setBusy('Connecting…');
+    const connected = await client.invoke('sessions.connect', { id: profile.id });
+    setBusy(null);
+    if (connected.ok) onConnected();
+    else setError(connected.error);
+  }
+
+  return (
+    <form className="panel pending" onSubmit={(e) => void submit(e)} aria-label="Secrets this connection needs" aria-busy={!!busy} data-testid="pending-secrets">
+      <p className="failure-message">This connection was imported without its secrets.</p>
+      <p className="muted">Give them once; they are saved in the OS keychain, not in the connection file.</p>
+      <div className="row">
+        {needsPassword && (
+          <Field label={`Password${profile.username ? ` for ${profile.username}` : ''}`}>
+            <input type="password" value={password} required autoComplete="new-password" onChange={(e) => setPassword(e.target.value)} data-testid="pending-password" />
+          </Field>
+        )}
+        {needsKey && (
+          <>
+            <Field label="Client private key (PEM)" hint={keyFile ? keyFile.name : 'The key of the connection’s client certificate'}>
+              <input type="file" accept=".pem,.key" required onChange={(e) => setKeyFile(e.target.files?.[0] ?? null)} data-testid="pending-key" />
+            </Field>
+            <Field label="Key passphrase" hint="Only if the key is encrypted">
+              <input type="password" value={passphrase} autoComplete="off" onChange={(e) => setPassphrase(e.target.value)} data-testid="pending-passphrase" />
+            </Field>
+          </>
+        )}
+      </div>
+      {error && <Problem problem={error} />}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={!!busy || (needsKey && !keyFile) || (needsPassword && !password)} data-testid="pending-save">
+          Save and connect
+        </button>
+        <button type="button" className="link" onClick={onCancel} disabled={!!busy}>
+          Cancel
+        </button>
+        {busy && <Busy label={busy} />}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,87 @@
+/**
+ * Moving connections between machines: Export downloads every connection as
+ * JSON without any secret (the core writes it); Import connections reads
+ * such a file and reports how many arrived. Imported connections ask for
+ * their secrets on first connect.
+ */
+import { useRef, useState } from 'react';
+import type { AppError } from '../../../shared/result';
+import { client } from '../client';
+import { Busy } from '../feedback/Busy';
+import { Problem } from '../feedback/Problem';
+
+/** Hands text to the browser as a download; in Electron, main shows its save dialog. */
+function download(fileName: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.rel = 'noopener';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function ProfileTransfer({ hasProfiles }: { hasProfiles: boolean }) {
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+
+  async function exportAll() {
+    setBusy('Exporting…');
+    setError(null);
+    setMessage(null);
+    const result = await client.invoke('profiles.export', {});
+    setBusy(null);
+    if (!result.ok) return setError(result.error);
+    download(result.value.fileName, result.value.text);
+    setMessage(`Exported to ${result.value.fileName} (no secrets).`);
+  }
+
+  async function importFile(file: File | undefined) {
+    if (!file) return;
+    setBusy('Importing…');
+    setError(null);
+    setMessage(null);
+    const result = await client.invoke('profiles.import', { text: await file.text() });
+    setBusy(null);
+    if (!result.ok) return setError(result.error);
+    const n = result.value.length;
+    const pending = result.value.filter((p) => p.pendingSecrets.length > 0).length;
+    setMessage(`Imported ${n} connection${n === 1 ? '' : 's'}${pending ? `; ${pending} need${pending === 1 ? 's' : ''} secrets before connecting` : ''}.`);
+  }
+
+  return (
+    <div className="transfer" aria-busy={!!busy}>
+      <div className="actions">
+        <button type="button" className="small-button" onClick={() => void exportAll()} disabled={!!busy || !hasProfiles} data-testid="export-connections">
+          Export
+        </button>
+        <button type="button" className="small-button" onClick={() => fileInput.current?.click()} disabled={!!busy} data-testid="import-connections">
+          Import connections
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          onChange={(e) => {
+            const file = e.currentTarget.files?.[0];
+            e.currentTarget.value = '';
+            void importFile(file);
+          }}
+          data-testid="import-connections-file"
+        />
+      </div>
+      {busy && <Busy label={busy} />}
+      {message && (
+        <p className="small" role="status" data-testid="transfer-result">
+          {message}
+        </p>
+      )}
+      {error && <Problem problem={error} />}
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+/**
+ * The wizard's bundle: which files the operator chose (as `File` handles, not
+ * their bytes), and the core's summary of them. Bytes are read for each
+ * request and not kept; a passphrase travels in one request and is never
+ * stored. A newer pick or unlock wins over an older answer still in flight.
+ */
+import { useRef, useState } from 'react';
+import type { ImportSummary } from '../../../shared/certificates';
+import type { AppError } from '../../../shared/result';
+import { client } from '../client';
+import { bundleProblem, mergePicked, readBundle, type PickedFile } from './bundle-files';
+
+export interface BundleInspection {
+  picked: PickedFile[];
+  summary: ImportSummary | null;
+  error: AppError | null;
+  inspecting: boolean;
+  /** Adds files (replacing earlier ones of the same name) and inspects the whole selection. */
+  add(files: PickedFile[] | Promise<PickedFile[]>): void;
+  /** Inspects the same selection again with a passphrase. */
+  unlock(passphrase: string): void;
+  clear(): void;
+}
+
+export function useBundleInspection(): BundleInspection {
+  const [picked, setPicked] = useState<PickedFile[]>([]);
+  const [summary, setSummary] = useState<ImportSummary | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const [inspecting, setInspecting] = useState(false);
+  const generation = useRef(0);
+  // The selection as of now, for requests started from async code (state lags a render behind).
+  const current = useRef<PickedFile[]>([]);
+
+  async function inspect(files: PickedFile[], passphrase?: string): Promise<void> {
+    const run = ++generation.current;
+    const problem = bundleProblem(files);
+    if (problem) {
+      setError(problem);
+      return;
+    }
+    setInspecting(true);
+    setError(null);
+    try {
+      const bundle = await readBundle(files);
+      const result = await client.invoke('certificates.inspect', passphrase ? { files: bundle, passphrase } : { files: bundle });
+      if (run !== generation.current) return;
+      if (result.ok) setSummary(result.value);
+      else setError(result.error);
+    } catch (e) {
+      if (run === generation.current) {
+        setError({ code: 'file_unreadable', message: 'A file could not be read.', hint: `Check that it still exists and can be opened. (${String((e as Error)?.message ?? e)})` });
+      }
+    } finally {
+      if (run === generation.current) setInspecting(false);
+    }
+  }
+
+  return {
+    picked,
+    summary,
+    error,
+    inspecting,
+    add(files) {
+      void (async () => {
+        let added: PickedFile[];
+        try {
+          added = await files;
+        } catch (e) {
+          setError({ code: 'drop_unreadable', message: 'The dropped files could not be read.', hint: `Pick them with the file or folder button instead. (${String((e as Error)?.message ?? e)})` });
+          return;
+        }
+        if (added.length === 0) {
+          setError({ code: 'bundle_empty', message: 'No files were found in what you picked.', hint: 'Pick the certificate and key files, the zip, or the folder that holds them.' });
+          return;
+        }
+        const next = mergePicked(current.current, added);
+        current.current = next;
+        setPicked(next);
+        await inspect(next);
+      })();
+    },
+    unlock(passphrase) {
+      void inspect(current.current, passphrase);
+    },
+    clear() {
+      generation.current++;
+      current.current = [];
+      setPicked([]);
+      setSummary(null);
+      setError(null);
+      setInspecting(false);
+    },
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * Live topics and charts as they cross to the renderer: topic updates, chart
+ * series and their samples, the dashboard layout saved with a profile, and the
+ * batch main pushes at most ~20 times a second per window.
+ */
+import { z } from 'zod';
+import { QosSchema } from './mqtt';
+
+export const ExtractorSpecSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('number') }),
+  z.object({ kind: z.literal('boolean') }),
+  z.object({ kind: z.literal('json'), path: z.string().trim().min(1).max(256) }),
+]);
+export type ExtractorSpecInput = z.infer<typeof ExtractorSpecSchema>;
+
+export const SeriesSpecSchema = z.object({
+  connectionId: z.string().min(1).max(64),
+  /** An exact topic (no wildcards): one series per topic. */
+  topic: z
+    .string()
+    .min(1)
+    .max(65535)
+    .refine((t) => !/[+#]/.test(t), 'Chart an exact topic, not a filter with + or #.'),
+  extractor: ExtractorSpecSchema,
+  label: z.string().max(120).default(''),
+  color: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/)
+    .optional(),
+});
+export type SeriesSpec = z.infer<typeof SeriesSpecSchema>;
+
+export const ChartWindowSchema = z.enum(['1m', '5m', '1h', 'all']);
+export type ChartWindow = z.infer<typeof ChartWindowSchema>;
+export const WINDOW_MS: Record<ChartWindow, number | null> = { '1m': 60_000, '5m': 300_000, '1h': 3_600_000, all: null };
+
+export const ChartSpecSchema = z.object({
+  id: z.string().min(1).max(64),
+  title: z.string().max(120).default(''),
+  unit: z.string().max(24).default(''),
+  window: ChartWindowSchema.default('5m'),
+  series: z.array(SeriesSpecSchema).min(1).max(16),
+});
+export type ChartSpec = z.infer<typeof ChartSpecSchema>;
+
+export const DashboardSchema = z.object({ charts: z.array(ChartSpecSchema).max(32).default([]) });
+export type Dashboard = z.infer<typeof DashboardSchema>;
+
+/** The key naming one series in the store (and a concrete element for wildcard paths: `…|[2]`). */
+export function seriesKey(spec: Pick<SeriesSpec, 'connectionId' | 'topic' | 'extractor'>): string {
+  const e = spec.extractor;
+  return `${spec.connectionId}|${e.kind === 'json' ? `json:${e.path}` : e.kind}|${spec.topic}`;
+}
+
+export const PayloadPreviewSchema = z.object({
+  encoding: z.enum(['text', 'base64']),
+  data: z.string(),
+  /** The preview holds less than the payload; the full payload is fetched on demand. */
+  truncated: z.boolean(),
+});
+export type PayloadPreview = z.infer<typeof PayloadPreviewSchema>;
+
+export const TopicUpdateSchema = z.object({
+  topic: z.string(),
+  count: z.number().int(),
+  /** Messages per second, smoothed over the last seconds. */
+  rate: z.number(),
+  retained: z.boolean(),
+  qos: QosSchema,
+  /** Size of the last payload in bytes. */
+  size: z.number().int(),
+  updatedAt: z.number(),
+  preview: PayloadPreviewSchema,
+});
+export type TopicUpdate = z.infer<typeof TopicUpdateSchema>;
+
+export const SeriesUpdateSchema = z.object({
+  key: z.string(),
+  /** New samples since the previous batch, oldest first (decimated when there are many). */
+  times: z.array(z.number()),
+  values: z.array(z.number()),
+  /** Samples since the previous batch did not all fit: the renderer should ask for a fresh view. */
+  gap: z.boolean(),
+  errors: z.number().int(),
+  lastError: z.string().nullable(),
+  evicted: z.number().int(),
+});
+export type SeriesUpdate = z.infer<typeof SeriesUpdateSchema>;
+
+export const BudgetStatsSchema = z.object({
+  budgetBytes: z.number(),
+  usedBytes: z.number(),
+  samples: z.number(),
+  series: z.number(),
+  evictedSamples: z.number(),
+});
+export type BudgetStats = z.infer<typeof BudgetStatsSchema>;
+
+export const TelemetryBatchSchema = z.object({
+  seq: z.number().int(),
+  topics: z.array(z.object({ connectionId: z.string(), updates: z.array(TopicUpdateSchema), cleared: z.boolean() })),
+  series: z.array(SeriesUpdateSchema),
+  budget: BudgetStatsSchema,
+});
+export type TelemetryBatch = z.infer<typeof TelemetryBatchSchema>;
+
+export const ChartViewSchema = z.object({
+  key: z.string(),
+  times: z.array(z.number()),
+  values: z.array(z.number()),
+  samples: z.number().int(),
+  from: z.number(),
+  to: z.number(),
+  errors: z.number().int(),
+  lastError: z.string().nullable(),
+  evicted: z.number().int(),
+});
+export type ChartViewData = z.infer<typeof ChartViewSchema>;
+
+export const PublishRequestSchema = z
+  .object({
+    id: z.string().min(1).max(64),
+    topic: z
+      .string()
+      .min(1)
+      .max(65535)
+      .refine((t) => !/[+#]/.test(t), 'A topic to publish to cannot contain + or #.'),
+    payload: z.string().max(16 * 1024 * 1024),
+    encoding: z.enum(['text', 'base64']).default('text'),
+    qos: QosSchema.default(0),
+    retain: z.boolean().default(false),
+    /** MQTT 5 properties; ignored on MQTT 3.1.1 connections. */
+    properties: z
+      .object({
+        contentType: z.string().max(256).optional(),
+        responseTopic: z.string().max(65535).optional(),
+        messageExpiryInterval: z.number().int().min(0).max(4294967295).optional(),
+        payloadFormatIndicator: z.boolean().optional(),
+        userProperties: z.record(z.string().max(1024), z.string().max(65535)).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type PublishRequest = z.infer<typeof PublishRequestSchema>;
