@@ -22,6 +22,9 @@ import {
 const Id = z.string().min(1).max(64);
 const Empty = z.object({}).strict();
 
+export const DemoStatusSchema = z.object({ running: z.boolean(), profileId: z.string().nullable() });
+export type DemoStatus = z.infer<typeof DemoStatusSchema>;
+
 export const AppInfoSchema = z.object({
   name: z.string(),
   version: z.string(),
@@ -83,16 +86,18 @@ export const contract = {
       request: z.object({ connectionId: Id, prefix: z.string().max(65535) }).strict(),
       response: z.object({ topics: z.array(z.string()) }),
     },
-    /** Deletes those retained messages; `expected` is the count the operator confirmed. */
+    /** Deletes exactly the retained messages the operator confirmed; refused if the set changed meanwhile. */
     'topics.clearRetained': {
-      request: z.object({ connectionId: Id, prefix: z.string().max(65535), expected: z.number().int().min(1) }).strict(),
+      request: z.object({ connectionId: Id, prefix: z.string().max(65535), topics: z.array(z.string().max(65535)).min(1).max(100_000) }).strict(),
       response: z.object({ cleared: z.number().int() }),
     },
 
     'dashboard.save': { request: z.object({ profileId: Id, dashboard: DashboardSchema }).strict(), response: ProfileSchema },
     /** The window received batch `seq`; the next one may be sent. */
     'telemetry.ack': { request: z.object({ seq: z.number().int().nonnegative() }).strict(), response: z.null() },
-    /** The series this window shows now; batches carry their new samples. */
+    /** The connections whose topic updates this window wants in its batches (null: all). */
+    'telemetry.topics': { request: z.object({ connectionIds: z.array(Id).max(1000).nullable() }).strict(), response: z.null() },
+    /** The series this window shows now; batches carry their new samples (series already watched keep their place). */
     'telemetry.watch': { request: z.object({ keys: z.array(z.string().max(70000)).max(512) }).strict(), response: z.null() },
     'telemetry.view': {
       request: z.object({ key: z.string().max(70000), window: ChartWindowSchema, width: z.number().int().min(1).max(8000) }).strict(),
@@ -101,6 +106,12 @@ export const contract = {
     'telemetry.csv': { request: z.object({ key: z.string().max(70000) }).strict(), response: z.object({ fileName: z.string(), text: z.string() }) },
     /** Reads, or with `megabytes` sets, the global sample memory budget. */
     'telemetry.budget': { request: z.object({ megabytes: z.number().int().min(16).max(65536).optional() }).strict(), response: BudgetStatsSchema },
+
+    /** Starts (or resumes) the demo fleet: an embedded TLS broker, simulated devices, a "Demo fleet" connection. */
+    'demo.start': { request: Empty, response: ProfileSchema },
+    /** Removes the demo: broker, devices, its connection and the connection's keychain secrets. */
+    'demo.remove': { request: Empty, response: z.null() },
+    'demo.status': { request: Empty, response: DemoStatusSchema },
   },
   events: {
     'sessions.changed': SessionViewSchema,

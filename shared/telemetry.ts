@@ -96,6 +96,9 @@ export const BudgetStatsSchema = z.object({
 });
 export type BudgetStats = z.infer<typeof BudgetStatsSchema>;
 
+/** Previews in snapshots and batches are cut to this many characters; `topics.payload` has the whole payload. */
+export const PREVIEW_CHARS = 200;
+
 export const TelemetryBatchSchema = z.object({
   seq: z.number().int(),
   topics: z.array(z.object({ connectionId: z.string(), updates: z.array(TopicUpdateSchema), cleared: z.boolean() })),
@@ -106,6 +109,8 @@ export type TelemetryBatch = z.infer<typeof TelemetryBatchSchema>;
 
 export const ChartViewSchema = z.object({
   key: z.string(),
+  /** For a wildcard path: the keys of its elements (`…|[0]`, `…|[1]`), each readable with its own view. */
+  elements: z.array(z.string()),
   times: z.array(z.number()),
   values: z.array(z.number()),
   samples: z.number().int(),

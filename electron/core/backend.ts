@@ -12,6 +12,7 @@ import type { BundleInput } from './certificates/bundle';
 import { describeProfileCertificates } from './certificates/describe';
 import { ImportService } from './certificates/import-service';
 import { createDispatcher, type CallContext, type Dispatch, type Handlers } from './ipc/dispatcher';
+import { Demo } from './demo/demo';
 import { SettingsStore } from './settings';
 import { Telemetry, type Feed } from './telemetry/service';
 import { exportProfiles, importProfiles } from './profiles/exchange';
@@ -50,6 +51,8 @@ export interface BackendOptions {
   profileStore?: ProfileStoreOptions;
   /** Overrides the saved sample budget (tests, benchmark). */
   sampleBudgetMB?: number;
+  /** false: an installed demo is not restarted with the backend (tests that inspect it first). */
+  resumeDemo?: boolean;
 }
 
 export interface Backend {
@@ -59,6 +62,7 @@ export interface Backend {
   profiles: ProfileStore;
   sessions: SessionManager;
   telemetry: Telemetry;
+  demo: Demo;
   dispose(): Promise<void>;
 }
 
@@ -98,7 +102,14 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   chartAll();
   const feeds = new Map<string, Feed>();
   events.observeClients((client, sink) => {
-    const feed = telemetry.openFeed((batch) => sink('telemetry.batch', batch));
+    let feed: Feed;
+    try {
+      feed = telemetry.openFeed((batch) => sink('telemetry.batch', batch));
+    } catch (error) {
+      // That window still works, without live data; its telemetry calls say why.
+      logger.warn(`No live data for ${client}: ${(error as Error).message}`);
+      return () => undefined;
+    }
     feeds.set(client, feed);
     return () => {
       feed.close();
@@ -117,10 +128,21 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     backoff: options.backoff,
     connectTimeoutMs: options.connectTimeoutMs,
     onChange: (view) => events.emit('sessions.changed', view),
-    onMessage: (id, message) => telemetry.ingest(id, message),
+    onMessage: (id, topic, payload, qos, retain) => telemetry.ingest(id, topic, payload, qos, retain),
   });
 
   const publishProfiles = () => events.emit('profiles.changed', profiles.list());
+  // The demo drives the same channels an operator's actions do, validation included
+  // (`dispatch` is defined below; the demo only calls it once the backend is up).
+  const demo = new Demo(
+    async (name, request) => {
+      const result = await dispatch(name, request);
+      if (!result.ok) throw AppFailure.from(result.error);
+      return result.value as never;
+    },
+    profiles,
+    settings,
+  );
   const imports = new ImportService(profiles, secrets);
 
   /** Validates a client identity before it is saved, so a mismatch is reported now, not at connect time. */
@@ -197,6 +219,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       await profiles.remove(id);
       telemetry.removeConnection(id);
       chartAll();
+      // Deleting the demo's connection by hand removes the demo: nothing would use its broker.
+      if (settings.current.demoProfileId === id) {
+        await demo.stop();
+        await settings.update({ demoProfileId: null });
+      }
       publishProfiles();
       return null;
     },
@@ -248,10 +275,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       return { base64: stats.payload.toString('base64'), size: stats.size, complete: stats.fullPayloadKept };
     },
     'topics.retained': ({ connectionId, prefix }) => ({ topics: telemetry.store(connectionId).retainedUnder(prefix) }),
-    'topics.clearRetained': async ({ connectionId, prefix, expected }) => {
+    'topics.clearRetained': async ({ connectionId, prefix, topics: confirmed }) => {
       const topics = telemetry.store(connectionId).retainedUnder(prefix);
-      if (topics.length !== expected) {
-        throw new AppFailure('retained_changed', `${topics.length} retained messages are there now, not the ${expected} you confirmed.`, 'Review the new count and confirm again.');
+      const same = topics.length === confirmed.length && confirmed.every((t) => topics.includes(t));
+      if (!same) {
+        throw new AppFailure('retained_changed', `The retained messages under ${prefix || 'the root'} changed since you confirmed (${topics.length} now, ${confirmed.length} confirmed).`, 'Review the new list and confirm again.');
       }
       const session = sessions.get(connectionId);
       for (const topic of topics) await session.publish(topic, Buffer.alloc(0), { qos: 1, retain: true });
@@ -269,15 +297,29 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       feedOf(context).ack(seq);
       return null;
     },
+    'telemetry.topics': ({ connectionIds }, context) => {
+      feedOf(context).showTopicsOf(connectionIds);
+      return null;
+    },
     'telemetry.watch': ({ keys }, context) => {
       feedOf(context).watch(keys);
       return null;
     },
     'telemetry.view': ({ key, window, width }) => telemetry.view(key, window, width),
     'telemetry.csv': ({ key }) => {
-      const topic = key.split('|').slice(2).join('|') || 'series';
-      return { fileName: `${topic.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80)}.csv`, text: telemetry.csv(key) };
+      // key: connection | extractor | topic (see seriesKey); the file is named after topic and field.
+      const [, extractor = '', ...rest] = key.split('|');
+      const field = extractor.startsWith('json:') ? `_${extractor.slice(5).replace(/^\$\.?/, '')}` : '';
+      const name = `${rest.join('|') || 'series'}${field}`.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '');
+      return { fileName: `${name.slice(0, 100)}.csv`, text: telemetry.csv(key) };
     },
+    'demo.start': () => demo.start(),
+    'demo.remove': async () => {
+      await demo.remove();
+      return null;
+    },
+    'demo.status': () => demo.status(),
+
     'telemetry.budget': async ({ megabytes }) => {
       if (megabytes !== undefined) {
         await settings.update({ sampleBudgetMB: megabytes });
@@ -291,6 +333,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     onInternalError: (name, error) => logger.error(`Handler ${name} failed`, error),
   });
 
+  // A demo installed before a restart resumes: its broker lived in the previous process.
+  if (demo.status().profileId && options.resumeDemo !== false) {
+    void demo.start().catch((error: unknown) => logger.error('The demo could not be resumed', error));
+  }
+
   return {
     handlers,
     dispatch,
@@ -298,9 +345,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     profiles,
     sessions,
     telemetry,
+    demo,
     dispose: async () => {
-      for (const feed of feeds.values()) feed.close();
+      telemetry.dispose();
       await sessions.dispose();
+      await demo.stop();
     },
   };
 }

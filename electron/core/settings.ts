@@ -10,6 +10,8 @@ import { writeFileAtomic } from './profiles/atomic-file';
 
 const SettingsSchema = z.object({
   sampleBudgetMB: z.number().int().min(16).max(65536).default(256),
+  /** The demo fleet's connection, while the demo is installed. */
+  demoProfileId: z.string().nullable().default(null),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -16,7 +16,8 @@ import { startHost } from './server';
 const root = path.resolve(__dirname, '../..');
 
 function usage(): never {
-  console.error('usage: npm run serve -- [--port N] [--data-dir DIR]');
+  console.error('usage: npm run serve -- [--port N] [--data-dir DIR] [--demo]');
+  console.error('  --demo   on a first start (no connections yet), start the demo fleet');
   process.exit(64);
 }
 
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
         'data-dir': { type: 'string' },
         'static-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        demo: { type: 'boolean', default: false },
       },
     }));
   } catch (error) {
@@ -49,6 +51,12 @@ async function main(): Promise<void> {
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const backend = await createBackend({ dataDir, secrets: new SecretStore(keytarBackend()), transport: 'websocket', version });
   const host = await startHost({ backend, staticDir, port });
+  // A demo already installed resumes by itself; --demo installs it only on a first start.
+  if (values.demo && backend.profiles.list().length === 0) {
+    const started = await backend.dispatch('demo.start', {});
+    if (!started.ok) console.error(`The demo could not start: ${started.error.message} ${started.error.hint}`);
+    else console.log('Demo fleet started: an embedded TLS broker with simulated devices.');
+  }
   console.log(`MQTTS Dashboard is running. Data folder: ${dataDir}`);
   console.log(`Open ${host.url}`);
   const stop = async () => {

@@ -9,6 +9,7 @@ import { createBackend, type Backend } from '../core/backend';
 import { keytarBackend } from '../core/secrets/keytar-backend';
 import { SecretStore } from '../core/secrets/secret-store';
 import { attachWindow, bindInvokeHandlers } from './ipc';
+import { notifyOnAlerts } from './notifications';
 import type { TrustedOrigins } from './trust';
 import { createMainWindow, hardenContents, hardenSession } from './window';
 
@@ -47,6 +48,7 @@ void app.whenReady().then(async () => {
     version: app.getVersion(),
   });
   bindInvokeHandlers(ipcMain, backend.dispatch, trusted);
+  notifyOnAlerts(backend.events);
   openWindow(backend);
   app.on('activate', () => {
     if (backend && BrowserWindow.getAllWindows().length === 0) openWindow(backend);

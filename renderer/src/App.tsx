@@ -6,6 +6,11 @@
 import { useEffect, useState } from 'react';
 import { loadInitialState, setState, startEventFeed, useStore } from './app/store';
 import { ProfilesNotice } from './app/ProfilesNotice';
+import { startTelemetryFeed } from './app/telemetry-feed';
+import { NotifyToggle } from './app/NotifyToggle';
+import { startBrowserNotifications } from './app/notifications';
+import { DemoBanner } from './demo/DemoBanner';
+import { DemoOffer } from './demo/DemoOffer';
 import { ConnectionForm } from './connections/ConnectionForm';
 import { ConnectionList } from './connections/ConnectionList';
 import { ConnectionView } from './connections/ConnectionView';
@@ -23,11 +28,18 @@ export function App() {
   const profiles = useStore((s) => s.profiles);
   const sessions = useStore((s) => s.sessions);
   const selectedId = useStore((s) => s.selectedId);
+  const demoId = useStore((s) => s.demo.profileId);
 
   useEffect(() => {
     const stop = startEventFeed();
+    const stopLive = startTelemetryFeed();
+    const stopNotifications = startBrowserNotifications();
     void loadInitialState();
-    return stop;
+    return () => {
+      stop();
+      stopLive();
+      stopNotifications();
+    };
   }, []);
 
   const selected = profiles.find((p) => p.id === selectedId) ?? null;
@@ -63,6 +75,7 @@ export function App() {
             {loadError}
           </span>
         )}
+        <NotifyToggle />
       </header>
       <ConnectionList onNew={() => setMode({ kind: 'new' })} onImport={() => setWizard({ targetId: null })} />
       <main className="main">
@@ -70,6 +83,7 @@ export function App() {
         {mode.kind === 'edit' && editing && (
           <ConnectionForm key={editing.id} profile={editing} onDone={() => setMode({ kind: 'view' })} onImportBundle={() => setWizard({ targetId: editing.id })} />
         )}
+        {mode.kind === 'view' && selected && selected.id === demoId && <DemoBanner />}
         {mode.kind === 'view' && selected && <ConnectionView key={selected.id} profile={selected} view={sessions[selected.id]} onEdit={() => setMode({ kind: 'edit', id: selected.id })} />}
         {mode.kind === 'view' && !selected && (
           <div className="empty" data-testid="empty-state">
@@ -83,6 +97,7 @@ export function App() {
                 Import certificates
               </button>
             </div>
+            <DemoOffer />
           </div>
         )}
       </main>

@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProfile, ProfileSettingsSchema, type Profile } from '../../shared/profiles';
 import type { SessionView } from '../../shared/sessions';
 import { SessionManager } from '../../electron/core/sessions/manager';
-import type { IncomingMessage } from '../../electron/core/sessions/session';
 import { createSystemTrust } from '../../electron/core/tls/system-roots';
 import { startMosquitto, type Broker } from '../fixtures/mosquitto';
 import { createTestPki, type TestPki } from '../fixtures/pki';
@@ -17,7 +16,7 @@ import { tempDir } from '../support/backend';
 let pki: TestPki;
 let broker: Broker;
 const views: SessionView[] = [];
-const messages: Array<{ id: string } & IncomingMessage> = [];
+const messages: Array<{ id: string; topic: string; payload: Buffer; qos: number; retain: boolean }> = [];
 let manager: SessionManager;
 
 function profile(id: string, listener: string, subscriptions: Array<{ filter: string; qos: 0 | 1 | 2 }>): Profile {
@@ -63,7 +62,7 @@ beforeAll(async () => {
     backoff: { initialMs: 200, maxMs: 800, factor: 2 },
     connectTimeoutMs: 5000,
     onChange: (view) => views.push(view),
-    onMessage: (id, message) => messages.push({ id, ...message }),
+    onMessage: (id, topic, payload, qos, retain) => messages.push({ id, topic, payload, qos, retain }),
   });
 });
 

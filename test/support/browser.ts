@@ -59,10 +59,11 @@ export async function openBrowser(): Promise<BrowserSession> {
 }
 
 /**
- * Screenshots for the README are taken by the browser tests themselves: with
- * UPDATE_SCREENSHOTS=1 they land in docs/, otherwise in test-results/.
+ * Where a browser test saves a screenshot: test-results/. The README's own
+ * picture (`readme: true`) goes to docs/ when UPDATE_SCREENSHOTS=1, so the
+ * README shows what a test saw, never a drawing.
  */
-export function screenshotPath(name: string): string {
+export function screenshotPath(name: string, options: { readme?: boolean } = {}): string {
   const root = new URL('../../', import.meta.url).pathname;
-  return process.env.UPDATE_SCREENSHOTS === '1' ? `${root}docs/${name}` : `${root}test-results/${name}`;
+  return options.readme && process.env.UPDATE_SCREENSHOTS === '1' ? `${root}docs/${name}` : `${root}test-results/${name}`;
 }

@@ -22,19 +22,14 @@ export interface SessionSecrets extends ClientIdentity {
   password?: string;
 }
 
-export interface IncomingMessage {
-  topic: string;
-  payload: Buffer;
-  qos: Qos;
-  retain: boolean;
-}
 
 export interface SessionDeps {
   /** Reads the profile's secrets (from the keychain) at the start of each attempt. */
   secrets: (profile: Profile) => Promise<SessionSecrets>;
   systemTrust: SystemTrust;
   onChange: (view: SessionView) => void;
-  onMessage: (sessionId: string, message: IncomingMessage) => void;
+  /** Called once per MQTT message, with plain arguments: nothing is allocated for it. */
+  onMessage: (sessionId: string, topic: string, payload: Buffer, qos: Qos, retain: boolean) => void;
   backoff?: BackoffPolicy;
   /** Handshake plus CONNACK must finish within this time. */
   connectTimeoutMs?: number;
@@ -235,9 +230,9 @@ export class Session {
       this.transition('connected', 'The broker accepted the connection.');
       this.syncSubscriptions();
     });
-    client.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) => {
-      this.deps.onMessage(profile.id, { topic, payload, qos: packet.qos, retain: packet.retain });
-    });
+    const onMessage = this.deps.onMessage;
+    const id = profile.id;
+    client.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) => onMessage(id, topic, payload, packet.qos, packet.retain));
     client.on('error', (error: Error) => {
       cause ??= error;
     });

@@ -3,8 +3,9 @@
  * a JSON payload (`temp`, `sensors[2].value`, `$.a.b`, `readings[*].t` for
  * every element). A payload that yields no number is reported, never thrown.
  * Compiled once per series; a payload is parsed once per message however many
- * series read it.
+ * series read it. Plain paths are read straight from the bytes (json-scan.ts).
  */
+import { FALLBACK, scannable, scanNumber, type PlainSegment } from './json-scan';
 
 export type ExtractorSpec = { kind: 'number' } | { kind: 'boolean' } | { kind: 'json'; path: string };
 
@@ -57,6 +58,7 @@ export function parsePath(path: string): Segment[] {
   return segments;
 }
 
+const EMPTY = Buffer.alloc(0);
 const TRUE = new Set(['true', 'on', 'yes', 'open', '1']);
 const FALSE = new Set(['false', 'off', 'no', 'closed', '0']);
 
@@ -77,12 +79,23 @@ function toNumber(value: unknown): number | string {
   return `the value is ${Array.isArray(value) ? 'an array' : 'an object'}, not a number`;
 }
 
-/** The parsed JSON of one message, shared by every series that reads it. */
+/** The parsed JSON of one message, shared by every series that reads it; reset for the next one. */
 export class PayloadView {
   private parsed: unknown;
   private state: 0 | 1 | 2 = 0; // unparsed, parsed, invalid
   private text: string | null = null;
-  constructor(readonly payload: Buffer) {}
+  payload: Buffer;
+
+  constructor(payload: Buffer = EMPTY) {
+    this.payload = payload;
+  }
+
+  reset(payload: Buffer): void {
+    this.payload = payload;
+    this.parsed = undefined;
+    this.state = 0;
+    this.text = null;
+  }
 
   asText(): string {
     this.text ??= this.payload.toString('utf8');
@@ -102,74 +115,106 @@ export class PayloadView {
   }
 }
 
+export type Emit = (key: string, value: number) => void;
+
 export interface Extractor {
   readonly spec: ExtractorSpec;
+  /** The hot path: calls `emit` per value, returns why there was none (or null). */
+  each(view: PayloadView, emit: Emit): string | null;
+  /** The same, collected. */
   extract(view: PayloadView): Extraction;
 }
 
-function walk(value: unknown, segments: Segment[], at: number, key: string, out: ExtractedValue[], reasons: string[]): void {
+/** Emits a single plain value: no failure reason. */
+function hit(emit: Emit, value: number): null {
+  emit('', value);
+  return null;
+}
+
+function collecting(spec: ExtractorSpec, each: Extractor['each']): Extractor {
+  return {
+    spec,
+    each,
+    extract(view) {
+      const values: ExtractedValue[] = [];
+      const reason = each(view, (key, value) => values.push({ key, value }));
+      return reason === null ? { ok: true, values } : { ok: false, reason };
+    },
+  };
+}
+
+/** Emits every number the path reaches; returns how many, and the first reason a branch had none. */
+function walk(value: unknown, segments: Segment[], at: number, key: string, emit: Emit): { found: number; reason: string | null } {
   if (at === segments.length) {
     const n = toNumber(value);
-    if (typeof n === 'number') out.push({ key, value: n });
-    else reasons.push(n);
-    return;
+    if (typeof n === 'number') {
+      emit(key, n);
+      return { found: 1, reason: null };
+    }
+    return { found: 0, reason: n };
   }
   const seg = segments[at] as Segment;
   if ('wildcard' in seg) {
-    if (Array.isArray(value)) value.forEach((v, i) => walk(v, segments, at + 1, `${key}[${i}]`, out, reasons));
-    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, segments, at + 1, `${key}.${k}`, out, reasons);
-    else reasons.push('the path expects an array here');
-    return;
+    const entries: Array<[string, unknown]> = Array.isArray(value)
+      ? value.map((v, i) => [`${key}[${i}]`, v])
+      : value && typeof value === 'object'
+        ? Object.entries(value).map(([k, v]) => [`${key}.${k}`, v])
+        : [];
+    if (entries.length === 0) return { found: 0, reason: 'the path expects an array here' };
+    let found = 0;
+    let reason: string | null = null;
+    for (const [k, v] of entries) {
+      const r = walk(v, segments, at + 1, k, emit);
+      found += r.found;
+      reason ??= r.reason;
+    }
+    return { found, reason };
   }
   if ('index' in seg) {
-    if (!Array.isArray(value)) return void reasons.push(`the path expects an array at [${seg.index}]`);
-    return walk(value[seg.index], segments, at + 1, key, out, reasons);
+    if (!Array.isArray(value)) return { found: 0, reason: `the path expects an array at [${seg.index}]` };
+    return walk(value[seg.index], segments, at + 1, key, emit);
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return void reasons.push(`the path expects an object at "${seg.key}"`);
-  walk((value as Record<string, unknown>)[seg.key], segments, at + 1, key, out, reasons);
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { found: 0, reason: `the path expects an object at "${seg.key}"` };
+  return walk((value as Record<string, unknown>)[seg.key], segments, at + 1, key, emit);
 }
 
-export function compileExtractor(spec: ExtractorSpec): Extractor {
+/** `scan: false` forces the full parser (the fast path's reference in tests). */
+export function compileExtractor(spec: ExtractorSpec, options: { scan?: boolean } = {}): Extractor {
   switch (spec.kind) {
     case 'number':
-      return {
-        spec,
-        extract(view) {
-          const text = view.asText().trim();
-          const n = Number(text);
-          if (text !== '' && Number.isFinite(n)) return { ok: true, values: [{ key: '', value: n }] };
-          // A JSON scalar such as "21.5" (quoted) is still a plain number to an operator.
-          const json = view.json();
-          if (json.ok) {
-            const m = toNumber(json.value);
-            if (typeof m === 'number') return { ok: true, values: [{ key: '', value: m }] };
-          }
-          return { ok: false, reason: `"${text.slice(0, 40)}" is not a number` };
-        },
-      };
+      return collecting(spec, (view, emit) => {
+        const text = view.asText().trim();
+        const n = Number(text);
+        if (text !== '' && Number.isFinite(n)) return hit(emit, n);
+        // A JSON scalar such as "21.5" (quoted) is still a plain number to an operator.
+        const json = view.json();
+        if (json.ok) {
+          const m = toNumber(json.value);
+          if (typeof m === 'number') return hit(emit, m);
+        }
+        return `"${text.slice(0, 40)}" is not a number`;
+      });
     case 'boolean':
-      return {
-        spec,
-        extract(view) {
-          const text = view.asText().trim().toLowerCase().replace(/^"(.*)"$/, '$1');
-          if (TRUE.has(text)) return { ok: true, values: [{ key: '', value: 1 }] };
-          if (FALSE.has(text)) return { ok: true, values: [{ key: '', value: 0 }] };
-          return { ok: false, reason: `"${text.slice(0, 40)}" is not a boolean` };
-        },
-      };
+      return collecting(spec, (view, emit) => {
+        const text = view.asText().trim().toLowerCase().replace(/^"(.*)"$/, '$1');
+        if (TRUE.has(text)) return hit(emit, 1);
+        if (FALSE.has(text)) return hit(emit, 0);
+        return `"${text.slice(0, 40)}" is not a boolean`;
+      });
     case 'json': {
       const segments = parsePath(spec.path);
-      return {
-        spec,
-        extract(view) {
-          const json = view.json();
-          if (!json.ok) return { ok: false, reason: 'the payload is not valid JSON' };
-          const out: ExtractedValue[] = [];
-          const reasons: string[] = [];
-          walk(json.value, segments, 0, '', out, reasons);
-          return out.length ? { ok: true, values: out } : { ok: false, reason: reasons[0] ?? 'no value at that path' };
-        },
-      };
+      const plain = options.scan !== false && segments.every((s): s is PlainSegment => !('wildcard' in s)) && scannable(segments as PlainSegment[]);
+      const keys = segments.map((s) => ('key' in s ? Buffer.from(s.key, 'utf8') : Buffer.alloc(0)));
+      return collecting(spec, (view, emit) => {
+        if (plain) {
+          const fast = scanNumber(view.payload, segments as PlainSegment[], keys);
+          if (fast !== FALLBACK) return hit(emit, fast);
+        }
+        const json = view.json();
+        if (!json.ok) return 'the payload is not valid JSON';
+        const { found, reason } = walk(json.value, segments, 0, '', emit);
+        return found > 0 ? null : (reason ?? 'no value at that path');
+      });
     }
   }
 }

@@ -1,21 +1,34 @@
 /**
  * Chart samples in typed arrays under one global memory budget. Every series
- * is a ring of fixed-size chunks drawn from a shared pool; when the pool is
- * full, the chunk holding the oldest samples of the whole store is recycled,
- * so the oldest samples go first, whichever series they belong to. Evictions
- * are counted so the UI can say so. No allocation per sample.
+ * is a ring of chunks drawn from a shared pool; a series' chunks grow from 256
+ * to 4096 samples, so ten thousand quiet series do not each hold a large empty
+ * chunk. When the pool is full, the chunk holding the oldest samples of the
+ * whole store is recycled, so the oldest samples go first, whichever series
+ * they belong to. Evictions are counted so the UI can say so. No allocation
+ * per sample.
  */
 
-/** Samples per chunk: 4096 × (8 B time + 4 B value) = 48 KiB. */
+/**
+ * The largest chunk: 4096 × (8 B time + 8 B value) = 64 KiB. Values are kept
+ * as doubles: a float32 would turn 185.8 into 185.8000030517578 in every CSV.
+ */
 export const CHUNK_SAMPLES = 4096;
-export const BYTES_PER_SAMPLE = 12;
-const CHUNK_BYTES = CHUNK_SAMPLES * BYTES_PER_SAMPLE;
+/** A series' first chunk; each next one is twice as large, up to CHUNK_SAMPLES. */
+export const FIRST_CHUNK_SAMPLES = 256;
+export const BYTES_PER_SAMPLE = 16;
 
 class Chunk {
-  readonly times = new Float64Array(CHUNK_SAMPLES);
-  readonly values = new Float32Array(CHUNK_SAMPLES);
+  readonly times: Float64Array;
+  readonly values: Float64Array;
   length = 0;
   owner: Series | null = null;
+  constructor(readonly capacity: number) {
+    this.times = new Float64Array(capacity);
+    this.values = new Float64Array(capacity);
+  }
+  get bytes(): number {
+    return this.capacity * BYTES_PER_SAMPLE;
+  }
 }
 
 export interface PoolStats {
@@ -28,51 +41,69 @@ export interface PoolStats {
 }
 
 export class SamplePool {
-  private budgetChunks: number;
+  private budget: number;
+  /** Bytes of every chunk this pool holds (in use or free). */
+  private allocatedBytes = 0;
   /** Chunks in use, oldest first: the eviction order. */
-  private readonly inUse: Chunk[] = [];
+  private inUse: Chunk[] = [];
   private inUseHead = 0;
-  private readonly free: Chunk[] = [];
-  private allocated = 0;
+  /** Free chunks by capacity. */
+  private readonly free = new Map<number, Chunk[]>();
   evictedSamples = 0;
   readonly series = new Set<Series>();
 
   constructor(budgetBytes: number) {
-    this.budgetChunks = Math.max(2, Math.floor(budgetBytes / CHUNK_BYTES));
+    this.budget = Math.max(2 * CHUNK_SAMPLES * BYTES_PER_SAMPLE, budgetBytes);
   }
 
   get budgetBytes(): number {
-    return this.budgetChunks * CHUNK_BYTES;
+    return this.budget;
   }
 
-  /** Changing the budget takes effect at once: a smaller one evicts the oldest chunks now. */
+  /**
+   * The largest chunk a series should take now: with many series, their
+   * half-filled newest chunks alone must not eat the budget (at most a quarter of it).
+   */
+  chunkCapacityLimit(): number {
+    const fair = this.budget / (4 * BYTES_PER_SAMPLE * Math.max(1, this.series.size));
+    let capacity = FIRST_CHUNK_SAMPLES;
+    while (capacity * 2 <= Math.min(CHUNK_SAMPLES, fair)) capacity *= 2;
+    return capacity;
+  }
+
+  /** Changing the budget takes effect at once: a smaller one evicts the oldest samples now. */
   setBudget(bytes: number): void {
-    this.budgetChunks = Math.max(2, Math.floor(bytes / CHUNK_BYTES));
-    while (this.liveChunks() > this.budgetChunks) this.evictOldest();
-    // Let the garbage collector have what a smaller budget no longer needs.
-    const excess = this.allocated - this.budgetChunks;
-    if (excess > 0) {
-      const dropped = this.free.splice(0, excess).length;
-      this.allocated -= dropped;
-    }
+    this.budget = Math.max(2 * CHUNK_SAMPLES * BYTES_PER_SAMPLE, bytes);
+    for (const list of this.free.values()) for (const chunk of list.splice(0)) this.allocatedBytes -= chunk.bytes;
+    while (this.allocatedBytes > this.budget && this.liveChunks() > 0) this.drop(this.evictOldest());
   }
 
   private liveChunks(): number {
     return this.inUse.length - this.inUseHead;
   }
 
-  /** A chunk for `owner`: a free one, a new one within budget, or the oldest one recycled. */
-  take(owner: Series): Chunk {
-    let chunk = this.free.pop();
-    if (!chunk && this.allocated < this.budgetChunks) {
-      chunk = new Chunk();
-      this.allocated++;
+  /** Forgets a chunk entirely (the garbage collector takes its memory). */
+  private drop(chunk: Chunk): void {
+    this.allocatedBytes -= chunk.bytes;
+  }
+
+  /** A chunk of `capacity` for `owner`: a free one, a new one within budget, or recycled from the oldest samples. */
+  take(owner: Series, capacity: number): Chunk {
+    let chunk = this.free.get(capacity)?.pop();
+    while (!chunk) {
+      if (this.allocatedBytes + capacity * BYTES_PER_SAMPLE <= this.budget || this.liveChunks() === 0) {
+        chunk = new Chunk(capacity);
+        this.allocatedBytes += chunk.bytes;
+        break;
+      }
+      const evicted = this.evictOldest();
+      if (evicted.capacity === capacity) chunk = evicted;
+      else this.drop(evicted);
     }
-    if (!chunk) chunk = this.evictOldest();
     chunk.length = 0;
     chunk.owner = owner;
     this.inUse.push(chunk);
-    this.compact();
+    if (this.inUseHead > 1024) this.compact();
     return chunk;
   }
 
@@ -92,8 +123,7 @@ export class SamplePool {
       return this.detach(chunk, owner);
     }
     if (!fallback?.owner) throw new Error('sample pool has no chunk to evict');
-    const index = this.inUse.indexOf(fallback, this.inUseHead);
-    this.inUse.splice(index, 1);
+    this.inUse.splice(this.inUse.indexOf(fallback, this.inUseHead), 1);
     return this.detach(fallback, fallback.owner);
   }
 
@@ -104,34 +134,36 @@ export class SamplePool {
     return chunk;
   }
 
-  /** A series was deleted: its chunks go back to the free list. */
+  /** Chunks a series gives back (deleted, or over its own cap) become free for others. */
   release(chunks: Chunk[]): void {
     for (const chunk of chunks) {
       chunk.owner = null;
       chunk.length = 0;
-      this.free.push(chunk);
+      const list = this.free.get(chunk.capacity) ?? [];
+      list.push(chunk);
+      this.free.set(chunk.capacity, list);
     }
-    // Released chunks stay in `inUse` until reached; drop them now to keep it short.
-    this.compact(true);
+    this.compact();
   }
 
-  private compact(force = false): void {
-    if (!force && this.inUseHead < 1024) return;
-    const live = this.inUse.slice(this.inUseHead).filter((c) => c.owner !== null);
-    this.inUse.length = 0;
-    this.inUse.push(...live);
+  private compact(): void {
+    this.inUse = this.inUse.slice(this.inUseHead).filter((c) => c.owner !== null);
     this.inUseHead = 0;
   }
 
   stats(): PoolStats {
     let samples = 0;
     for (const s of this.series) samples += s.count;
-    return { budgetBytes: this.budgetBytes, usedBytes: this.liveChunks() * CHUNK_BYTES, samples, series: this.series.size, evictedSamples: this.evictedSamples };
+    let usedBytes = 0;
+    for (let i = this.inUseHead; i < this.inUse.length; i++) if ((this.inUse[i] as Chunk).owner) usedBytes += (this.inUse[i] as Chunk).bytes;
+    return { budgetBytes: this.budget, usedBytes, samples, series: this.series.size, evictedSamples: this.evictedSamples };
   }
 }
 
 export class Series {
   private chunks: Chunk[] = [];
+  /** Capacity of the next chunk: doubles per chunk up to CHUNK_SAMPLES. */
+  private nextCapacity = FIRST_CHUNK_SAMPLES;
   /** Samples ever appended: a cursor for "what is new since". */
   appended = 0;
   /** Samples of this series evicted by the budget. */
@@ -165,13 +197,15 @@ export class Series {
 
   append(time: number, value: number): void {
     let last = this.chunks[this.chunks.length - 1];
-    if (!last || last.length === CHUNK_SAMPLES) {
+    if (!last || last.length === last.capacity) {
       if (this.count + 1 > this.maxSamples && this.chunks.length > 1) {
         const oldest = this.chunks.shift() as Chunk;
         this.evicted += oldest.length;
         this.pool.release([oldest]);
       }
-      last = this.pool.take(this);
+      const capacity = Math.min(this.nextCapacity, this.pool.chunkCapacityLimit());
+      last = this.pool.take(this, capacity);
+      this.nextCapacity = Math.min(CHUNK_SAMPLES, capacity * 2);
       this.chunks.push(last);
     }
     last.times[last.length] = time;

@@ -8,9 +8,10 @@
  */
 import type { Qos } from '../../../shared/mqtt';
 import { seriesKey, WINDOW_MS, type BudgetStats, type ChartViewData, type ChartWindow, type SeriesSpec, type SeriesUpdate, type TelemetryBatch, type TopicUpdate } from '../../../shared/telemetry';
-import { compileExtractor, PayloadView, type Extractor } from './extract';
+import { compileExtractor, PayloadView, type Emit, type Extractor } from './extract';
 import { downsample, SamplePool, Series } from './samples';
-import { TopicStore } from './topics';
+import { AppFailure } from '../../../shared/result';
+import { TopicStore, type TopicStats } from './topics';
 
 export const BATCH_INTERVAL_MS = 50;
 /** A batch not acknowledged within this time is considered lost; the next one carries everything since. */
@@ -19,23 +20,17 @@ export const ACK_TIMEOUT_MS = 2000;
 export const MAX_TOPIC_UPDATES = 2000;
 /** New samples per series per batch before the batch says "gap" and the window re-reads the view. */
 export const MAX_SERIES_POINTS = 2000;
-const BATCH_PREVIEW_CHARS = 200;
 export const DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024;
 
-export interface Message {
-  topic: string;
-  payload: Buffer;
-  qos: Qos;
-  retain: boolean;
-}
-
-interface ChartedExtractor {
+export interface ChartedExtractor {
   extractor: Extractor;
   key: string;
   /** The series without a sub-key; it also carries the extraction errors. */
   base: Series;
   /** Concrete elements of a wildcard path, by sub-key. */
   elements: Map<string, Series>;
+  /** Appends one extracted value at the current message's time (made once, not per message). */
+  emit: Emit;
 }
 
 export class Telemetry {
@@ -44,49 +39,78 @@ export class Telemetry {
   /** connection → topic → the extractors reading it. */
   private charted = new Map<string, Map<string, ChartedExtractor[]>>();
   private readonly series = new Map<string, Series>();
-  private readonly feeds = new Set<Feed>();
+  /** Element series of wildcard paths → the key of the series they belong to. */
+  private readonly baseOf = new Map<string, string>();
+  /** An array rather than a Set: iterated once per message. */
+  private feeds: Feed[] = [];
+  /** Time of the message being ingested, read by the extractors' emit functions. */
+  private clock = 0;
+  /** One view, reset per message: the hot path allocates nothing for it. */
+  private readonly payloadView = new PayloadView();
+  private readonly adopter: NodeJS.Timeout;
   readonly now: () => number;
 
   constructor(options: { budgetBytes?: number; now?: () => number } = {}) {
     this.pool = new SamplePool(options.budgetBytes ?? DEFAULT_BUDGET_BYTES);
     this.now = options.now ?? Date.now;
+    // Payloads are kept as parser views for at most one interval, then copied (see TopicStats.adopt).
+    this.adopter = setInterval(() => {
+      for (const store of this.stores.values()) store.adopt();
+    }, BATCH_INTERVAL_MS);
+    this.adopter.unref?.();
   }
 
+  dispose(): void {
+    clearInterval(this.adopter);
+    for (const feed of [...this.feeds]) feed.close();
+  }
+
+  /** The store of the connection whose messages came last: messages arrive in runs per connection. */
+  private last: { id: string; store: TopicStore } | null = null;
+
   store(connectionId: string): TopicStore {
+    if (this.last?.id === connectionId) return this.last.store;
     let store = this.stores.get(connectionId);
     if (!store) this.stores.set(connectionId, (store = new TopicStore()));
+    this.last = { id: connectionId, store };
     return store;
   }
 
   /** The hot path: one call per MQTT message. */
-  ingest(connectionId: string, message: Message): void {
+  ingest(connectionId: string, topic: string, payload: Buffer, qos: Qos, retain: boolean): void {
     const now = this.now();
-    this.store(connectionId).record(message.topic, message.payload, message.qos, message.retain, now);
-    for (const feed of this.feeds) feed.touch(connectionId, message.topic);
-    const readers = this.charted.get(connectionId)?.get(message.topic);
-    if (!readers) return;
-    const view = new PayloadView(message.payload);
-    for (const reader of readers) {
-      const result = reader.extractor.extract(view);
-      if (!result.ok) {
+    this.clock = now;
+    const stats = this.store(connectionId).record(topic, payload, qos, retain, now);
+    const feeds = this.feeds;
+    for (let i = 0; i < feeds.length; i++) (feeds[i] as Feed).touch(connectionId, stats);
+    // Which series read this topic is looked up once per topic, not per message.
+    let readers = stats.readers;
+    if (readers === undefined) readers = stats.readers = this.charted.get(connectionId)?.get(topic) ?? null;
+    if (readers === null) return;
+    const view = this.payloadView;
+    view.reset(payload);
+    for (let i = 0; i < readers.length; i++) {
+      const reader = readers[i] as ChartedExtractor;
+      const reason = reader.extractor.each(view, reader.emit);
+      if (reason !== null) {
         reader.base.errors++;
-        reader.base.lastError = result.reason;
-        continue;
-      }
-      for (const { key, value } of result.values) {
-        if (key === '') {
-          reader.base.append(now, value);
-          continue;
-        }
-        let element = reader.elements.get(key);
-        if (!element) {
-          element = new Series(this.pool);
-          reader.elements.set(key, element);
-          this.series.set(`${reader.key}|${key}`, element);
-        }
-        element.append(now, value);
+        reader.base.lastError = reason;
       }
     }
+  }
+
+  private emitter(key: string, base: Series, elements: Map<string, Series>): Emit {
+    return (sub, value) => {
+      if (sub === '') return base.append(this.clock, value);
+      let element = elements.get(sub);
+      if (!element) {
+        element = new Series(this.pool);
+        elements.set(sub, element);
+        this.series.set(`${key}|${sub}`, element);
+        this.baseOf.set(`${key}|${sub}`, key);
+      }
+      element.append(this.clock, value);
+    };
   }
 
   /** The charted series are those of every saved dashboard; samples of removed series are freed. */
@@ -100,7 +124,7 @@ export class Telemetry {
       let base = this.series.get(key);
       if (!base) this.series.set(key, (base = new Series(this.pool)));
       const elements = new Map<string, Series>();
-      for (const [k, s] of this.series) if (k.startsWith(`${key}|`)) elements.set(k.slice(key.length + 1), s);
+      for (const [k, base] of this.baseOf) if (base === key) elements.set(k.slice(key.length + 1), this.series.get(k) as Series);
       const byTopic = next.get(spec.connectionId) ?? new Map<string, ChartedExtractor[]>();
       next.set(spec.connectionId, byTopic);
       const list = byTopic.get(spec.topic) ?? [];
@@ -112,26 +136,30 @@ export class Telemetry {
         base.lastError = (error as Error).message;
         continue;
       }
-      list.push({ extractor, key, base, elements });
+      list.push({ extractor, key, base, elements, emit: this.emitter(key, base, elements) });
     }
     for (const [k, s] of this.series) {
-      const root = [...keep].find((key) => k === key || k.startsWith(`${key}|`));
-      if (!root) {
+      if (!keep.has(this.baseOf.get(k) ?? k)) {
         s.dispose();
         this.series.delete(k);
+        this.baseOf.delete(k);
       }
     }
     this.charted = next;
+    for (const store of this.stores.values()) for (const stats of store.all()) stats.readers = undefined;
   }
 
   removeConnection(connectionId: string): void {
     this.stores.delete(connectionId);
+    if (this.last?.id === connectionId) this.last = null;
     for (const feed of this.feeds) feed.forget(connectionId);
   }
 
   /** Series keys present for a base key: itself and the elements of a wildcard path. */
   keysOf(baseKey: string): string[] {
-    return [...this.series.keys()].filter((k) => k === baseKey || k.startsWith(`${baseKey}|`));
+    const keys = this.series.has(baseKey) ? [baseKey] : [];
+    for (const [k, base] of this.baseOf) if (base === baseKey) keys.push(k);
+    return keys;
   }
 
   getSeries(key: string): Series | null {
@@ -146,7 +174,8 @@ export class Telemetry {
     const to = span === null && extent ? extent.last : now;
     const from = span === null ? (extent?.first ?? now) : now - span;
     const view = series ? downsample(series, from, to, width) : { times: [], values: [], samples: 0 };
-    return { key, ...view, from, to, errors: series?.errors ?? 0, lastError: series?.lastError ?? null, evicted: series?.evicted ?? 0 };
+    const elements = this.keysOf(key).filter((k) => k !== key);
+    return { key, elements, ...view, from, to, errors: series?.errors ?? 0, lastError: series?.lastError ?? null, evicted: series?.evicted ?? 0 };
   }
 
   csv(key: string): string {
@@ -161,8 +190,14 @@ export class Telemetry {
   }
 
   openFeed(send: (batch: TelemetryBatch) => void): Feed {
-    const feed = new Feed(this, send, () => this.feeds.delete(feed));
-    this.feeds.add(feed);
+    const used = this.feeds.reduce((bits, f) => bits | f.bit, 0);
+    let bit = 1;
+    while (bit & used && bit < 2 ** 30) bit <<= 1;
+    if (bit & used) throw new AppFailure('too_many_windows', 'Too many windows are showing live data.', 'Close some windows or browser tabs of the dashboard.');
+    const feed = new Feed(this, bit, send, () => {
+      this.feeds = this.feeds.filter((f) => f !== feed);
+    });
+    this.feeds = [...this.feeds, feed];
     return feed;
   }
 }
@@ -171,7 +206,8 @@ export class Telemetry {
 export class Feed {
   private seq = 0;
   private inFlight: { seq: number; at: number } | null = null;
-  private dirty = new Map<string, Set<string>>();
+  /** Topics changed since the last batch, per connection; each also carries this feed's bit. */
+  private dirty = new Map<string, TopicStats[]>();
   private cleared = new Set<string>();
   /** Per watched series: samples appended and errors counted when it was last sent. */
   private watched = new Map<string, { appended: number; errors: number }>();
@@ -181,6 +217,8 @@ export class Feed {
 
   constructor(
     private readonly telemetry: Telemetry,
+    /** This feed's bit in TopicStats.dirtyBits: marking a topic dirty is a bit test, not a set lookup. */
+    readonly bit: number,
     private readonly send: (batch: TelemetryBatch) => void,
     private readonly onClose: () => void,
   ) {
@@ -188,26 +226,46 @@ export class Feed {
     this.timer.unref?.();
   }
 
-  touch(connectionId: string, topic: string): void {
-    let set = this.dirty.get(connectionId);
-    if (!set) this.dirty.set(connectionId, (set = new Set()));
-    set.add(topic);
+  /** Connections whose topic updates this window wants; null: all of them. */
+  private connections: Set<string> | null = null;
+
+  /** Per message: usually one bit test, as the topic is already waiting in the next batch. */
+  touch(connectionId: string, stats: TopicStats): void {
+    if (stats.dirtyBits & this.bit) return;
+    if (this.connections !== null && !this.connections.has(connectionId)) return;
+    stats.dirtyBits |= this.bit;
+    const list = this.dirty.get(connectionId);
+    if (list) list.push(stats);
+    else this.dirty.set(connectionId, [stats]);
+  }
+
+  private drop(connectionId: string): void {
+    for (const stats of this.dirty.get(connectionId) ?? []) stats.dirtyBits &= ~this.bit;
+    this.dirty.delete(connectionId);
   }
 
   forget(connectionId: string): void {
-    this.dirty.delete(connectionId);
+    this.drop(connectionId);
     this.cleared.add(connectionId);
   }
 
-  /** The series this window shows; it has just read their views, so new samples count from now. */
+  showTopicsOf(connectionIds: string[] | null): void {
+    this.connections = connectionIds === null ? null : new Set(connectionIds);
+    if (this.connections) for (const id of [...this.dirty.keys()]) if (!this.connections.has(id)) this.drop(id);
+  }
+
+  /**
+   * The series this window shows. Series it already watched keep their place (nothing between
+   * batches is lost); new ones count from now, as the window reads their views first.
+   */
   watch(keys: string[]): void {
     const next = new Map<string, { appended: number; errors: number }>();
     for (const key of keys) {
       for (const k of this.telemetry.keysOf(key)) {
         const s = this.telemetry.getSeries(k);
-        next.set(k, { appended: s?.appended ?? 0, errors: s?.errors ?? 0 });
+        next.set(k, this.watched.get(k) ?? { appended: s?.appended ?? 0, errors: s?.errors ?? 0 });
       }
-      if (!next.has(key)) next.set(key, { appended: 0, errors: 0 });
+      if (!next.has(key)) next.set(key, this.watched.get(key) ?? { appended: 0, errors: 0 });
     }
     this.watched = next;
   }
@@ -234,20 +292,15 @@ export class Feed {
     let budget = MAX_TOPIC_UPDATES;
     for (const connectionId of this.cleared) topics.push({ connectionId, updates: [], cleared: true });
     this.cleared.clear();
-    for (const [connectionId, set] of this.dirty) {
+    for (const [connectionId, list] of this.dirty) {
       if (budget <= 0) break;
-      const store = this.telemetry.store(connectionId);
-      const updates: TopicUpdate[] = [];
-      for (const topic of set) {
-        if (budget-- <= 0) break;
-        set.delete(topic);
-        const stats = store.get(topic);
-        if (!stats) continue;
-        const update = stats.update(now);
-        if (update.preview.data.length > BATCH_PREVIEW_CHARS) update.preview = { ...update.preview, data: update.preview.data.slice(0, BATCH_PREVIEW_CHARS), truncated: true };
-        updates.push(update);
-      }
-      if (set.size === 0) this.dirty.delete(connectionId);
+      const take = list.splice(0, budget);
+      budget -= take.length;
+      const updates: TopicUpdate[] = take.map((stats) => {
+        stats.dirtyBits &= ~this.bit;
+        return stats.update(now);
+      });
+      if (list.length === 0) this.dirty.delete(connectionId);
       topics.push({ connectionId, updates, cleared: false });
     }
     // Keys of wildcard elements that appeared since the window chose its series.
@@ -269,6 +322,7 @@ export class Feed {
 
   close(): void {
     clearInterval(this.timer);
+    for (const id of [...this.dirty.keys()]) this.drop(id);
     this.onClose();
   }
 }

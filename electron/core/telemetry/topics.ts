@@ -1,35 +1,52 @@
 /**
- * The topic tree of one connection: per topic the message count, a smoothed
- * rate, the last payload (kept whole up to a limit, previewed on demand), the
- * retained flag, QoS and time; per subtree the totals. Recording a message is
- * O(topic depth) with no string splitting after a topic's first message.
+ * The topic tree of one connection: per topic the message count, a rate, the
+ * last payload (kept whole up to a limit, previewed on demand), the retained
+ * flag, QoS and time; per subtree the totals, summed when asked. Recording a
+ * message is one map lookup and a few field writes: no string splitting after
+ * a topic's first message, no walk up the tree.
  */
 import type { Qos } from '../../../shared/mqtt';
-import type { PayloadPreview, TopicUpdate } from '../../../shared/telemetry';
+import { PREVIEW_CHARS, type PayloadPreview, type TopicUpdate } from '../../../shared/telemetry';
+import type { ChartedExtractor } from './service';
 
-/** Rates are smoothed over about five seconds. */
-const RATE_TAU_MS = 5000;
+/** A rate is re-measured when it is read at least this long after the previous measurement. */
+const RATE_WINDOW_MS = 1000;
 export const PREVIEW_BYTES = 1024;
 /** The last payload of a topic is kept whole up to this size; beyond it only its preview and size are kept. */
 export const MAX_KEPT_PAYLOAD = 1024 * 1024;
 
 export class TopicNode {
   readonly children = new Map<string, TopicNode>();
-  /** Messages on this topic and every topic below it. */
-  subtreeMessages = 0;
-  /** Topics at or below this node that have received a message. */
-  subtreeTopics = 0;
   stats: TopicStats | null = null;
   constructor(
     readonly name: string,
     readonly parent: TopicNode | null,
   ) {}
+
+  /** Messages on this topic and every topic below it, and how many of those topics have had a message. */
+  totals(): { messages: number; topics: number } {
+    let messages = this.stats?.count ?? 0;
+    let topics = this.stats ? 1 : 0;
+    for (const child of this.children.values()) {
+      const t = child.totals();
+      messages += t.messages;
+      topics += t.topics;
+    }
+    return { messages, topics };
+  }
 }
 
 export class TopicStats {
+  /** The chart series reading this topic: unknown (undefined) until its first message after a dashboard change. */
+  readers: ChartedExtractor[] | null | undefined = undefined;
+  /** One bit per window feed: set while this topic waits in that feed's next batch. */
+  dirtyBits = 0;
   count = 0;
-  private rateAcc = 0;
   updatedAt = 0;
+  private rateMark = { at: 0, count: 0 };
+  private lastRate = 0;
+  /** Whether `payload` is our own copy or still a view into the parser's socket read. */
+  owned = true;
   /**
    * Whether the broker holds a retained message for this topic, as far as we saw: set by a
    * message delivered with the retain flag, cleared by an empty payload (how retained messages
@@ -42,23 +59,34 @@ export class TopicStats {
   payload: Buffer = Buffer.alloc(0);
   constructor(readonly topic: string) {}
 
+  /** The hot path: no copy and no arithmetic beyond counting; `TopicStore.adopt` copies later. */
   record(payload: Buffer, qos: Qos, retained: boolean, now: number): void {
-    if (this.count > 0) this.rateAcc *= Math.exp(-(now - this.updatedAt) / RATE_TAU_MS);
-    this.rateAcc += 1;
+    if (this.count === 0) this.rateMark = { at: now, count: 0 };
     this.count++;
     this.updatedAt = now;
     this.qos = qos;
     if (payload.length === 0) this.retained = false;
     else if (retained) this.retained = true;
     this.size = payload.length;
-    // Copy: the parser's buffer is a slice of a whole socket read, which must not stay alive with it.
-    this.payload = Buffer.from(payload.length > MAX_KEPT_PAYLOAD ? payload.subarray(0, PREVIEW_BYTES) : payload);
+    this.payload = payload.length > MAX_KEPT_PAYLOAD ? payload.subarray(0, PREVIEW_BYTES) : payload;
+    this.owned = false;
   }
 
-  /** Messages per second, decayed to `now`. */
+  /** The parser's payload is a view into a whole socket read; keeping it would keep that read alive. */
+  adopt(): void {
+    if (this.owned) return;
+    this.payload = Buffer.from(this.payload);
+    this.owned = true;
+  }
+
+  /** Messages per second over the time since the previous measurement (at least a second ago). */
   rate(now: number): number {
-    if (this.count === 0) return 0;
-    return (this.rateAcc * Math.exp(-(now - this.updatedAt) / RATE_TAU_MS) * 1000) / RATE_TAU_MS;
+    const elapsed = now - this.rateMark.at;
+    if (elapsed >= RATE_WINDOW_MS) {
+      this.lastRate = ((this.count - this.rateMark.count) * 1000) / elapsed;
+      this.rateMark = { at: now, count: this.count };
+    }
+    return this.lastRate;
   }
 
   get fullPayloadKept(): boolean {
@@ -69,8 +97,11 @@ export class TopicStats {
     return previewOf(this.payload, this.size);
   }
 
+  /** What a window gets: the preview cut to PREVIEW_CHARS (the whole payload is one request away). */
   update(now: number): TopicUpdate {
-    return { topic: this.topic, count: this.count, rate: Math.round(this.rate(now) * 100) / 100, retained: this.retained, qos: this.qos, size: this.size, updatedAt: this.updatedAt, preview: this.preview() };
+    let preview = this.preview();
+    if (preview.data.length > PREVIEW_CHARS) preview = { ...preview, data: preview.data.slice(0, PREVIEW_CHARS), truncated: true };
+    return { topic: this.topic, count: this.count, rate: Math.round(this.rate(now) * 100) / 100, retained: this.retained, qos: this.qos, size: this.size, updatedAt: this.updatedAt, preview };
   }
 }
 
@@ -89,25 +120,22 @@ export function previewOf(payload: Buffer, size = payload.length): PayloadPrevie
 export class TopicStore {
   readonly root = new TopicNode('', null);
   private readonly byTopic = new Map<string, TopicNode>();
+  /** Messages recorded since start (the root's total, kept as a counter for cheap reading). */
+  messages = 0;
+  /** Topics whose last payload is still a parser view. */
+  private unowned: TopicStats[] = [];
 
   get size(): number {
     return this.byTopic.size;
   }
 
   record(topic: string, payload: Buffer, qos: Qos, retained: boolean, now: number): TopicStats {
-    let node = this.byTopic.get(topic);
-    let fresh = false;
-    if (!node) {
-      node = this.insert(topic);
-      fresh = true;
-    }
+    const node = this.byTopic.get(topic) ?? this.insert(topic);
     let stats = node.stats;
     if (!stats) stats = node.stats = new TopicStats(topic);
+    if (stats.owned) this.unowned.push(stats);
     stats.record(payload, qos, retained, now);
-    for (let n: TopicNode | null = node; n; n = n.parent) {
-      n.subtreeMessages++;
-      if (fresh) n.subtreeTopics++;
-    }
+    this.messages++;
     return stats;
   }
 
@@ -123,6 +151,12 @@ export class TopicStore {
     }
     this.byTopic.set(topic, node);
     return node;
+  }
+
+  /** Copies the payloads still pointing into socket reads; called every batch interval. */
+  adopt(): void {
+    for (const stats of this.unowned) stats.adopt();
+    this.unowned = [];
   }
 
   get(topic: string): TopicStats | null {
@@ -161,8 +195,7 @@ export class TopicStore {
 
   clear(): void {
     this.root.children.clear();
-    this.root.subtreeMessages = 0;
-    this.root.subtreeTopics = 0;
     this.byTopic.clear();
+    this.messages = 0;
   }
 }

@@ -4,6 +4,7 @@
  */
 import { useSyncExternalStore } from 'react';
 import type { AppInfo } from '../../../shared/contract';
+import type { DemoStatus } from '../../../shared/contract';
 import type { Profile } from '../../../shared/profiles';
 import type { SessionView } from '../../../shared/sessions';
 import { client } from '../client';
@@ -14,9 +15,10 @@ export interface State {
   sessions: Record<string, SessionView>;
   selectedId: string | null;
   loadError: string | null;
+  demo: DemoStatus;
 }
 
-let state: State = { info: null, profiles: [], sessions: {}, selectedId: null, loadError: null };
+let state: State = { info: null, profiles: [], sessions: {}, selectedId: null, loadError: null, demo: { running: false, profileId: null } };
 const listeners = new Set<() => void>();
 
 export function getState(): State {
@@ -39,10 +41,11 @@ export function useStore<T>(select: (s: State) => T): T {
 }
 
 export async function loadInitialState(): Promise<void> {
-  const [info, profiles, sessions] = await Promise.all([
+  const [info, profiles, sessions, demo] = await Promise.all([
     client.invoke('app.info', {}),
     client.invoke('profiles.list', {}),
     client.invoke('sessions.list', {}),
+    client.invoke('demo.status', {}),
   ]);
   const failed = [info, profiles, sessions].find((r) => !r.ok);
   setState((s) => ({
@@ -51,7 +54,14 @@ export async function loadInitialState(): Promise<void> {
     sessions: sessions.ok ? Object.fromEntries(sessions.value.map((v) => [v.id, v])) : s.sessions,
     selectedId: s.selectedId ?? (profiles.ok ? (profiles.value[0]?.id ?? null) : null),
     loadError: failed && !failed.ok ? `${failed.error.message} ${failed.error.hint}` : null,
+    demo: demo.ok ? demo.value : s.demo,
   }));
+}
+
+/** The demo's state changes only through its two buttons and restarts; read it again after either. */
+export async function refreshDemo(): Promise<void> {
+  const demo = await client.invoke('demo.status', {});
+  if (demo.ok) setState({ demo: demo.value });
 }
 
 export function startEventFeed(): () => void {
@@ -61,7 +71,8 @@ export function startEventFeed(): () => void {
       setState((s) => {
         const ids = new Set(profiles.map((p) => p.id));
         const sessions = Object.fromEntries(Object.entries(s.sessions).filter(([id]) => ids.has(id)));
-        return { profiles, sessions, selectedId: s.selectedId && ids.has(s.selectedId) ? s.selectedId : (profiles[0]?.id ?? null) };
+        const demo = s.demo.profileId && !ids.has(s.demo.profileId) ? { running: false, profileId: null } : s.demo;
+        return { profiles, sessions, demo, selectedId: s.selectedId && ids.has(s.selectedId) ? s.selectedId : (profiles[0]?.id ?? null) };
       }),
     ),
   ];

@@ -1,18 +1,41 @@
 /**
  * One connection: its header with connect/disconnect, edit and delete, and its
- * security panel. A connection imported without its secrets asks for them
- * before it connects.
+ * tabs: security, live topics, dashboard, publish. A connection imported
+ * without its secrets asks for them before it connects.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
 import type { SessionView } from '../../../shared/sessions';
+import { Dashboard } from '../charts/Dashboard';
 import { client } from '../client';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
+import { tabPanelProps, Tabs, type TabItem } from '../forms/Tabs';
+import { PublishPanel } from '../publish/PublishPanel';
 import { GradeBadge, StatusLight } from '../security/badges';
 import { SecurityPanel } from '../security/SecurityPanel';
+import { loadTopics } from '../topics/live-topics';
+import { TopicsView } from '../topics/TopicsView';
 import { PendingSecretsPrompt } from './PendingSecretsPrompt';
+
+type Tab = 'security' | 'topics' | 'dashboard' | 'publish';
+const TABS: Array<TabItem<Tab>> = [
+  { key: 'security', label: 'Security' },
+  { key: 'topics', label: 'Topics' },
+  { key: 'dashboard', label: 'Dashboard' },
+  { key: 'publish', label: 'Publish' },
+];
+/** The tab each connection showed last, so coming back to it shows the same. */
+const lastTab = new Map<string, Tab>();
+
+const tabListeners = new Set<(profileId: string, tab: Tab) => void>();
+
+/** Shows a connection on a given tab, now if it is on screen, else when it is (the demo lands on its dashboard). */
+export function showTab(profileId: string, tab: Tab): void {
+  lastTab.set(profileId, tab);
+  tabListeners.forEach((listener) => listener(profileId, tab));
+}
 
 const ACTIVE = new Set(['connecting', 'connected', 'reconnecting']);
 
@@ -44,7 +67,25 @@ export function ConnectionView({ profile, view, onEdit }: { profile: Profile; vi
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [askSecrets, setAskSecrets] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
+  const [tab, setTabState] = useState<Tab>(() => lastTab.get(profile.id) ?? 'security');
+  const setTab = (next: Tab) => {
+    lastTab.set(profile.id, next);
+    setTabState(next);
+  };
   const shown = view ?? idleView(profile);
+
+  useEffect(() => {
+    const listener = (id: string, next: Tab) => {
+      if (id === profile.id) setTabState(next);
+    };
+    tabListeners.add(listener);
+    return () => void tabListeners.delete(listener);
+  }, [profile.id]);
+
+  // Batches carry the topics of the connection shown; its tree is read again, as it missed updates while hidden.
+  useEffect(() => {
+    void client.invoke('telemetry.topics', { connectionIds: [profile.id] }).then(() => loadTopics(profile.id, true));
+  }, [profile.id]);
   const active = ACTIVE.has(shown.state);
 
   async function run(label: string, action: () => Promise<{ ok: boolean; error?: AppError }>) {
@@ -120,7 +161,13 @@ export function ConnectionView({ profile, view, onEdit }: { profile: Profile; vi
         />
       )}
       {error && !askSecrets && <Problem problem={error} />}
-      <SecurityPanel view={shown} />
+      <Tabs tabs={TABS} selected={tab} onSelect={setTab} prefix={`conn-${profile.id}`} label={`${profile.name} views`} />
+      <div {...tabPanelProps(`conn-${profile.id}`, tab)} className="tab-panel">
+        {tab === 'security' && <SecurityPanel view={shown} />}
+        {tab === 'topics' && <TopicsView profile={profile} connected={shown.state === 'connected'} onOpenDashboard={() => setTab('dashboard')} />}
+        {tab === 'dashboard' && <Dashboard profile={profile} onOpenTopics={() => setTab('topics')} />}
+        {tab === 'publish' && <PublishPanel profile={profile} state={shown.state} />}
+      </div>
     </div>
   );
 }

@@ -6,22 +6,10 @@
  */
 import { useRef, useState } from 'react';
 import type { AppError } from '../../../shared/result';
+import { downloadText } from '../app/download';
 import { client } from '../client';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
-
-/** Hands text to the browser as a download; in Electron, main shows its save dialog. */
-function download(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.rel = 'noopener';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 export function ProfileTransfer({ hasProfiles }: { hasProfiles: boolean }) {
   const fileInput = useRef<HTMLInputElement>(null);
@@ -36,7 +24,7 @@ export function ProfileTransfer({ hasProfiles }: { hasProfiles: boolean }) {
     const result = await client.invoke('profiles.export', {});
     setBusy(null);
     if (!result.ok) return setError(result.error);
-    download(result.value.fileName, result.value.text);
+    downloadText(result.value.fileName, result.value.text, 'application/json');
     setMessage(`Exported to ${result.value.fileName} (no secrets).`);
   }
 

@@ -1,0 +1,87 @@
+/**
+ * `npm run bench`: the figures behind the performance targets, in one run.
+ * Prints a table, then as its last line one JSON object with the keys the
+ * issue names. Everything talks to 127.0.0.1 only; every loop is bounded.
+ */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { throughBroker } from './broker';
+import { frameTimes } from './frames';
+import { bareClient, wholeCore, type Rate } from './ingest';
+import { spawnStandIn } from './standin';
+import { viewOfMillion } from './view';
+
+const MESSAGES = 200_000;
+const TOPICS = 1000;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+async function clientBound(): Promise<{ core: number; raw: number }> {
+  const standIn = await spawnStandIn(MESSAGES, TOPICS);
+  const target = { url: `mqtts://localhost:${standIn.port}`, ca: standIn.ca, filter: 'fleet/#' };
+  const raw: Rate[] = [];
+  const core: Rate[] = [];
+  // Alternate so neither side benefits from a warmer JIT or a quieter machine; report medians.
+  for (let round = 0; round < 5; round++) {
+    raw.push(await bareClient(target, MESSAGES, 60_000));
+    core.push(await wholeCore(target, MESSAGES, 60_000, TOPICS));
+  }
+  await standIn.close();
+  for (const r of [...raw, ...core]) if (r.messages < MESSAGES) throw new Error(`only ${r.messages} of ${MESSAGES} messages arrived`);
+  return { raw: median(raw.map((r) => r.perSecond)), core: median(core.map((r) => r.perSecond)) };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const rows: Array<[string, string]> = [];
+  const result: Record<string, number> = {};
+
+  const ingest = await clientBound();
+  result.ingest_msgs_per_s = Math.round(ingest.core);
+  result.raw_msgs_per_s = Math.round(ingest.raw);
+  result.ingest_ratio = Math.round((ingest.core / ingest.raw) * 1000) / 1000;
+  rows.push(['client-bound ingest, whole core', `${result.ingest_msgs_per_s} msgs/s`]);
+  rows.push(['client-bound ingest, bare mqtt.js', `${result.raw_msgs_per_s} msgs/s`]);
+  rows.push(['ingest ratio (target ≥ 0.5)', String(result.ingest_ratio)]);
+
+  const broker = await throughBroker(MESSAGES, TOPICS, 3);
+  const brokerCore = median(broker.core.map((r) => r.perSecond));
+  const brokerRaw = median(broker.raw.map((r) => r.perSecond));
+  result.broker_ingest_msgs_per_s = Math.round(brokerCore);
+  result.broker_raw_msgs_per_s = Math.round(brokerRaw);
+  result.broker_ratio = Math.round((brokerCore / brokerRaw) * 1000) / 1000;
+  const delivered = (rates: Rate[]) => Math.min(...rates.map((r) => r.messages));
+  rows.push(['through mosquitto, whole core', `${result.broker_ingest_msgs_per_s} msgs/s (${delivered(broker.core)}/${MESSAGES} delivered)`]);
+  rows.push(['through mosquitto, bare mqtt.js', `${result.broker_raw_msgs_per_s} msgs/s (${delivered(broker.raw)}/${MESSAGES} delivered)`]);
+  rows.push(['broker ratio (target ≥ 0.95)', String(result.broker_ratio)]);
+
+  execFileSync('npx', ['electron-vite', 'build'], { cwd: path.resolve(__dirname, '..'), stdio: 'ignore', timeout: 180_000 });
+  const frames = await frameTimes(20_000, TOPICS, 8);
+  result.frame_p50_ms = Math.round(frames.p50 * 10) / 10;
+  result.frame_p95_ms = Math.round(frames.p95 * 10) / 10;
+  rows.push(['Chromium frames, 20k msgs/s, 8 charts: p50', `${result.frame_p50_ms} ms`]);
+  rows.push(['Chromium frames: p95 (≤ 20)', `${result.frame_p95_ms} ms (${frames.frames} frames in ${frames.seconds.toFixed(1)} s, ${Math.round(frames.ingestPerSecond)} msgs/s ingested, ${frames.longTasks} long tasks)`]);
+
+  const view = viewOfMillion();
+  result.view_1m_ms = Math.round(view.medianMs * 100) / 100;
+  rows.push(['chart view of 1M samples at 1000 px (≤ 16)', `${result.view_1m_ms} ms (${view.points} points)`]);
+
+  const rss = JSON.parse(
+    execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'rss.ts')], { encoding: 'utf8', timeout: 180_000 }).trim().split('\n').at(-1) ?? '{}',
+  ) as { rssMb: number; samplesKept: number; evictedSamples: number; usedMb: number };
+  result.rss_mb_10k_topics = rss.rssMb;
+  rows.push(['RSS, 10k topics × 10k samples, 512 MB (≤ 1000)', `${rss.rssMb} MB (samples kept ${rss.samplesKept}, evicted ${rss.evictedSamples}, store ${rss.usedMb} MB)`]);
+
+  console.log(`\n${"benchmark".padEnd(50)}value`);
+  for (const [name, value] of rows) console.log(`${name.padEnd(50)}${value}`);
+  console.log(`(whole run ${Math.round((Date.now() - started) / 1000)} s)`);
+  console.log(JSON.stringify(result));
+}
+
+void main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exit(1);
+});

@@ -1,0 +1,55 @@
+/**
+ * The live-data hot path: each `telemetry.batch` is applied to the topic trees
+ * and the charts on screen (plain mutable objects, no React state), then
+ * acknowledged at once so main may send the next one; drawing happens later,
+ * at most once per animation frame, through the frame signals. Also the
+ * one-second rate decay, and a resync when the host's socket came back.
+ */
+import type { TelemetryBatch } from '../../../shared/telemetry';
+import { setBudgetStats } from '../charts/budget';
+import { applySeriesBatch, rewatchCharts } from '../charts/live-charts';
+import { client } from '../client';
+import { applyTopicBatch, decayRates, reloadShownTopics } from '../topics/live-topics';
+
+const DECAY_INTERVAL_MS = 1000;
+
+function apply(batch: TelemetryBatch): void {
+  try {
+    const now = Date.now();
+    applyTopicBatch(batch.topics, now);
+    applySeriesBatch(batch.series);
+    setBudgetStats(batch.budget);
+  } finally {
+    // Acknowledge even if applying failed: a stuck feed would be worse than one lost batch.
+    void client.invoke('telemetry.ack', { seq: batch.seq });
+  }
+}
+
+interface Reconnecting {
+  onConnectionChange(listener: (open: boolean) => void): () => void;
+}
+
+function reconnecting(c: unknown): c is Reconnecting {
+  return typeof (c as Partial<Reconnecting>).onConnectionChange === 'function';
+}
+
+export function startTelemetryFeed(): () => void {
+  const offs = [client.on('telemetry.batch', apply)];
+  const decay = setInterval(() => decayRates(Date.now()), DECAY_INTERVAL_MS);
+  if (reconnecting(client)) {
+    let wasOpen = true;
+    offs.push(
+      client.onConnectionChange((open) => {
+        if (open && !wasOpen) {
+          reloadShownTopics();
+          rewatchCharts();
+        }
+        wasOpen = open;
+      }),
+    );
+  }
+  return () => {
+    clearInterval(decay);
+    offs.forEach((off) => off());
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * The sample memory status line: samples and series held, memory used of the
+ * budget, and a warning once the budget made main drop old samples; with a
+ * control to change the budget (MB).
+ */
+import { useEffect, useState } from 'react';
+import type { AppError } from '../../../shared/result';
+import { useFrameSignal } from '../app/frame-signal';
+import { client } from '../client';
+import { Problem } from '../feedback/Problem';
+import { formatBytes, formatCount } from '../app/format';
+import { budgetSignal, budgetStats, setBudgetStats } from './budget';
+
+export function BudgetStatus() {
+  useFrameSignal(budgetSignal);
+  const stats = budgetStats();
+  const [editing, setEditing] = useState(false);
+  const [megabytes, setMegabytes] = useState('');
+  const [error, setError] = useState<AppError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (budgetStats()) return;
+    void client.invoke('telemetry.budget', {}).then((r) => r.ok && setBudgetStats(r.value));
+  }, []);
+
+  async function apply() {
+    setBusy(true);
+    setError(null);
+    const result = await client.invoke('telemetry.budget', { megabytes: Number(megabytes) });
+    setBusy(false);
+    if (!result.ok) return setError(result.error);
+    setBudgetStats(result.value);
+    setEditing(false);
+  }
+
+  return (
+    <div className="budget" data-testid="budget-status">
+      {stats ? (
+        <span className="small">
+          Samples in memory: <strong>{formatCount(stats.samples)}</strong> in {formatCount(stats.series)} series · {formatBytes(stats.usedBytes)} of {formatBytes(stats.budgetBytes)} budget
+        </span>
+      ) : (
+        <span className="muted small">Reading the memory budget…</span>
+      )}
+      {stats && stats.evictedSamples > 0 && (
+        <span className="warn small" role="status" data-testid="budget-evicted">
+          Memory budget reached: oldest samples dropped ({formatCount(stats.evictedSamples)})
+        </span>
+      )}
+      {editing ? (
+        <form
+          className="budget-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void apply();
+          }}
+        >
+          <label className="check small">
+            Budget (MB)
+            <input type="number" min={16} max={65536} step={1} value={megabytes} onChange={(e) => setMegabytes(e.target.value)} required data-testid="budget-input" />
+          </label>
+          <button type="submit" className="small-button" disabled={busy} data-testid="budget-apply">
+            Set
+          </button>
+          <button type="button" className="link small" onClick={() => setEditing(false)}>
+            Cancel
+          </button>
+        </form>
+      ) : (
+        <button
+          type="button"
+          className="link small"
+          onClick={() => {
+            setMegabytes(stats ? String(Math.round(stats.budgetBytes / 1024 / 1024)) : '256');
+            setEditing(true);
+          }}
+          data-testid="budget-change"
+        >
+          Change budget
+        </button>
+      )}
+      {error && <Problem problem={error} />}
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * Pure edits of a dashboard layout: add a series to a new or an existing
+ * chart, remove a series or a chart, move a chart, change a chart's title,
+ * unit or window. Each returns the new dashboard or a sentence saying why not.
+ */
+import type { Dashboard, ChartSpec, ChartWindow, SeriesSpec } from '../../../shared/telemetry';
+import { seriesKey } from '../../../shared/telemetry';
+import { PALETTE } from './chart-data';
+
+export const MAX_CHARTS = 32;
+export const MAX_SERIES_PER_CHART = 16;
+
+export type Edit = { ok: true; dashboard: Dashboard; chartId: string; chartTitle: string } | { ok: false; reason: string };
+
+function newChartId(): string {
+  const random = typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`;
+  return `chart-${random}`.slice(0, 64);
+}
+
+function freeColor(chart: ChartSpec | null): string {
+  const used = new Set(chart?.series.map((s) => s.color?.toLowerCase()));
+  return PALETTE.find((c) => !used.has(c.toLowerCase())) ?? PALETTE[(chart?.series.length ?? 0) % PALETTE.length] ?? '#1f6feb';
+}
+
+/** Adds `series` to the chart `target`, or to a new chart titled `title` when target is 'new'. */
+export function addSeries(dashboard: Dashboard, target: string | 'new', series: Omit<SeriesSpec, 'color'>, title: string): Edit {
+  if (target === 'new') {
+    if (dashboard.charts.length >= MAX_CHARTS) return { ok: false, reason: `A dashboard holds at most ${MAX_CHARTS} charts; remove one first.` };
+    const chart: ChartSpec = { id: newChartId(), title: title.slice(0, 120), unit: '', window: '5m', series: [{ ...series, color: freeColor(null) }] };
+    return { ok: true, dashboard: { charts: [...dashboard.charts, chart] }, chartId: chart.id, chartTitle: chart.title };
+  }
+  const chart = dashboard.charts.find((c) => c.id === target);
+  if (!chart) return { ok: false, reason: 'That chart is not on the dashboard any more.' };
+  const key = seriesKey(series);
+  if (chart.series.some((s) => seriesKey(s) === key)) return { ok: false, reason: `${chart.title || 'That chart'} already shows this series.` };
+  if (chart.series.length >= MAX_SERIES_PER_CHART) return { ok: false, reason: `A chart holds at most ${MAX_SERIES_PER_CHART} series; pick another chart or a new one.` };
+  const next = { ...chart, series: [...chart.series, { ...series, color: freeColor(chart) }] };
+  return { ok: true, dashboard: { charts: dashboard.charts.map((c) => (c.id === target ? next : c)) }, chartId: chart.id, chartTitle: chart.title };
+}
+
+/** Removes one series; a chart left without series goes too. */
+export function removeSeries(dashboard: Dashboard, chartId: string, index: number): Dashboard {
+  const charts = dashboard.charts.flatMap((c) => {
+    if (c.id !== chartId) return [c];
+    const series = c.series.filter((_, i) => i !== index);
+    return series.length ? [{ ...c, series }] : [];
+  });
+  return { charts };
+}
+
+export function removeChart(dashboard: Dashboard, chartId: string): Dashboard {
+  return { charts: dashboard.charts.filter((c) => c.id !== chartId) };
+}
+
+export function moveChart(dashboard: Dashboard, chartId: string, by: -1 | 1): Dashboard {
+  const charts = [...dashboard.charts];
+  const i = charts.findIndex((c) => c.id === chartId);
+  const j = i + by;
+  if (i < 0 || j < 0 || j >= charts.length) return dashboard;
+  [charts[i], charts[j]] = [charts[j] as ChartSpec, charts[i] as ChartSpec];
+  return { charts };
+}
+
+export function changeChart(dashboard: Dashboard, chartId: string, change: Partial<{ title: string; unit: string; window: ChartWindow }>): Dashboard {
+  return { charts: dashboard.charts.map((c) => (c.id === chartId ? { ...c, ...change } : c)) };
+}

@@ -1,0 +1,287 @@
+/**
+ * The charts on screen and their data, outside React. A chart mounts here with
+ * its spec and its pixel width; this module tells main which series are on
+ * screen (`telemetry.watch`), reads each line's downsampled view
+ * (`telemetry.view`), appends the samples of every batch, drops what left the
+ * window, and reads a line again when main reports a gap, when the window or
+ * the width changed, or when appended samples reach four points per pixel.
+ * Each chart bumps its own frame signal; React draws it at most once a frame.
+ */
+import { seriesKey, WINDOW_MS, type ChartSpec, type ChartWindow, type SeriesSpec, type SeriesUpdate } from '../../../shared/telemetry';
+import { FrameSignal } from '../app/frame-signal';
+import { client } from '../client';
+import { SeriesLine } from './series-line';
+
+/** Appended points allowed per pixel before the line is read again (main's views hold two). */
+const MAX_POINTS_PER_PIXEL = 4;
+/** Past this, while a read is not yet allowed, the line is thinned in place so memory stays bounded. */
+const HARD_POINTS_PER_PIXEL = 8;
+/** Reads caused only by growth are spaced at least this far apart per line. */
+const GROWTH_RELOAD_MS = 1000;
+/** Windowed charts slide (and drop old points) at least this often without new samples. */
+const SLIDE_MS = 1000;
+/** A resize is followed by new reads once the size has settled this long. */
+const RESIZE_SETTLE_MS = 200;
+
+export interface SeriesGroup {
+  spec: SeriesSpec;
+  baseKey: string;
+  /** The series itself and, for a wildcard path, one line per element seen, by key. */
+  lines: Map<string, SeriesLine>;
+}
+
+export class LiveChart {
+  /** Paced: charts take turns to redraw, one per frame at most. */
+  readonly signal = new FrameSignal(true);
+  window: ChartWindow;
+  width = 0;
+  /** Frozen by the operator: the data keeps flowing underneath, the drawing does not change. */
+  paused = false;
+  groups: SeriesGroup[] = [];
+
+  constructor(
+    readonly id: string,
+    spec: ChartSpec,
+  ) {
+    this.window = spec.window;
+    this.setSeries(spec.series);
+  }
+
+  /** Replaces the series, keeping the lines (and their points) of series that stay. */
+  setSeries(series: SeriesSpec[]): void {
+    const old = new Map(this.groups.map((g) => [g.baseKey, g]));
+    this.groups = series.map((spec) => {
+      const baseKey = seriesKey(spec);
+      const kept = old.get(baseKey);
+      if (kept) return { ...kept, spec };
+      return { spec, baseKey, lines: new Map([[baseKey, new SeriesLine(baseKey, '')]]) };
+    });
+  }
+
+  *allLines(): Generator<SeriesLine> {
+    for (const group of this.groups) yield* group.lines.values();
+  }
+}
+
+const mounted = new Set<LiveChart>();
+/** Where each batch key goes: every (chart, line) showing it. */
+let routes = new Map<string, Array<{ chart: LiveChart; line: SeriesLine }>>();
+/** Keys seen in batches that no chart shows (stale watch): not looked up again until the charts change. */
+let strays = new Set<string>();
+let lastWatched: string | null = null;
+/** Base keys told to main last time. */
+let lastKeys: string[] = [];
+let watchTimer: ReturnType<typeof setTimeout> | null = null;
+let slideTimer: ReturnType<typeof setInterval> | null = null;
+
+function reindex(): void {
+  const next = new Map<string, Array<{ chart: LiveChart; line: SeriesLine }>>();
+  for (const chart of mounted) {
+    for (const line of chart.allLines()) {
+      let list = next.get(line.key);
+      if (!list) next.set(line.key, (list = []));
+      list.push({ chart, line });
+    }
+  }
+  routes = next;
+  strays = new Set();
+}
+
+/** Tells main the base keys on screen (when they changed), then reads the lines that need it. */
+function scheduleWatch(): void {
+  if (watchTimer) return;
+  watchTimer = setTimeout(() => {
+    watchTimer = null;
+    void syncWatch();
+  }, 0);
+}
+
+async function syncWatch(force = false): Promise<void> {
+  const keys = [...new Set([...mounted].flatMap((c) => c.groups.map((g) => g.baseKey)))].sort();
+  const signature = JSON.stringify(keys);
+  if (force || signature !== lastWatched) {
+    lastWatched = signature;
+    const before = new Set<string>(lastKeys);
+    lastKeys = keys;
+    await client.invoke('telemetry.watch', { keys: keys.slice(0, 512) });
+    // Series watched before keep their place in main; new ones count from the call, so read those (all after a reconnect).
+    for (const chart of mounted) {
+      for (const group of chart.groups) {
+        const fresh = force || !before.has(group.baseKey);
+        for (const line of group.lines.values()) if (fresh || !line.ready) load(chart, line);
+      }
+    }
+    return;
+  }
+  for (const chart of mounted) for (const line of chart.allLines()) if (!line.ready && !line.loading) load(chart, line);
+}
+
+/** Reads a line's view for its chart's window and width; a read in flight is followed by another. */
+function load(chart: LiveChart, line: SeriesLine): void {
+  if (chart.width <= 0) return;
+  if (line.loading) {
+    line.again = true;
+    return;
+  }
+  line.beginLoad();
+  const window = chart.window;
+  const width = Math.max(1, Math.min(8000, Math.round(chart.width)));
+  void client.invoke('telemetry.view', { key: line.key, window, width }).then((result) => {
+    line.loading = false;
+    line.lastLoadAt = performance.now();
+    if (!mounted.has(chart)) return;
+    const stale = chart.window !== window || Math.round(chart.width) !== width;
+    if (result.ok && !stale) line.setView(result.value);
+    else if (!result.ok) line.failLoad(`The chart data could not be read: ${result.error.message}`);
+    if (line.again || stale) {
+      line.again = false;
+      load(chart, line);
+    }
+    trimChart(chart);
+    chart.signal.bump();
+  });
+}
+
+/** A line grew past its point allowance: read it again, at most once a second. */
+function loadForGrowth(chart: LiveChart, line: SeriesLine): void {
+  if (line.loading) return;
+  const wait = line.lastLoadAt + GROWTH_RELOAD_MS - performance.now();
+  if (wait <= 0) load(chart, line);
+}
+
+function trimChart(chart: LiveChart): void {
+  const span = WINDOW_MS[chart.window];
+  if (span === null) return;
+  const cutoff = Date.now() - span;
+  for (const line of chart.allLines()) line.trim(cutoff);
+}
+
+/** A key main sends that no line has yet: a new element of a wildcard path. */
+function discover(key: string): Array<{ chart: LiveChart; line: SeriesLine }> | undefined {
+  if (strays.has(key)) return undefined;
+  const found: Array<{ chart: LiveChart; line: SeriesLine }> = [];
+  for (const chart of mounted) {
+    for (const group of chart.groups) {
+      if (!key.startsWith(`${group.baseKey}|`)) continue;
+      const line = new SeriesLine(key, key.slice(group.baseKey.length + 1));
+      group.lines.set(key, line);
+      found.push({ chart, line });
+      load(chart, line);
+    }
+  }
+  if (found.length === 0) {
+    strays.add(key);
+    return undefined;
+  }
+  routes.set(key, found);
+  return found;
+}
+
+/** The hot path: one call per batch. Appends, trims and marks charts; reads happen asynchronously. */
+export function applySeriesBatch(updates: readonly SeriesUpdate[]): void {
+  if (mounted.size === 0 || updates.length === 0) return;
+  const touched = new Set<LiveChart>();
+  for (const update of updates) {
+    const targets = routes.get(update.key) ?? discover(update.key);
+    if (!targets) continue;
+    for (const { chart, line } of targets) {
+      if (line.apply(update)) load(chart, line);
+      touched.add(chart);
+    }
+  }
+  for (const chart of touched) {
+    trimChart(chart);
+    const limit = Math.max(64, chart.width * MAX_POINTS_PER_PIXEL);
+    for (const line of chart.allLines()) {
+      if (!line.ready || line.size <= limit) continue;
+      loadForGrowth(chart, line);
+      if (line.size > chart.width * HARD_POINTS_PER_PIXEL && line.ready) {
+        const span = WINDOW_MS[chart.window];
+        const to = line.lastTime ?? Date.now();
+        line.thin(span === null ? (line.times[line.head] as number) : to - span, to, chart.width);
+      }
+    }
+    chart.signal.bump();
+  }
+}
+
+function slide(): void {
+  for (const chart of mounted) {
+    if (WINDOW_MS[chart.window] === null) continue;
+    trimChart(chart);
+    chart.signal.bump();
+  }
+}
+
+/** Elements of wildcard paths other charts already found: a chart mounted later shows them too. */
+function adoptKnownElements(chart: LiveChart): void {
+  for (const group of chart.groups) {
+    for (const key of routes.keys()) {
+      if (key.startsWith(`${group.baseKey}|`) && !group.lines.has(key)) group.lines.set(key, new SeriesLine(key, key.slice(group.baseKey.length + 1)));
+    }
+  }
+}
+
+export function mountChart(chart: LiveChart): void {
+  adoptKnownElements(chart);
+  mounted.add(chart);
+  reindex();
+  scheduleWatch();
+  slideTimer ??= setInterval(slide, SLIDE_MS);
+}
+
+export function unmountChart(chart: LiveChart): void {
+  mounted.delete(chart);
+  reindex();
+  scheduleWatch();
+  if (mounted.size === 0 && slideTimer) {
+    clearInterval(slideTimer);
+    slideTimer = null;
+  }
+}
+
+/** The saved spec changed: new series, new window. */
+export function updateChart(chart: LiveChart, spec: ChartSpec): void {
+  const keysBefore = [...chart.allLines()].map((l) => l.key).join('\n');
+  chart.setSeries(spec.series);
+  const windowChanged = chart.window !== spec.window;
+  chart.window = spec.window;
+  if (!mounted.has(chart)) return;
+  adoptKnownElements(chart);
+  if ([...chart.allLines()].map((l) => l.key).join('\n') !== keysBefore) {
+    reindex();
+    scheduleWatch();
+  }
+  if (windowChanged) for (const line of chart.allLines()) load(chart, line);
+  chart.signal.bump();
+}
+
+const resizeTimers = new WeakMap<LiveChart, ReturnType<typeof setTimeout>>();
+
+/** The chart's plot area was resized: it draws at the new width at once, and reads views for it once the size settles. */
+export function resizeChart(chart: LiveChart, width: number): void {
+  const w = Math.round(width);
+  if (w <= 0 || w === Math.round(chart.width)) return;
+  const first = chart.width <= 0;
+  chart.width = w;
+  if (!mounted.has(chart)) return;
+  chart.signal.bump();
+  if (first) return scheduleWatch();
+  clearTimeout(resizeTimers.get(chart));
+  resizeTimers.set(
+    chart,
+    setTimeout(() => {
+      if (mounted.has(chart)) for (const line of chart.allLines()) load(chart, line);
+    }, RESIZE_SETTLE_MS),
+  );
+}
+
+export function setPaused(chart: LiveChart, paused: boolean): void {
+  chart.paused = paused;
+  chart.signal.bump();
+}
+
+/** After the transport reconnected: the window has a new feed that watches nothing yet. */
+export function rewatchCharts(): void {
+  void syncWatch(true);
+}

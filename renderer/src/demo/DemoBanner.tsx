@@ -1,0 +1,40 @@
+/**
+ * Shown on the demo connection: says what it is and removes it in one click,
+ * broker, devices, connection and keychain secrets.
+ */
+import { useState } from 'react';
+import type { AppError } from '../../../shared/result';
+import { client } from '../client';
+import { refreshDemo } from '../app/store';
+import { Busy } from '../feedback/Busy';
+import { Problem } from '../feedback/Problem';
+
+export function DemoBanner() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<AppError | null>(null);
+
+  async function remove() {
+    setBusy(true);
+    setError(null);
+    const result = await client.invoke('demo.remove', {});
+    setBusy(false);
+    if (!result.ok) return setError(result.error);
+    await refreshDemo();
+  }
+
+  return (
+    <div className="demo-banner" role="note" aria-busy={busy} data-testid="demo-banner">
+      <span>
+        <strong>Demo fleet.</strong> The broker and devices run inside this app on 127.0.0.1, with a throwaway certificate authority.
+      </span>
+      {busy ? (
+        <Busy label="Removing the demo…" />
+      ) : (
+        <button type="button" className="danger-button" onClick={() => void remove()} data-testid="remove-demo">
+          Remove demo
+        </button>
+      )}
+      {error && <Problem problem={error} />}
+    </div>
+  );
+}

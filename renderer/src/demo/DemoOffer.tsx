@@ -1,0 +1,46 @@
+/**
+ * The first-start offer: a demo fleet that runs inside the app (an embedded
+ * TLS broker requiring client certificates, simulated devices), so a new
+ * operator sees live charts and a security grade within a minute.
+ */
+import { useState } from 'react';
+import type { AppError } from '../../../shared/result';
+import { client } from '../client';
+import { refreshDemo, setState } from '../app/store';
+import { showTab } from '../connections/ConnectionView';
+import { Busy } from '../feedback/Busy';
+import { Problem } from '../feedback/Problem';
+
+export function DemoOffer() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<AppError | null>(null);
+
+  async function start() {
+    setBusy(true);
+    setError(null);
+    const result = await client.invoke('demo.start', {});
+    setBusy(false);
+    if (!result.ok) return setError(result.error);
+    showTab(result.value.id, 'dashboard');
+    setState({ selectedId: result.value.id });
+    await refreshDemo();
+  }
+
+  return (
+    <section className="demo-offer" aria-label="Demo" aria-busy={busy}>
+      <h2>See it work first</h2>
+      <p>
+        Start a demo fleet on this computer: a broker that requires client certificates, a throwaway certificate authority, and a dozen simulated devices. Its
+        client key goes to your OS keychain like any other, and one click removes all of it.
+      </p>
+      {busy ? (
+        <Busy label="Starting the demo broker and devices…" />
+      ) : (
+        <button type="button" className="primary" onClick={() => void start()} data-testid="start-demo">
+          Try the demo fleet
+        </button>
+      )}
+      {error && <Problem problem={error} />}
+    </section>
+  );
+}

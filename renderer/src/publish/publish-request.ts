@@ -1,0 +1,38 @@
+/**
+ * The publish form's fields turned into a `sessions.publish` request, or a
+ * sentence saying what to fix first.
+ */
+import type { InvokeRequest } from '../../../shared/contract';
+import type { Qos } from '../../../shared/mqtt';
+import type { UserProperty } from './UserPropertiesEditor';
+
+export interface PublishForm {
+  topic: string;
+  payload: string;
+  encoding: 'text' | 'base64';
+  qos: Qos;
+  retain: boolean;
+  contentType: string;
+  userProperties: UserProperty[];
+}
+
+export function publishRequest(id: string, f: PublishForm, mqtt5: boolean): { ok: true; request: InvokeRequest<'sessions.publish'> } | { ok: false; reason: string } {
+  if (!f.topic) return { ok: false, reason: 'Enter the topic to publish to.' };
+  if (/[+#]/.test(f.topic)) return { ok: false, reason: 'A topic to publish to cannot contain + or #; those are for subscriptions.' };
+  let payload = f.payload;
+  if (f.encoding === 'base64') {
+    payload = payload.replace(/\s+/g, '');
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(payload) || payload.length % 4 === 1) return { ok: false, reason: 'The payload is not valid base64.' };
+  }
+  const request: InvokeRequest<'sessions.publish'> = { id, topic: f.topic, payload, encoding: f.encoding, qos: f.qos, retain: f.retain };
+  if (mqtt5) {
+    const named = f.userProperties.filter((p) => p.key.trim() !== '');
+    const userProperties = Object.fromEntries(named.map((p) => [p.key.trim(), p.value]));
+    if (named.length !== Object.keys(userProperties).length) return { ok: false, reason: 'Two user properties have the same name; this form sends one value per name.' };
+    const properties: NonNullable<InvokeRequest<'sessions.publish'>['properties']> = {};
+    if (f.contentType.trim()) properties.contentType = f.contentType.trim();
+    if (named.length) properties.userProperties = userProperties;
+    if (Object.keys(properties).length) request.properties = properties;
+  }
+  return { ok: true, request };
+}

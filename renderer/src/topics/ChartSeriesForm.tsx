@@ -1,0 +1,87 @@
+/**
+ * Charting from the topics view: pick the chart (a new one or one already on
+ * this connection's dashboard) and add the selected topic's value, or a JSON
+ * field by its path, as a series; the dashboard is saved at once.
+ */
+import { useState } from 'react';
+import type { Profile } from '../../../shared/profiles';
+import type { AppError } from '../../../shared/result';
+import type { ExtractorSpecInput } from '../../../shared/telemetry';
+import { seriesLabel } from '../charts/chart-data';
+import { addSeries } from '../charts/dashboard-edit';
+import { saveDashboard } from '../charts/save-dashboard';
+import { Problem } from '../feedback/Problem';
+
+export type ChartKind = 'number' | 'boolean' | 'json';
+
+function lastLevels(topic: string): string {
+  return topic.split('/').slice(-2).join('/');
+}
+
+export function ChartSeriesForm({ profile, topic, kind, path, onPath, onOpenDashboard }: { profile: Profile; topic: string; kind: ChartKind; path: string; onPath: (path: string) => void; onOpenDashboard: () => void }) {
+  const charts = profile.dashboard.charts;
+  const [target, setTarget] = useState<string>('new');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<AppError | null>(null);
+  const [added, setAdded] = useState<string | null>(null);
+  const chosen = target === 'new' || charts.some((c) => c.id === target) ? target : 'new';
+
+  async function add() {
+    const extractor: ExtractorSpecInput = kind === 'json' ? { kind: 'json', path: path.trim() } : { kind };
+    if (extractor.kind === 'json' && !extractor.path) {
+      setError({ code: 'path_missing', message: 'Type a JSON path, or click a number in the payload.', hint: '' });
+      return;
+    }
+    const spec = { connectionId: profile.id, topic, extractor, label: '' };
+    const title = kind === 'json' ? `${lastLevels(topic)} ${path.trim()}` : lastLevels(topic);
+    setBusy(true);
+    setError(null);
+    setAdded(null);
+    let chartTitle = '';
+    const failure = await saveDashboard(profile.id, (dashboard) => {
+      const edit = addSeries(dashboard, chosen, spec, title);
+      if (!edit.ok) return { error: edit.reason };
+      chartTitle = edit.chartTitle || seriesLabel(spec);
+      return edit.dashboard;
+    });
+    setBusy(false);
+    if (failure) setError(failure);
+    else setAdded(chartTitle);
+  }
+
+  return (
+    <div className="chart-form" aria-busy={busy}>
+      <div className="row">
+        {kind === 'json' && (
+          <label className="field">
+            <span className="field-label">JSON path</span>
+            <input className="mono" value={path} onChange={(e) => onPath(e.target.value)} placeholder="temp or sensors[0].value or readings[*].t" spellCheck={false} data-testid="chart-path" />
+          </label>
+        )}
+        <label className="field">
+          <span className="field-label">Chart</span>
+          <select value={chosen} onChange={(e) => setTarget(e.target.value)} data-testid="chart-target">
+            <option value="new">New chart</option>
+            {charts.map((c, i) => (
+              <option key={c.id} value={c.id}>
+                {c.title || `Chart ${i + 1}`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="primary" onClick={() => void add()} disabled={busy} data-testid={kind === 'json' ? 'chart-field' : 'chart-value'}>
+          {kind === 'json' ? 'Chart this field' : 'Chart value'}
+        </button>
+      </div>
+      {added !== null && (
+        <p className="saved-line" role="status" data-testid="chart-added">
+          Added to the chart “{added}”.{' '}
+          <button type="button" className="link" onClick={onOpenDashboard}>
+            Open the dashboard
+          </button>
+        </p>
+      )}
+      {error && <Problem problem={error} />}
+    </div>
+  );
+}

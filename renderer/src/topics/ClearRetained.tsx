@@ -1,0 +1,87 @@
+/**
+ * "Clear retained…" for a topic or a subtree: asks main which retained
+ * messages are there, shows how many would go and asks for a confirmation,
+ * then clears exactly those (main refuses if the set changed meanwhile).
+ */
+import { useState } from 'react';
+import type { AppError } from '../../../shared/result';
+import { client } from '../client';
+import { Busy } from '../feedback/Busy';
+import { Problem } from '../feedback/Problem';
+
+type Step = { kind: 'idle' } | { kind: 'asking' } | { kind: 'confirm'; topics: string[] } | { kind: 'clearing'; count: number } | { kind: 'done'; cleared: number } | { kind: 'none' };
+
+const SHOWN_TOPICS = 5;
+
+export function ClearRetained({ connectionId, prefix, connected }: { connectionId: string; prefix: string; connected: boolean }) {
+  const [step, setStep] = useState<Step>({ kind: 'idle' });
+  const [error, setError] = useState<AppError | null>(null);
+
+  async function ask() {
+    setError(null);
+    setStep({ kind: 'asking' });
+    const result = await client.invoke('topics.retained', { connectionId, prefix });
+    if (!result.ok) {
+      setStep({ kind: 'idle' });
+      return setError(result.error);
+    }
+    setStep(result.value.topics.length ? { kind: 'confirm', topics: result.value.topics } : { kind: 'none' });
+  }
+
+  async function clear(topics: string[]) {
+    setError(null);
+    setStep({ kind: 'clearing', count: topics.length });
+    const result = await client.invoke('topics.clearRetained', { connectionId, prefix, topics });
+    if (!result.ok) {
+      setStep({ kind: 'idle' });
+      return setError(result.error);
+    }
+    setStep({ kind: 'done', cleared: result.value.cleared });
+  }
+
+  const plural = (n: number) => `${n} retained message${n === 1 ? '' : 's'}`;
+
+  return (
+    <div className="clear-retained" aria-busy={step.kind === 'asking' || step.kind === 'clearing'}>
+      {(step.kind === 'idle' || step.kind === 'done' || step.kind === 'none') && (
+        <button type="button" onClick={() => void ask()} disabled={!connected} title={connected ? undefined : 'Connect first: clearing publishes empty retained messages.'} data-testid="clear-retained">
+          Clear retained…
+        </button>
+      )}
+      {step.kind === 'asking' && <Busy label="Looking for retained messages…" />}
+      {step.kind === 'none' && (
+        <span className="muted small" role="status">
+          No retained messages under {prefix}.
+        </span>
+      )}
+      {step.kind === 'done' && (
+        <span className="small ok-text" role="status" data-testid="retained-cleared">
+          Cleared {plural(step.cleared)}.
+        </span>
+      )}
+      {step.kind === 'confirm' && (
+        <div className="caution" role="alertdialog" aria-label="Confirm clearing retained messages" data-testid="clear-retained-confirm">
+          <div className="failure-message" data-count={step.topics.length}>
+            This deletes {plural(step.topics.length)} under {prefix}
+          </div>
+          <ul className="plain mono small">
+            {step.topics.slice(0, SHOWN_TOPICS).map((t) => (
+              <li key={t}>{t}</li>
+            ))}
+            {step.topics.length > SHOWN_TOPICS && <li>… and {step.topics.length - SHOWN_TOPICS} more</li>}
+          </ul>
+          <div className="actions">
+            <button type="button" className="danger-button" onClick={() => void clear(step.topics)} data-testid="confirm-clear-retained">
+              Confirm: delete {plural(step.topics.length)}
+            </button>
+            <button type="button" className="link" onClick={() => setStep({ kind: 'idle' })}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+      {step.kind === 'clearing' && <Busy label={`Clearing ${plural(step.count)}…`} />}
+      {error && <Problem problem={error} />}
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+/**
+ * The Topics tab of a connection: its subscriptions, the live topic tree with
+ * filter-as-you-type, and the selected topic's payload panel.
+ */
+import { useDeferredValue, useState } from 'react';
+import type { Profile } from '../../../shared/profiles';
+import { useFrameSignal } from '../app/frame-signal';
+import { formatCount, formatRate } from '../app/format';
+import { topicTree } from './live-topics';
+import { PayloadPanel } from './PayloadPanel';
+import { SubscriptionsEditor } from './SubscriptionsEditor';
+import type { TopicTree } from './topic-tree';
+import { TopicTreeView } from './TopicTreeView';
+
+/** The selected topic per connection, kept while the operator looks at other tabs. */
+const selectedTopics = new Map<string, string>();
+
+function TreeSummary({ tree }: { tree: TopicTree }) {
+  useFrameSignal(tree.signal);
+  const root = tree.root;
+  return (
+    <span className="muted small" data-testid="tree-summary">
+      {formatCount(tree.topicCount)} topics · {formatCount(root.messages)} messages {formatRate(Math.max(0, root.rate)) && `· ${formatRate(Math.max(0, root.rate))}`}
+    </span>
+  );
+}
+
+export function TopicsView({ profile, connected, onOpenDashboard }: { profile: Profile; connected: boolean; onOpenDashboard: () => void }) {
+  const tree = topicTree(profile.id);
+  const [filter, setFilter] = useState('');
+  const shownFilter = useDeferredValue(filter);
+  const [selected, setSelectedState] = useState<string | null>(() => selectedTopics.get(profile.id) ?? null);
+  const select = (path: string) => {
+    selectedTopics.set(profile.id, path);
+    setSelectedState(path);
+  };
+
+  return (
+    <div className="topics-view" data-testid="topics-view">
+      <SubscriptionsEditor profile={profile} />
+      <div className="topics-split">
+        <section className="panel tree-panel" aria-label="Topic tree">
+          <div className="tree-head">
+            <input type="search" className="tree-filter" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Filter topics (any part of the name)" aria-label="Filter topics" spellCheck={false} data-testid="topic-filter" />
+            <TreeSummary tree={tree} />
+          </div>
+          <TopicTreeView tree={tree} filter={shownFilter} selected={selected} onSelect={select} />
+        </section>
+        <section className="panel payload-side" aria-label="Selected topic">
+          {selected === null ? (
+            <p className="muted">Select a topic to see its last payload, chart its values, or clear retained messages.</p>
+          ) : (
+            <PayloadPanel key={selected} tree={tree} profile={profile} path={selected} connected={connected} onOpenDashboard={onOpenDashboard} />
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
