@@ -170,6 +170,15 @@ describe('chart views', () => {
     expect([...view.times].sort((a, b) => a - b)).toEqual(view.times);
   });
 
+  it('keeps a spike that arrives in the same millisecond as the dip of its column', () => {
+    const s = new Series(new SamplePool(16 * 1024 * 1024));
+    [20, 0, 95, 20].forEach((v) => s.append(100, v));
+    for (let t = 200; t < 2000; t += 100) s.append(t, 20);
+    const view = downsample(s, 0, 2000, 2);
+    expect(view.values).toContain(95);
+    expect(view.values).toContain(0);
+  });
+
   it('covers only the requested window', () => {
     const s = new Series(new SamplePool(16 * 1024 * 1024));
     for (let i = 0; i < 100; i++) s.append(i * 1000, i);

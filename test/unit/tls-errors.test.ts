@@ -41,6 +41,8 @@ describe('error translation', () => {
     ['ERR_OSSL_BAD_DECRYPT', 'key_wrong_passphrase', /passphrase does not decrypt/, /passphrase/],
     ['ERR_MISSING_PASSPHRASE', 'key_passphrase_missing', /encrypted and no passphrase/, /passphrase/],
     ['ERR_OSSL_X509_KEY_VALUES_MISMATCH', 'key_mismatch', /does not belong/, /issued together/],
+    ['CLIENT_KEY_MISSING', 'key_missing', /has no private key/, /private key issued together/],
+    ['CLIENT_CERT_MISSING', 'certificate_missing', /has no client certificate/, /client certificate issued for this key/],
     ['TLS_HANDSHAKE_TIMEOUT', 'tls_handshake_timeout', /did not finish in time/, /TLS port/],
     ['ECONNREFUSED', 'net_refused', /broker\.example:8883/, /firewall/],
     ['ENOTFOUND', 'net_dns', /could not be resolved/, /DNS/],

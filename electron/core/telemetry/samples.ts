@@ -287,45 +287,49 @@ export interface ChartView {
 export function downsample(series: Series, from: number, to: number, width: number): ChartView {
   const columns = Math.max(1, Math.floor(width));
   const span = Math.max(1e-9, to - from);
-  const minT = new Float64Array(columns).fill(NaN);
-  const minV = new Float64Array(columns);
+  // Extremes are told apart by sample index, not time: a burst of messages shares one millisecond.
+  const minI = new Float64Array(columns).fill(-1);
+  const maxI = new Float64Array(columns);
+  const minT = new Float64Array(columns);
   const maxT = new Float64Array(columns);
+  const minV = new Float64Array(columns);
   const maxV = new Float64Array(columns);
   let samples = 0;
   series.forEach(from, to, (t, v) => {
-    samples++;
+    const i = samples++;
     let c = Math.floor(((t - from) / span) * columns);
     if (c >= columns) c = columns - 1;
-    if (Number.isNaN(minT[c] as number)) {
-      minT[c] = t;
-      minV[c] = v;
-      maxT[c] = t;
-      maxV[c] = v;
+    if ((minI[c] as number) < 0) {
+      minI[c] = maxI[c] = i;
+      minT[c] = maxT[c] = t;
+      minV[c] = maxV[c] = v;
       return;
     }
     if (v < (minV[c] as number)) {
       minV[c] = v;
       minT[c] = t;
+      minI[c] = i;
     }
     if (v > (maxV[c] as number)) {
       maxV[c] = v;
       maxT[c] = t;
+      maxI[c] = i;
     }
   });
   const times: number[] = [];
   const values: number[] = [];
   for (let c = 0; c < columns; c++) {
-    const tMin = minT[c] as number;
-    if (Number.isNaN(tMin)) continue;
-    const tMax = maxT[c] as number;
-    if (tMin === tMax) {
-      times.push(tMin);
+    const a = minI[c] as number;
+    if (a < 0) continue;
+    const b = maxI[c] as number;
+    if (a === b) {
+      times.push(minT[c] as number);
       values.push(minV[c] as number);
-    } else if (tMin < tMax) {
-      times.push(tMin, tMax);
+    } else if (a < b) {
+      times.push(minT[c] as number, maxT[c] as number);
       values.push(minV[c] as number, maxV[c] as number);
     } else {
-      times.push(tMax, tMin);
+      times.push(maxT[c] as number, minT[c] as number);
       values.push(maxV[c] as number, minV[c] as number);
     }
   }

@@ -204,6 +204,16 @@ const BY_CODE: Record<string, Entry> = {
   // Node 20 reports a missing passphrase as OpenSSL's cancelled password prompt.
   ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED: PASSPHRASE_MISSING,
   ERR_OSSL_X509_KEY_VALUES_MISMATCH: KEY_MISMATCH,
+  CLIENT_KEY_MISSING: fatal(
+    'key_missing',
+    () => 'The client certificate has no private key.',
+    () => 'Import the private key issued together with the certificate (or the whole bundle).',
+  ),
+  CLIENT_CERT_MISSING: fatal(
+    'certificate_missing',
+    () => 'The private key has no client certificate.',
+    () => 'Import the client certificate issued for this key (or the whole bundle).',
+  ),
   ERR_OSSL_KEY_VALUES_MISMATCH: KEY_MISMATCH,
   ERR_OSSL_PEM_NO_START_LINE: fatal(
     'key_invalid',

@@ -16,7 +16,8 @@ export function formatRate(perSecond: number): string {
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  // The unit follows the rounded figure: 1,048,575 bytes is "1.0 MB", not "1024.0 KB".
+  if (Math.round((bytes / 1024) * 10) / 10 < 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 

@@ -18,7 +18,8 @@ function newChartId(): string {
 }
 
 function freeColor(chart: ChartSpec | null): string {
-  const used = new Set(chart?.series.map((s) => s.color?.toLowerCase()));
+  // A series saved without a colour is drawn in the palette colour of its position (chart-data.ts).
+  const used = new Set(chart?.series.map((s, i) => (s.color ?? PALETTE[i % PALETTE.length] ?? '').toLowerCase()));
   return PALETTE.find((c) => !used.has(c.toLowerCase())) ?? PALETTE[(chart?.series.length ?? 0) % PALETTE.length] ?? '#1f6feb';
 }
 

@@ -16,21 +16,20 @@ export function minMaxPerColumn(p: Points, from: number, to: number, columns: nu
   const values: number[] = [];
   const span = Math.max(1e-9, to - from);
   let column = -1;
-  let minT = 0;
+  // Points are told apart by index, not time: a burst shares one millisecond.
+  let minI = 0;
   let minV = 0;
-  let maxT = 0;
+  let maxI = 0;
   let maxV = 0;
   const emit = () => {
     if (column < 0) return;
-    if (minT === maxT) {
-      times.push(minT);
+    if (minI === maxI) {
+      times.push(p.times[minI] as number);
       values.push(minV);
-    } else if (minT < maxT) {
-      times.push(minT, maxT);
-      values.push(minV, maxV);
     } else {
-      times.push(maxT, minT);
-      values.push(maxV, minV);
+      const [a, b] = minI < maxI ? [minI, maxI] : [maxI, minI];
+      times.push(p.times[a] as number, p.times[b] as number);
+      values.push(p.values[a] as number, p.values[b] as number);
     }
   };
   for (let i = p.start; i < p.end; i++) {
@@ -40,17 +39,17 @@ export function minMaxPerColumn(p: Points, from: number, to: number, columns: nu
     if (c !== column) {
       emit();
       column = c;
-      minT = maxT = t;
+      minI = maxI = i;
       minV = maxV = v;
       continue;
     }
     if (v < minV) {
       minV = v;
-      minT = t;
+      minI = i;
     }
     if (v > maxV) {
       maxV = v;
-      maxT = t;
+      maxI = i;
     }
   }
   emit();

@@ -2,24 +2,17 @@
  * Shown on the demo connection: says what it is and removes it in one click,
  * broker, devices, connection and keychain secrets.
  */
-import { useState } from 'react';
-import type { AppError } from '../../../shared/result';
 import { client } from '../client';
 import { refreshDemo } from '../app/store';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
+import { useAction } from '../feedback/use-action';
 
 export function DemoBanner() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
+  const { busy, error, run } = useAction();
 
   async function remove() {
-    setBusy(true);
-    setError(null);
-    const result = await client.invoke('demo.remove', {});
-    setBusy(false);
-    if (!result.ok) return setError(result.error);
-    await refreshDemo();
+    if ((await run(() => client.invoke('demo.remove', {}))).ok) await refreshDemo();
   }
 
   return (

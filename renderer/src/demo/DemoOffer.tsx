@@ -3,26 +3,21 @@
  * TLS broker requiring client certificates, simulated devices), so a new
  * operator sees live charts and a security grade within a minute.
  */
-import { useState } from 'react';
-import type { AppError } from '../../../shared/result';
 import { client } from '../client';
 import { refreshDemo, setState } from '../app/store';
 import { showTab } from '../connections/ConnectionView';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
+import { useAction } from '../feedback/use-action';
 
 export function DemoOffer() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
+  const { busy, error, run } = useAction();
 
   async function start() {
-    setBusy(true);
-    setError(null);
-    const result = await client.invoke('demo.start', {});
-    setBusy(false);
-    if (!result.ok) return setError(result.error);
-    showTab(result.value.id, 'dashboard');
-    setState({ selectedId: result.value.id });
+    const started = await run(() => client.invoke('demo.start', {}));
+    if (!started.ok) return;
+    showTab(started.value.id, 'dashboard');
+    setState({ selectedId: started.value.id });
     await refreshDemo();
   }
 

@@ -1,7 +1,7 @@
 /**
  * MQTT 5 user properties as key/value rows: add, edit, remove.
  */
-export type UserProperty = { key: string; value: string };
+import type { UserProperty } from './publish-request';
 
 export function UserPropertiesEditor({ rows, onChange, disabled }: { rows: UserProperty[]; onChange: (rows: UserProperty[]) => void; disabled: boolean }) {
   const change = (i: number, patch: Partial<UserProperty>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));

@@ -4,7 +4,8 @@
  */
 import type { InvokeRequest } from '../../../shared/contract';
 import type { Qos } from '../../../shared/mqtt';
-import type { UserProperty } from './UserPropertiesEditor';
+/** One row of the MQTT 5 user properties editor. */
+export type UserProperty = { key: string; value: string };
 
 export interface PublishForm {
   topic: string;
@@ -22,7 +23,8 @@ export function publishRequest(id: string, f: PublishForm, mqtt5: boolean): { ok
   let payload = f.payload;
   if (f.encoding === 'base64') {
     payload = payload.replace(/\s+/g, '');
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(payload) || payload.length % 4 === 1) return { ok: false, reason: 'The payload is not valid base64.' };
+    // Whole 4-character groups, padding only at the end of the last one (and never a group of padding alone).
+    if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2,3})?$/.test(payload)) return { ok: false, reason: 'The payload is not valid base64.' };
   }
   const request: InvokeRequest<'sessions.publish'> = { id, topic: f.topic, payload, encoding: f.encoding, qos: f.qos, retain: f.retain };
   if (mqtt5) {

@@ -52,7 +52,7 @@ export function PayloadPanel({ tree, profile, path, connected, onOpenDashboard }
     const result = await client.invoke('topics.payload', { connectionId: profile.id, topic: update.topic });
     setLoading(false);
     if (!result.ok) return setError(result.error);
-    setFull({ content: fromBase64(result.value.base64), size: result.value.size, complete: result.value.complete, count: update.count });
+    setFull({ content: fromBase64(result.value.base64, result.value.complete), size: result.value.size, complete: result.value.complete, count: update.count });
   }
 
   if (!node) return <p className="muted">This topic is not in the tree any more.</p>;

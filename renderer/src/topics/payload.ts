@@ -44,9 +44,18 @@ export function fromPreview(preview: PayloadPreview): PayloadContent {
   return { text: null, bytes: () => bytes };
 }
 
-export function fromBase64(base64: string): PayloadContent {
+/** A payload cut by main (`complete: false`) may end inside a character: that partial character is not binary. */
+function withoutPartialCharacter(bytes: Uint8Array): Uint8Array {
+  let end = bytes.length;
+  // Back over at most three continuation bytes to the lead byte of the last character.
+  for (let k = 0; k < 3 && end > 0 && ((bytes[end - 1] as number) & 0xc0) === 0x80; k++) end--;
+  if (end > 0 && ((bytes[end - 1] as number) & 0xc0) === 0xc0) end--;
+  return bytes.subarray(0, end);
+}
+
+export function fromBase64(base64: string, complete = true): PayloadContent {
   const bytes = base64ToBytes(base64);
-  return { text: bytesAsText(bytes), bytes: () => bytes };
+  return { text: bytesAsText(bytes) ?? (complete ? null : bytesAsText(withoutPartialCharacter(bytes))), bytes: () => bytes };
 }
 
 /** Bytes shown in the hex view at most; the rest is summarised. */
@@ -90,7 +99,7 @@ const FALSE = new Set(['false', 'off', 'no', 'closed']);
 /** How a plain payload charts: as a number, as a boolean (0/1), or not at all. */
 export function scalarKind(text: string | null): 'number' | 'boolean' | null {
   if (text === null) return null;
-  const t = text.trim().replace(/^"(.*)"$/, '$1');
+  const t = text.trim().replace(/^"(.*)"$/, '$1').trim();
   if (t === '') return null;
   if (Number.isFinite(Number(t))) return 'number';
   return TRUE.has(t.toLowerCase()) || FALSE.has(t.toLowerCase()) ? 'boolean' : null;
