@@ -112,6 +112,7 @@ describe('TLS situations against real mosquitto listeners', () => {
     const { exit, report } = await probe('notYetValid', root());
     expect(report.error?.code).toBe('tls_cert_not_yet_valid');
     expect(report.error?.hint).toMatch(/date and time/);
+    expect(report.grade).toBe('insecure');
     expect(exit).toBe(3);
   });
 
@@ -140,6 +141,8 @@ describe('TLS situations against real mosquitto listeners', () => {
     expect(report.connected).toBe(false);
     expect(report.error?.code).toBe('tls_client_cert_required');
     expect(report.error?.hint).toMatch(/client certificate and private key/);
+    // The broker's own chain verified: nothing says it is untrustworthy, the connection just was not allowed.
+    expect(report.grade).toBe('unknown');
     expect(exit).toBe(3);
   });
 
@@ -147,6 +150,7 @@ describe('TLS situations against real mosquitto listeners', () => {
     const { exit, report } = await probe('mtls', [...root(), '--cert', pki.clientUntrusted.cert.path, '--key', pki.clientUntrusted.key.path]);
     expect(report.error?.code).toBe('tls_client_cert_unknown_ca');
     expect(report.error?.hint).toMatch(/signed by a CA the broker/);
+    expect(report.grade).toBe('unknown');
     expect(exit).toBe(3);
   });
 
@@ -157,6 +161,7 @@ describe('TLS situations against real mosquitto listeners', () => {
     const wrong = await probe('mtls', args, { KEY_PASS: 'wrong horse' });
     expect(wrong.report.error?.code).toBe('key_wrong_passphrase');
     expect(wrong.report.error?.hint).toMatch(/passphrase/);
+    expect(wrong.report.grade).toBe('unknown');
     expect(wrong.exit).toBe(3);
     const missing = await probe('mtls', [...root(), '--cert', pki.clientEncryptedKey.cert.path, '--key', pki.clientEncryptedKey.key.path]);
     expect(missing.report.error?.code).toBe('key_passphrase_missing');
@@ -182,6 +187,7 @@ describe('TLS situations against real mosquitto listeners', () => {
     const { exit, report } = await probe('mtls', [...root(), '--cert', pki.clientOtherKey.cert.path, '--key', pki.clientOtherKey.key.path]);
     expect(report.error?.code).toBe('key_mismatch');
     expect(report.error?.hint).toMatch(/issued together/);
+    expect(report.grade).toBe('unknown');
     expect(exit).toBe(3);
   });
 
@@ -189,6 +195,7 @@ describe('TLS situations against real mosquitto listeners', () => {
     const { exit, report } = await probe('tls12', [...root(), '--min-tls', 'TLSv1.3']);
     expect(report.error?.code).toBe('tls_protocol_version');
     expect(report.error?.hint).toMatch(/TLSv1\.2/);
+    expect(report.grade).toBe('unknown');
     expect(exit).toBe(3);
     const ok = await probe('tls12', root());
     expect(ok.report.tls?.version).toBe('TLSv1.2');

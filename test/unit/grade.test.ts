@@ -95,5 +95,8 @@ describe('security grade', () => {
     expect(failed.grade).toBe('insecure');
     const refused = gradeConnection({ transport: 'mqtts', tls: null, error: { code: 'net_refused', message: 'refused', hint: '' }, usesPassword: false, now: NOW });
     expect(refused.grade).toBe('unknown');
+    // Our client certificate refused says nothing against the broker.
+    const ours = gradeConnection({ transport: 'mqtts', tls: null, error: { code: 'tls_client_cert_required', message: 'needs a certificate', hint: '' }, usesPassword: false, now: NOW });
+    expect(ours.grade).toBe('unknown');
   });
 });

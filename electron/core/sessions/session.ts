@@ -10,7 +10,7 @@ import type { Profile, Qos, Subscription } from '../../../shared/profiles';
 import { AppFailure } from '../../../shared/result';
 import type { TlsDetails } from '../../../shared/security';
 import type { SessionState, SessionView, Transition } from '../../../shared/sessions';
-import { gradeConnection, isEncrypted } from '../tls/grade';
+import { gradeConnection, isEncrypted, isUntrustedPeer } from '../tls/grade';
 import { translateError, type ErrorContext, type TranslatedError } from '../tls/errors';
 import { buildTlsOptions, checkIdentity, CodedError, serverName, type ClientIdentity } from '../tls/options';
 import type { SystemTrust } from '../tls/system-roots';
@@ -255,7 +255,7 @@ export class Session {
   private settle(generation: number, error: TranslatedError, wasConnected: boolean): void {
     if (generation !== this.generation) return;
     this.error = error;
-    if (this.tls && error.code.startsWith('tls_') && !this.tls.authorized) {
+    if (this.tls && !this.tls.authorized && isUntrustedPeer(error.code)) {
       // Node aborted the handshake on this verification error; the snapshot taken before it could not know.
       this.tls = { ...this.tls, authorizationError: this.tls.authorizationError ?? error.cause };
     }

@@ -10,6 +10,30 @@ import { daysLeft } from '../certificates/x509';
 
 export const EXPIRY_WARNING_DAYS = 30;
 
+/**
+ * Failures that show the broker's identity could not be trusted. Other TLS failures
+ * (our client certificate refused, no common TLS version) say nothing against the
+ * broker, so they leave the grade unknown rather than calling it insecure.
+ */
+const UNTRUSTED_PEER = new Set([
+  'tls_unknown_ca',
+  'tls_missing_intermediate',
+  'tls_self_signed',
+  'tls_cert_expired',
+  'tls_cert_not_yet_valid',
+  'tls_hostname_mismatch',
+  'tls_pin_mismatch',
+  'tls_cert_revoked',
+  'tls_bad_signature',
+  'tls_invalid_ca',
+  'tls_invalid_purpose',
+  'tls_chain_too_long',
+]);
+
+export function isUntrustedPeer(code: string): boolean {
+  return UNTRUSTED_PEER.has(code);
+}
+
 export interface GradeInput {
   transport: Transport;
   tls: TlsDetails | null;
@@ -95,11 +119,12 @@ export function gradeConnection(input: GradeInput): SecurityStatus {
     tlsReasons(tls, reasons);
     certificateReasons(tls, now, reasons);
   }
-  if (input.error && input.error.code.startsWith('tls_')) {
+  if (input.error && isUntrustedPeer(input.error.code)) {
     reasons.push({ level: 'insecure', code: input.error.code, message: input.error.message });
   }
-  // A handshake counts as seen only once it completed without a security failure.
-  const handshakeSeen = !!tls?.version && (tls.authorized || !tls.verification);
+  // A connection is graded secure or warning only once its handshake completed without a
+  // security failure and its last attempt did not fail: a refused connection proves nothing.
+  const handshakeSeen = !!tls?.version && (tls.authorized || !tls.verification) && !input.error;
   if (input.usesPassword && (handshakeSeen || !encrypted) && decideGrade(reasons, handshakeSeen) !== 'secure') {
     reasons.push({ level: 'warning', code: 'password_exposed', message: 'A password is sent over a connection that is not graded secure.' });
   }
