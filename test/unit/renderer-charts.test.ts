@@ -10,6 +10,7 @@ import { seriesKey } from '../../shared/telemetry';
 import { minMaxPerColumn, type Points } from '../../renderer/src/charts/min-max';
 import { SeriesLine } from '../../renderer/src/charts/series-line';
 import { timeTicks } from '../../renderer/src/charts/time-ticks';
+import { seededRandom } from '../support/random';
 
 // chart-data reads LiveChart, whose module talks to main; these tests never let it.
 vi.mock('../../renderer/src/client', () => ({
@@ -24,17 +25,7 @@ vi.mock('../../renderer/src/client', () => ({
 const { LiveChart } = await import('../../renderer/src/charts/live-charts');
 const { PALETTE, chartData, drawnLines, mergeRows, seriesLabel, timeDomain, visiblePoints } = await import('../../renderer/src/charts/chart-data');
 
-/** A small deterministic PRNG (mulberry32), so failures reproduce. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 function noisy(n: number, from: number, stepMs: number, seed = 1): { times: number[]; values: number[] } {
   const rnd = random(seed);

@@ -11,20 +11,11 @@ import { previewOf } from '../../electron/core/telemetry/topics';
 import { PREVIEW_CHARS } from '../../shared/telemetry';
 import { jsonLines, type JsonLine } from '../../renderer/src/topics/json-lines';
 import { base64ToBytes, bytesAsText, fromBase64, fromPreview, HEX_LIMIT, hexDump, parseJsonDocument, scalarKind } from '../../renderer/src/topics/payload';
+import { seededRandom } from '../support/random';
 
 const b64 = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64');
 
-/** A small deterministic PRNG (mulberry32), so failures reproduce. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 describe('text or binary', () => {
   it('shows printable UTF-8 as text, tabs and line breaks included', () => {

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { constants, deflateRawSync } from 'node:zlib';
 import { DEFAULT_ZIP_LIMITS, looksLikeZip, readZip, ZipError, type ZipErrorCode, type ZipLimits } from '../../electron/core/certificates/zip';
 import { writeZip } from '../support/zip';
+import { seededRandom } from '../support/random';
 
 const MiB = 1024 * 1024;
 
@@ -52,17 +53,7 @@ function centralAt(zip: Buffer, index: number): number {
   return at;
 }
 
-/** Deterministic noise, so a failing fuzz case can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2Vy\n-----END CERTIFICATE-----\n';
 
