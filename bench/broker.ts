@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startMosquitto } from '../test/fixtures/mosquitto';
+import { startMosquitto, tlsListener } from '../test/fixtures/mosquitto';
 import { createTestPki } from '../test/fixtures/pki';
 import type { Rate } from './ingest';
 
@@ -43,7 +43,7 @@ export async function benchBroker() {
   const pki = createTestPki(path.join(dir, 'pki'));
   const caFile = path.join(dir, 'ca.pem');
   writeFileSync(caFile, pki.rootOnly.pem);
-  const broker = await startMosquitto([{ name: 'tls', tls: { certfile: pki.server.fullChain.path, keyfile: pki.server.key.path } }], { dir: path.join(dir, 'broker') });
+  const broker = await startMosquitto([tlsListener(pki.server)], { dir: path.join(dir, 'broker') });
   return {
     dir,
     url: `mqtts://localhost:${broker.ports.tls}`,

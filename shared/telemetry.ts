@@ -52,6 +52,14 @@ export function seriesKey(spec: Pick<SeriesSpec, 'connectionId' | 'topic' | 'ext
   return `${spec.connectionId}|${e.kind === 'json' ? `json:${e.path}` : e.kind}|${spec.topic}`;
 }
 
+/** A file name for a series' CSV: its topic and, for a JSON field, the field (`plant_line1_dev1_temp.csv`). */
+export function seriesFileName(key: string): string {
+  const [, extractor = '', ...topic] = key.split('|');
+  const field = extractor.startsWith('json:') ? `_${extractor.slice(5).replace(/^\$\.?/, '')}` : '';
+  const name = `${topic.join('|') || 'series'}${field}`.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '');
+  return `${name.slice(0, 100)}.csv`;
+}
+
 export const PayloadPreviewSchema = z.object({
   encoding: z.enum(['text', 'base64']),
   data: z.string(),
@@ -74,6 +82,13 @@ export const TopicUpdateSchema = z.object({
 });
 export type TopicUpdate = z.infer<typeof TopicUpdateSchema>;
 
+/** What a series has to say besides its samples: payloads that gave no number, samples the budget dropped. */
+const SeriesHealthShape = {
+  errors: z.number().int(),
+  lastError: z.string().nullable(),
+  evicted: z.number().int(),
+};
+
 export const SeriesUpdateSchema = z.object({
   key: z.string(),
   /** New samples since the previous batch, oldest first (decimated when there are many). */
@@ -81,9 +96,7 @@ export const SeriesUpdateSchema = z.object({
   values: z.array(z.number()),
   /** Samples since the previous batch did not all fit: the renderer should ask for a fresh view. */
   gap: z.boolean(),
-  errors: z.number().int(),
-  lastError: z.string().nullable(),
-  evicted: z.number().int(),
+  ...SeriesHealthShape,
 });
 export type SeriesUpdate = z.infer<typeof SeriesUpdateSchema>;
 
@@ -116,9 +129,7 @@ export const ChartViewSchema = z.object({
   samples: z.number().int(),
   from: z.number(),
   to: z.number(),
-  errors: z.number().int(),
-  lastError: z.string().nullable(),
-  evicted: z.number().int(),
+  ...SeriesHealthShape,
 });
 export type ChartViewData = z.infer<typeof ChartViewSchema>;
 

@@ -12,6 +12,7 @@ import type { BundleInput } from './certificates/bundle';
 import { describeProfileCertificates } from './certificates/describe';
 import { ImportService } from './certificates/import-service';
 import { createDispatcher, type CallContext, type Dispatch, type Handlers } from './ipc/dispatcher';
+import { seriesFileName } from '../../shared/telemetry';
 import { Demo } from './demo/demo';
 import { SettingsStore } from './settings';
 import { Telemetry, type Feed } from './telemetry/service';
@@ -306,13 +307,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       return null;
     },
     'telemetry.view': ({ key, window, width }) => telemetry.view(key, window, width),
-    'telemetry.csv': ({ key }) => {
-      // key: connection | extractor | topic (see seriesKey); the file is named after topic and field.
-      const [, extractor = '', ...rest] = key.split('|');
-      const field = extractor.startsWith('json:') ? `_${extractor.slice(5).replace(/^\$\.?/, '')}` : '';
-      const name = `${rest.join('|') || 'series'}${field}`.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '');
-      return { fileName: `${name.slice(0, 100)}.csv`, text: telemetry.csv(key) };
-    },
+    'telemetry.csv': ({ key }) => ({ fileName: seriesFileName(key), text: telemetry.csv(key) }),
     'demo.start': () => demo.start(),
     'demo.remove': async () => {
       await demo.remove();

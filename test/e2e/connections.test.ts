@@ -5,33 +5,30 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto, type Broker } from '../fixtures/mosquitto';
+import { startMosquitto, type Broker, tlsListener } from '../fixtures/mosquitto';
 import { createTestPki, type TestPki } from '../fixtures/pki';
 import { tempDir } from '../support/backend';
-import { openBrowser, type BrowserSession } from '../support/browser';
-import { startTestHost, type TestHost } from '../support/host';
+import { type BrowserSession } from '../support/browser';
+import { openDashboard } from '../support/host';
 
 let pki: TestPki;
 let broker: Broker;
-let app: TestHost;
 let b: BrowserSession;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   pki = createTestPki(tempDir('pki'));
   broker = await startMosquitto([
-    { name: 'mtls', tls: { certfile: pki.server.fullChain.path, keyfile: pki.server.key.path, cafile: pki.caBundle.path, requireCertificate: true } },
-    { name: 'expiring', tls: { certfile: pki.serverExpiring.fullChain.path, keyfile: pki.serverExpiring.key.path } },
-    { name: 'wrongHost', tls: { certfile: pki.serverWrongHost.fullChain.path, keyfile: pki.serverWrongHost.key.path } },
+    tlsListener(pki.server, 'mtls', { cafile: pki.caBundle.path, requireCertificate: true }),
+    tlsListener(pki.serverExpiring, 'expiring'),
+    tlsListener(pki.serverWrongHost, 'wrongHost'),
   ]);
-  app = await startTestHost();
-  b = await openBrowser();
-  await b.page.goto(app.host.url);
+  ({ b, close } = await openDashboard());
   await b.page.getByTestId('empty-state').waitFor();
 });
 
 afterAll(async () => {
-  await b?.close();
-  await app?.cleanup();
+  await close?.();
   await broker?.stop();
 });
 

@@ -7,22 +7,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keytarBackend } from '../../electron/core/secrets/keytar-backend';
-import { openBrowser, screenshotPath, type BrowserSession } from '../support/browser';
-import { startTestHost, type TestHost } from '../support/host';
+import { screenshotPath, type BrowserSession } from '../support/browser';
+import { openDashboard, type TestHost } from '../support/host';
 
 let app: TestHost;
 let b: BrowserSession;
+let close: (() => Promise<void>) | undefined;
 let demoId = '';
 
 beforeAll(async () => {
-  app = await startTestHost();
-  b = await openBrowser();
-  await b.page.goto(app.host.url);
+  ({ app, b, close } = await openDashboard());
 });
 
 afterAll(async () => {
-  await b?.close();
-  await app?.cleanup();
+  await close?.();
 });
 
 describe('the demo fleet', () => {

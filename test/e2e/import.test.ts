@@ -11,36 +11,33 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto, type Broker } from '../fixtures/mosquitto';
+import { startMosquitto, type Broker, tlsListener } from '../fixtures/mosquitto';
 import { CLIENT_KEY_PASSPHRASE, createTestPki, type TestPki } from '../fixtures/pki';
 import { tempDir } from '../support/backend';
 import { PROFILES_FILE } from '../../electron/core/profiles/profile-store';
-import { openBrowser, screenshotPath, type BrowserSession } from '../support/browser';
-import { startTestHost, type TestHost } from '../support/host';
+import { screenshotPath, type BrowserSession } from '../support/browser';
+import { openDashboard, startTestHost } from '../support/host';
 import { writeZip } from '../support/zip';
 
 const PASSWORD = 'hunter2-never-exported';
 
 let pki: TestPki;
 let broker: Broker;
-let app: TestHost;
 let b: BrowserSession;
+let close: (() => Promise<void>) | undefined;
 let exported = '';
 
 beforeAll(async () => {
   pki = createTestPki(tempDir('pki'));
   broker = await startMosquitto([
-    { name: 'mtls', tls: { certfile: pki.server.fullChain.path, keyfile: pki.server.key.path, cafile: pki.caBundle.path, requireCertificate: true } },
+    tlsListener(pki.server, 'mtls', { cafile: pki.caBundle.path, requireCertificate: true }),
   ]);
-  app = await startTestHost();
-  b = await openBrowser();
-  await b.page.goto(app.host.url);
+  ({ b, close } = await openDashboard());
   await b.page.getByTestId('empty-state').waitFor();
 });
 
 afterAll(async () => {
-  await b?.close();
-  await app?.cleanup();
+  await close?.();
   await broker?.stop();
 });
 

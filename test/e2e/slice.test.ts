@@ -4,31 +4,28 @@
  * the TLS version; with the wrong CA, see the cause and the fix.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto, type Broker } from '../fixtures/mosquitto';
+import { startMosquitto, type Broker, tlsListener } from '../fixtures/mosquitto';
 import { createTestPki, type TestPki } from '../fixtures/pki';
 import { tempDir } from '../support/backend';
-import { openBrowser, screenshotPath, type BrowserSession } from '../support/browser';
-import { startTestHost, type TestHost } from '../support/host';
+import { screenshotPath, type BrowserSession } from '../support/browser';
+import { openDashboard } from '../support/host';
 
 let pki: TestPki;
 let broker: Broker;
-let app: TestHost;
 let b: BrowserSession;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   pki = createTestPki(tempDir('pki'));
   broker = await startMosquitto([
-    { name: 'tls', tls: { certfile: pki.server.fullChain.path, keyfile: pki.server.key.path } },
+    tlsListener(pki.server),
     { name: 'plain' },
   ]);
-  app = await startTestHost();
-  b = await openBrowser();
-  await b.page.goto(app.host.url);
+  ({ b, close } = await openDashboard());
 });
 
 afterAll(async () => {
-  await b?.close();
-  await app?.cleanup();
+  await close?.();
   await broker?.stop();
 });
 

@@ -12,16 +12,17 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Profile } from '../../shared/profiles';
-import { startMosquitto, type Broker } from '../fixtures/mosquitto';
+import { startMosquitto, type Broker, tlsListener } from '../fixtures/mosquitto';
 import { createTestPki, type TestPki } from '../fixtures/pki';
 import { tempDir } from '../support/backend';
-import { openBrowser, screenshotPath, type BrowserSession } from '../support/browser';
-import { startTestHost, type TestHost } from '../support/host';
+import { screenshotPath, type BrowserSession } from '../support/browser';
+import { openDashboard, type TestHost } from '../support/host';
 
 let pki: TestPki;
 let broker: Broker;
 let app: TestHost;
 let b: BrowserSession;
+let close: (() => Promise<void>) | undefined;
 let device: MqttClient;
 let profile: Profile;
 
@@ -37,24 +38,22 @@ function reading(temp: number): string {
 
 beforeAll(async () => {
   pki = createTestPki(tempDir('pki'));
-  broker = await startMosquitto([{ name: 'tls', tls: { certfile: pki.server.fullChain.path, keyfile: pki.server.key.path } }]);
+  broker = await startMosquitto([tlsListener(pki.server)]);
   // The retained message is on the broker before the dashboard subscribes, so it arrives marked retained.
   device = await connectBare();
   await device.publishAsync(RETAINED, '{"setpoint":21}', { qos: 1, retain: true });
-  app = await startTestHost();
-  const saved = await app.backend.dispatch('profiles.save', {
-    settings: { name: 'Plant', url: url(), tls: { trust: 'custom', ca: [pki.rootOnly.pem] }, subscriptions: [{ filter: 'other/#', qos: 0 }] },
-  });
-  if (!saved.ok) throw new Error(saved.error.message);
-  profile = saved.value as Profile;
-  b = await openBrowser();
-  await b.page.goto(app.host.url);
+  ({ app, b, close } = await openDashboard(async (host) => {
+    const saved = await host.backend.dispatch('profiles.save', {
+      settings: { name: 'Plant', url: url(), tls: { trust: 'custom', ca: [pki.rootOnly.pem] }, subscriptions: [{ filter: 'other/#', qos: 0 }] },
+    });
+    if (!saved.ok) throw new Error(saved.error.message);
+    profile = saved.value as Profile;
+  }));
 });
 
 afterAll(async () => {
   await device?.endAsync();
-  await b?.close();
-  await app?.cleanup();
+  await close?.();
   await broker?.stop();
 });
 

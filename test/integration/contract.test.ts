@@ -15,7 +15,7 @@ import { createPreloadApi } from '../../electron/preload/api';
 import { startHost, type RunningHost } from '../../electron/host/server';
 import { createBridgeClient } from '../../renderer/src/client/bridge-client';
 import { createWebSocketClient, type WebSocketLike } from '../../renderer/src/client/websocket-client';
-import { startMosquitto, type Broker } from '../fixtures/mosquitto';
+import { startMosquitto, type Broker, tlsListener } from '../fixtures/mosquitto';
 import { createTestPki, type TestPki } from '../fixtures/pki';
 import { FakeIpcMain, FakeWindow } from '../support/electron-ipc-fakes';
 import { createTestBackend, tempDir, type TestBackend } from '../support/backend';
@@ -25,7 +25,7 @@ let broker: Broker;
 
 beforeAll(async () => {
   pki = createTestPki(tempDir('pki'));
-  broker = await startMosquitto([{ name: 'tls', tls: { certfile: pki.server.fullChain.path, keyfile: pki.server.key.path } }]);
+  broker = await startMosquitto([tlsListener(pki.server)]);
 });
 
 afterAll(async () => {

@@ -18,7 +18,7 @@ import type { Result } from '../../shared/result';
 import type { SessionView } from '../../shared/sessions';
 import { runCli } from '../../electron/cli/index';
 import { keytarBackend } from '../../electron/core/secrets/keytar-backend';
-import { startMosquitto, writePasswordFile, type Broker } from '../fixtures/mosquitto';
+import { startMosquitto, tlsListener, writePasswordFile, type Broker } from '../fixtures/mosquitto';
 import { createTestPki, type TestPki } from '../fixtures/pki';
 import { tempDir, waitForSession } from '../support/backend';
 import { startTestHost, type TestHost } from '../support/host';
@@ -37,11 +37,7 @@ beforeAll(async () => {
   pki = createTestPki(path.join(dir, 'pki'));
   const passwords = await writePasswordFile(path.join(dir, 'pw'), { operator: PASSWORD });
   broker = await startMosquitto([
-    {
-      name: 'mtls',
-      tls: { certfile: pki.server.fullChain.path, keyfile: pki.server.key.path, cafile: pki.caBundle.path, requireCertificate: true },
-      passwordFile: passwords,
-    },
+    { ...tlsListener(pki.server, 'mtls', { cafile: pki.caBundle.path, requireCertificate: true }), passwordFile: passwords },
   ]);
   app = await startTestHost();
 });

@@ -9,7 +9,7 @@ import { createProfile, ProfileSettingsSchema, type Profile } from '../../shared
 import type { SessionView } from '../../shared/sessions';
 import { SessionManager } from '../../electron/core/sessions/manager';
 import { createSystemTrust } from '../../electron/core/tls/system-roots';
-import { startMosquitto, type Broker } from '../fixtures/mosquitto';
+import { startMosquitto, type Broker, tlsListener } from '../fixtures/mosquitto';
 import { createTestPki, type TestPki } from '../fixtures/pki';
 import { tempDir } from '../support/backend';
 
@@ -53,8 +53,8 @@ async function publish(listener: string, topic: string, payload: string): Promis
 beforeAll(async () => {
   pki = createTestPki(tempDir('pki'));
   broker = await startMosquitto([
-    { name: 'a', tls: { certfile: pki.server.fullChain.path, keyfile: pki.server.key.path } },
-    { name: 'b', tls: { certfile: pki.server.fullChain.path, keyfile: pki.server.key.path } },
+    tlsListener(pki.server, 'a'),
+    tlsListener(pki.server, 'b'),
   ]);
   manager = new SessionManager({
     secrets: async () => ({}),

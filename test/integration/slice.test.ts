@@ -4,7 +4,7 @@
  * fails with the cause and the fix; plain mqtt:// is graded insecure.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto, type Broker } from '../fixtures/mosquitto';
+import { startMosquitto, type Broker, tlsListener } from '../fixtures/mosquitto';
 import { createTestPki, type TestPki } from '../fixtures/pki';
 import { createTestBackend, tempDir, waitForSession, type TestBackend } from '../support/backend';
 
@@ -15,7 +15,7 @@ let t: TestBackend;
 beforeAll(async () => {
   pki = createTestPki(tempDir('pki'));
   broker = await startMosquitto([
-    { name: 'tls', tls: { certfile: pki.server.fullChain.path, keyfile: pki.server.key.path } },
+    tlsListener(pki.server),
     { name: 'plain' },
   ]);
   t = await createTestBackend();

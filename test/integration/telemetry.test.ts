@@ -7,7 +7,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Profile } from '../../shared/profiles';
 import { seriesKey, type ChartViewData, type SeriesSpec, type TopicUpdate } from '../../shared/telemetry';
-import { startMosquitto, type Broker } from '../fixtures/mosquitto';
+import { startMosquitto, type Broker, tlsListener } from '../fixtures/mosquitto';
 import { createTestPki, type TestPki } from '../fixtures/pki';
 import { createTestBackend, tempDir, waitForSession, type TestBackend } from '../support/backend';
 
@@ -36,7 +36,7 @@ async function until<T>(probe: () => Promise<T | undefined> | T | undefined, wha
 
 beforeAll(async () => {
   pki = createTestPki(tempDir('pki'));
-  broker = await startMosquitto([{ name: 'tls', tls: { certfile: pki.server.fullChain.path, keyfile: pki.server.key.path } }]);
+  broker = await startMosquitto([tlsListener(pki.server)]);
   t = await createTestBackend();
   // A retained message is already on the broker before the dashboard subscribes.
   const setup = await mqtt.connectAsync(url(), { ca: pki.rootOnly.pem, reconnectPeriod: 0 });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../electron/cli/index';
 import { buildProbeProfile, probeOnce } from '../../electron/cli/probe';
 import { createSystemTrust } from '../../electron/core/tls/system-roots';
-import { startMosquitto, writePasswordFile, type Broker } from '../fixtures/mosquitto';
+import { startMosquitto, tlsListener, writePasswordFile, type Broker } from '../fixtures/mosquitto';
 import { CLIENT_KEY_PASSPHRASE, createTestPki, fingerprintPin, spkiPin, type TestPki } from '../fixtures/pki';
 import { tempDir } from '../support/backend';
 
@@ -23,20 +23,19 @@ beforeAll(async () => {
   pki = createTestPki(path.join(dir, 'pki'));
   const passwords = await writePasswordFile(path.join(dir, 'pw'), { operator: 'right-password' });
   const leaf = (item: { cert: { path: string }; key: { path: string } }) => ({ certfile: item.cert.path, keyfile: item.key.path });
-  const chain = (item: { fullChain: { path: string }; key: { path: string } }) => ({ certfile: item.fullChain.path, keyfile: item.key.path });
   broker = await startMosquitto([
     { name: 'leafOnly', tls: leaf(pki.server) },
-    { name: 'fullChain', tls: chain(pki.server) },
-    { name: 'untrusted', tls: chain(pki.serverUntrusted) },
-    { name: 'expired', tls: chain(pki.serverExpired) },
-    { name: 'notYetValid', tls: chain(pki.serverNotYetValid) },
-    { name: 'wrongHost', tls: chain(pki.serverWrongHost) },
-    { name: 'expiring', tls: chain(pki.serverExpiring) },
-    { name: 'mtls', tls: { ...chain(pki.server), cafile: pki.caBundle.path, requireCertificate: true } },
-    { name: 'tls12', tls: { ...chain(pki.server), tlsVersion: 'tlsv1.2' } },
-    { name: 'tls12rsa', tls: { ...chain(pki.serverRsa), tlsVersion: 'tlsv1.2', ciphers: 'AES128-GCM-SHA256' } },
-    { name: 'auth', tls: chain(pki.server), passwordFile: passwords },
-    { name: 'wss', protocol: 'websockets', tls: chain(pki.server) },
+    tlsListener(pki.server, 'fullChain'),
+    tlsListener(pki.serverUntrusted, 'untrusted'),
+    tlsListener(pki.serverExpired, 'expired'),
+    tlsListener(pki.serverNotYetValid, 'notYetValid'),
+    tlsListener(pki.serverWrongHost, 'wrongHost'),
+    tlsListener(pki.serverExpiring, 'expiring'),
+    tlsListener(pki.server, 'mtls', { cafile: pki.caBundle.path, requireCertificate: true }),
+    tlsListener(pki.server, 'tls12', { tlsVersion: 'tlsv1.2' }),
+    tlsListener(pki.serverRsa, 'tls12rsa', { tlsVersion: 'tlsv1.2', ciphers: 'AES128-GCM-SHA256' }),
+    { ...tlsListener(pki.server, 'auth'), passwordFile: passwords },
+    { ...tlsListener(pki.server, 'wss'), protocol: 'websockets' },
     { name: 'plain' },
   ]);
 });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { startHost, type RunningHost } from '../../electron/host/server';
 import { createTestBackend, type TestBackend } from './backend';
 import type { BackendOptions } from '../../electron/core/backend';
+import { openBrowser, type BrowserSession } from './browser';
 
 export const RENDERER_DIR = path.resolve(__dirname, '../../out/renderer');
 
@@ -22,6 +23,25 @@ export async function startTestHost(options: Partial<BackendOptions> = {}): Prom
     cleanup: async () => {
       await host.close();
       await t.cleanup();
+    },
+  };
+}
+
+/**
+ * The dashboard as a browser test sees it: a fresh host, Chromium, the page opened with its token.
+ * `prepare` runs against the backend before the page opens (saved connections, for instance).
+ */
+export async function openDashboard(prepare?: (app: TestHost) => Promise<void>): Promise<{ app: TestHost; b: BrowserSession; close(): Promise<void> }> {
+  const app = await startTestHost();
+  await prepare?.(app);
+  const b = await openBrowser();
+  await b.page.goto(app.host.url);
+  return {
+    app,
+    b,
+    close: async () => {
+      await b.close();
+      await app.cleanup();
     },
   };
 }
