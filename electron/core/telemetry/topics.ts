@@ -6,6 +6,7 @@
  * a topic's first message, no walk up the tree.
  */
 import type { Qos } from '../../../shared/mqtt';
+import { printableText } from '../../../shared/printable';
 import { PREVIEW_CHARS, type PayloadPreview, type TopicUpdate } from '../../../shared/telemetry';
 import type { ChartedExtractor } from './service';
 
@@ -105,16 +106,12 @@ export class TopicStats {
   }
 }
 
-/** Text when the bytes are printable UTF-8, base64 otherwise; at most PREVIEW_BYTES of the payload. */
+/** Text when the bytes are printable UTF-8 (shared/printable.ts), base64 otherwise; at most PREVIEW_BYTES of the payload. */
 export function previewOf(payload: Buffer, size = payload.length): PayloadPreview {
   const head = payload.subarray(0, PREVIEW_BYTES);
   const truncated = size > head.length;
-  const text = head.toString('utf8');
-  // A cut in the middle of a multi-byte character leaves one replacement character at the very end; that is still text.
-  const body = truncated ? text.replace(/\uFFFD$/, '') : text;
-  // eslint-disable-next-line no-control-regex
-  const binary = body.includes('\uFFFD') || /[\u0000-\u0008\u000E-\u001F\u007F]/.test(body);
-  return binary ? { encoding: 'base64', data: head.toString('base64'), truncated } : { encoding: 'text', data: body, truncated };
+  const text = printableText(head, truncated);
+  return text === null ? { encoding: 'base64', data: head.toString('base64'), truncated } : { encoding: 'text', data: text, truncated };
 }
 
 export class TopicStore {
