@@ -76,8 +76,3 @@ export function summarize(cert: X509Certificate): CertificateSummary {
     selfSigned: cert.subject === cert.issuer && cert.verify(cert.publicKey),
   };
 }
-
-/** Days until `notAfter`, negative once expired. */
-export function daysLeft(summary: Pick<CertificateSummary, 'notAfter'>, now = Date.now()): number {
-  return (Date.parse(summary.notAfter) - now) / 86_400_000;
-}

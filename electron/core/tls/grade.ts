@@ -6,9 +6,7 @@
  */
 import type { AppError } from '../../../shared/result';
 import type { Grade, Reason, SecurityStatus, TlsDetails, Transport } from '../../../shared/security';
-import { daysLeft } from '../certificates/x509';
-
-export const EXPIRY_WARNING_DAYS = 30;
+import { expiryOf, expiryPhrase } from '../../../shared/expiry';
 
 /**
  * Failures that show the broker's identity could not be trusted. Other TLS failures
@@ -48,25 +46,21 @@ export function isEncrypted(transport: Transport): boolean {
   return transport === 'mqtts' || transport === 'wss';
 }
 
-function days(n: number): string {
-  const d = Math.floor(n);
-  return d === 1 ? '1 day' : `${d} days`;
-}
-
 function certificateReasons(tls: TlsDetails, now: number, reasons: Reason[]): void {
   tls.peerChain.forEach((cert, i) => {
-    const left = daysLeft(cert, now);
+    const expiry = expiryOf(cert, now);
+    if (!expiry || expiry.level === 'ok') return;
     const who = i === 0 ? "The broker's certificate" : `The broker's CA certificate ${cert.subject}`;
-    if (left < 0) reasons.push({ level: 'insecure', code: 'peer_expired', message: `${who} expired on ${cert.notAfter.slice(0, 10)}.` });
-    else if (Date.parse(cert.notBefore) > now) reasons.push({ level: 'insecure', code: 'peer_not_yet_valid', message: `${who} is not valid before ${cert.notBefore.slice(0, 10)}.` });
-    else if (left < EXPIRY_WARNING_DAYS) reasons.push({ level: 'warning', code: 'peer_expiring', message: `${who} expires in ${days(left)} (${cert.notAfter.slice(0, 10)}).` });
+    reasons.push({ level: expiry.level === 'expiring' ? 'warning' : 'insecure', code: `peer_${expiry.level}`, message: `${who} ${expiryPhrase(expiry)}.` });
   });
   const client = tls.clientCertificate;
   if (client) {
-    const left = daysLeft(client, now);
-    if (left < 0) reasons.push({ level: 'warning', code: 'client_expired', message: `The client certificate expired on ${client.notAfter.slice(0, 10)}.` });
-    else if (left < EXPIRY_WARNING_DAYS) reasons.push({ level: 'warning', code: 'client_expiring', message: `The client certificate expires in ${days(left)} (${client.notAfter.slice(0, 10)}); renew it before the broker rejects it.` });
-    else reasons.push({ level: 'ok', code: 'client_certificate', message: `Client certificate ${client.subject}, valid until ${client.notAfter.slice(0, 10)}.` });
+    // The broker judges our certificate: here only its end is a warning.
+    const expiry = expiryOf({ notAfter: client.notAfter }, now);
+    if (expiry?.level === 'expired' || expiry?.level === 'expiring') {
+      const advice = expiry.level === 'expiring' ? '; renew it before the broker rejects it' : '';
+      reasons.push({ level: 'warning', code: `client_${expiry.level}`, message: `The client certificate ${expiryPhrase(expiry)}${advice}.` });
+    } else reasons.push({ level: 'ok', code: 'client_certificate', message: `Client certificate ${client.subject}, valid until ${client.notAfter.slice(0, 10)}.` });
   }
 }
 
