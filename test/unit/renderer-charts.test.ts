@@ -1,5 +1,5 @@
 /**
- * What a chart draws (renderer/src/charts/min-max.ts, chart-data.ts,
+ * What a chart draws (shared/min-max.ts as the window uses it, chart-data.ts,
  * time-ticks.ts): thinning that keeps spikes and dips and never draws more
  * points than pixels, the lines and their labels and colours, rows merged by
  * time, the time window, and round time-axis ticks.
@@ -7,7 +7,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChartSpec, ChartViewData, ChartWindow, SeriesSpec } from '../../shared/telemetry';
 import { seriesKey } from '../../shared/telemetry';
-import { minMaxPerColumn, type Points } from '../../renderer/src/charts/min-max';
+import { minMaxPerColumn, type Points } from '../../shared/min-max';
+import { downsample, SamplePool, Series } from '../../electron/core/telemetry/samples';
 import { SeriesLine } from '../../renderer/src/charts/series-line';
 import { timeTicks } from '../../renderer/src/charts/time-ticks';
 import { seededRandom } from '../support/random';
@@ -108,6 +109,21 @@ describe('min/max thinning', () => {
   // millisecond (a burst read in one socket read, a flushed QoS 1 queue) only
   // the minimum is drawn and the spike disappears. main's downsample() in
   // electron/core/telemetry/samples.ts has the same test.
+  it('thins a line in the window exactly as main reduces the same samples for a view', () => {
+    const input = noisy(50_000, 1_000, 3, 5);
+    const pool = new SamplePool(64 * 1024 * 1024);
+    const series = new Series(pool);
+    input.times.forEach((t, i) => series.append(t, input.values[i] as number));
+    const from = 1_000;
+    const to = 1_000 + 50_000 * 3;
+    const main = downsample(series, from, to, 640);
+    const drawn = line('k', input.times, input.values);
+    drawn.thin(from, to, 640);
+    expect(drawn.times).toEqual(main.times);
+    expect(drawn.values).toEqual(main.values);
+    expect(main.samples).toBe(50_000);
+  });
+
   it('keeps a spike that shares its millisecond with the dip of its column', () => {
     const times = [0, 100, 100, 100, 200, 1000, 1100, 1200];
     const values = [20, 0, 95, 20, 20, 20, 21, 20];
