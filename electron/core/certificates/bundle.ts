@@ -9,6 +9,7 @@
 import { createHash, createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import type { ImportItem, ImportSummary, KeySummary } from '../../../shared/certificates';
 import { expiryOf, expiryPhrase } from '../../../shared/expiry';
+import type { ErrorCode } from '../../../shared/errors';
 import type { AppError } from '../../../shared/result';
 import { readNode } from './asn1';
 import { looksLikePkcs12, Pkcs12Error, readPkcs12 } from './pkcs12';
@@ -75,11 +76,11 @@ class Findings {
   needsPassphrase = false;
   private seen = new Set<string>();
 
-  error(code: string, message: string, hint: string): void {
+  error(code: ErrorCode, message: string, hint: string): void {
     this.errors.push({ code, message, hint });
   }
 
-  warn(code: string, message: string, hint: string): void {
+  warn(code: ErrorCode, message: string, hint: string): void {
     this.warnings.push({ code, message, hint });
   }
 

@@ -4,6 +4,7 @@
  * Never `secure` when verification is off, the host name does not match, a pin
  * fails, or there is no TLS. Pure, so every rule is unit-tested.
  */
+import type { ErrorCode } from '../../../shared/errors';
 import type { AppError } from '../../../shared/result';
 import type { Grade, Reason, SecurityStatus, TlsDetails, Transport } from '../../../shared/security';
 import { expiryOf, expiryPhrase } from '../../../shared/expiry';
@@ -13,7 +14,7 @@ import { expiryOf, expiryPhrase } from '../../../shared/expiry';
  * (our client certificate refused, no common TLS version) say nothing against the
  * broker, so they leave the grade unknown rather than calling it insecure.
  */
-const UNTRUSTED_PEER = new Set([
+const UNTRUSTED_PEER = new Set<ErrorCode>([
   'tls_unknown_ca',
   'tls_missing_intermediate',
   'tls_self_signed',
@@ -28,7 +29,7 @@ const UNTRUSTED_PEER = new Set([
   'tls_chain_too_long',
 ]);
 
-export function isUntrustedPeer(code: string): boolean {
+export function isUntrustedPeer(code: ErrorCode): boolean {
   return UNTRUSTED_PEER.has(code);
 }
 

@@ -19,12 +19,10 @@ function same(a: Row[], b: Subscription[]): boolean {
   return a.length === b.length && a.every((r, i) => r.filter === b[i]?.filter && r.qos === b[i]?.qos);
 }
 
-/** Rows main named in a validation error (`settings.subscriptions.2.filter: …`). */
+/** The row main named in a validation error (`field: ['settings', 'subscriptions', 2, 'filter']`). */
 function rowsNamed(error: AppError | null): Set<number> {
-  const rows = new Set<number>();
-  if (!error) return rows;
-  for (const m of error.message.matchAll(/subscriptions\.(\d+)/g)) rows.add(Number(m[1]));
-  return rows;
+  const field = error?.field ?? [];
+  return new Set(field[0] === 'settings' && field[1] === 'subscriptions' && typeof field[2] === 'number' ? [field[2]] : []);
 }
 
 export function SubscriptionsEditor({ profile }: { profile: Profile }) {
