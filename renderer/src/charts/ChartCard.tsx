@@ -9,12 +9,12 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AppError } from '../../../shared/result';
 import { ChartWindowSchema, type ChartSpec, type ChartWindow, type Dashboard } from '../../../shared/telemetry';
 import { useFrameSignal } from '../app/frame-signal';
+import { useServices } from '../app/services';
 import { Problem } from '../feedback/Problem';
 import { chartData, type ChartData } from './chart-data';
 import { ChartPlot } from './ChartPlot';
 import { changeChart, moveChart, removeChart, removeSeries } from './dashboard-edit';
-import { LiveChart, mountChart, resizeChart, setPaused, unmountChart, updateChart } from './live-charts';
-import { saveDashboard } from './save-dashboard';
+import { LiveChart } from './live-charts';
 import { SeriesLegend } from './SeriesLegend';
 
 const PLOT_HEIGHT = 220;
@@ -47,6 +47,7 @@ function CommitInput({ value, onCommit, label, className, maxLength, testId }: {
 }
 
 export function ChartCard({ profileId, spec, index, count }: { profileId: string; spec: ChartSpec; index: number; count: number }) {
+  const { charts, dashboards } = useServices();
   const [chart] = useState(() => new LiveChart(spec.id, spec));
   const [paused, setPausedState] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState(false);
@@ -55,16 +56,16 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
   const version = useFrameSignal(chart.signal);
 
   useEffect(() => {
-    mountChart(chart);
-    return () => unmountChart(chart);
-  }, [chart]);
-  useEffect(() => updateChart(chart, spec), [chart, spec]);
+    charts.mount(chart);
+    return () => charts.unmount(chart);
+  }, [charts, chart]);
+  useEffect(() => charts.update(chart, spec), [charts, chart, spec]);
   useEffect(() => {
     const el = plotBox.current;
     if (!el) return;
-    const observer = new ResizeObserver(() => resizeChart(chart, el.clientWidth));
+    const observer = new ResizeObserver(() => charts.resize(chart, el.clientWidth));
     observer.observe(el);
-    resizeChart(chart, el.clientWidth);
+    charts.resize(chart, el.clientWidth);
     // Charts scrolled out of view keep their data current but do not redraw.
     const visibility = new IntersectionObserver((entries) => {
       for (const entry of entries) chart.signal.setVisible(entry.isIntersecting);
@@ -74,7 +75,7 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
       observer.disconnect();
       visibility.disconnect();
     };
-  }, [chart]);
+  }, [charts, chart]);
 
   // Built at most once per frame; while paused the last one stays on screen.
   const frozen = useRef<ChartData | null>(null);
@@ -85,7 +86,7 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
 
   const edit = (change: (d: Dashboard) => Dashboard) => {
     setError(null);
-    void saveDashboard(profileId, change).then(setError);
+    void dashboards.save(profileId, change).then(setError);
   };
   const title = spec.title || `Chart ${index + 1}`;
 
@@ -107,7 +108,7 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
           aria-pressed={paused}
           onClick={() => {
             setPausedState(!paused);
-            setPaused(chart, !paused);
+            chart.setPaused(!paused);
           }}
           data-testid="chart-pause"
         >

@@ -9,7 +9,7 @@ import type { AppError } from '../../../shared/result';
 import type { ChartSpec } from '../../../shared/telemetry';
 import { downloadText } from '../app/download';
 import { useStore } from '../app/store';
-import { client } from '../client';
+import { useClient } from '../app/services';
 import { Problem } from '../feedback/Problem';
 import { formatCount } from '../app/format';
 import { formatValue } from './ChartPlot';
@@ -36,6 +36,7 @@ function Notes({ line }: { line: SeriesLine }) {
 }
 
 export function SeriesLegend({ chart, spec, data, unit, profileId, onRemoveSeries }: { chart: LiveChart; spec: ChartSpec; data: ChartData; unit: string; profileId: string; onRemoveSeries: (index: number) => void }) {
+  const client = useClient();
   const profiles = useStore((s) => s.profiles);
   const [error, setError] = useState<AppError | null>(null);
 

@@ -10,11 +10,12 @@ import type { Profile } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
 import { keyLabel } from '../certificates/describe';
 import { ExpiryText } from '../certificates/ExpiryText';
-import { client } from '../client';
+import { useClient } from '../app/services';
 import { Busy } from '../feedback/Busy';
 import { Problem, ProblemList } from '../feedback/Problem';
 
 function useDescription(profile: Profile): { described: ProfileCertificates | null; error: AppError | null; loading: boolean } {
+  const client = useClient();
   const [state, setState] = useState<{ described: ProfileCertificates | null; error: AppError | null; loading: boolean }>({ described: null, error: null, loading: true });
   const basis = JSON.stringify([profile.id, profile.tls.ca, profile.tls.clientCertificate, profile.secrets]);
   useEffect(() => {
@@ -28,7 +29,7 @@ function useDescription(profile: Profile): { described: ProfileCertificates | nu
       live = false;
     };
     // `basis` stands for the parts of the profile the description depends on.
-  }, [basis, profile.id]);
+  }, [basis, profile.id, client]);
   return state;
 }
 

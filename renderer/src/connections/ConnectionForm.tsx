@@ -9,8 +9,7 @@
 import { useState, type FormEvent } from 'react';
 import type { Profile, ProfileSettingsInput, Qos, SecretInput } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
-import { client } from '../client';
-import { setState } from '../app/store';
+import { useServices } from '../app/services';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
 import { Field } from '../forms/Field';
@@ -146,6 +145,7 @@ function toSecrets(f: FormState): SecretInput {
 }
 
 export function ConnectionForm({ profile, onDone, onImportBundle }: { profile: Profile | null; onDone: (saved: Profile | null) => void; onImportBundle?: () => void }) {
+  const { client, store } = useServices();
   const [f, setF] = useState<FormState>(() => initialState(profile));
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -174,7 +174,7 @@ export function ConnectionForm({ profile, onDone, onImportBundle }: { profile: P
       setError(result.error);
       return;
     }
-    setState({ selectedId: result.value.id });
+    store.set({ selectedId: result.value.id });
     if (connect) {
       const connected = await client.invoke('sessions.connect', { id: result.value.id });
       if (!connected.ok) setError(connected.error);

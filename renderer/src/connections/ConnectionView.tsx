@@ -7,15 +7,14 @@ import { useEffect, useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
 import type { SessionView } from '../../../shared/sessions';
+import { useServices } from '../app/services';
 import { Dashboard } from '../charts/Dashboard';
-import { client } from '../client';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
 import { tabPanelProps, Tabs, type TabItem } from '../forms/Tabs';
 import { PublishPanel } from '../publish/PublishPanel';
 import { GradeBadge, StatusLight } from '../security/badges';
 import { SecurityPanel } from '../security/SecurityPanel';
-import { loadTopics } from '../topics/live-topics';
 import { TopicsView } from '../topics/TopicsView';
 import { PendingSecretsPrompt } from './PendingSecretsPrompt';
 
@@ -63,6 +62,7 @@ function idleView(profile: Profile): SessionView {
 }
 
 export function ConnectionView({ profile, view, onEdit }: { profile: Profile; view: SessionView | undefined; onEdit: () => void }) {
+  const { client, topics } = useServices();
   const [error, setError] = useState<AppError | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [askSecrets, setAskSecrets] = useState(false);
@@ -84,8 +84,8 @@ export function ConnectionView({ profile, view, onEdit }: { profile: Profile; vi
 
   // Batches carry the topics of the connection shown; its tree is read again, as it missed updates while hidden.
   useEffect(() => {
-    void client.invoke('telemetry.topics', { connectionIds: [profile.id] }).then(() => loadTopics(profile.id, true));
-  }, [profile.id]);
+    void client.invoke('telemetry.topics', { connectionIds: [profile.id] }).then(() => topics.load(profile.id, true));
+  }, [profile.id, client, topics]);
   const active = ACTIVE.has(shown.state);
 
   async function run(label: string, action: () => Promise<{ ok: boolean; error?: AppError }>) {

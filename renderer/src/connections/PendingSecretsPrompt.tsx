@@ -7,7 +7,7 @@
 import { useState, type FormEvent } from 'react';
 import type { Profile, SecretInput } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
-import { client } from '../client';
+import { useClient } from '../app/services';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
 import { Field } from '../forms/Field';
@@ -15,6 +15,7 @@ import { readText } from './files';
 import { settingsOf } from './settings';
 
 export function PendingSecretsPrompt({ profile, onCancel, onConnected }: { profile: Profile; onCancel: () => void; onConnected: () => void }) {
+  const client = useClient();
   const needsPassword = profile.pendingSecrets.includes('password');
   const needsKey = profile.pendingSecrets.includes('clientKey');
   const [password, setPassword] = useState('');

@@ -7,11 +7,12 @@
 import { useRef, useState } from 'react';
 import type { AppError } from '../../../shared/result';
 import { downloadText } from '../app/download';
-import { client } from '../client';
+import { useClient } from '../app/services';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
 
 export function ProfileTransfer({ hasProfiles }: { hasProfiles: boolean }) {
+  const client = useClient();
   const fileInput = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);

@@ -3,22 +3,22 @@
  * TLS broker requiring client certificates, simulated devices), so a new
  * operator sees live charts and a security grade within a minute.
  */
-import { client } from '../client';
-import { refreshDemo, setState } from '../app/store';
+import { useServices } from '../app/services';
 import { showTab } from '../connections/ConnectionView';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
 
 export function DemoOffer() {
+  const { client, store } = useServices();
   const { busy, error, run } = useAction();
 
   async function start() {
     const started = await run(() => client.invoke('demo.start', {}));
     if (!started.ok) return;
     showTab(started.value.id, 'dashboard');
-    setState({ selectedId: started.value.id });
-    await refreshDemo();
+    store.set({ selectedId: started.value.id });
+    await store.refreshDemo();
   }
 
   return (

@@ -8,8 +8,8 @@
 import { useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
-import { setState, useStore } from '../app/store';
-import { client } from '../client';
+import { useServices } from '../app/services';
+import { useStore } from '../app/store';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
 import { ModalDialog } from '../forms/ModalDialog';
@@ -61,6 +61,7 @@ function SavedStep({ profile, action, onConnect, onClose }: { profile: Profile; 
 }
 
 export function ImportWizard({ targetId, onClose }: { targetId: string | null; onClose: (result: WizardResult | null) => void }) {
+  const { client, store } = useServices();
   const profiles = useStore((s) => s.profiles);
   const bundle = useBundleInspection();
   const [action, setAction] = useState<Action>('idle');
@@ -81,7 +82,7 @@ export function ImportWizard({ targetId, onClose }: { targetId: string | null; o
       return;
     }
     setSaved(result.value);
-    setState({ selectedId: result.value.id });
+    store.set({ selectedId: result.value.id });
   }
 
   async function connect(profile: Profile) {

@@ -7,7 +7,7 @@
 import { useRef, useState } from 'react';
 import type { ImportSummary } from '../../../shared/certificates';
 import type { AppError } from '../../../shared/result';
-import { client } from '../client';
+import { useClient } from '../app/services';
 import { bundleProblem, mergePicked, readBundle, type PickedFile } from './bundle-files';
 
 export interface BundleInspection {
@@ -23,6 +23,7 @@ export interface BundleInspection {
 }
 
 export function useBundleInspection(): BundleInspection {
+  const client = useClient();
   const [picked, setPicked] = useState<PickedFile[]>([]);
   const [summary, setSummary] = useState<ImportSummary | null>(null);
   const [error, setError] = useState<AppError | null>(null);

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
 import type { SessionState } from '../../../shared/sessions';
-import { client } from '../client';
+import { useClient } from '../app/services';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
 import { Field } from '../forms/Field';
@@ -20,6 +20,7 @@ const drafts = new Map<string, PublishForm>();
 const EMPTY: PublishForm = { topic: '', payload: '', encoding: 'text', qos: 0, retain: false, contentType: '', userProperties: [] };
 
 export function PublishPanel({ profile, state }: { profile: Profile; state: SessionState }) {
+  const client = useClient();
   const [f, setF] = useState<PublishForm>(() => drafts.get(profile.id) ?? EMPTY);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppError | null>(null);

@@ -7,9 +7,9 @@ import { useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
 import type { ExtractorSpecInput } from '../../../shared/telemetry';
+import { useServices } from '../app/services';
 import { seriesLabel } from '../charts/chart-data';
 import { addSeries } from '../charts/dashboard-edit';
-import { saveDashboard } from '../charts/save-dashboard';
 import { Problem } from '../feedback/Problem';
 
 export type ChartKind = 'number' | 'boolean' | 'json';
@@ -19,6 +19,7 @@ function lastLevels(topic: string): string {
 }
 
 export function ChartSeriesForm({ profile, topic, kind, path, onPath, onOpenDashboard }: { profile: Profile; topic: string; kind: ChartKind; path: string; onPath: (path: string) => void; onOpenDashboard: () => void }) {
+  const { dashboards } = useServices();
   const charts = profile.dashboard.charts;
   const [target, setTarget] = useState<string>('new');
   const [busy, setBusy] = useState(false);
@@ -38,7 +39,7 @@ export function ChartSeriesForm({ profile, topic, kind, path, onPath, onOpenDash
     setError(null);
     setAdded(null);
     let chartTitle = '';
-    const failure = await saveDashboard(profile.id, (dashboard) => {
+    const failure = await dashboards.save(profile.id, (dashboard) => {
       const edit = addSeries(dashboard, chosen, spec, title);
       if (!edit.ok) return { error: edit.reason };
       chartTitle = edit.chartTitle || seriesLabel(spec);

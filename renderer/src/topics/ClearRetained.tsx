@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import type { AppError } from '../../../shared/result';
-import { client } from '../client';
+import { useClient } from '../app/services';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
 
@@ -14,6 +14,7 @@ type Step = { kind: 'idle' } | { kind: 'asking' } | { kind: 'confirm'; topics: s
 const SHOWN_TOPICS = 5;
 
 export function ClearRetained({ connectionId, prefix, connected }: { connectionId: string; prefix: string; connected: boolean }) {
+  const client = useClient();
   const [step, setStep] = useState<Step>({ kind: 'idle' });
   const [error, setError] = useState<AppError | null>(null);
 

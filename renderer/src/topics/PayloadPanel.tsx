@@ -8,7 +8,7 @@ import { useMemo, useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
 import { useFrameSignal } from '../app/frame-signal';
-import { client } from '../client';
+import { useClient } from '../app/services';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
 import { ChartSeriesForm } from './ChartSeriesForm';
@@ -29,6 +29,7 @@ interface FullPayload {
 }
 
 export function PayloadPanel({ tree, profile, path, connected, onOpenDashboard }: { tree: TopicTree; profile: Profile; path: string; connected: boolean; onOpenDashboard: () => void }) {
+  const client = useClient();
   useFrameSignal(tree.signal);
   const node = tree.node(path);
   const update = node?.topic ?? null;

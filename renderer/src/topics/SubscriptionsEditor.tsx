@@ -8,7 +8,7 @@ import { useState } from 'react';
 import type { Profile, Qos, Subscription } from '../../../shared/profiles';
 import { topicFilterValid } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
-import { client } from '../client';
+import { useClient } from '../app/services';
 import { settingsOf } from '../connections/settings';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
@@ -26,6 +26,7 @@ function rowsNamed(error: AppError | null): Set<number> {
 }
 
 export function SubscriptionsEditor({ profile }: { profile: Profile }) {
+  const client = useClient();
   const saved = profile.subscriptions;
   const [rows, setRows] = useState<Row[]>(() => saved.map((s) => ({ ...s })));
   const [seen, setSeen] = useState(saved);
