@@ -4,9 +4,9 @@
  * control to change the budget (MB).
  */
 import { useEffect, useState } from 'react';
-import type { AppError } from '../../../shared/result';
 import { useFrameSignal } from '../app/frame-signal';
 import { Problem } from '../feedback/Problem';
+import { useAction } from '../feedback/use-action';
 import { formatBytes, formatCount } from '../app/format';
 import { useServices } from '../app/services';
 
@@ -16,8 +16,7 @@ export function BudgetStatus() {
   const stats = budget.stats;
   const [editing, setEditing] = useState(false);
   const [megabytes, setMegabytes] = useState('');
-  const [error, setError] = useState<AppError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   useEffect(() => {
     if (budget.stats) return;
@@ -25,11 +24,8 @@ export function BudgetStatus() {
   }, [client, budget]);
 
   async function apply() {
-    setBusy(true);
-    setError(null);
-    const result = await client.invoke('telemetry.budget', { megabytes: Number(megabytes) });
-    setBusy(false);
-    if (!result.ok) return setError(result.error);
+    const result = await run(() => client.invoke('telemetry.budget', { megabytes: Number(megabytes) }));
+    if (!result.ok) return;
     budget.set(result.value);
     setEditing(false);
   }

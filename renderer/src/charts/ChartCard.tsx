@@ -6,11 +6,11 @@
  * once per frame, and not at all while paused.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { AppError } from '../../../shared/result';
 import { ChartWindowSchema, type ChartSpec, type ChartWindow, type Dashboard } from '../../../shared/telemetry';
 import { useFrameSignal } from '../app/frame-signal';
 import { useServices } from '../app/services';
 import { Problem } from '../feedback/Problem';
+import { useAction } from '../feedback/use-action';
 import { chartData, type ChartData } from './chart-data';
 import { ChartPlot } from './ChartPlot';
 import { changeChart, moveChart, removeChart, removeSeries } from './dashboard-edit';
@@ -51,7 +51,7 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
   const [chart] = useState(() => new LiveChart(spec.id, spec));
   const [paused, setPausedState] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
+  const { error, run } = useAction();
   const plotBox = useRef<HTMLDivElement>(null);
   const version = useFrameSignal(chart.signal);
 
@@ -84,10 +84,7 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
     frozen.current = data;
   }, [data]);
 
-  const edit = (change: (d: Dashboard) => Dashboard) => {
-    setError(null);
-    void dashboards.save(profileId, change).then(setError);
-  };
+  const edit = (change: (d: Dashboard) => Dashboard) => void run(() => dashboards.save(profileId, change));
   const title = spec.title || `Chart ${index + 1}`;
 
   return (

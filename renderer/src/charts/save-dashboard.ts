@@ -6,7 +6,7 @@
  */
 import type { ApiClient } from '../../../shared/client';
 import type { Dashboard } from '../../../shared/telemetry';
-import type { AppError } from '../../../shared/result';
+import { err, ok, type Result } from '../../../shared/result';
 import type { AppStore } from '../app/store';
 
 export class DashboardSaver {
@@ -26,22 +26,22 @@ export class DashboardSaver {
     this.store.set((s) => ({ profiles: s.profiles.map((p) => (p.id === profileId ? { ...p, dashboard } : p)) }));
   }
 
-  /** Applies `change` to the dashboard as it is now and saves it; resolves to null or the error. */
-  save(profileId: string, change: (dashboard: Dashboard) => Dashboard | { error: string }): Promise<AppError | null> {
+  /** Applies `change` to the dashboard as it is now and saves it. */
+  save(profileId: string, change: (dashboard: Dashboard) => Dashboard | { error: string }): Promise<Result<null>> {
     const before = this.current(profileId);
-    if (!before) return Promise.resolve({ code: 'not_found', message: 'That connection does not exist any more.', hint: '' });
+    if (!before) return Promise.resolve(err('not_found', 'That connection does not exist any more.'));
     const next = change(before);
-    if ('error' in next) return Promise.resolve({ code: 'invalid_dashboard', message: next.error, hint: '' });
+    if ('error' in next) return Promise.resolve(err('invalid_dashboard', next.error));
     this.show(profileId, next);
     const saved = this.queue.then(async () => {
       const result = await this.client.invoke('dashboard.save', { profileId, dashboard: next });
-      if (result.ok) return null;
+      if (result.ok) return ok(null);
       const profiles = await this.client.invoke('profiles.list', {});
       if (profiles.ok) this.store.set({ profiles: profiles.value });
       else this.show(profileId, before);
-      return result.error;
+      return result;
     });
-    this.queue = saved.catch(() => null);
+    this.queue = saved.catch(() => undefined);
     return saved;
   }
 }

@@ -8,6 +8,7 @@ import { useEffect, useState } from 'react';
 import type { ProfileCertificates } from '../../../shared/certificates';
 import type { Profile } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
+import { useAction } from '../feedback/use-action';
 import { keyLabel } from '../certificates/describe';
 import { ExpiryText } from '../certificates/ExpiryText';
 import { useClient } from '../app/services';
@@ -16,21 +17,16 @@ import { Problem, ProblemList } from '../feedback/Problem';
 
 function useDescription(profile: Profile): { described: ProfileCertificates | null; error: AppError | null; loading: boolean } {
   const client = useClient();
-  const [state, setState] = useState<{ described: ProfileCertificates | null; error: AppError | null; loading: boolean }>({ described: null, error: null, loading: true });
+  const [described, setDescribed] = useState<ProfileCertificates | null>(null);
+  const { busy, error, run } = useAction();
   const basis = JSON.stringify([profile.id, profile.tls.ca, profile.tls.clientCertificate, profile.secrets]);
   useEffect(() => {
-    let live = true;
-    setState((s) => ({ ...s, loading: true }));
-    void client.invoke('profiles.describe', { id: profile.id }).then((result) => {
-      if (!live) return;
-      setState(result.ok ? { described: result.value, error: null, loading: false } : { described: null, error: result.error, loading: false });
-    });
-    return () => {
-      live = false;
-    };
+    // A newer read (the basis changed again) silences this one's answer.
+    void run(() => client.invoke('profiles.describe', { id: profile.id }), { onValue: setDescribed });
     // `basis` stands for the parts of the profile the description depends on.
-  }, [basis, profile.id, client]);
-  return state;
+  }, [basis, profile.id, client, run]);
+  // Before the first answer, the section is reading.
+  return { described: error ? null : described, error, loading: busy || (!described && !error) };
 }
 
 export function CertificatesInUse({ profile }: { profile: Profile }) {

@@ -5,12 +5,13 @@
  */
 import { useEffect, useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
-import type { AppError } from '../../../shared/result';
+import type { Result } from '../../../shared/result';
 import type { SessionView } from '../../../shared/sessions';
 import { useServices } from '../app/services';
 import { Dashboard } from '../charts/Dashboard';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
+import { useAction } from '../feedback/use-action';
 import { tabPanelProps, Tabs, type TabItem } from '../forms/Tabs';
 import { PublishPanel } from '../publish/PublishPanel';
 import { GradeBadge, StatusLight } from '../security/badges';
@@ -63,10 +64,9 @@ function idleView(profile: Profile): SessionView {
 
 export function ConnectionView({ profile, view, onEdit }: { profile: Profile; view: SessionView | undefined; onEdit: () => void }) {
   const { client, topics } = useServices();
-  const [error, setError] = useState<AppError | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [askSecrets, setAskSecrets] = useState(false);
-  const [busy, setBusy] = useState<string | null>(null);
+  const { label: busy, error, run: runAction, reset } = useAction();
   const [tab, setTabState] = useState<Tab>(() => lastTab.get(profile.id) ?? 'security');
   const setTab = (next: Tab) => {
     lastTab.set(profile.id, next);
@@ -88,20 +88,14 @@ export function ConnectionView({ profile, view, onEdit }: { profile: Profile; vi
   }, [profile.id, client, topics]);
   const active = ACTIVE.has(shown.state);
 
-  async function run(label: string, action: () => Promise<{ ok: boolean; error?: AppError }>) {
-    setError(null);
-    setBusy(label);
-    const result = await action();
-    setBusy(null);
-    if (!result.ok && result.error) {
-      if (result.error.code === 'secrets_required') setAskSecrets(true);
-      setError(result.error);
-    }
+  async function run<T>(label: string, request: () => Promise<Result<T>>) {
+    const result = await runAction(request, { label });
+    if (!result.ok && result.error.code === 'secrets_required') setAskSecrets(true);
   }
 
   function connect() {
     if (profile.pendingSecrets.length > 0) {
-      setError(null);
+      reset();
       setAskSecrets(true);
       return;
     }
@@ -156,7 +150,7 @@ export function ConnectionView({ profile, view, onEdit }: { profile: Profile; vi
           onCancel={() => setAskSecrets(false)}
           onConnected={() => {
             setAskSecrets(false);
-            setError(null);
+            reset();
           }}
         />
       )}

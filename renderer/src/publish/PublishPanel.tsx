@@ -5,11 +5,11 @@
  */
 import { useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
-import type { AppError } from '../../../shared/result';
 import type { SessionState } from '../../../shared/sessions';
 import { useClient } from '../app/services';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
+import { useAction } from '../feedback/use-action';
 import { Field } from '../forms/Field';
 import { formatTime } from '../app/format';
 import { publishRequest, type PublishForm } from './publish-request';
@@ -22,8 +22,7 @@ const EMPTY: PublishForm = { topic: '', payload: '', encoding: 'text', qos: 0, r
 export function PublishPanel({ profile, state }: { profile: Profile; state: SessionState }) {
   const client = useClient();
   const [f, setF] = useState<PublishForm>(() => drafts.get(profile.id) ?? EMPTY);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
+  const { busy, error, run, fail } = useAction();
   const [sent, setSent] = useState<string | null>(null);
   const connected = state === 'connected';
   const mqtt5 = profile.protocolVersion === 5;
@@ -35,14 +34,11 @@ export function PublishPanel({ profile, state }: { profile: Profile; state: Sess
     });
 
   async function send() {
-    setError(null);
     setSent(null);
     const built = publishRequest(profile.id, f, mqtt5);
-    if (!built.ok) return setError({ code: 'invalid_publish', message: built.reason, hint: '' });
-    setBusy(true);
-    const result = await client.invoke('sessions.publish', built.request);
-    setBusy(false);
-    if (!result.ok) return setError(result.error);
+    if (!built.ok) return fail({ code: 'invalid_publish', message: built.reason, hint: '' });
+    const result = await run(() => client.invoke('sessions.publish', built.request));
+    if (!result.ok) return;
     setSent(`Sent to ${f.topic} at ${formatTime(Date.now())}${f.retain ? ' (retained)' : ''}.`);
   }
 

@@ -4,10 +4,10 @@
  * then clears exactly those (main refuses if the set changed meanwhile).
  */
 import { useState } from 'react';
-import type { AppError } from '../../../shared/result';
 import { useClient } from '../app/services';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
+import { useAction } from '../feedback/use-action';
 
 type Step = { kind: 'idle' } | { kind: 'asking' } | { kind: 'confirm'; topics: string[] } | { kind: 'clearing'; count: number } | { kind: 'done'; cleared: number } | { kind: 'none' };
 
@@ -16,27 +16,19 @@ const SHOWN_TOPICS = 5;
 export function ClearRetained({ connectionId, prefix, connected }: { connectionId: string; prefix: string; connected: boolean }) {
   const client = useClient();
   const [step, setStep] = useState<Step>({ kind: 'idle' });
-  const [error, setError] = useState<AppError | null>(null);
+  const { error, run } = useAction();
 
   async function ask() {
-    setError(null);
     setStep({ kind: 'asking' });
-    const result = await client.invoke('topics.retained', { connectionId, prefix });
-    if (!result.ok) {
-      setStep({ kind: 'idle' });
-      return setError(result.error);
-    }
+    const result = await run(() => client.invoke('topics.retained', { connectionId, prefix }));
+    if (!result.ok) return setStep({ kind: 'idle' });
     setStep(result.value.topics.length ? { kind: 'confirm', topics: result.value.topics } : { kind: 'none' });
   }
 
   async function clear(topics: string[]) {
-    setError(null);
     setStep({ kind: 'clearing', count: topics.length });
-    const result = await client.invoke('topics.clearRetained', { connectionId, prefix, topics });
-    if (!result.ok) {
-      setStep({ kind: 'idle' });
-      return setError(result.error);
-    }
+    const result = await run(() => client.invoke('topics.clearRetained', { connectionId, prefix, topics }));
+    if (!result.ok) return setStep({ kind: 'idle' });
     setStep({ kind: 'done', cleared: result.value.cleared });
   }
 
