@@ -6,6 +6,7 @@
  * are recorded in order. A channel the test gave no handler answers
  * `unknown_channel`.
  */
+import { EventEmitter } from 'node:events';
 import type { ApiClient } from '../../shared/client';
 import { invokeNames, type EventName, type EventPayload, type InvokeName, type InvokeRequest, type InvokeResponse } from '../../shared/contract';
 import { AppFailure, type Result } from '../../shared/result';
@@ -34,7 +35,7 @@ export function createMemoryClient(handlers: Partial<Handlers>): MemoryClient {
   const dispatch = createDispatcher({ ...missing, ...handlers }, { onInternalError: (name, error) => console.error(`handler ${name} threw`, error) });
   const calls: Array<{ name: InvokeName; request: unknown }> = [];
   const pending = new Set<Promise<unknown>>();
-  const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  const events = new EventEmitter();
 
   return {
     calls,
@@ -47,17 +48,14 @@ export function createMemoryClient(handlers: Partial<Handlers>): MemoryClient {
       return answer;
     },
     on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void {
-      let set = listeners.get(name);
-      if (!set) listeners.set(name, (set = new Set()));
-      const stored = listener as (payload: never) => void;
-      set.add(stored);
-      return () => set.delete(stored);
+      events.on(name, listener);
+      return () => events.off(name, listener);
     },
     requests<K extends InvokeName>(name: K): Array<InvokeRequest<K>> {
       return calls.filter((c) => c.name === name).map((c) => c.request as InvokeRequest<K>);
     },
     emit<K extends EventName>(name: K, payload: EventPayload<K>): void {
-      for (const listener of listeners.get(name) ?? []) (listener as (p: EventPayload<K>) => void)(payload);
+      events.emit(name, payload);
     },
     async settled(): Promise<void> {
       for (let round = 0; round < 100; round++) {

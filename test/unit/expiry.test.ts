@@ -1,12 +1,11 @@
 /**
  * Certificate expiry (shared/expiry.ts): one threshold and one wording, so the
- * security grade, the connection's certificates and the window's badges call
- * the same certificate expiring on the same day and say it the same way.
+ * security grade (grade.test.ts checks its use), the connection's certificates
+ * and the window's badges call the same certificate expiring on the same day
+ * and say it the same way.
  */
 import { describe, expect, it } from 'vitest';
 import { EXPIRY_WARNING_DAYS, expiryOf, expiryPhrase, inDays } from '../../shared/expiry';
-import type { CertificateSummary } from '../../shared/security';
-import { gradeConnection } from '../../electron/core/tls/grade';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 const DAY = 86_400_000;
@@ -42,47 +41,5 @@ describe('certificate expiry', () => {
 
   it('ignores a date it cannot read rather than calling it expired', () => {
     expect(expiryOf({ notAfter: 'not a date' }, NOW)).toBeNull();
-  });
-
-  it('is the rule and the wording of the security grade', () => {
-    const broker: CertificateSummary = {
-      subject: 'CN=broker',
-      issuer: 'CN=CA',
-      subjectAltNames: ['DNS:broker'],
-      serialNumber: '01',
-      notBefore: at(-300),
-      notAfter: at(EXPIRY_WARNING_DAYS - 1),
-      fingerprint256: 'AA',
-      keyType: 'EC P-256',
-      keyBits: 256,
-      isCA: false,
-      selfSigned: false,
-    };
-    const status = gradeConnection({
-      transport: 'mqtts',
-      error: null,
-      usesPassword: false,
-      now: NOW,
-      tls: {
-        version: 'TLSv1.3',
-        cipher: 'TLS_AES_256_GCM_SHA384',
-        cipherStandardName: 'TLS_AES_256_GCM_SHA384',
-        forwardSecret: true,
-        alpnProtocol: null,
-        servername: 'broker',
-        verification: true,
-        authorized: true,
-        authorizationError: null,
-        hostname: { expected: 'broker', matched: true },
-        peerChain: [broker],
-        clientCertificate: { ...broker, subject: 'CN=me', notAfter: at(-2) },
-        pin: { configured: 0, matched: null },
-      },
-    });
-    const expiry = expiryOf(broker, NOW);
-    expect(expiry?.level).toBe('expiring');
-    expect(status.grade).toBe('warning');
-    expect(status.reasons.find((r) => r.code === 'peer_expiring')?.message).toBe(`The broker's certificate ${expiryPhrase(expiry!)}.`);
-    expect(status.reasons.find((r) => r.code === 'client_expired')?.message).toBe(`The client certificate expired on ${at(-2).slice(0, 10)}.`);
   });
 });

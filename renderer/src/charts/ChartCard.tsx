@@ -10,6 +10,7 @@ import { ChartWindowSchema, type ChartSpec, type ChartWindow, type Dashboard } f
 import { useFrameSignal } from '../app/frame-signal';
 import { useServices } from '../app/services';
 import { Problem } from '../feedback/Problem';
+import { ConfirmButton } from '../forms/ConfirmButton';
 import { useAction } from '../feedback/use-action';
 import { chartData, type ChartData } from './chart-data';
 import { ChartPlot } from './ChartPlot';
@@ -50,7 +51,6 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
   const { charts, dashboards } = useServices();
   const [chart] = useState(() => new LiveChart(spec.id, spec));
   const [paused, setPausedState] = useState(false);
-  const [confirmRemove, setConfirmRemove] = useState(false);
   const { error, run } = useAction();
   const plotBox = useRef<HTMLDivElement>(null);
   const version = useFrameSignal(chart.signal);
@@ -117,20 +117,7 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
         <button type="button" className="icon-button small-button" onClick={() => edit((d) => moveChart(d, spec.id, 1))} disabled={index === count - 1} aria-label={`Move ${title} later`} title="Move later">
           →
         </button>
-        {confirmRemove ? (
-          <>
-            <button type="button" className="danger-button small-button" onClick={() => edit((d) => removeChart(d, spec.id))} data-testid="confirm-remove-chart">
-              Remove chart
-            </button>
-            <button type="button" className="link small" onClick={() => setConfirmRemove(false)}>
-              Keep
-            </button>
-          </>
-        ) : (
-          <button type="button" className="link small" onClick={() => setConfirmRemove(true)} data-testid="remove-chart">
-            Remove
-          </button>
-        )}
+        <ConfirmButton small label="Remove" confirm="Remove chart" onConfirm={() => edit((d) => removeChart(d, spec.id))} testId="remove-chart" confirmTestId="confirm-remove-chart" />
       </header>
       <div className="plot" ref={plotBox} data-testid="chart-plot" data-points={data.points}>
         {chart.width > 0 && <ChartPlot data={data} width={chart.width} height={PLOT_HEIGHT} unit={spec.unit} />}

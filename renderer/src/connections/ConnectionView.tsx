@@ -12,6 +12,7 @@ import { Dashboard } from '../charts/Dashboard';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
+import { ConfirmButton } from '../forms/ConfirmButton';
 import { tabPanelProps, Tabs, type TabItem } from '../forms/Tabs';
 import { PublishPanel } from '../publish/PublishPanel';
 import { GradeBadge, StatusLight } from '../security/badges';
@@ -64,7 +65,6 @@ function idleView(profile: Profile): SessionView {
 
 export function ConnectionView({ profile, view, onEdit }: { profile: Profile; view: SessionView | undefined; onEdit: () => void }) {
   const { client, topics } = useServices();
-  const [confirmDelete, setConfirmDelete] = useState(false);
   const [askSecrets, setAskSecrets] = useState(false);
   const { label: busy, error, run: runAction, reset } = useAction();
   const [tab, setTabState] = useState<Tab>(() => lastTab.get(profile.id) ?? 'security');
@@ -125,20 +125,14 @@ export function ConnectionView({ profile, view, onEdit }: { profile: Profile; vi
           <button type="button" onClick={onEdit} data-testid="edit">
             Edit
           </button>
-          {confirmDelete ? (
-            <>
-              <button type="button" className="danger-button" onClick={() => void run('Deleting…', () => client.invoke('profiles.delete', { id: profile.id }))} disabled={!!busy} data-testid="confirm-delete">
-                Delete {profile.name} and its keychain secrets
-              </button>
-              <button type="button" className="link" onClick={() => setConfirmDelete(false)}>
-                Keep
-              </button>
-            </>
-          ) : (
-            <button type="button" className="link" onClick={() => setConfirmDelete(true)} data-testid="delete">
-              Delete
-            </button>
-          )}
+          <ConfirmButton
+            label="Delete"
+            confirm={`Delete ${profile.name} and its keychain secrets`}
+            onConfirm={() => void run('Deleting…', () => client.invoke('profiles.delete', { id: profile.id }))}
+            disabled={!!busy}
+            testId="delete"
+            confirmTestId="confirm-delete"
+          />
         </div>
       </header>
       <p className="reason-line" data-testid="state-reason">

@@ -8,6 +8,7 @@ import type { Profile } from '../../../shared/profiles';
 import type { SessionState } from '../../../shared/sessions';
 import { useClient } from '../app/services';
 import { Busy } from '../feedback/Busy';
+import { Done } from '../feedback/Done';
 import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
 import { Field } from '../forms/Field';
@@ -101,11 +102,7 @@ export function PublishPanel({ profile, state }: { profile: Profile; state: Sess
           Send
         </button>
         {busy && <Busy label="Sending…" />}
-        {sent && (
-          <span className="small ok-text" role="status" data-testid="publish-sent">
-            {sent}
-          </span>
-        )}
+        {sent && <Done testId="publish-sent">{sent}</Done>}
       </div>
       {error && <Problem problem={error} testId="publish-error" />}
     </form>

@@ -6,6 +6,7 @@
 import { useState } from 'react';
 import { useClient } from '../app/services';
 import { Busy } from '../feedback/Busy';
+import { Done } from '../feedback/Done';
 import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
 
@@ -47,11 +48,7 @@ export function ClearRetained({ connectionId, prefix, connected }: { connectionI
           No retained messages under {prefix}.
         </span>
       )}
-      {step.kind === 'done' && (
-        <span className="small ok-text" role="status" data-testid="retained-cleared">
-          Cleared {plural(step.cleared)}.
-        </span>
-      )}
+      {step.kind === 'done' && <Done testId="retained-cleared">Cleared {plural(step.cleared)}.</Done>}
       {step.kind === 'confirm' && (
         <div className="caution" role="alertdialog" aria-label="Confirm clearing retained messages" data-testid="clear-retained-confirm">
           <div className="failure-message" data-count={step.topics.length}>

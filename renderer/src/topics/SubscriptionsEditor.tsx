@@ -9,6 +9,7 @@ import type { Profile } from '../../../shared/profiles';
 import { useClient } from '../app/services';
 import { settingsOf } from '../connections/settings';
 import { Busy } from '../feedback/Busy';
+import { Done } from '../feedback/Done';
 import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
 import { invalidRows, sameRows, type SubscriptionRow } from './subscription-rows';
@@ -65,11 +66,7 @@ export function SubscriptionsEditor({ profile }: { profile: Profile }) {
           </button>
         )}
         {busy && <Busy label="Saving…" />}
-        {message && !dirty && (
-          <span className="small ok-text" role="status" data-testid="subscriptions-saved">
-            {message}
-          </span>
-        )}
+        {message && !dirty && <Done testId="subscriptions-saved">{message}</Done>}
       </div>
       {error && <Problem problem={error} testId="subscriptions-error" />}
     </section>
