@@ -15,7 +15,8 @@ import { createDispatcher, type CallContext, type Dispatch, type Handlers } from
 import { seriesFileName } from '../../shared/telemetry';
 import { Demo } from './demo/demo';
 import { SettingsStore } from './settings';
-import { Telemetry, type Feed } from './telemetry/service';
+import { Telemetry } from './telemetry/service';
+import type { Feed } from './telemetry/feed';
 import { exportProfiles, importProfiles } from './profiles/exchange';
 import { EventHub } from './ipc/events';
 import { ProfileStore, type ProfileStoreOptions } from './profiles/profile-store';
