@@ -103,6 +103,35 @@ describe('profile store', () => {
     expect(readFileSync(path.join(dir, PROFILES_FILE), 'utf8')).toBe('garbage');
   });
 
+  it('announces every successful write to its listeners, and no failed one', async () => {
+    const dir = tmp();
+    let fail = false;
+    const reported: unknown[] = [];
+    const store = new ProfileStore(dir, {
+      beforeRename: () => {
+        if (fail) throw new Error('disk full');
+      },
+      onListenerError: (error) => reported.push(error),
+    });
+    await store.load();
+    const seen: string[] = [];
+    store.onChange(({ saved, removed }) => seen.push(`saved ${saved.map((p) => p.id).join(',')} removed ${removed.join(',')} now ${names(store).join(',')}`));
+    // A listener that throws is reported; the write still counts and later listeners still hear of it.
+    const off = store.onChange(() => {
+      throw new Error('listener bug');
+    });
+    const after: string[] = [];
+    store.onChange(() => after.push('heard'));
+    await store.put(profile('a'), profile('b'));
+    off();
+    await store.remove('a');
+    fail = true;
+    await expect(store.put(profile('c'))).rejects.toMatchObject({ error: { code: 'profiles_write_failed' } });
+    expect(seen).toEqual(['saved a,b removed  now a,b', 'saved  removed a now b']);
+    expect(after).toEqual(['heard', 'heard']);
+    expect(reported).toHaveLength(1);
+  });
+
   it('refuses to overwrite a file written by a newer version', async () => {
     const dir = tmp();
     writeFileSync(path.join(dir, PROFILES_FILE), JSON.stringify({ version: 9, profiles: [profile('a')] }));

@@ -2,7 +2,9 @@
  * Connection profiles as versioned JSON in the app's data folder: settings and
  * public certificates only. Every write is atomic and keeps the previous good
  * version as a backup; a corrupt file is reported and the backup loaded, never
- * silently replaced by an empty list.
+ * silently replaced by an empty list. Every successful write is announced to
+ * the listeners (`onChange`), so what follows the profiles (charts, sessions,
+ * windows) does not depend on each caller remembering to tell it.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -40,9 +42,18 @@ async function readProfilesFile(file: string): Promise<ReadOutcome> {
   return { ok: true, profiles: parsed.data.profiles, version: parsed.data.version };
 }
 
+/** What one successful write changed; `list()` already returns the result. */
+export interface ProfileChange {
+  saved: Profile[];
+  removed: string[];
+}
+export type ProfileListener = (change: ProfileChange) => void;
+
 export interface ProfileStoreOptions {
   /** Test hook, passed to the atomic writer. */
   beforeRename?: AtomicWriteOptions['beforeRename'];
+  /** Where a failing change listener is reported. */
+  onListenerError?: (error: unknown) => void;
 }
 
 export class ProfileStore {
@@ -52,6 +63,7 @@ export class ProfileStore {
   private diskGood = false;
   private readOnlyReason: string | null = null;
   private pending: Promise<void> = Promise.resolve();
+  private readonly listeners = new Set<ProfileListener>();
   /** What the operator must be told about the last load (recovered from backup, read-only). */
   notice: AppError | null = null;
 
@@ -124,9 +136,15 @@ export class ProfileStore {
     return this.profiles.some((p) => p.id === id);
   }
 
+  /** Calls `listener` after every successful write, in the order listeners were added; returns the disposer. */
+  onChange(listener: ProfileListener): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
   /** Inserts or replaces profiles by id, then writes. On a failed write, memory is left as it was. */
   async put(...changed: Profile[]): Promise<void> {
-    await this.mutate((list) => {
+    await this.mutate({ saved: changed, removed: [] }, (list) => {
       const next = [...list];
       for (const profile of changed) {
         const i = next.findIndex((p) => p.id === profile.id);
@@ -138,10 +156,21 @@ export class ProfileStore {
   }
 
   async remove(id: string): Promise<void> {
-    await this.mutate((list) => list.filter((p) => p.id !== id));
+    await this.mutate({ saved: [], removed: [id] }, (list) => list.filter((p) => p.id !== id));
   }
 
-  private mutate(change: (list: Profile[]) => Profile[]): Promise<void> {
+  /** A listener that throws is reported, not propagated: the write itself succeeded, and callers act on that. */
+  private announce(change: ProfileChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener({ saved: change.saved.map((p) => structuredClone(p)), removed: [...change.removed] });
+      } catch (error) {
+        (this.options.onListenerError ?? ((e) => console.error('A profile change listener failed', e)))(error);
+      }
+    }
+  }
+
+  private mutate(announce: ProfileChange, change: (list: Profile[]) => Profile[]): Promise<void> {
     const run = async () => {
       if (this.readOnlyReason) throw new AppFailure('profiles_read_only', this.readOnlyReason, 'Resolve the profiles file problem first; nothing was changed.');
       const next = change(this.profiles);
@@ -153,6 +182,7 @@ export class ProfileStore {
       }
       this.profiles = next;
       this.diskGood = true;
+      this.announce(announce);
     };
     const result = this.pending.then(run, run);
     this.pending = result.catch(() => undefined);
