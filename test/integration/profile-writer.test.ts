@@ -105,6 +105,14 @@ describe('both ways of saving secrets use it', () => {
     }
   }
 
+  it('profiles.save restores the previous key of an existing connection', async () => {
+    const settings = { name: 'Press 2', url: 'mqtts://localhost:8883', tls: { clientCertificate: pki.operator.certificate } };
+    const profile = await invoke<Profile>('profiles.save', { settings, secrets: { clientKey: pki.operator.key, password: 'first' } });
+    await failing(() => invoke('profiles.save', { id: profile.id, settings: { ...settings, tls: { clientCertificate: other.operator.certificate } }, secrets: { clientKey: other.operator.key, password: 'second' } }));
+    expect(await stored(t.secrets, profile.id)).toEqual({ password: 'first', clientKey: pki.operator.key, passphrase: null });
+    expect(t.backend.profiles.get(profile.id).tls.clientCertificate).toBe(pki.operator.certificate);
+  });
+
   it('certificates.apply restores the previous key and passphrase of an existing connection', async () => {
     const settings = { name: 'Press 3', url: 'mqtts://localhost:8883', tls: { clientCertificate: pki.operator.certificate } };
     const profile = await invoke<Profile>('profiles.save', { settings, secrets: { clientKey: pki.operator.key, passphrase: 'unused' } });
