@@ -61,10 +61,10 @@ export interface Backend {
 export async function createBackend(options: BackendOptions): Promise<Backend> {
   const logger = options.logger ?? consoleLogger;
   const events = new EventHub();
-  const profiles = new ProfileStore(options.dataDir, { onListenerError: (error) => logger.error('A profile change listener failed', error), ...options.profileStore });
+  const secrets = options.secrets;
+  const profiles = new ProfileStore(options.dataDir, { secrets, onListenerError: (error) => logger.error('A profile change listener failed', error), ...options.profileStore });
   await profiles.load();
   if (profiles.notice) logger.warn(`${profiles.notice.code}: ${profiles.notice.message}`);
-  const secrets = options.secrets;
 
   const settings = new SettingsStore(options.dataDir);
   await settings.load();

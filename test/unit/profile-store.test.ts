@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createProfile, ProfileSettingsSchema, type Profile } from '../../shared/profiles';
 import { exportProfiles, importProfiles } from '../../electron/core/profiles/exchange';
-import { PROFILES_FILE, ProfileStore } from '../../electron/core/profiles/profile-store';
+import { PROFILES_FILE, PROFILES_VERSION, ProfileStore } from '../../electron/core/profiles/profile-store';
 
 function profile(id: string, extra: Partial<Profile> = {}): Profile {
   const settings = ProfileSettingsSchema.parse({ name: `conn ${id}`, url: `mqtts://${id}.example:8883`, group: 'Plant A' });
@@ -29,7 +29,7 @@ describe('profile store', () => {
     await store.put(profile('b'));
     const main = JSON.parse(readFileSync(path.join(dir, PROFILES_FILE), 'utf8'));
     const backup = JSON.parse(readFileSync(path.join(dir, `${PROFILES_FILE}.bak`), 'utf8'));
-    expect(main.version).toBe(1);
+    expect(main.version).toBe(PROFILES_VERSION);
     expect(main.profiles.map((p: Profile) => p.id)).toEqual(['a', 'b']);
     expect(backup.profiles.map((p: Profile) => p.id)).toEqual(['a']);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);

@@ -11,18 +11,25 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ProfileSchema, type Profile } from '../../../shared/profiles';
 import { AppFailure, type AppError } from '../../../shared/result';
+import type { SecretStore } from '../secrets/secret-store';
 import { writeFileAtomic, type AtomicWriteOptions } from './atomic-file';
+import { migrateProfiles, PROFILES_VERSION, type Migrated } from './migrations';
+import { moveFoundSecrets } from './migrations/found-secrets';
 
-export const PROFILES_VERSION = 1;
+export { PROFILES_VERSION } from './migrations';
 export const PROFILES_FILE = 'profiles.json';
 
-const FileSchema = z.object({
+const EnvelopeSchema = z.object({
   version: z.number().int().positive(),
-  profiles: z.array(ProfileSchema),
+  profiles: z.array(z.unknown()),
 });
+const ProfilesSchema = z.array(ProfileSchema);
 
-type ReadOutcome = { ok: true; profiles: Profile[]; version: number } | { ok: false; missing: boolean; reason: string };
+type ReadOutcome =
+  | { ok: true; profiles: Profile[]; version: number; migrated: Migrated | null }
+  | { ok: false; missing: boolean; reason: string };
 
+/** Reads a profiles file; one of an older format is brought to the current one (in memory only). */
 async function readProfilesFile(file: string): Promise<ReadOutcome> {
   let text: string;
   try {
@@ -37,9 +44,15 @@ async function readProfilesFile(file: string): Promise<ReadOutcome> {
   } catch (error) {
     return { ok: false, missing: false, reason: `not valid JSON (${(error as Error).message})` };
   }
-  const parsed = FileSchema.safeParse(json);
-  if (!parsed.success) return { ok: false, missing: false, reason: `not a valid profiles file (${parsed.error.issues[0]?.message ?? 'schema'})` };
-  return { ok: true, profiles: parsed.data.profiles, version: parsed.data.version };
+  const envelope = EnvelopeSchema.safeParse(json);
+  const invalid = (issues: z.core.$ZodIssue[]) => ({ ok: false as const, missing: false, reason: `not a valid profiles file (${issues[0]?.message ?? 'schema'})` });
+  if (!envelope.success) return invalid(envelope.error.issues);
+  const { version } = envelope.data;
+  // A file of a newer format is read as it is; the store opens it read-only.
+  const migrated = version < PROFILES_VERSION ? migrateProfiles(envelope.data.profiles, version) : null;
+  const parsed = ProfilesSchema.safeParse(migrated ? migrated.profiles : envelope.data.profiles);
+  if (!parsed.success) return invalid(parsed.error.issues);
+  return { ok: true, profiles: parsed.data, version, migrated };
 }
 
 /** What one successful write changed; `list()` already returns the result. */
@@ -54,6 +67,8 @@ export interface ProfileStoreOptions {
   beforeRename?: AtomicWriteOptions['beforeRename'];
   /** Where a failing change listener is reported. */
   onListenerError?: (error: unknown) => void;
+  /** Where secrets found in an old profiles file are moved on load (without it, such a file opens read-only). */
+  secrets?: Pick<SecretStore, 'get' | 'set'>;
 }
 
 export class ProfileStore {
@@ -61,6 +76,8 @@ export class ProfileStore {
   private profiles: Profile[] = [];
   /** Whether the file on disk is known good, so it may become the backup. */
   private diskGood = false;
+  /** The backup still holds the format before a migration (maybe a key): the next write replaces it too. */
+  private staleBackup = false;
   private readOnlyReason: string | null = null;
   private pending: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<ProfileListener>();
@@ -80,6 +97,7 @@ export class ProfileStore {
     if (main.ok) {
       this.accept(main.profiles, main.version);
       this.diskGood = this.readOnlyReason === null;
+      if (main.migrated) await this.adopt(main.migrated);
       return this.list();
     }
     const backup = await readProfilesFile(`${this.file}.bak`);
@@ -101,6 +119,7 @@ export class ProfileStore {
         message: `The profiles file was ${main.reason}; the previous version was loaded from the backup.`,
         hint: main.missing ? 'Nothing to do: the next change saves a new profiles file.' : `The damaged file was kept beside it as ${path.basename(this.file)}.corrupt-*. Check the recovered connections.`,
       };
+      if (backup.migrated) await this.adopt(backup.migrated);
       return this.list();
     }
     this.profiles = [];
@@ -119,6 +138,50 @@ export class ProfileStore {
     if (version > PROFILES_VERSION) {
       this.readOnlyReason = `The profiles file was written by a newer version of the app (format ${version}).`;
       this.notice = { code: 'profiles_newer', message: this.readOnlyReason, hint: 'Update the app; until then connections cannot be changed, so nothing is lost.' };
+    }
+  }
+
+  /**
+   * Finishes a migration done on load: secrets found in the file go to the
+   * keychain, then the file and its backup are rewritten in the current format,
+   * so no copy of the old format (which may hold a key) stays on disk. If a
+   * secret cannot be moved, nothing is rewritten and the store stays read-only.
+   */
+  private async adopt(migrated: Migrated): Promise<void> {
+    const moved = await moveFoundSecrets(this.profiles, migrated.secrets, this.options.secrets);
+    const notes = [...migrated.notes, ...moved.notes];
+    if (moved.failure) {
+      this.readOnlyReason = `The saved connections hold a private key in the clear that must move to the OS keychain first, and the keychain cannot take it (${moved.failure}).`;
+      this.addNotice({ code: 'profiles_key_in_file', message: this.readOnlyReason, hint: 'Start or unlock the OS keychain, then restart the app: the key is moved and the file rewritten. Until then connections cannot be changed, so nothing is lost.' });
+      return;
+    }
+    this.diskGood = false;
+    this.staleBackup = true;
+    try {
+      await this.write(this.profiles);
+      this.diskGood = true;
+    } catch (error) {
+      notes.push(`The profiles file could not be rewritten yet (${(error as Error).message}); the next change does it.`);
+    }
+    if (notes.length) {
+      this.addNotice({ code: 'profiles_migrated', message: `The saved connections were updated to format ${PROFILES_VERSION}. ${notes.join(' ')}`, hint: 'Connections keep certificates only; private keys live in the OS keychain. Check that these connections still connect.' });
+    }
+  }
+
+  private addNotice(notice: AppError): void {
+    this.notice = this.notice ? { code: this.notice.code, message: `${this.notice.message} ${notice.message}`, hint: `${this.notice.hint} ${notice.hint}` } : notice;
+  }
+
+  /** Writes the file (keeping the previous one as the backup when it is known good). */
+  private async write(profiles: Profile[]): Promise<void> {
+    const body = JSON.stringify({ version: PROFILES_VERSION, profiles }, null, 2) + '\n';
+    await writeFileAtomic(this.file, body, { backup: this.diskGood, beforeRename: this.options.beforeRename });
+    if (this.staleBackup) {
+      // Best effort: the new file is written; a backup still in the old format is retried next time.
+      await writeFileAtomic(`${this.file}.bak`, body, { backup: false }).then(
+        () => (this.staleBackup = false),
+        () => undefined,
+      );
     }
   }
 
@@ -174,9 +237,8 @@ export class ProfileStore {
     const run = async () => {
       if (this.readOnlyReason) throw new AppFailure('profiles_read_only', this.readOnlyReason, 'Resolve the profiles file problem first; nothing was changed.');
       const next = change(this.profiles);
-      const body = JSON.stringify({ version: PROFILES_VERSION, profiles: next }, null, 2) + '\n';
       try {
-        await writeFileAtomic(this.file, body, { backup: this.diskGood, beforeRename: this.options.beforeRename });
+        await this.write(next);
       } catch (error) {
         throw new AppFailure('profiles_write_failed', `The connections could not be saved (${(error as Error).message}).`, 'Check free disk space and the permissions of the data folder; the previous connections are intact.');
       }
