@@ -1,12 +1,13 @@
 /**
  * The `profiles.*` channels (list, save with secrets, delete, describe, export,
  * import) and `dashboard.save`, which is stored on its connection's profile.
- * Secrets are saved through the profile writer (keychain first, undone on
- * failure); what follows a change (charts, sessions, windows) listens to the
+ * Secrets, including a key that came inside the client certificate file, are
+ * saved through the profile writer (keychain first, undone on failure); what follows a change (charts, sessions, windows) listens to the
  * profile store, so no handler has to tell it.
  */
 import { randomUUID } from 'node:crypto';
-import { createProfile, type Profile, type SecretInput } from '../../../shared/profiles';
+import { joinCertificates, readCertificateField } from '../../../shared/pem';
+import { createProfile, type Profile, type ProfileSettings, type SecretInput } from '../../../shared/profiles';
 import { AppFailure } from '../../../shared/result';
 import { describeProfileCertificates } from '../certificates/describe';
 import type { Handlers } from '../ipc/dispatcher';
@@ -48,12 +49,35 @@ async function checkSavedIdentity(secrets: Pick<SecretStore, 'get'>, profile: Pr
   }
 }
 
+/**
+ * A private key picked together with the client certificate (one combined PEM
+ * file) goes where a key picked on its own goes: to the keychain, through the
+ * same save. The connection keeps the certificates alone.
+ */
+function liftClientKey(settings: ProfileSettings, input: SecretInput): { settings: ProfileSettings; secrets: SecretInput } {
+  const field = settings.tls.clientCertificate;
+  const found = field ? readCertificateField(field) : null;
+  const key = found?.privateKeys[0];
+  if (!found || key === undefined) return { settings, secrets: input };
+  // The same combined file picked for both fields is one key, not two.
+  const separate = input.clientKey ? (readCertificateField(input.clientKey).privateKeys[0] ?? input.clientKey) : input.clientKey;
+  if (separate !== undefined && separate !== key) {
+    throw new AppFailure(
+      'client_key_twice',
+      'The client certificate file also holds a private key, and another key was given for this connection.',
+      'Give the key once: either the combined certificate-and-key file alone, or a certificate file and its key file.',
+    );
+  }
+  return { settings: { ...settings, tls: { ...settings.tls, clientCertificate: joinCertificates(found.certificates) } }, secrets: { ...input, clientKey: key } };
+}
+
 export function profileHandlers({ profiles, secrets, sessions, afterDelete }: ProfileHandlerDeps) {
   const writer = new ProfileWriter(profiles, secrets);
   return {
     'profiles.list': () => profiles.list(),
 
-    'profiles.save': async ({ id, settings, secrets: input = {} }) => {
+    'profiles.save': async ({ id, settings: draft, secrets: sent = {} }) => {
+      const { settings, secrets: input } = liftClientKey(draft, sent);
       const existing = id && profiles.has(id) ? profiles.get(id) : null;
       if (id && !existing) throw new AppFailure('not_found', 'That connection does not exist any more.', 'Reload the connection list.');
       const given = (item: 'password' | 'clientKey') => typeof input[item] === 'string' && input[item] !== '';

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ProfileSchema, type Profile } from '../../../shared/profiles';
 import { AppFailure, type AppError } from '../../../shared/result';
+import { describeIssues } from '../ipc/dispatcher';
 import type { SecretStore } from '../secrets/secret-store';
 import { writeFileAtomic, type AtomicWriteOptions } from './atomic-file';
 import { migrateProfiles, PROFILES_VERSION, type Migrated } from './migrations';
@@ -205,8 +206,18 @@ export class ProfileStore {
     return () => void this.listeners.delete(listener);
   }
 
-  /** Inserts or replaces profiles by id, then writes. On a failed write, memory is left as it was. */
+  /**
+   * Inserts or replaces profiles by id, then writes. On a failed write, memory is left as it was.
+   * Each profile is checked against the schema first: whatever a caller built, no private key
+   * or malformed field reaches the file.
+   */
   async put(...changed: Profile[]): Promise<void> {
+    for (const profile of changed) {
+      const checked = ProfileSchema.safeParse(profile);
+      if (!checked.success) {
+        throw new AppFailure('profile_invalid', `The connection ${profile.name} cannot be saved: ${describeIssues(checked.error)}.`, 'Correct the connection settings; nothing was changed.');
+      }
+    }
     await this.mutate({ saved: changed, removed: [] }, (list) => {
       const next = [...list];
       for (const profile of changed) {
