@@ -20,13 +20,19 @@ function profile(id: string, extra: Partial<Profile> = {}): Profile {
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'mqtts-profiles-'));
 const names = (store: ProfileStore) => store.list().map((p) => p.id);
 
+/** A store in `dir` that saved a, then b: the file holds both, its backup a alone. */
+async function savedTwice(dir: string): Promise<ProfileStore> {
+  const store = new ProfileStore(dir);
+  await store.load();
+  await store.put(profile('a'));
+  await store.put(profile('b'));
+  return store;
+}
+
 describe('profile store', () => {
   it('writes atomically and keeps the previous version as a backup', async () => {
     const dir = tmp();
-    const store = new ProfileStore(dir);
-    await store.load();
-    await store.put(profile('a'));
-    await store.put(profile('b'));
+    await savedTwice(dir);
     const main = JSON.parse(readFileSync(path.join(dir, PROFILES_FILE), 'utf8'));
     const backup = JSON.parse(readFileSync(path.join(dir, `${PROFILES_FILE}.bak`), 'utf8'));
     expect(main.version).toBe(PROFILES_VERSION);
@@ -75,10 +81,7 @@ describe('profile store', () => {
 
   it('loads the backup with a visible notice when the file is corrupt, and keeps the damaged file', async () => {
     const dir = tmp();
-    const store = new ProfileStore(dir);
-    await store.load();
-    await store.put(profile('a'));
-    await store.put(profile('b'));
+    await savedTwice(dir);
     writeFileSync(path.join(dir, PROFILES_FILE), '{"version":1,"profiles":[{"id":"a","na');
     const reloaded = new ProfileStore(dir);
     await reloaded.load();
