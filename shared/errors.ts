@@ -26,6 +26,10 @@ export const ERROR_MEANINGS = {
   profiles_newer: 'The connections file comes from a newer version of the app.',
   profiles_import_invalid: 'A connections export could not be read.',
   profiles_import_newer: 'A connections export comes from a newer version of the app.',
+  profiles_key_in_file: 'The connections file holds a private key in the clear that the keychain cannot take yet; connections are read-only until it can.',
+  profiles_migrated: 'The connections file was updated to the current format; what changed is said in the message.',
+  profile_invalid: 'A connection fails its schema as it is about to be saved; nothing was changed.',
+  client_key_twice: 'A client certificate file holding its key came with another key for the same connection.',
   secrets_required: 'An imported connection needs its secrets before it can connect.',
   secret_missing: 'A secret the connection lists is missing from the keychain.',
   keychain_unavailable: 'The OS keychain cannot be reached.',
@@ -154,6 +158,8 @@ export const ERROR_MEANINGS = {
   invalid_dashboard: 'A dashboard edit cannot be made (the window refused it before saving).',
   invalid_publish: 'The publish form is incomplete or its payload is not valid base64.',
   path_missing: 'Charting a JSON field needs a path.',
+  ca_file_refused: 'A picked CA file holds something other than certificates (a private key, another block) and was not added.',
+  certificate_file_refused: 'A picked client certificate file holds something it must not (several keys, another block) and was not used.',
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_MEANINGS;

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createProfile, ProfileSettingsSchema, type Profile } from '../../shared/profiles';
 import { createDispatcher, type Handlers } from '../../electron/core/ipc/dispatcher';
 import { invokeNames } from '../../shared/contract';
-import { formProblem, initialState, sentSubscriptionRows, toSecrets, toSettings, withCaFiles, withCertificatesOf, withVerify } from '../../renderer/src/connections/form-state';
+import { formProblem, initialState, pickCaFiles, pickClientCertificate, sentSubscriptionRows, toSecrets, toSettings, withCaFiles, withCertificatesOf, withVerify } from '../../renderer/src/connections/form-state';
 import { settingsOf } from '../../renderer/src/connections/settings';
 import { invalidRows } from '../../renderer/src/topics/subscription-rows';
 
@@ -95,6 +95,15 @@ describe('the connection form', () => {
     expect(after.trust).toBe('system+custom');
     expect(after.ca.map((c) => c.name)).toEqual(['CA 1 (saved)']);
     expect(after.passphrase).toBe('');
+  });
+
+  it('refuses a CA file that holds a key, and marks a client certificate file that brings its own', () => {
+    const KEY = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n';
+    const ca = pickCaFiles([{ name: 'ca.pem', text: CERT }, { name: 'ca-with-key.pem', text: CERT + KEY }]);
+    expect(ca.taken.map((c) => c.name)).toEqual(['ca.pem']);
+    expect(ca.refused).toMatchObject({ code: 'ca_file_refused', message: expect.stringContaining('ca-with-key.pem was not added.') });
+    expect(pickClientCertificate({ name: 'device.pem', text: CERT + KEY })).toEqual({ taken: [{ name: 'device.pem', text: CERT + KEY, holdsKey: true }], refused: null });
+    expect(pickClientCertificate({ name: 'two-keys.pem', text: CERT + KEY + KEY }).refused?.code).toBe('certificate_file_refused');
   });
 
   it('drops empty subscription rows and trims filters', () => {

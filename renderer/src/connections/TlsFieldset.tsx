@@ -2,13 +2,17 @@
  * The TLS part of the connection form: the certificates in use and the bundle
  * import, trusted CAs, the client certificate and its key (write-only, to the
  * keychain), SNI, ALPN, minimum version, pins, and verification, whose
- * turning off sits behind an explicit acknowledgement shown in red.
+ * turning off sits behind an explicit acknowledgement shown in red. Picked
+ * files that hold what a field must not are refused at once (form-state.ts).
  */
+import { useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
+import type { AppError } from '../../../shared/result';
+import { Problem } from '../feedback/Problem';
 import { Field } from '../forms/Field';
 import { CertificatesInUse } from './CertificatesInUse';
 import { readText } from './files';
-import { withCaFiles, withVerify, type FormState, type PickedText, type SetField } from './form-state';
+import { pickCaFiles, pickClientCertificate, withCaFiles, withVerify, type FormState, type PickedText, type SetField } from './form-state';
 
 async function picked(file: File | undefined): Promise<PickedText | null> {
   return file ? { name: file.name, text: await readText(file) } : null;
@@ -16,11 +20,22 @@ async function picked(file: File | undefined): Promise<PickedText | null> {
 
 export function TlsFieldset({ f, set, update, profile, busy, onImportBundle }: { f: FormState; set: SetField; update: (change: (f: FormState) => FormState) => void; profile: Profile | null; busy: boolean; onImportBundle?: () => void }) {
   const stored = profile?.secrets;
+  /** A picked file that was not taken, and why. */
+  const [refused, setRefused] = useState<AppError | null>(null);
 
   async function pickCa(files: FileList | null) {
     if (!files) return;
-    const texts = await Promise.all([...files].map(async (file) => ({ name: file.name, text: await readText(file) })));
-    update((s) => withCaFiles(s, texts));
+    const { taken, refused } = pickCaFiles(await Promise.all([...files].map(async (file) => ({ name: file.name, text: await readText(file) }))));
+    setRefused(refused);
+    if (taken.length) update((s) => withCaFiles(s, taken));
+  }
+
+  async function pickCertificate(file: File | undefined) {
+    const text = await picked(file);
+    if (!text) return;
+    const { taken, refused } = pickClientCertificate(text);
+    setRefused(refused);
+    if (taken[0]) set('clientCertificate', taken[0]);
   }
 
   return (
@@ -63,15 +78,21 @@ export function TlsFieldset({ f, set, update, profile, busy, onImportBundle }: {
       )}
       <div className="row">
         <Field label="Client certificate (PEM)" hint={f.clientCertificate ? f.clientCertificate.name : 'None'}>
-          <input name="clientCertificate" type="file" accept=".pem,.crt,.cer" onChange={async (e) => { const p = await picked(e.target.files?.[0]); if (p) set('clientCertificate', p); }} />
+          <input name="clientCertificate" type="file" accept=".pem,.crt,.cer" onChange={(e) => void pickCertificate(e.target.files?.[0])} />
         </Field>
-        <Field label="Client private key (PEM)" hint={f.clientKey ? `${f.clientKey.name}, goes to the keychain` : stored?.clientKey ? 'Stored in the keychain.' : 'None'}>
+        <Field label="Client private key (PEM)" hint={f.clientKey ? `${f.clientKey.name}, goes to the keychain` : f.clientCertificate?.holdsKey ? `From ${f.clientCertificate.name}, goes to the keychain` : stored?.clientKey ? 'Stored in the keychain.' : 'None'}>
           <input name="clientKey" type="file" accept=".pem,.key" onChange={async (e) => { const p = await picked(e.target.files?.[0]); if (p) set('clientKey', p); }} />
         </Field>
         <Field label="Key passphrase" hint={stored?.passphrase ? 'Stored in the keychain; type to replace.' : undefined}>
           <input name="passphrase" type="password" value={f.passphrase} onChange={(e) => set('passphrase', e.target.value)} autoComplete="off" />
         </Field>
       </div>
+      {f.clientCertificate?.holdsKey && !f.removeIdentity && (
+        <p className="muted small" role="status" data-testid="certificate-key-note">
+          {f.clientCertificate.name} also holds the private key. On save, the key goes to the OS keychain as this connection's client key; the connection keeps the certificate only.
+        </p>
+      )}
+      {refused && <Problem problem={refused} testId="file-refused" />}
       {(stored?.clientKey || profile?.tls.clientCertificate) && (
         <label className="check">
           <input type="checkbox" checked={f.removeIdentity} onChange={(e) => set('removeIdentity', e.target.checked)} /> Remove the client certificate and its key

@@ -4,8 +4,12 @@
  * off needs a fresh acknowledgement, picking a CA file trusts it), the certificates
  * taken over when the import wizard changed them, and what is sent to
  * `profiles.save`: the settings, and the secrets only when the operator typed
- * or removed one (secrets are write-only, never shown).
+ * or removed one (secrets are write-only, never shown). A picked file that
+ * holds a private key is never kept as a certificate: a CA file with a key is
+ * refused at once, a client certificate file's key is said to go to the
+ * keychain (main moves it there on save).
  */
+import { certificateFieldProblem, readCertificateField } from '../../../shared/pem';
 import type { Profile, ProfileSettingsInput, Qos, SecretInput, Trust } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
 import type { SubscriptionRow } from '../topics/subscription-rows';
@@ -13,6 +17,31 @@ import type { SubscriptionRow } from '../topics/subscription-rows';
 export interface PickedText {
   name: string;
   text: string;
+  /** A client certificate file that also holds its private key. */
+  holdsKey?: boolean;
+}
+
+/** What became of picked files: those taken, and why the first one refused was not. */
+export interface Picked {
+  taken: PickedText[];
+  refused: AppError | null;
+}
+
+/** CA files hold certificates only: a file with a key (or anything else) is refused, the others are taken. */
+export function pickCaFiles(files: PickedText[]): Picked {
+  const problems = files.map((file) => certificateFieldProblem(file.text, 'ca'));
+  const first = problems.findIndex((p) => p !== null);
+  return {
+    taken: files.filter((_, i) => problems[i] === null),
+    refused: first < 0 ? null : { code: 'ca_file_refused', message: `${files[first]?.name} was not added. ${problems[first]}`, hint: '' },
+  };
+}
+
+/** A client certificate file may bring its own key (it goes to the keychain), nothing else. */
+export function pickClientCertificate(file: PickedText): Picked {
+  const problem = certificateFieldProblem(file.text, 'client');
+  if (problem) return { taken: [], refused: { code: 'certificate_file_refused', message: `${file.name} was not used. ${problem}`, hint: '' } };
+  return { taken: [{ ...file, holdsKey: readCertificateField(file.text).privateKeys.length > 0 }], refused: null };
 }
 
 export interface FormState {
