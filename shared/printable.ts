@@ -7,7 +7,9 @@
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000E-\u001F\u007F]/;
-const decoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading byte-order mark in the text, as the payload holds it.
+const lenient = new TextDecoder('utf-8', { ignoreBOM: true });
+const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Whether decoded text holds no control character. */
 export function isPrintable(text: string): boolean {
@@ -26,9 +28,9 @@ export function withoutLastCharacter(bytes: Uint8Array): Uint8Array {
   return bytes.subarray(0, end);
 }
 
-function decode(bytes: Uint8Array): string | null {
+function decodeStrictly(bytes: Uint8Array): string | null {
   try {
-    return decoder.decode(bytes);
+    return strict.decode(bytes);
   } catch {
     return null;
   }
@@ -40,6 +42,12 @@ function decode(bytes: Uint8Array): string | null {
  * end is not a sign of binary.
  */
 export function printableText(bytes: Uint8Array, cut = false): string | null {
-  const text = decode(bytes) ?? (cut ? decode(withoutLastCharacter(bytes)) : null);
-  return text !== null && isPrintable(text) ? text : null;
+  // The lenient decoder is many times faster than the strict one, which throws on binary; most
+  // payloads are settled by it: a control character means binary, no replacement character means
+  // valid UTF-8. Only a replacement character (broken bytes, a cut character, or a real U+FFFD)
+  // needs the strict decoder to tell which.
+  const text = lenient.decode(bytes);
+  if (!isPrintable(text)) return null;
+  if (!text.includes('\uFFFD')) return text;
+  return decodeStrictly(bytes) ?? (cut ? decodeStrictly(withoutLastCharacter(bytes)) : null);
 }

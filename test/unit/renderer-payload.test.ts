@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileExtractor, PayloadView } from '../../electron/core/telemetry/extract';
 import { previewOf } from '../../electron/core/telemetry/topics';
-import { printableText } from '../../shared/printable';
+import { printableText, withoutLastCharacter } from '../../shared/printable';
 import { PREVIEW_CHARS } from '../../shared/telemetry';
 import { jsonLines, type JsonLine } from '../../renderer/src/topics/json-lines';
 import { base64ToBytes, fromBase64, fromPreview, HEX_LIMIT, hexDump, parseJsonDocument, scalarKind } from '../../renderer/src/topics/payload';
@@ -66,6 +66,33 @@ describe('text or binary', () => {
       const preview = previewOf(Buffer.from(bytes));
       const head = bytes.subarray(0, 1024);
       expect(preview.encoding === 'text').toBe(fromBase64(b64(head), head.length === bytes.length).text !== null);
+    }
+  });
+
+  it('decides as a strict UTF-8 decoder would, cut characters, byte-order marks and real U+FFFD included', () => {
+    const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    // eslint-disable-next-line no-control-regex
+    const control = /[\u0000-\u0008\u000E-\u001F\u007F]/;
+    const reference = (bytes: Uint8Array): string | null => {
+      try {
+        const text = strict.decode(bytes);
+        return control.test(text) ? null : text;
+      } catch {
+        return null;
+      }
+    };
+    const rnd = random(3);
+    const pieces = ['a', 'é', '€', '😀', '\uFFFD', '\uFEFF', '\n', '\u0007'];
+    for (let i = 0; i < 500; i++) {
+      const text = Array.from({ length: Math.floor(rnd() * 40) }, () => pieces[Math.floor(rnd() * pieces.length)]).join('');
+      const bytes = new Uint8Array(Buffer.from(text));
+      if (rnd() < 0.2 && bytes.length) bytes[Math.floor(rnd() * bytes.length)] = Math.floor(rnd() * 256);
+      const cutAt = Math.floor(rnd() * (bytes.length + 1));
+      const head = bytes.subarray(0, cutAt);
+      expect(printableText(bytes)).toBe(reference(bytes));
+      // Cut: the whole head when it decodes, else the head without its last character.
+      const cut = reference(head) ?? (control.test(new TextDecoder().decode(head)) ? null : reference(withoutLastCharacter(head)));
+      expect(printableText(head, true)).toBe(cut);
     }
   });
 
