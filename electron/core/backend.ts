@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppInfo } from '../../shared/contract';
 import { MAX_BUNDLE_BYTES } from '../../shared/certificates';
-import { createProfile, SECRET_ITEMS, type Profile, type ProfileSettings, type SecretFlags, type SecretInput } from '../../shared/profiles';
+import { createProfile, SECRET_ITEMS, secretsLostWithSession, type Profile, type ProfileSettings, type SecretFlags, type SecretInput } from '../../shared/profiles';
 import { AppFailure } from '../../shared/result';
 import type { BundleInput } from './certificates/bundle';
 import { describeProfileCertificates } from './certificates/describe';
@@ -19,6 +19,7 @@ import { Telemetry, type Feed } from './telemetry/service';
 import { exportProfiles, importProfiles } from './profiles/exchange';
 import { EventHub } from './ipc/events';
 import { ProfileStore, type ProfileStoreOptions } from './profiles/profile-store';
+import { settlePendingSecrets } from './secrets/pending';
 import type { SecretStore } from './secrets/secret-store';
 import type { BackoffPolicy } from './sessions/backoff';
 import { SessionManager } from './sessions/manager';
@@ -94,6 +95,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   await profiles.load();
   if (profiles.notice) logger.warn(`${profiles.notice.code}: ${profiles.notice.message}`);
   const secrets = options.secrets;
+  // Connections whose secrets this run's store cannot give back ask for them instead of failing.
+  await settlePendingSecrets(profiles, secrets).catch((error: unknown) => logger.warn(`Saved connections were not checked for lost secrets: ${(error as Error).message}`));
   const systemTrust = options.systemTrust ?? createSystemTrust();
 
   const settings = new SettingsStore(options.dataDir);
@@ -255,7 +258,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       const profile = profiles.get(id);
       if (profile.pendingSecrets.length) {
         const what = profile.pendingSecrets.map((s) => (s === 'clientKey' ? 'the client key' : 'the password')).join(' and ');
-        throw new AppFailure('secrets_required', `${profile.name} was imported without its secrets: it needs ${what}.`, `Enter ${what} for this connection; they are stored in the OS keychain.`);
+        const why = secretsLostWithSession(profile) ? 'kept its secrets in memory only (no OS keychain), and the run that held them has ended' : 'was imported without its secrets';
+        throw new AppFailure('secrets_required', `${profile.name} ${why}: it needs ${what}.`, `Enter ${what} for this connection; they are kept in ${secrets.where}.`);
       }
       return sessions.connect(profile);
     },

@@ -2,9 +2,12 @@
  * Secrets (private keys, passphrases, passwords) in the OS keychain, one
  * account per profile and item. Values over ~2 KB are split into chunks because
  * Windows' credential store caps an entry near 2.5 KB and an RSA-4096 key is
- * larger. There is no fallback: if the keychain cannot be used, saving fails.
+ * larger. There is no fallback: if a keychain exists but cannot be used, saving
+ * fails. Only where no OS keychain exists at all does the same store run over
+ * the session keychain (memory, this run only; see `open-store.ts`).
  */
 import { createHash } from 'node:crypto';
+import type { KeychainStatus } from '../../../shared/contract';
 import type { SecretItem } from '../../../shared/profiles';
 import { AppFailure } from '../../../shared/result';
 
@@ -57,11 +60,20 @@ export function keychainFailure(error: unknown): AppFailure {
   return new AppFailure('keychain_unavailable', `The OS keychain cannot be used (${detail.slice(0, 200)}). Private keys and passwords are never stored anywhere else.`, hint);
 }
 
+/** Where a store keeps secrets; `session` only when no OS keychain answered, with what it answered. */
+export type StoreHome = { kind: 'os' } | { kind: 'session'; reason: string };
+
 export class SecretStore {
   constructor(
     private readonly backend: KeychainBackend,
     readonly service: string = SERVICE,
+    readonly home: StoreHome = { kind: 'os' },
   ) {}
+
+  /** Where a secret saved now ends up, in the operator's words. */
+  get where(): string {
+    return this.home.kind === 'session' ? 'memory until the app closes (no OS keychain found)' : 'the OS keychain';
+  }
 
   private account(profileId: string, item: SecretItem): string {
     return `${profileId}/${item}`;
@@ -76,16 +88,17 @@ export class SecretStore {
   }
 
   /** Round-trips a throwaway entry: the only honest test that the keychain is usable now. */
-  async status(): Promise<{ available: boolean; detail: string }> {
+  async status(): Promise<KeychainStatus> {
+    if (this.home.kind === 'session') return { store: 'session', available: true, detail: this.home.reason };
     const account = `probe/${process.pid}`;
     try {
       await this.backend.setPassword(this.service, account, 'probe');
       const back = await this.backend.getPassword(this.service, account);
       await this.backend.deletePassword(this.service, account);
-      if (back !== 'probe') return { available: false, detail: 'The keychain did not return what was stored.' };
-      return { available: true, detail: 'OS keychain available.' };
+      if (back !== 'probe') return { store: 'os', available: false, detail: 'The keychain did not return what was stored.' };
+      return { store: 'os', available: true, detail: 'OS keychain available.' };
     } catch (error) {
-      return { available: false, detail: keychainFailure(error).message };
+      return { store: 'os', available: false, detail: keychainFailure(error).message };
     }
   }
 
