@@ -53,7 +53,7 @@ export function keychainFailure(error: unknown): AppFailure {
   const detail = error instanceof Error ? error.message : String(error);
   const hint =
     process.platform === 'linux'
-      ? 'Start and unlock a Secret Service keyring (GNOME Keyring or KWallet) in your desktop session, then try again.'
+      ? 'Unlock your Secret Service keyring (GNOME Keyring or KWallet) by logging in to the desktop, or without one with `gnome-keyring-daemon --unlock`, then try again.'
       : process.platform === 'darwin'
         ? 'Unlock the login keychain (Keychain Access) and allow this app to use it, then try again.'
         : 'Check that Windows Credential Manager is available for your user, then try again.';
@@ -64,6 +64,8 @@ export function keychainFailure(error: unknown): AppFailure {
 export type StoreHome = { kind: 'os' } | { kind: 'session'; reason: string };
 
 export class SecretStore {
+  private probes = 0;
+
   constructor(
     private readonly backend: KeychainBackend,
     readonly service: string = SERVICE,
@@ -88,18 +90,36 @@ export class SecretStore {
   }
 
   /** Round-trips a throwaway entry: the only honest test that the keychain is usable now. */
-  async status(): Promise<KeychainStatus> {
-    if (this.home.kind === 'session') return { store: 'session', available: true, detail: this.home.reason };
-    const account = `probe/${process.pid}`;
-    try {
+  private async roundTrip(): Promise<void> {
+    // One account per call: two probes at once must not read each other's entry.
+    const account = `probe/${process.pid}-${++this.probes}`;
+    await this.call(async () => {
       await this.backend.setPassword(this.service, account, 'probe');
       const back = await this.backend.getPassword(this.service, account);
       await this.backend.deletePassword(this.service, account);
-      if (back !== 'probe') return { store: 'os', available: false, detail: 'The keychain did not return what was stored.' };
+      if (back !== 'probe') throw new Error('the keychain did not return what was stored');
+    });
+  }
+
+  async status(): Promise<KeychainStatus> {
+    if (this.home.kind === 'session') return { store: 'session', available: true, detail: this.home.reason };
+    try {
+      await this.roundTrip();
       return { store: 'os', available: true, detail: 'OS keychain available.' };
     } catch (error) {
-      return { store: 'os', available: false, detail: keychainFailure(error).message };
+      return { store: 'os', available: false, detail: (error as Error).message };
     }
+  }
+
+  /**
+   * Every entry of this app. keytar's listing crashes the whole process on a
+   * locked Secret Service collection that holds entries (libsecret hands back
+   * no value; seen with gnome-keyring), so a locked keychain is found out first
+   * by the round trip, which fails with a clear error instead.
+   */
+  private async credentials(): Promise<Array<{ account: string; password: string }>> {
+    if (this.home.kind === 'os') await this.roundTrip();
+    return this.call(() => this.backend.findCredentials(this.service));
   }
 
   async set(profileId: string, item: SecretItem, value: string): Promise<void> {
@@ -148,7 +168,7 @@ export class SecretStore {
   /** Deletes every entry of a profile, including strays of an interrupted write. */
   async deleteProfile(profileId: string): Promise<void> {
     const prefix = `${profileId}/`;
-    const all = await this.call(() => this.backend.findCredentials(this.service));
+    const all = await this.credentials();
     for (const { account } of all) {
       if (account.startsWith(prefix)) await this.call(() => this.backend.deletePassword(this.service, account));
     }
@@ -156,7 +176,7 @@ export class SecretStore {
 
   /** Accounts this app holds in the keychain (names only). */
   async accounts(): Promise<string[]> {
-    const all = await this.call(() => this.backend.findCredentials(this.service));
+    const all = await this.credentials();
     return all.map((c) => c.account);
   }
 
