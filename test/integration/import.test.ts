@@ -224,7 +224,7 @@ describe('CLI import', () => {
     }
   }
 
-  it('refuses to save a private key anywhere when the keychain exists but is locked', async () => {
+  it.runIf(process.platform === 'linux')('refuses to save a private key anywhere when the keychain exists but is locked', async () => {
     const dataDir = tempDir('locked-keychain');
     // A Secret Service of its own, unlocked then locked again: it answers, and refuses.
     const withKeyring = path.resolve(__dirname, '../with-keyring.sh');
@@ -243,7 +243,7 @@ describe('CLI import', () => {
     expect(readdirSync(dataDir)).toEqual([]);
   });
 
-  it('with no keychain at all, saves the connection, says the key lived only as long as the command, and the app will ask for it', async () => {
+  it.runIf(process.platform === 'linux')('with no keychain at all, saves the connection, says the key lived only as long as the command, and the app will ask for it', async () => {
     const dataDir = tempDir('no-keychain');
     // No D-Bus session: the Secret Service cannot even be looked for, as on a server without a desktop.
     const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' };
