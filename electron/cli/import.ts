@@ -19,6 +19,7 @@ import { describeIssues } from '../core/ipc/dispatcher';
 import { ProfileStore } from '../core/profiles/profile-store';
 import { openSecretStore } from '../core/secrets/open-store';
 import { settlePendingSecrets } from '../core/secrets/pending';
+import { lastingStore } from '../core/secrets/secret-store';
 import { UsageError, type CliIo } from './io';
 
 export interface ImportArgs {
@@ -109,9 +110,9 @@ export async function runImport(args: ImportArgs, io: CliIo): Promise<number> {
     if (passphrase === undefined) throw new UsageError(`The environment variable ${args.passphraseEnv} (the passphrase) is not set.`);
   }
 
-  const store = new ProfileStore(args.dataDir ?? defaultDataDir());
-  await store.load();
   const secrets = await openSecretStore();
+  const store = new ProfileStore(args.dataDir ?? defaultDataDir(), { secrets: lastingStore(secrets) });
+  await store.load();
   const service = new ImportService(store, secrets);
   const summary = service.inspect(inputs, { passphrase });
   const report = importReport(summary);

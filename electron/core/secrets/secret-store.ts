@@ -190,3 +190,13 @@ export class SecretStore {
     for (let i = from; i < to; i++) await this.call(() => this.backend.deletePassword(this.service, `${base}#${i}`));
   }
 }
+
+/**
+ * The store when it keeps secrets beyond this run (the OS keychain). What must
+ * never end up in memory only goes here or nowhere: a private key moved out of
+ * an old profiles file is erased from the file once moved, so moving it into
+ * the session store would lose it at exit.
+ */
+export function lastingStore(store: SecretStore): SecretStore | undefined {
+  return store.home.kind === 'os' ? store : undefined;
+}
