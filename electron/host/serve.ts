@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../core/app-paths';
 import { createBackend } from '../core/backend';
+import { describeCrash, installLastResort } from '../core/process/last-resort';
 import { keytarBackend } from '../core/secrets/keytar-backend';
 import { SecretStore } from '../core/secrets/secret-store';
 import { startHost } from './server';
@@ -22,6 +23,8 @@ function usage(): never {
 }
 
 async function main(): Promise<void> {
+  // A bug must not take every connection down with it; see last-resort.ts for why it is never relied on.
+  installLastResort({ log: (message, error) => console.error(message, describeCrash(error)) });
   let values;
   try {
     ({ values } = parseArgs({

@@ -6,6 +6,7 @@ import { app, BrowserWindow, ipcMain } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createBackend, type Backend } from '../core/backend';
+import { describeCrash, installLastResort } from '../core/process/last-resort';
 import { keytarBackend } from '../core/secrets/keytar-backend';
 import { SecretStore } from '../core/secrets/secret-store';
 import { attachWindow, bindInvokeHandlers } from './ipc';
@@ -13,6 +14,8 @@ import { notifyOnAlerts } from './notifications';
 import type { TrustedOrigins } from './trust';
 import { createMainWindow, hardenContents, hardenSession } from './window';
 
+// A bug must not take every connection down with it (nor show Electron's crash dialog); see last-resort.ts.
+installLastResort({ log: (message, error) => console.error(message, describeCrash(error)) });
 app.enableSandbox();
 if (!app.requestSingleInstanceLock()) app.quit();
 

@@ -1,0 +1,105 @@
+/**
+ * A broker that presents a malformed certificate (a notBefore that is no
+ * date, validly signed) against a real mosquitto TLS listener: through the
+ * CLI's probe and through a backend session, the core describes what it can,
+ * marks the rest unreadable, grades it insecure or fails the connection with
+ * a clear code, and never throws (the last-resort handler is armed to fail).
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../electron/cli/index';
+import { startMosquitto, type Broker } from '../fixtures/mosquitto';
+import { certificateWithBadNotBefore } from '../fixtures/malformed';
+import { createTestBackend, tempDir, waitForSession, type TestBackend } from '../support/backend';
+import { failIfLastResortReached } from '../support/last-resort';
+
+failIfLastResortReached();
+
+let broker: Broker;
+let t: TestBackend;
+let certFile: string;
+let certPem: string;
+
+beforeAll(async () => {
+  const dir = tempDir('hostile');
+  const bad = certificateWithBadNotBefore();
+  certPem = bad.pem;
+  certFile = path.join(dir, 'bad.crt');
+  writeFileSync(certFile, bad.pem);
+  writeFileSync(path.join(dir, 'bad.key'), bad.keyPem, { mode: 0o600 });
+  broker = await startMosquitto([{ name: 'badTime', tls: { certfile: certFile, keyfile: path.join(dir, 'bad.key') } }]);
+  t = await createTestBackend();
+});
+
+afterAll(async () => {
+  await t?.cleanup();
+  await broker?.stop();
+});
+
+interface Report {
+  connected: boolean;
+  grade: string;
+  reasons: Array<{ code: string; message: string }>;
+  tls: null | { peerChain: Array<{ subject: string; notBefore: string | null; notAfter: string | null; unreadable: Array<{ field: string; reason: string }> }> };
+  error: null | { code: string; message: string; hint: string };
+}
+
+async function probe(args: string[]): Promise<{ exit: number; report: Report }> {
+  const out: string[] = [];
+  const exit = await runCli(['probe', `mqtts://localhost:${broker.ports.badTime}`, '--json', '--timeout', '8000', ...args], { stdout: (l) => out.push(l), stderr: (l) => out.push(l), env: {} });
+  return { exit, report: JSON.parse(out.join('\n')) as Report };
+}
+
+describe('cli probe against a broker with a malformed certificate', () => {
+  it('with verification off: connects, shows notBefore as unreadable with the reason, grades insecure (exit 2)', async () => {
+    const { exit, report } = await probe(['--insecure']);
+    expect(report.connected).toBe(true);
+    expect(report.grade).toBe('insecure');
+    const leaf = report.tls?.peerChain[0];
+    expect(leaf?.subject).toContain('CN=localhost');
+    expect(leaf?.notBefore).toBeNull();
+    expect(leaf?.notAfter).toMatch(/^\d{4}-/);
+    expect(leaf?.unreadable).toEqual([{ field: 'notBefore', reason: expect.stringMatching(/malformed time/) }]);
+    expect(report.reasons.find((r) => r.code === 'peer_unreadable')?.message).toMatch(/notBefore/);
+    expect(exit).toBe(2);
+  });
+
+  it('with verification on: the connection fails with tls_cert_malformed (exit 3)', async () => {
+    const { exit, report } = await probe(['--ca', certFile]);
+    expect(report.connected).toBe(false);
+    expect(report.error?.code).toBe('tls_cert_malformed');
+    expect(report.error?.hint).toMatch(/reissue/);
+    expect(report.grade).toBe('insecure');
+    expect(exit).toBe(3);
+  });
+});
+
+describe('a session against a broker with a malformed certificate', () => {
+  async function save(name: string, tls: Record<string, unknown>) {
+    const result = await t.backend.dispatch('profiles.save', { settings: { name, url: `mqtts://localhost:${broker.ports.badTime}`, tls } });
+    if (!result.ok) throw new Error(result.error.message);
+    return result.value as { id: string };
+  }
+
+  it('fails without retrying, with the code, the cause and the fix, when the certificate is verified', async () => {
+    const profile = await save('verified', { trust: 'custom', ca: [certPem] });
+    await t.backend.dispatch('sessions.connect', { id: profile.id });
+    const view = await waitForSession(t.backend, profile.id, (v) => v.state === 'failed');
+    expect(view.error?.code).toBe('tls_cert_malformed');
+    expect(view.security.grade).toBe('insecure');
+    expect(view.security.tls?.peerChain[0]?.unreadable.map((u) => u.field)).toEqual(['notBefore']);
+    expect(view.history.filter((h) => h.to === 'reconnecting')).toHaveLength(0);
+  });
+
+  it('connects with verification off and keeps serving, the certificate shown as unreadable', async () => {
+    const profile = await save('unverified', { verify: false });
+    await t.backend.dispatch('sessions.connect', { id: profile.id });
+    const view = await waitForSession(t.backend, profile.id, (v) => v.state === 'connected');
+    expect(view.security.grade).toBe('insecure');
+    expect(view.security.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['verification_off', 'peer_unreadable']));
+    const listed = await t.backend.dispatch('sessions.list', {});
+    expect(listed.ok).toBe(true);
+    await t.backend.dispatch('sessions.disconnect', { id: profile.id });
+  });
+});
