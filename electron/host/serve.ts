@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const backend = await createBackend({ dataDir, secrets: new SecretStore(keytarBackend()), transport: 'websocket', version });
-  const host = await startHost({ backend, staticDir, port });
+  const host = await startHost({ backend, staticDir, port, log: (message) => console.warn(message) });
   // A demo already installed resumes by itself; --demo installs it only on a first start.
   if (values.demo && backend.profiles.list().length === 0) {
     const started = await backend.dispatch('demo.start', {});
