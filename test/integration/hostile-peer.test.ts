@@ -4,8 +4,11 @@
  * CLI's probe and through a backend session, the core describes what it can,
  * marks the rest unreadable, grades it insecure or fails the connection with
  * a clear code, and never throws (the last-resort handler is armed to fail).
+ * Then a broker that sends malformed MQTT packets, which mosquitto never does:
+ * a small fake peer on 127.0.0.1, seeded and bounded.
  */
 import { writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../electron/cli/index';
@@ -13,6 +16,7 @@ import { startMosquitto, type Broker } from '../fixtures/mosquitto';
 import { certificateWithBadNotBefore } from '../fixtures/malformed';
 import { createTestBackend, tempDir, waitForSession, type TestBackend } from '../support/backend';
 import { failIfLastResortReached } from '../support/last-resort';
+import { seededRandom } from '../support/random';
 
 failIfLastResortReached();
 
@@ -101,5 +105,76 @@ describe('a session against a broker with a malformed certificate', () => {
     const listed = await t.backend.dispatch('sessions.list', {});
     expect(listed.ok).toBe(true);
     await t.backend.dispatch('sessions.disconnect', { id: profile.id });
+  });
+});
+
+describe('a broker that sends malformed MQTT packets', () => {
+  /** Accepts the CONNECT, answers CONNACK, then sends `packets` once per connection. */
+  async function fakeBroker(packets: Buffer): Promise<{ port: number; close(): void }> {
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.once('data', () => {
+        socket.write(Buffer.from([0x20, 0x02, 0x00, 0x00]));
+        setTimeout(() => socket.writable && socket.write(packets), 50);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    return {
+      port: (server.address() as net.AddressInfo).port,
+      close: () => {
+        for (const s of sockets) s.destroy();
+        server.close();
+      },
+    };
+  }
+
+  const publish = (topic: string, payload: string) => {
+    const body = Buffer.concat([Buffer.from([0, Buffer.byteLength(topic)]), Buffer.from(topic), Buffer.from(payload)]);
+    return Buffer.concat([Buffer.from([0x30, body.length]), body]);
+  };
+
+  async function run(packets: Buffer) {
+    const broker = await fakeBroker(packets);
+    const saved = await t.backend.dispatch('profiles.save', { settings: { name: 'fake', url: `mqtt://127.0.0.1:${broker.port}`, subscriptions: [{ filter: '#', qos: 0 }] } });
+    if (!saved.ok) throw new Error(saved.error.message);
+    const id = (saved.value as { id: string }).id;
+    try {
+      await t.backend.dispatch('sessions.connect', { id });
+      await waitForSession(t.backend, id, (v) => v.state === 'connected');
+      const after = await waitForSession(t.backend, id, (v) => v.state !== 'connected', 1500).catch(() => null);
+      return { id, after };
+    } finally {
+      await t.backend.dispatch('sessions.disconnect', { id });
+      broker.close();
+    }
+  }
+
+  it.each([
+    ['a PUBLISH with QoS 3', Buffer.from([0x36, 0x02, 0x00, 0x00])],
+    ['a remaining length of five bytes', Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01])],
+    ['a topic longer than its packet', Buffer.from([0x30, 0x05, 0x00, 0x09, 0x61, 0x62, 0x63])],
+  ])('closes the connection on %s with mqtt_malformed_packet and retries', async (_what, packets) => {
+    const { after } = await run(packets);
+    expect(after?.error?.code).toBe('mqtt_malformed_packet');
+    expect(after?.state).toBe('reconnecting');
+  });
+
+  it('takes in a well-formed PUBLISH of {"temp":1e999} and stays connected (the sample side: json-scan.test.ts)', async () => {
+    const { id, after } = await run(publish('dev/1', '{"temp":1e999}'));
+    expect(after).toBeNull();
+    const snapshot = await t.backend.dispatch('topics.snapshot', { connectionId: id });
+    expect(snapshot.ok && (snapshot.value as Array<{ topic: string }>).map((u) => u.topic)).toEqual(['dev/1']);
+  });
+
+  it('survives random bytes after CONNACK (seeded): connected, or failed with an MQTT or network code', async () => {
+    const random = seededRandom(0x9ac_e7);
+    for (let i = 0; i < 6; i++) {
+      const bytes = Buffer.from(Array.from({ length: 1 + Math.floor(random() * 40) }, () => Math.floor(random() * 256)));
+      const { after } = await run(bytes);
+      if (after) expect(after.error?.code, bytes.toString('hex')).toMatch(/^(mqtt_|net_)/);
+    }
+    expect((await t.backend.dispatch('sessions.list', {})).ok).toBe(true);
   });
 });

@@ -34,6 +34,7 @@ describe('error translation', () => {
     ['TLS_PIN_MISMATCH', 'tls_pin_mismatch', /pinned/, /intercept/],
     ['ERROR_IN_CERT_NOT_BEFORE_FIELD', 'tls_cert_malformed', /malformed/, /reissue/],
     ['TLS_PEER_UNREADABLE', 'tls_cert_malformed', /malformed/, /reissue/],
+    ['MQTT_MALFORMED_PACKET', 'mqtt_malformed_packet', /not valid MQTT/, /retried/],
     ['ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', 'tls_client_cert_required', /requires a client certificate/, /Import the client certificate/],
     ['ERR_SSL_TLSV1_ALERT_UNKNOWN_CA', 'tls_client_cert_unknown_ca', /does not trust the CA that issued the client certificate/, /signed by a CA the broker/],
     ['ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE', 'tls_client_cert_rejected', /rejected the client certificate/, /registered/],

@@ -255,6 +255,11 @@ const BY_CODE: Record<string, Entry> = {
     (c) => `The TLS handshake with ${at(c)} did not finish in time.`,
     () => 'Check that the port is the broker\'s TLS port and that no proxy or firewall holds the connection.',
   ),
+  MQTT_MALFORMED_PACKET: transient(
+    'mqtt_malformed_packet',
+    (c) => `The broker at ${at(c)} sent a packet that is not valid MQTT, so the connection was closed.`,
+    () => 'It will be retried; if it repeats, check that the port serves MQTT and report the broker\'s version to its operator.',
+  ),
   CONNACK_TIMEOUT: transient(
     'mqtt_connack_timeout',
     (c) => `The broker at ${at(c)} accepted the connection but never answered the MQTT CONNECT.`,
