@@ -7,10 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { CertificateSummarySchema } from '../../shared/security';
 import { TAG, tlv } from '../../electron/core/certificates/asn1';
-import { generateKey, issueCertificate } from '../../electron/core/certificates/issue';
 import { CertificateReadError, describeCertificate, parsePemCertificates, readCertificate, summarize, UNREADABLE } from '../../electron/core/certificates/x509';
 import { pinMatches } from '../../electron/core/tls/inspect';
-import { certificateWithBadNotBefore, resignValidity } from '../fixtures/malformed';
+import { certificateWithBadNotBefore, resignValidity, selfSignedServer } from '../fixtures/malformed';
 import { seededRandom } from '../support/random';
 
 describe('a certificate with a malformed validity time', () => {
@@ -48,17 +47,7 @@ describe('reading certificates', () => {
 });
 
 describe('fuzzing the certificate description (seeded, bounded)', () => {
-  const keys = generateKey('ec-p256');
-  const now = Date.now();
-  const base = issueCertificate({
-    subject: { CN: 'fuzz.example', O: 'Fuzz' },
-    publicKey: keys.publicKey,
-    signingKey: keys.privateKey,
-    notBefore: new Date(now - 3_600_000),
-    notAfter: new Date(now + 86_400_000),
-    subjectAltNames: ['fuzz.example', '127.0.0.1'],
-    extendedKeyUsage: ['serverAuth'],
-  });
+  const { issued: base, keys } = selfSignedServer('fuzz.example', 'Fuzz');
 
   function mutate(random: () => number): Buffer {
     const pick = (n: number) => Math.floor(random() * n);
