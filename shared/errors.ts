@@ -17,6 +17,8 @@ export const ERROR_MEANINGS = {
   transport_failed: 'A request did not reach the core.',
   transport_closed: 'The connection to the headless host dropped while a request was pending.',
   not_found: 'The connection (or other item) named does not exist (any more).',
+  unknown_command: 'The command line was given a command it does not have.',
+  bad_arguments: 'The command line’s arguments cannot be parsed.',
 
   // Saved connections
   profiles_read_only: 'Connections cannot be changed while the connections file has a problem (newer or unreadable); nothing was changed.',
@@ -90,6 +92,7 @@ export const ERROR_MEANINGS = {
   // A saved connection's certificates
   certificate_expired: 'A certificate the connection uses has expired.',
   certificate_expiring: 'A certificate the connection uses expires soon (shared/expiry.ts).',
+  certificate_unreadable: 'A certificate the connection uses, or a field of it, cannot be read.',
 
   // Connecting: TLS verification, handshake and key loading (electron/core/tls/errors.ts)
   tls_unknown_ca: 'The broker’s certificate was issued by a CA the connection does not trust.',
@@ -104,6 +107,7 @@ export const ERROR_MEANINGS = {
   tls_invalid_ca: 'A certificate in the broker’s chain is not a CA.',
   tls_invalid_purpose: 'The broker’s certificate is not issued for a TLS server.',
   tls_chain_too_long: 'The broker’s chain is longer than allowed.',
+  tls_cert_malformed: 'A field of the broker’s certificate (such as its validity dates) cannot be read.',
   tls_client_cert_required: 'The broker requires a client certificate and none was sent.',
   tls_client_cert_rejected: 'The broker refused the client certificate.',
   tls_client_cert_expired: 'The broker says the client certificate has expired.',
@@ -130,6 +134,7 @@ export const ERROR_MEANINGS = {
   mqtt_connack_timeout: 'The broker accepted TLS but did not answer the MQTT CONNECT.',
   mqtt_unspecified: 'The broker refused without saying why.',
   mqtt_malformed: 'The broker found a packet malformed.',
+  mqtt_malformed_packet: 'The broker sent a packet that is not valid MQTT; the connection was closed.',
   mqtt_protocol_error: 'The broker reports a protocol error.',
   mqtt_implementation_specific: 'The broker refused for a reason of its own.',
   mqtt_protocol_version: 'The broker does not speak this MQTT version.',

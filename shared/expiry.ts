@@ -22,16 +22,17 @@ export interface Expiry {
 }
 
 export interface Validity {
-  notAfter: string;
+  /** Null when the certificate's date could not be read: no expiry is claimed then. */
+  notAfter: string | null;
   /** Without it a certificate is never called not yet valid. */
-  notBefore?: string;
+  notBefore?: string | null;
 }
 
-/** The expiry of a certificate at `now`; null when `notAfter` is not a date. */
+/** The expiry of a certificate at `now`; null when `notAfter` is missing or not a date. */
 export function expiryOf(validity: Validity, now = Date.now()): Expiry | null {
-  const end = Date.parse(validity.notAfter);
+  const end = validity.notAfter === null ? Number.NaN : Date.parse(validity.notAfter);
   if (Number.isNaN(end)) return null;
-  const start = validity.notBefore === undefined ? Number.NaN : Date.parse(validity.notBefore);
+  const start = validity.notBefore == null ? Number.NaN : Date.parse(validity.notBefore);
   const daysLeft = (end - now) / DAY_MS;
   const level: ExpiryLevel = daysLeft < 0 ? 'expired' : start > now ? 'not_yet_valid' : daysLeft < EXPIRY_WARNING_DAYS ? 'expiring' : 'ok';
   return { level, daysLeft, date: new Date(end).toISOString().slice(0, 10), validFrom: Number.isNaN(start) ? null : new Date(start).toISOString().slice(0, 10) };

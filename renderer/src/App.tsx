@@ -12,6 +12,8 @@ import { NotifyToggle } from './app/NotifyToggle';
 import { startBrowserNotifications } from './app/notifications';
 import { DemoBanner } from './demo/DemoBanner';
 import { DemoOffer } from './demo/DemoOffer';
+import { landOnDemo } from './demo/landing';
+import { SESSION_KEYCHAIN_NOTICE } from '../../shared/contract';
 import { ConnectionForm } from './connections/ConnectionForm';
 import { ConnectionList } from './connections/ConnectionList';
 import { ConnectionView } from './connections/ConnectionView';
@@ -37,7 +39,7 @@ export function App() {
     const stop = services.store.follow();
     const stopLive = startTelemetryFeed(services);
     const stopNotifications = startBrowserNotifications(services.client);
-    void services.store.load();
+    void services.store.load().then(() => landOnDemo(services.store));
     return () => {
       stop();
       stopLive();
@@ -67,7 +69,12 @@ export function App() {
             v{info.version} · {info.transport === 'electron' ? 'desktop' : 'headless host'}
           </span>
         )}
-        {info && !info.keychain.available && (
+        {info?.keychain.store === 'session' && (
+          <span className="notice" role="status" data-testid="keychain-session" title={info.keychain.detail}>
+            {SESSION_KEYCHAIN_NOTICE}
+          </span>
+        )}
+        {info && info.keychain.store === 'os' && !info.keychain.available && (
           <span className="warn small" role="status" data-testid="keychain-warning">
             Keychain unavailable: private keys and passwords cannot be saved. {info.keychain.detail}
           </span>

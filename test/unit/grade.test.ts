@@ -19,6 +19,7 @@ function cert(daysLeft: number, extra: Partial<CertificateSummary> = {}): Certif
     keyBits: 256,
     isCA: false,
     selfSigned: false,
+    unreadable: [],
     ...extra,
   };
 }
@@ -79,6 +80,14 @@ describe('security grade', () => {
     expect(s.reasons.find((r) => r.code === 'peer_expiring')?.message).toBe(`The broker's certificate ${expiryPhrase(expiry!)}.`);
     expect(s.reasons.find((r) => r.code === 'client_expired')?.message).toBe(`The client certificate expired on ${new Date(NOW - 2 * DAY).toISOString().slice(0, 10)}.`);
     expect(codes(grade(tls({ peerChain: [cert(EXPIRY_WARNING_DAYS)] })))).toEqual([]);
+  });
+
+  it('is insecure when a certificate of the broker has unreadable fields, and says which', () => {
+    const malformed = cert(300, { notBefore: null, unreadable: [{ field: 'notBefore', reason: 'malformed time "Bad time value"' }] });
+    const s = grade(tls({ verification: false, authorized: false, peerChain: [malformed] }));
+    expect(s.grade).toBe('insecure');
+    expect(s.reasons.find((r) => r.code === 'peer_unreadable')?.message).toMatch(/notBefore \(malformed time/);
+    expect(codes(grade(tls({ clientCertificate: malformed })))).toEqual(['client_unreadable']);
   });
 
   it('warns about TLS 1.2 without forward secrecy', () => {

@@ -6,7 +6,7 @@
  */
 import type { ErrorCode } from '../../../shared/errors';
 import type { AppError } from '../../../shared/result';
-import type { Grade, Reason, SecurityStatus, TlsDetails, Transport } from '../../../shared/security';
+import type { CertificateSummary, Grade, Reason, SecurityStatus, TlsDetails, Transport } from '../../../shared/security';
 import { expiryOf, expiryPhrase } from '../../../shared/expiry';
 
 /**
@@ -27,6 +27,7 @@ const UNTRUSTED_PEER = new Set<ErrorCode>([
   'tls_invalid_ca',
   'tls_invalid_purpose',
   'tls_chain_too_long',
+  'tls_cert_malformed',
 ]);
 
 export function isUntrustedPeer(code: ErrorCode): boolean {
@@ -47,21 +48,31 @@ export function isEncrypted(transport: Transport): boolean {
   return transport === 'mqtts' || transport === 'wss';
 }
 
+function unreadableFields(cert: CertificateSummary): string {
+  return cert.unreadable.map((u) => `${u.field} (${u.reason})`).join(', ');
+}
+
 function certificateReasons(tls: TlsDetails, now: number, reasons: Reason[]): void {
   tls.peerChain.forEach((cert, i) => {
+    const who = i === 0 ? "The broker's certificate" : `The broker's CA certificate ${cert.subject}`;
+    if (cert.unreadable.length) {
+      // A malformed certificate is no proof of identity, whatever else it says.
+      reasons.push({ level: 'insecure', code: 'peer_unreadable', message: `${who} has fields that cannot be read: ${unreadableFields(cert)}.` });
+      return;
+    }
     const expiry = expiryOf(cert, now);
     if (!expiry || expiry.level === 'ok') return;
-    const who = i === 0 ? "The broker's certificate" : `The broker's CA certificate ${cert.subject}`;
     reasons.push({ level: expiry.level === 'expiring' ? 'warning' : 'insecure', code: `peer_${expiry.level}`, message: `${who} ${expiryPhrase(expiry)}.` });
   });
   const client = tls.clientCertificate;
   if (client) {
     // The broker judges our certificate: here only its end is a warning.
     const expiry = expiryOf({ notAfter: client.notAfter }, now);
-    if (expiry?.level === 'expired' || expiry?.level === 'expiring') {
+    if (client.unreadable.length) reasons.push({ level: 'warning', code: 'client_unreadable', message: `The client certificate has fields that cannot be read: ${unreadableFields(client)}.` });
+    else if (expiry?.level === 'expired' || expiry?.level === 'expiring') {
       const advice = expiry.level === 'expiring' ? '; renew it before the broker rejects it' : '';
       reasons.push({ level: 'warning', code: `client_${expiry.level}`, message: `The client certificate ${expiryPhrase(expiry)}${advice}.` });
-    } else reasons.push({ level: 'ok', code: 'client_certificate', message: `Client certificate ${client.subject}, valid until ${client.notAfter.slice(0, 10)}.` });
+    } else reasons.push({ level: 'ok', code: 'client_certificate', message: `Client certificate ${client.subject}, valid until ${(client.notAfter ?? '').slice(0, 10)}.` });
   }
 }
 

@@ -1,12 +1,14 @@
 /**
- * A connection imported from an export carries no secrets. Before its first
- * connect this asks for the ones it lists (the password, the client key file
- * and its passphrase), saves them to the keychain with `profiles.save`, then
+ * A connection imported from an export carries no secrets, and one whose
+ * secrets lived in memory (no OS keychain) lost them when that run ended.
+ * Before it connects this asks for the ones it lists (the password, the client
+ * key file and its passphrase), saves them with `profiles.save`, then
  * connects. What is typed stays in this form only until it is sent.
  */
 import { useState, type FormEvent } from 'react';
-import type { Profile, SecretInput } from '../../../shared/profiles';
+import { secretsLostWithSession, type Profile, type SecretInput } from '../../../shared/profiles';
 import { useClient } from '../app/services';
+import { useStore } from '../app/store';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
@@ -18,6 +20,7 @@ export function PendingSecretsPrompt({ profile, onCancel, onConnected }: { profi
   const client = useClient();
   const needsPassword = profile.pendingSecrets.includes('password');
   const needsKey = profile.pendingSecrets.includes('clientKey');
+  const inMemory = useStore((s) => s.info?.keychain.store === 'session');
   const [password, setPassword] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [keyFile, setKeyFile] = useState<File | null>(null);
@@ -39,15 +42,19 @@ export function PendingSecretsPrompt({ profile, onCancel, onConnected }: { profi
         step('Connecting…');
         return client.invoke('sessions.connect', { id: profile.id });
       },
-      { label: 'Saving to the keychain…' },
+      { label: inMemory ? 'Saving…' : 'Saving to the keychain…' },
     );
     if (connected.ok) onConnected();
   }
 
   return (
     <form className="panel pending" onSubmit={(e) => void submit(e)} aria-label="Secrets this connection needs" aria-busy={!!busy} data-testid="pending-secrets">
-      <p className="failure-message">This connection was imported without its secrets.</p>
-      <p className="muted">Give them once; they are saved in the OS keychain, not in the connection file.</p>
+      <p className="failure-message">
+        {secretsLostWithSession(profile) ? 'Its secrets were kept in memory only (no OS keychain), and the run that held them has ended.' : 'This connection was imported without its secrets.'}
+      </p>
+      <p className="muted">
+        {inMemory ? 'They are kept in memory until the app closes, never in the connection file.' : 'Give them once; they are saved in the OS keychain, not in the connection file.'}
+      </p>
       <div className="row">
         {needsPassword && (
           <Field label={`Password${profile.username ? ` for ${profile.username}` : ''}`}>
