@@ -4,7 +4,8 @@
  * everything when it is open.
  */
 import { useEffect, useState } from 'react';
-import { loadInitialState, setState, startEventFeed, useStore } from './app/store';
+import { useServices } from './app/services';
+import { useStore } from './app/store';
 import { ProfilesNotice } from './app/ProfilesNotice';
 import { startTelemetryFeed } from './app/telemetry-feed';
 import { NotifyToggle } from './app/NotifyToggle';
@@ -31,18 +32,20 @@ export function App() {
   const sessions = useStore((s) => s.sessions);
   const selectedId = useStore((s) => s.selectedId);
   const demoId = useStore((s) => s.demo.profileId);
+  const services = useServices();
+  const { store } = services;
 
   useEffect(() => {
-    const stop = startEventFeed();
-    const stopLive = startTelemetryFeed();
-    const stopNotifications = startBrowserNotifications();
-    void loadInitialState().then(landOnDemo);
+    const stop = services.store.follow();
+    const stopLive = startTelemetryFeed(services);
+    const stopNotifications = startBrowserNotifications(services.client);
+    void services.store.load().then(() => landOnDemo(services.store));
     return () => {
       stop();
       stopLive();
       stopNotifications();
     };
-  }, []);
+  }, [services]);
 
   const selected = profiles.find((p) => p.id === selectedId) ?? null;
   const editing = mode.kind === 'edit' ? (profiles.find((p) => p.id === mode.id) ?? null) : null;
@@ -53,7 +56,7 @@ export function App() {
     const from = wizard;
     setWizard(null);
     if (!result) return;
-    setState({ selectedId: result.profile.id });
+    store.set({ selectedId: result.profile.id });
     if (result.connected || !from?.targetId || mode.kind !== 'edit') setMode({ kind: 'view' });
   }
 

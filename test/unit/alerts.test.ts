@@ -21,7 +21,7 @@ function view(state: SessionState, grade: Grade, extra: Partial<SessionView> = {
 
 describe('desktop alerts', () => {
   it('tells when a connection drops', () => {
-    const error = { code: 'net_refused', message: 'Nothing accepted the connection.', hint: 'Check the broker.' };
+    const error = { code: 'net_refused' as const, message: 'Nothing accepted the connection.', hint: 'Check the broker.' };
     expect(alertFor(view('connected', 'secure'), view('reconnecting', 'secure', { error }))).toEqual({ title: 'Plant A: connection lost', body: 'Nothing accepted the connection. Check the broker.' });
     expect(alertFor(view('connected', 'secure'), view('failed', 'insecure'))?.title).toBe('Plant A: connection lost');
   });

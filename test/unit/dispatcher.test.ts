@@ -26,6 +26,18 @@ describe('dispatcher', () => {
     expect(result.error.code).toBe('invalid_payload');
     expect(result.error.message).toContain('settings.url');
     expect(result.error.message).toContain('http:');
+    expect(result.error.field).toEqual(['settings', 'url']);
+  });
+
+  it('names the failing field as data, down to the row of a list', async () => {
+    const dispatch = createDispatcher(handlers());
+    const subscriptions = [{ filter: 'plant/#', qos: 0 }, { filter: 'bad/#/more', qos: 1 }];
+    const result = await dispatch('profiles.save', { settings: { ...validSettings, subscriptions } });
+    expect(result.ok || result.error.field).toEqual(['settings', 'subscriptions', 1, 'filter']);
+    const fine = await dispatch('sessions.connect', {});
+    expect(fine.ok || fine.error.field).toEqual(['id']);
+    const unknown = await dispatch('fs.readFile', {});
+    expect(unknown.ok || unknown.error.field).toBeUndefined();
   });
 
   it('rejects unknown keys on strict requests and unknown channels', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CertificateSummary, TlsDetails } from '../../shared/security';
 import { gradeConnection } from '../../electron/core/tls/grade';
+import { EXPIRY_WARNING_DAYS, expiryOf, expiryPhrase } from '../../shared/expiry';
 
 const NOW = Date.parse('2026-06-01T00:00:00Z');
 const DAY = 86_400_000;
@@ -69,6 +70,16 @@ describe('security grade', () => {
     expect(client.grade).toBe('warning');
     expect(codes(client)).toEqual(['client_expiring']);
     expect(grade(tls({ clientCertificate: cert(31) })).grade).toBe('secure');
+  });
+
+  it('words expiry with the threshold and the phrases of shared/expiry.ts', () => {
+    const broker = cert(EXPIRY_WARNING_DAYS - 1);
+    const s = grade(tls({ peerChain: [broker], clientCertificate: cert(-2) }));
+    const expiry = expiryOf(broker, NOW);
+    expect(expiry?.level).toBe('expiring');
+    expect(s.reasons.find((r) => r.code === 'peer_expiring')?.message).toBe(`The broker's certificate ${expiryPhrase(expiry!)}.`);
+    expect(s.reasons.find((r) => r.code === 'client_expired')?.message).toBe(`The client certificate expired on ${new Date(NOW - 2 * DAY).toISOString().slice(0, 10)}.`);
+    expect(codes(grade(tls({ peerChain: [cert(EXPIRY_WARNING_DAYS)] })))).toEqual([]);
   });
 
   it('is insecure when a certificate of the broker has unreadable fields, and says which', () => {

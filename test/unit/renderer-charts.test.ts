@@ -1,29 +1,25 @@
 /**
- * What a chart draws (renderer/src/charts/min-max.ts, chart-data.ts,
+ * What a chart draws (shared/min-max.ts as the window uses it, chart-data.ts,
  * time-ticks.ts): thinning that keeps spikes and dips and never draws more
  * points than pixels, the lines and their labels and colours, rows merged by
- * time, the time window, and round time-axis ticks.
+ * time, the time window, and round time-axis ticks. And the charts on screen
+ * (live-charts.ts) and the telemetry feed, each test with its own registry
+ * around an in-memory client.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChartSpec, ChartViewData, ChartWindow, SeriesSpec } from '../../shared/telemetry';
 import { seriesKey } from '../../shared/telemetry';
-import { minMaxPerColumn, type Points } from '../../renderer/src/charts/min-max';
+import { minMaxPerColumn, type Points } from '../../shared/min-max';
+import { downsample, SamplePool, Series } from '../../electron/core/telemetry/samples';
 import { SeriesLine } from '../../renderer/src/charts/series-line';
 import { timeTicks } from '../../renderer/src/charts/time-ticks';
 import { seededRandom } from '../support/random';
 
-// chart-data reads LiveChart, whose module talks to main; these tests never let it.
-vi.mock('../../renderer/src/client', () => ({
-  client: {
-    invoke: () => {
-      throw new Error('no backend in this test');
-    },
-    on: () => () => undefined,
-  },
-}));
-
-const { LiveChart } = await import('../../renderer/src/charts/live-charts');
-const { PALETTE, chartData, drawnLines, mergeRows, seriesLabel, timeDomain, visiblePoints } = await import('../../renderer/src/charts/chart-data');
+import { PALETTE, chartData, drawnLines, mergeRows, seriesLabel, timeDomain, visiblePoints } from '../../renderer/src/charts/chart-data';
+import { ChartRegistry, LiveChart } from '../../renderer/src/charts/live-charts';
+import { createServices } from '../../renderer/src/app/compose';
+import { startTelemetryFeed } from '../../renderer/src/app/telemetry-feed';
+import { createMemoryClient } from '../support/memory-client';
 
 const random = seededRandom;
 
@@ -108,6 +104,21 @@ describe('min/max thinning', () => {
   // millisecond (a burst read in one socket read, a flushed QoS 1 queue) only
   // the minimum is drawn and the spike disappears. main's downsample() in
   // electron/core/telemetry/samples.ts has the same test.
+  it('thins a line in the window exactly as main reduces the same samples for a view', () => {
+    const input = noisy(50_000, 1_000, 3, 5);
+    const pool = new SamplePool(64 * 1024 * 1024);
+    const series = new Series(pool);
+    input.times.forEach((t, i) => series.append(t, input.values[i] as number));
+    const from = 1_000;
+    const to = 1_000 + 50_000 * 3;
+    const main = downsample(series, from, to, 640);
+    const drawn = line('k', input.times, input.values);
+    drawn.thin(from, to, 640);
+    expect(drawn.times).toEqual(main.times);
+    expect(drawn.values).toEqual(main.values);
+    expect(main.samples).toBe(50_000);
+  });
+
   it('keeps a spike that shares its millisecond with the dip of its column', () => {
     const times = [0, 100, 100, 100, 200, 1000, 1100, 1200];
     const values = [20, 0, 95, 20, 20, 20, 21, 20];
@@ -186,13 +197,13 @@ function spec(topic: string, extra: Partial<SeriesSpec> = {}): SeriesSpec {
   return { connectionId: 'c1', topic, extractor: { kind: 'number' }, label: '', ...extra };
 }
 
-function chart(window: ChartWindow, series: SeriesSpec[], width = 800): InstanceType<typeof LiveChart> {
+function chart(window: ChartWindow, series: SeriesSpec[], width = 800): LiveChart {
   const c = new LiveChart('chart-1', { id: 'chart-1', title: '', unit: '', window, series } satisfies ChartSpec);
   c.width = width;
   return c;
 }
 
-function baseLine(c: InstanceType<typeof LiveChart>, index: number): SeriesLine {
+function baseLine(c: LiveChart, index: number): SeriesLine {
   const group = c.groups[index];
   const l = group?.lines.get(group.baseKey);
   if (!l) throw new Error(`no line ${index}`);
@@ -286,6 +297,89 @@ describe('a whole chart', () => {
     expect(data.rows).toEqual([]);
     expect(data.points).toBe(0);
     expect(data.lines).toHaveLength(1);
+  });
+});
+
+describe('charts on screen', () => {
+  let frames: Array<() => void> = [];
+  beforeEach(() => {
+    frames = [];
+    vi.stubGlobal('requestAnimationFrame', (cb: () => void) => frames.push(cb));
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  function backend() {
+    const views: string[] = [];
+    const client = createMemoryClient({
+      'telemetry.watch': () => null,
+      'telemetry.view': ({ key, width }) => {
+        views.push(key);
+        const times = Array.from({ length: Math.min(width, 3) }, (_, i) => 1000 + i);
+        return { key, elements: [], times, values: times.map((t) => t / 10), samples: times.length, from: 0, to: 1002, errors: 0, lastError: null, evicted: 0 };
+      },
+      'telemetry.ack': () => null,
+    });
+    return { client, views };
+  }
+
+  const batchOf = (key: string, times: number[], gap = false) => ({ key, times, values: times.map(() => 1), gap, errors: 0, lastError: null, evicted: 0 });
+
+  it('tells main which series are on screen, reads each line at the chart’s width, then appends batches', async () => {
+    const { client, views } = backend();
+    const charts = new ChartRegistry(client);
+    const c = chart('all', [spec('a'), spec('b')], 0);
+    charts.mount(c);
+    charts.resize(c, 300);
+    await client.settled();
+    const [keyA, keyB] = [seriesKey(spec('a')), seriesKey(spec('b'))];
+    expect(client.requests('telemetry.watch')).toEqual([{ keys: [keyA, keyB].sort() }]);
+    expect(client.requests('telemetry.view').map((r) => r.width)).toEqual([300, 300]);
+    expect(baseLine(c, 0).times).toEqual([1000, 1001, 1002]);
+
+    charts.applyBatch([batchOf(keyA, [2000, 2001])]);
+    expect(baseLine(c, 0).times).toEqual([1000, 1001, 1002, 2000, 2001]);
+    expect(views).toHaveLength(2);
+    // A gap means main dropped samples for this window: the line is read again.
+    charts.applyBatch([batchOf(keyB, [3000], true)]);
+    await client.settled();
+    expect(views).toEqual([keyA, keyB, keyB]);
+    charts.unmount(c);
+    await client.settled();
+    expect(client.requests('telemetry.watch').at(-1)).toEqual({ keys: [] });
+  });
+
+  it('keeps two registries apart: a chart shown in one is not fed by the other', async () => {
+    const first = backend();
+    const second = backend();
+    const one = new ChartRegistry(first.client);
+    const two = new ChartRegistry(second.client);
+    const c = chart('all', [spec('a')], 200);
+    one.mount(c);
+    await first.client.settled();
+    two.applyBatch([batchOf(seriesKey(spec('a')), [5000])]);
+    expect(baseLine(c, 0).times).toEqual([1000, 1001, 1002]);
+    expect(second.client.calls).toEqual([]);
+    one.unmount(c);
+  });
+
+  it('feeds a batch from main to the topic trees, the charts and the budget, and acknowledges it', async () => {
+    const { client } = backend();
+    const services = createServices(client);
+    const stop = startTelemetryFeed(services);
+    const c = chart('all', [spec('a')], 200);
+    services.charts.mount(c);
+    await client.settled();
+    const budget = { budgetBytes: 1024, usedBytes: 512, samples: 32, series: 1, evictedSamples: 0 };
+    const update = { topic: 't/1', count: 4, rate: 0, retained: false, qos: 0 as const, size: 2, updatedAt: 0, preview: { encoding: 'text' as const, data: '42', truncated: false } };
+    client.emit('telemetry.batch', { seq: 7, topics: [{ connectionId: 'c1', updates: [update], cleared: false }], series: [batchOf(seriesKey(spec('a')), [9000])], budget });
+    expect(services.topics.tree('c1').root.messages).toBe(4);
+    expect(baseLine(c, 0).lastTime).toBe(9000);
+    expect(services.budget.stats).toEqual(budget);
+    expect(client.requests('telemetry.ack')).toEqual([{ seq: 7 }]);
+    stop();
+    services.charts.unmount(c);
   });
 });
 

@@ -8,9 +8,10 @@
 import { describe, expect, it } from 'vitest';
 import { compileExtractor, PayloadView } from '../../electron/core/telemetry/extract';
 import { previewOf } from '../../electron/core/telemetry/topics';
+import { printableText, withoutLastCharacter } from '../../shared/printable';
 import { PREVIEW_CHARS } from '../../shared/telemetry';
 import { jsonLines, type JsonLine } from '../../renderer/src/topics/json-lines';
-import { base64ToBytes, bytesAsText, fromBase64, fromPreview, HEX_LIMIT, hexDump, parseJsonDocument, scalarKind } from '../../renderer/src/topics/payload';
+import { base64ToBytes, fromBase64, fromPreview, HEX_LIMIT, hexDump, parseJsonDocument, scalarKind } from '../../renderer/src/topics/payload';
 import { seededRandom } from '../support/random';
 
 const b64 = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64');
@@ -35,7 +36,7 @@ describe('text or binary', () => {
   it('decodes base64 to the exact bytes', () => {
     const bytes = new Uint8Array(256).map((_, i) => i);
     expect(base64ToBytes(b64(bytes))).toEqual(bytes);
-    expect(bytesAsText(new Uint8Array())).toBe('');
+    expect(printableText(new Uint8Array())).toBe('');
   });
 
   it('reads a text preview as text and its bytes as UTF-8', () => {
@@ -49,6 +50,50 @@ describe('text or binary', () => {
     const content = fromPreview({ encoding: 'base64', data: b64(new Uint8Array([0, 1, 2, 255])), truncated: false });
     expect(content.text).toBeNull();
     expect([...content.bytes()]).toEqual([0, 1, 2, 255]);
+  });
+
+  it('calls a payload text exactly when main’s preview does, a character cut at the preview’s end included', () => {
+    const rnd = random(11);
+    const samples: Uint8Array[] = [Buffer.from('\uFFFD is a character'), Buffer.from('é'.repeat(1000))];
+    for (let i = 0; i < 300; i++) {
+      // Mostly ASCII with some multi-byte characters and the odd control or stray byte.
+      const text = Array.from({ length: Math.floor(rnd() * 700) }, () => (rnd() < 0.9 ? 'aé€😀'[Math.floor(rnd() * 4)] : String.fromCharCode(Math.floor(rnd() * 32)))).join('');
+      const bytes = Buffer.from(text);
+      if (rnd() < 0.2 && bytes.length) bytes[Math.floor(rnd() * bytes.length)] = 0xff;
+      samples.push(bytes);
+    }
+    for (const bytes of samples) {
+      const preview = previewOf(Buffer.from(bytes));
+      const head = bytes.subarray(0, 1024);
+      expect(preview.encoding === 'text').toBe(fromBase64(b64(head), head.length === bytes.length).text !== null);
+    }
+  });
+
+  it('decides as a strict UTF-8 decoder would, cut characters, byte-order marks and real U+FFFD included', () => {
+    const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    // eslint-disable-next-line no-control-regex
+    const control = /[\u0000-\u0008\u000E-\u001F\u007F]/;
+    const reference = (bytes: Uint8Array): string | null => {
+      try {
+        const text = strict.decode(bytes);
+        return control.test(text) ? null : text;
+      } catch {
+        return null;
+      }
+    };
+    const rnd = random(3);
+    const pieces = ['a', 'é', '€', '😀', '\uFFFD', '\uFEFF', '\n', '\u0007'];
+    for (let i = 0; i < 500; i++) {
+      const text = Array.from({ length: Math.floor(rnd() * 40) }, () => pieces[Math.floor(rnd() * pieces.length)]).join('');
+      const bytes = new Uint8Array(Buffer.from(text));
+      if (rnd() < 0.2 && bytes.length) bytes[Math.floor(rnd() * bytes.length)] = Math.floor(rnd() * 256);
+      const cutAt = Math.floor(rnd() * (bytes.length + 1));
+      const head = bytes.subarray(0, cutAt);
+      expect(printableText(bytes)).toBe(reference(bytes));
+      // Cut: the whole head when it decodes, else the head without its last character.
+      const cut = reference(head) ?? (control.test(new TextDecoder().decode(head)) ? null : reference(withoutLastCharacter(head)));
+      expect(printableText(head, true)).toBe(cut);
+    }
   });
 
   it('reads every preview main sends, cut to PREVIEW_CHARS as in a batch', () => {

@@ -265,6 +265,17 @@ describe('rows shown', () => {
     expect(rows.at(-1)?.path).toBe(deep);
     expect(totals(tree, 'l0').messages).toBe(1);
   });
+
+  it('takes a topic 65,535 levels deep, the most MQTT allows, and filters down to it', () => {
+    const tree = new TopicTree();
+    const deepest = `${'/'.repeat(65_534)}x`;
+    tree.apply([update(deepest, 3), update('other', 1)], 0);
+    expect(tree.node(deepest)?.depth).toBe(65_534);
+    expect(tree.root.messages).toBe(4);
+    const rows = tree.rows('x');
+    expect(rows).toHaveLength(65_535);
+    expect(rows.at(-1)?.path).toBe(deepest);
+  });
 });
 
 describe('filter as you type', () => {

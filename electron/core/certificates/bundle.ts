@@ -8,10 +8,12 @@
  */
 import { createHash, createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import type { ImportItem, ImportSummary, KeySummary } from '../../../shared/certificates';
+import { expiryOf, expiryPhrase } from '../../../shared/expiry';
+import type { ErrorCode } from '../../../shared/errors';
 import type { AppError } from '../../../shared/result';
 import { readNode } from './asn1';
 import { looksLikePkcs12, Pkcs12Error, readPkcs12 } from './pkcs12';
-import { daysLeft, keyDescription, spkiSha256, summarize } from './x509';
+import { keyDescription, spkiSha256, summarize } from './x509';
 import { DEFAULT_ZIP_LIMITS, looksLikeZip, readZip, ZipError, type ZipLimits } from './zip';
 
 export interface BundleInput {
@@ -42,7 +44,6 @@ export interface BundleResult {
   material: BundleMaterial | null;
 }
 
-export const EXPIRY_WARNING_DAYS = 30;
 const OID_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 const OID_ANY_EKU = '2.5.29.37.0';
 
@@ -75,11 +76,11 @@ class Findings {
   needsPassphrase = false;
   private seen = new Set<string>();
 
-  error(code: string, message: string, hint: string): void {
+  error(code: ErrorCode, message: string, hint: string): void {
     this.errors.push({ code, message, hint });
   }
 
-  warn(code: string, message: string, hint: string): void {
+  warn(code: ErrorCode, message: string, hint: string): void {
     this.warnings.push({ code, message, hint });
   }
 
@@ -350,16 +351,14 @@ function keySummary(key: KeyEntry): KeySummary {
   return { source: key.source, keyType, keyBits, encrypted: key.encrypted };
 }
 
-function date(iso: string): string {
-  return iso.slice(0, 10);
-}
-
-function validityWarnings(f: Findings, cert: X509Certificate, role: string, now: number): void {
+function validityWarnings(f: Findings, cert: X509Certificate, role: 'identity' | 'ca', now: number): void {
   const s = summarize(cert);
-  const left = daysLeft(s, now);
-  if (left < 0) f.warn(`${role}_expired`, `${roleName(role, s.subject)} expired on ${date(s.notAfter)}.`, role === 'identity' ? 'The broker will refuse it: ask your PKI or cloud console for a renewed certificate.' : 'Get the current CA certificate from its issuer.');
-  else if (Date.parse(s.notBefore) > now) f.warn(`${role}_not_yet_valid`, `${roleName(role, s.subject)} is not valid before ${date(s.notBefore)}.`, "Check this computer's clock; otherwise wait until that date.");
-  else if (left < EXPIRY_WARNING_DAYS) f.warn(`${role}_expiring`, `${roleName(role, s.subject)} expires in ${Math.floor(left)} days (${date(s.notAfter)}).`, 'Plan its renewal now; connections fail the moment it expires.');
+  const expiry = expiryOf(s, now);
+  if (!expiry || expiry.level === 'ok') return;
+  const sentence = `${roleName(role, s.subject)} ${expiryPhrase(expiry)}.`;
+  if (expiry.level === 'expired') f.warn(`${role}_expired`, sentence, role === 'identity' ? 'The broker will refuse it: ask your PKI or cloud console for a renewed certificate.' : 'Get the current CA certificate from its issuer.');
+  else if (expiry.level === 'not_yet_valid') f.warn(`${role}_not_yet_valid`, sentence, "Check this computer's clock; otherwise wait until that date.");
+  else f.warn(`${role}_expiring`, sentence, 'Plan its renewal now; connections fail the moment it expires.');
 }
 
 function roleName(role: string, subject: string): string {

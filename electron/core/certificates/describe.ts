@@ -9,8 +9,8 @@ import type { ProfileCertificates } from '../../../shared/certificates';
 import type { Profile } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
 import type { SecretStore } from '../secrets/secret-store';
-import { EXPIRY_WARNING_DAYS } from '../tls/grade';
-import { daysLeft, describeCertificate, keyDescription, parsePemCertificates } from './x509';
+import { expiryOf, expiryPhrase } from '../../../shared/expiry';
+import { describeCertificate, keyDescription, parsePemCertificates } from './x509';
 
 export async function describeProfileCertificates(profile: Profile, secrets: SecretStore, now = Date.now()): Promise<ProfileCertificates> {
   const warnings: AppError[] = [];
@@ -28,10 +28,10 @@ export async function describeProfileCertificates(profile: Profile, secrets: Sec
   const clientChain = chainCerts.map(describeCertificate);
 
   for (const cert of [...clientChain, ...ca]) {
-    const left = daysLeft(cert, now);
+    const expiry = expiryOf({ notAfter: cert.notAfter }, now);
     if (cert.unreadable.length) warnings.push({ code: 'certificate_unreadable', message: `${cert.subject} has fields that cannot be read: ${cert.unreadable.map((u) => `${u.field} (${u.reason})`).join(', ')}.`, hint: 'Import a certificate reissued by its CA.' });
-    else if (left < 0) warnings.push({ code: 'certificate_expired', message: `${cert.subject} expired on ${cert.notAfter?.slice(0, 10)}.`, hint: 'Import a renewed certificate.' });
-    else if (left < EXPIRY_WARNING_DAYS) warnings.push({ code: 'certificate_expiring', message: `${cert.subject} expires in ${Math.floor(left)} days.`, hint: 'Plan its renewal now.' });
+    else if (expiry?.level === 'expired') warnings.push({ code: 'certificate_expired', message: `${cert.subject} ${expiryPhrase(expiry)}.`, hint: 'Import a renewed certificate.' });
+    else if (expiry?.level === 'expiring') warnings.push({ code: 'certificate_expiring', message: `${cert.subject} ${expiryPhrase(expiry)}.`, hint: 'Plan its renewal now.' });
   }
 
   let key: ProfileCertificates['key'] = null;

@@ -150,8 +150,3 @@ export function summarize(cert: X509Certificate): ReadableSummary {
   }
   return { ...summary, notBefore, notAfter };
 }
-
-/** Days until `notAfter`, negative once expired; NaN when it is unreadable. */
-export function daysLeft(summary: Pick<CertificateSummary, 'notAfter'>, now = Date.now()): number {
-  return summary.notAfter === null ? NaN : (Date.parse(summary.notAfter) - now) / 86_400_000;
-}

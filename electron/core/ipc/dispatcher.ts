@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { contract, type InvokeName, type InvokeParsed, type InvokeResponse } from '../../../shared/contract';
-import { AppFailure, err, ok, type Result } from '../../../shared/result';
+import { AppFailure, err, ok, type FieldPath, type Result } from '../../../shared/result';
 
 /** Who is calling, as the transport knows it: one id per window or WebSocket client. */
 export interface CallContext {
@@ -43,6 +43,12 @@ export function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
+/** The path of the first failing field, as data the window marks the field by (`['settings', 'subscriptions', 2, 'filter']`). */
+function firstField(error: z.ZodError): FieldPath | undefined {
+  const path = error.issues[0]?.path.filter((key): key is string | number => typeof key !== 'symbol');
+  return path?.length ? path : undefined;
+}
+
 function isInvokeName(name: string): name is InvokeName {
   return Object.prototype.hasOwnProperty.call(contract.invoke, name);
 }
@@ -54,7 +60,7 @@ export function createDispatcher(handlers: Handlers, options: DispatcherOptions 
     }
     const parsed = contract.invoke[name].request.safeParse(payload ?? {});
     if (!parsed.success) {
-      return err('invalid_payload', `The request to ${name} was rejected: ${describeIssues(parsed.error)}.`, 'Correct the highlighted fields and try again.');
+      return err('invalid_payload', `The request to ${name} was rejected: ${describeIssues(parsed.error)}.`, 'Correct the highlighted fields and try again.', firstField(parsed.error));
     }
     try {
       // The handler map is keyed by the same name, so the parsed payload matches its handler.

@@ -7,6 +7,7 @@
  * they belong to. Evictions are counted so the UI can say so. No allocation
  * per sample.
  */
+import { MinMaxColumns } from '../../../shared/min-max';
 
 /**
  * The largest chunk: 4096 × (8 B time + 8 B value) = 64 KiB. Values are kept
@@ -280,58 +281,10 @@ export interface ChartView {
   samples: number;
 }
 
-/**
- * Min/max per pixel column over [from, to]: each column keeps its lowest and
- * highest sample in time order, so spikes and dips survive at any zoom.
- */
+/** Min/max per pixel column over [from, to] (shared/min-max.ts): spikes and dips survive at any zoom. */
 export function downsample(series: Series, from: number, to: number, width: number): ChartView {
-  const columns = Math.max(1, Math.floor(width));
-  const span = Math.max(1e-9, to - from);
-  // Extremes are told apart by sample index, not time: a burst of messages shares one millisecond.
-  const minI = new Float64Array(columns).fill(-1);
-  const maxI = new Float64Array(columns);
-  const minT = new Float64Array(columns);
-  const maxT = new Float64Array(columns);
-  const minV = new Float64Array(columns);
-  const maxV = new Float64Array(columns);
-  let samples = 0;
-  series.forEach(from, to, (t, v) => {
-    const i = samples++;
-    let c = Math.floor(((t - from) / span) * columns);
-    if (c >= columns) c = columns - 1;
-    if ((minI[c] as number) < 0) {
-      minI[c] = maxI[c] = i;
-      minT[c] = maxT[c] = t;
-      minV[c] = maxV[c] = v;
-      return;
-    }
-    if (v < (minV[c] as number)) {
-      minV[c] = v;
-      minT[c] = t;
-      minI[c] = i;
-    }
-    if (v > (maxV[c] as number)) {
-      maxV[c] = v;
-      maxT[c] = t;
-      maxI[c] = i;
-    }
-  });
-  const times: number[] = [];
-  const values: number[] = [];
-  for (let c = 0; c < columns; c++) {
-    const a = minI[c] as number;
-    if (a < 0) continue;
-    const b = maxI[c] as number;
-    if (a === b) {
-      times.push(minT[c] as number);
-      values.push(minV[c] as number);
-    } else if (a < b) {
-      times.push(minT[c] as number, maxT[c] as number);
-      values.push(minV[c] as number, maxV[c] as number);
-    } else {
-      times.push(maxT[c] as number, minT[c] as number);
-      values.push(maxV[c] as number, minV[c] as number);
-    }
-  }
-  return { times, values, samples };
+  const reduce = new MinMaxColumns(from, to, width);
+  series.forEach(from, to, (t, v) => reduce.add(t, v));
+  const { times, values } = reduce.finish();
+  return { times, values, samples: reduce.samples };
 }

@@ -1,12 +1,15 @@
 /**
- * The topic tree of one connection: per topic the message count, a rate, the
+ * The topic tree of one connection, main's view of the shared topic trie
+ * (shared/topic-tree.ts): per topic the message count, a rate, the
  * last payload (kept whole up to a limit, previewed on demand), the retained
  * flag, QoS and time; per subtree the totals, summed when asked. Recording a
  * message is one map lookup and a few field writes: no string splitting after
  * a topic's first message, no walk up the tree.
  */
 import type { Qos } from '../../../shared/mqtt';
+import { printableText } from '../../../shared/printable';
 import { PREVIEW_CHARS, type PayloadPreview, type TopicUpdate } from '../../../shared/telemetry';
+import { forEachBelow, TopicTrie, type TrieNode } from '../../../shared/topic-tree';
 import type { ChartedExtractor } from './service';
 
 /** A rate is re-measured when it is read at least this long after the previous measurement. */
@@ -15,7 +18,8 @@ export const PREVIEW_BYTES = 1024;
 /** The last payload of a topic is kept whole up to this size; beyond it only its preview and size are kept. */
 export const MAX_KEPT_PAYLOAD = 1024 * 1024;
 
-export class TopicNode {
+/** Main's view of a node of the shared topic trie: the statistics of the topic it names, if one arrived. */
+export class TopicNode implements TrieNode<TopicNode> {
   readonly children = new Map<string, TopicNode>();
   stats: TopicStats | null = null;
   constructor(
@@ -25,13 +29,13 @@ export class TopicNode {
 
   /** Messages on this topic and every topic below it, and how many of those topics have had a message. */
   totals(): { messages: number; topics: number } {
-    let messages = this.stats?.count ?? 0;
-    let topics = this.stats ? 1 : 0;
-    for (const child of this.children.values()) {
-      const t = child.totals();
-      messages += t.messages;
-      topics += t.topics;
-    }
+    let messages = 0;
+    let topics = 0;
+    forEachBelow<TopicNode>(this, (node) => {
+      if (!node.stats) return;
+      messages += node.stats.count;
+      topics++;
+    });
     return { messages, topics };
   }
 }
@@ -105,52 +109,37 @@ export class TopicStats {
   }
 }
 
-/** Text when the bytes are printable UTF-8, base64 otherwise; at most PREVIEW_BYTES of the payload. */
+/** Text when the bytes are printable UTF-8 (shared/printable.ts), base64 otherwise; at most PREVIEW_BYTES of the payload. */
 export function previewOf(payload: Buffer, size = payload.length): PayloadPreview {
   const head = payload.subarray(0, PREVIEW_BYTES);
   const truncated = size > head.length;
-  const text = head.toString('utf8');
-  // A cut in the middle of a multi-byte character leaves one replacement character at the very end; that is still text.
-  const body = truncated ? text.replace(/\uFFFD$/, '') : text;
-  // eslint-disable-next-line no-control-regex
-  const binary = body.includes('\uFFFD') || /[\u0000-\u0008\u000E-\u001F\u007F]/.test(body);
-  return binary ? { encoding: 'base64', data: head.toString('base64'), truncated } : { encoding: 'text', data: body, truncated };
+  const text = printableText(head, truncated);
+  return text === null ? { encoding: 'base64', data: head.toString('base64'), truncated } : { encoding: 'text', data: text, truncated };
 }
 
 export class TopicStore {
-  readonly root = new TopicNode('', null);
-  private readonly byTopic = new Map<string, TopicNode>();
+  private readonly trie = new TopicTrie<TopicNode>(new TopicNode('', null), (parent, level) => new TopicNode(level, parent));
   /** Messages recorded since start (the root's total, kept as a counter for cheap reading). */
   messages = 0;
   /** Topics whose last payload is still a parser view. */
   private unowned: TopicStats[] = [];
 
+  get root(): TopicNode {
+    return this.trie.root;
+  }
+
   get size(): number {
-    return this.byTopic.size;
+    return this.trie.size;
   }
 
   record(topic: string, payload: Buffer, qos: Qos, retained: boolean, now: number): TopicStats {
-    const node = this.byTopic.get(topic) ?? this.insert(topic);
+    const node = this.trie.add(topic);
     let stats = node.stats;
     if (!stats) stats = node.stats = new TopicStats(topic);
     if (stats.owned) this.unowned.push(stats);
     stats.record(payload, qos, retained, now);
     this.messages++;
     return stats;
-  }
-
-  private insert(topic: string): TopicNode {
-    let node = this.root;
-    for (const level of topic.split('/')) {
-      let child = node.children.get(level);
-      if (!child) {
-        child = new TopicNode(level, node);
-        node.children.set(level, child);
-      }
-      node = child;
-    }
-    this.byTopic.set(topic, node);
-    return node;
   }
 
   /** Copies the payloads still pointing into socket reads; called every batch interval. */
@@ -160,24 +149,18 @@ export class TopicStore {
   }
 
   get(topic: string): TopicStats | null {
-    return this.byTopic.get(topic)?.stats ?? null;
+    return this.trie.get(topic)?.stats ?? null;
   }
 
   all(): TopicStats[] {
     const out: TopicStats[] = [];
-    for (const node of this.byTopic.values()) if (node.stats) out.push(node.stats);
+    for (const node of this.trie.topics()) if (node.stats) out.push(node.stats);
     return out;
   }
 
   /** The node of a topic prefix (`plant/line1`), or null. `''` is the root. */
   node(prefix: string): TopicNode | null {
-    if (prefix === '') return this.root;
-    let node: TopicNode | undefined = this.root;
-    for (const level of prefix.split('/')) {
-      node = node.children.get(level);
-      if (!node) return null;
-    }
-    return node;
+    return prefix === '' ? this.root : this.trie.find(prefix);
   }
 
   /** Topics with a retained message at or below `prefix` (a topic or a subtree). */
@@ -185,17 +168,14 @@ export class TopicStore {
     const start = this.node(prefix);
     if (!start) return [];
     const out: string[] = [];
-    const visit = (n: TopicNode) => {
+    forEachBelow(start, (n) => {
       if (n.stats?.retained && n.stats.size > 0) out.push(n.stats.topic);
-      for (const c of n.children.values()) visit(c);
-    };
-    visit(start);
+    });
     return out;
   }
 
   clear(): void {
-    this.root.children.clear();
-    this.byTopic.clear();
+    this.trie.clear();
     this.messages = 0;
   }
 }

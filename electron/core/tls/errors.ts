@@ -4,6 +4,7 @@
  * DISCONNECT reason codes) into one sentence of cause and one of fix, plus
  * whether retrying can help. Pure: the session and the CLI both call it.
  */
+import type { ErrorCode } from '../../../shared/errors';
 import type { AppError } from '../../../shared/result';
 import type { CertificateSummary } from '../../../shared/security';
 
@@ -26,7 +27,7 @@ export interface ErrorContext {
 }
 
 interface Entry {
-  code: string;
+  code: ErrorCode;
   retryable: boolean;
   message: (c: ErrorContext) => string;
   hint: (c: ErrorContext) => string;
@@ -39,8 +40,8 @@ const names = (c: ErrorContext) =>
     ? ` It is valid for ${c.peerLeaf.subjectAltNames.join(', ')}.`
     : '';
 
-const fatal = (code: string, message: Entry['message'], hint: Entry['hint']): Entry => ({ code, retryable: false, message, hint });
-const transient = (code: string, message: Entry['message'], hint: Entry['hint']): Entry => ({ code, retryable: true, message, hint });
+const fatal = (code: ErrorCode, message: Entry['message'], hint: Entry['hint']): Entry => ({ code, retryable: false, message, hint });
+const transient = (code: ErrorCode, message: Entry['message'], hint: Entry['hint']): Entry => ({ code, retryable: true, message, hint });
 
 const UNKNOWN_CA = fatal(
   'tls_unknown_ca',
@@ -267,8 +268,8 @@ const BY_CODE: Record<string, Entry> = {
   ),
 };
 
-const mqttFatal = (code: string, message: string, hint: string): Entry => fatal(code, () => message, () => hint);
-const mqttTransient = (code: string, message: string, hint: string): Entry => transient(code, () => message, () => hint);
+const mqttFatal = (code: ErrorCode, message: string, hint: string): Entry => fatal(code, () => message, () => hint);
+const mqttTransient = (code: ErrorCode, message: string, hint: string): Entry => transient(code, () => message, () => hint);
 
 const BAD_CREDENTIALS = mqttFatal('mqtt_bad_credentials', 'The broker refused the user name or password.', 'Check the user name and password of this connection.');
 const NOT_AUTHORIZED = mqttFatal('mqtt_not_authorized', 'The broker refused this client: it is not authorized to connect.', 'Ask the broker\'s operator to allow this client ID, user or certificate.');

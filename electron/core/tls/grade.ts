@@ -4,18 +4,17 @@
  * Never `secure` when verification is off, the host name does not match, a pin
  * fails, or there is no TLS. Pure, so every rule is unit-tested.
  */
+import type { ErrorCode } from '../../../shared/errors';
 import type { AppError } from '../../../shared/result';
 import type { CertificateSummary, Grade, Reason, SecurityStatus, TlsDetails, Transport } from '../../../shared/security';
-import { daysLeft } from '../certificates/x509';
-
-export const EXPIRY_WARNING_DAYS = 30;
+import { expiryOf, expiryPhrase } from '../../../shared/expiry';
 
 /**
  * Failures that show the broker's identity could not be trusted. Other TLS failures
  * (our client certificate refused, no common TLS version) say nothing against the
  * broker, so they leave the grade unknown rather than calling it insecure.
  */
-const UNTRUSTED_PEER = new Set([
+const UNTRUSTED_PEER = new Set<ErrorCode>([
   'tls_unknown_ca',
   'tls_missing_intermediate',
   'tls_self_signed',
@@ -31,7 +30,7 @@ const UNTRUSTED_PEER = new Set([
   'tls_cert_malformed',
 ]);
 
-export function isUntrustedPeer(code: string): boolean {
+export function isUntrustedPeer(code: ErrorCode): boolean {
   return UNTRUSTED_PEER.has(code);
 }
 
@@ -49,38 +48,31 @@ export function isEncrypted(transport: Transport): boolean {
   return transport === 'mqtts' || transport === 'wss';
 }
 
-function days(n: number): string {
-  const d = Math.floor(n);
-  return d === 1 ? '1 day' : `${d} days`;
-}
-
-/** `2030-01-31`; unreadable dates never get here (their certificate is reported unreadable instead). */
-const day = (iso: string | null) => (iso ?? '').slice(0, 10);
-
 function unreadableFields(cert: CertificateSummary): string {
   return cert.unreadable.map((u) => `${u.field} (${u.reason})`).join(', ');
 }
 
 function certificateReasons(tls: TlsDetails, now: number, reasons: Reason[]): void {
   tls.peerChain.forEach((cert, i) => {
-    const left = daysLeft(cert, now);
     const who = i === 0 ? "The broker's certificate" : `The broker's CA certificate ${cert.subject}`;
     if (cert.unreadable.length) {
       // A malformed certificate is no proof of identity, whatever else it says.
       reasons.push({ level: 'insecure', code: 'peer_unreadable', message: `${who} has fields that cannot be read: ${unreadableFields(cert)}.` });
       return;
     }
-    if (left < 0) reasons.push({ level: 'insecure', code: 'peer_expired', message: `${who} expired on ${day(cert.notAfter)}.` });
-    else if (Date.parse(cert.notBefore ?? '') > now) reasons.push({ level: 'insecure', code: 'peer_not_yet_valid', message: `${who} is not valid before ${day(cert.notBefore)}.` });
-    else if (left < EXPIRY_WARNING_DAYS) reasons.push({ level: 'warning', code: 'peer_expiring', message: `${who} expires in ${days(left)} (${day(cert.notAfter)}).` });
+    const expiry = expiryOf(cert, now);
+    if (!expiry || expiry.level === 'ok') return;
+    reasons.push({ level: expiry.level === 'expiring' ? 'warning' : 'insecure', code: `peer_${expiry.level}`, message: `${who} ${expiryPhrase(expiry)}.` });
   });
   const client = tls.clientCertificate;
   if (client) {
-    const left = daysLeft(client, now);
+    // The broker judges our certificate: here only its end is a warning.
+    const expiry = expiryOf({ notAfter: client.notAfter }, now);
     if (client.unreadable.length) reasons.push({ level: 'warning', code: 'client_unreadable', message: `The client certificate has fields that cannot be read: ${unreadableFields(client)}.` });
-    else if (left < 0) reasons.push({ level: 'warning', code: 'client_expired', message: `The client certificate expired on ${day(client.notAfter)}.` });
-    else if (left < EXPIRY_WARNING_DAYS) reasons.push({ level: 'warning', code: 'client_expiring', message: `The client certificate expires in ${days(left)} (${day(client.notAfter)}); renew it before the broker rejects it.` });
-    else reasons.push({ level: 'ok', code: 'client_certificate', message: `Client certificate ${client.subject}, valid until ${day(client.notAfter)}.` });
+    else if (expiry?.level === 'expired' || expiry?.level === 'expiring') {
+      const advice = expiry.level === 'expiring' ? '; renew it before the broker rejects it' : '';
+      reasons.push({ level: 'warning', code: `client_${expiry.level}`, message: `The client certificate ${expiryPhrase(expiry)}${advice}.` });
+    } else reasons.push({ level: 'ok', code: 'client_certificate', message: `Client certificate ${client.subject}, valid until ${(client.notAfter ?? '').slice(0, 10)}.` });
   }
 }
 

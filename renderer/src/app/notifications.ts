@@ -5,7 +5,7 @@
  */
 import { alertFor } from '../../../shared/alerts';
 import type { SessionView } from '../../../shared/sessions';
-import { client } from '../client';
+import type { ApiClient } from '../../../shared/client';
 
 export function browserNotificationsAvailable(): boolean {
   return !window.api && typeof Notification !== 'undefined';
@@ -18,7 +18,7 @@ export async function enableBrowserNotifications(): Promise<boolean> {
   return (await Notification.requestPermission()) === 'granted';
 }
 
-export function startBrowserNotifications(): () => void {
+export function startBrowserNotifications(client: ApiClient): () => void {
   if (!browserNotificationsAvailable()) return () => undefined;
   const last = new Map<string, SessionView>();
   return client.on('sessions.changed', (view) => {

@@ -1,13 +1,15 @@
 /**
  * The renderer's state, fed by backend events and request results. Components
- * read it with `useStore`; nothing else holds backend data.
+ * read it with `useStore`; nothing else holds backend data. One store per
+ * window, made at startup with the window's client (compose.ts).
  */
 import { useSyncExternalStore } from 'react';
+import type { ApiClient } from '../../../shared/client';
 import type { AppInfo } from '../../../shared/contract';
 import type { DemoStatus } from '../../../shared/contract';
 import type { Profile } from '../../../shared/profiles';
 import type { SessionView } from '../../../shared/sessions';
-import { client } from '../client';
+import { useServices } from './services';
 
 export interface State {
   info: AppInfo | null;
@@ -18,63 +20,69 @@ export interface State {
   demo: DemoStatus;
 }
 
-let state: State = { info: null, profiles: [], sessions: {}, selectedId: null, loadError: null, demo: { running: false, profileId: null } };
-const listeners = new Set<() => void>();
+export class AppStore {
+  private state: State = { info: null, profiles: [], sessions: {}, selectedId: null, loadError: null, demo: { running: false, profileId: null } };
+  private readonly listeners = new Set<() => void>();
 
-export function getState(): State {
-  return state;
-}
+  constructor(private readonly client: ApiClient) {}
 
-export function setState(change: Partial<State> | ((s: State) => Partial<State>)): void {
-  const patch = typeof change === 'function' ? change(state) : change;
-  state = { ...state, ...patch };
-  listeners.forEach((l) => l());
-}
+  get(): State {
+    return this.state;
+  }
 
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+  set(change: Partial<State> | ((s: State) => Partial<State>)): void {
+    const patch = typeof change === 'function' ? change(this.state) : change;
+    this.state = { ...this.state, ...patch };
+    this.listeners.forEach((l) => l());
+  }
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  async load(): Promise<void> {
+    const [info, profiles, sessions, demo] = await Promise.all([
+      this.client.invoke('app.info', {}),
+      this.client.invoke('profiles.list', {}),
+      this.client.invoke('sessions.list', {}),
+      this.client.invoke('demo.status', {}),
+    ]);
+    const failed = [info, profiles, sessions].find((r) => !r.ok);
+    this.set((s) => ({
+      info: info.ok ? info.value : s.info,
+      profiles: profiles.ok ? profiles.value : s.profiles,
+      sessions: sessions.ok ? Object.fromEntries(sessions.value.map((v) => [v.id, v])) : s.sessions,
+      selectedId: s.selectedId ?? (profiles.ok ? (profiles.value[0]?.id ?? null) : null),
+      loadError: failed && !failed.ok ? `${failed.error.message} ${failed.error.hint}` : null,
+      demo: demo.ok ? demo.value : s.demo,
+    }));
+  }
+
+  /** The demo's state changes only through its two buttons and restarts; read it again after either. */
+  async refreshDemo(): Promise<void> {
+    const demo = await this.client.invoke('demo.status', {});
+    if (demo.ok) this.set({ demo: demo.value });
+  }
+
+  /** Follows the backend's session and profile events; returns the function that stops. */
+  follow(): () => void {
+    const offs = [
+      this.client.on('sessions.changed', (view) => this.set((s) => ({ sessions: { ...s.sessions, [view.id]: view } }))),
+      this.client.on('profiles.changed', (profiles) =>
+        this.set((s) => {
+          const ids = new Set(profiles.map((p) => p.id));
+          const sessions = Object.fromEntries(Object.entries(s.sessions).filter(([id]) => ids.has(id)));
+          const demo = s.demo.profileId && !ids.has(s.demo.profileId) ? { running: false, profileId: null } : s.demo;
+          return { profiles, sessions, demo, selectedId: s.selectedId && ids.has(s.selectedId) ? s.selectedId : (profiles[0]?.id ?? null) };
+        }),
+      ),
+    ];
+    return () => offs.forEach((off) => off());
+  }
 }
 
 export function useStore<T>(select: (s: State) => T): T {
-  return useSyncExternalStore(subscribe, () => select(state));
-}
-
-export async function loadInitialState(): Promise<void> {
-  const [info, profiles, sessions, demo] = await Promise.all([
-    client.invoke('app.info', {}),
-    client.invoke('profiles.list', {}),
-    client.invoke('sessions.list', {}),
-    client.invoke('demo.status', {}),
-  ]);
-  const failed = [info, profiles, sessions].find((r) => !r.ok);
-  setState((s) => ({
-    info: info.ok ? info.value : s.info,
-    profiles: profiles.ok ? profiles.value : s.profiles,
-    sessions: sessions.ok ? Object.fromEntries(sessions.value.map((v) => [v.id, v])) : s.sessions,
-    selectedId: s.selectedId ?? (profiles.ok ? (profiles.value[0]?.id ?? null) : null),
-    loadError: failed && !failed.ok ? `${failed.error.message} ${failed.error.hint}` : null,
-    demo: demo.ok ? demo.value : s.demo,
-  }));
-}
-
-/** The demo's state changes only through its two buttons and restarts; read it again after either. */
-export async function refreshDemo(): Promise<void> {
-  const demo = await client.invoke('demo.status', {});
-  if (demo.ok) setState({ demo: demo.value });
-}
-
-export function startEventFeed(): () => void {
-  const offs = [
-    client.on('sessions.changed', (view) => setState((s) => ({ sessions: { ...s.sessions, [view.id]: view } }))),
-    client.on('profiles.changed', (profiles) =>
-      setState((s) => {
-        const ids = new Set(profiles.map((p) => p.id));
-        const sessions = Object.fromEntries(Object.entries(s.sessions).filter(([id]) => ids.has(id)));
-        const demo = s.demo.profileId && !ids.has(s.demo.profileId) ? { running: false, profileId: null } : s.demo;
-        return { profiles, sessions, demo, selectedId: s.selectedId && ids.has(s.selectedId) ? s.selectedId : (profiles[0]?.id ?? null) };
-      }),
-    ),
-  ];
-  return () => offs.forEach((off) => off());
+  const { store } = useServices();
+  return useSyncExternalStore(store.subscribe, () => select(store.get()));
 }

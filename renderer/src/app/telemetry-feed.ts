@@ -6,24 +6,9 @@
  * one-second rate decay, and a resync when the host's socket came back.
  */
 import type { TelemetryBatch } from '../../../shared/telemetry';
-import { setBudgetStats } from '../charts/budget';
-import { applySeriesBatch, rewatchCharts } from '../charts/live-charts';
-import { client } from '../client';
-import { applyTopicBatch, decayRates, reloadShownTopics } from '../topics/live-topics';
+import type { Services } from './services';
 
 const DECAY_INTERVAL_MS = 1000;
-
-function apply(batch: TelemetryBatch): void {
-  try {
-    const now = Date.now();
-    applyTopicBatch(batch.topics, now);
-    applySeriesBatch(batch.series);
-    setBudgetStats(batch.budget);
-  } finally {
-    // Acknowledge even if applying failed: a stuck feed would be worse than one lost batch.
-    void client.invoke('telemetry.ack', { seq: batch.seq });
-  }
-}
 
 interface Reconnecting {
   onConnectionChange(listener: (open: boolean) => void): () => void;
@@ -33,16 +18,28 @@ function reconnecting(c: unknown): c is Reconnecting {
   return typeof (c as Partial<Reconnecting>).onConnectionChange === 'function';
 }
 
-export function startTelemetryFeed(): () => void {
+/** Feeds the window's topic trees, charts and budget from the backend's batches; returns the function that stops. */
+export function startTelemetryFeed({ client, topics, charts, budget }: Services): () => void {
+  const apply = (batch: TelemetryBatch): void => {
+    try {
+      const now = Date.now();
+      topics.applyBatch(batch.topics, now);
+      charts.applyBatch(batch.series);
+      budget.set(batch.budget);
+    } finally {
+      // Acknowledge even if applying failed: a stuck feed would be worse than one lost batch.
+      void client.invoke('telemetry.ack', { seq: batch.seq });
+    }
+  };
   const offs = [client.on('telemetry.batch', apply)];
-  const decay = setInterval(() => decayRates(Date.now()), DECAY_INTERVAL_MS);
+  const decay = setInterval(() => topics.decay(Date.now()), DECAY_INTERVAL_MS);
   if (reconnecting(client)) {
     let wasOpen = true;
     offs.push(
       client.onConnectionChange((open) => {
         if (open && !wasOpen) {
-          reloadShownTopics();
-          rewatchCharts();
+          topics.reloadShown();
+          charts.rewatch();
         }
         wasOpen = open;
       }),

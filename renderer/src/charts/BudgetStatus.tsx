@@ -4,33 +4,29 @@
  * control to change the budget (MB).
  */
 import { useEffect, useState } from 'react';
-import type { AppError } from '../../../shared/result';
 import { useFrameSignal } from '../app/frame-signal';
-import { client } from '../client';
 import { Problem } from '../feedback/Problem';
+import { useAction } from '../feedback/use-action';
 import { formatBytes, formatCount } from '../app/format';
-import { budgetSignal, budgetStats, setBudgetStats } from './budget';
+import { useServices } from '../app/services';
 
 export function BudgetStatus() {
-  useFrameSignal(budgetSignal);
-  const stats = budgetStats();
+  const { client, budget } = useServices();
+  useFrameSignal(budget.signal);
+  const stats = budget.stats;
   const [editing, setEditing] = useState(false);
   const [megabytes, setMegabytes] = useState('');
-  const [error, setError] = useState<AppError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   useEffect(() => {
-    if (budgetStats()) return;
-    void client.invoke('telemetry.budget', {}).then((r) => r.ok && setBudgetStats(r.value));
-  }, []);
+    if (budget.stats) return;
+    void client.invoke('telemetry.budget', {}).then((r) => r.ok && budget.set(r.value));
+  }, [client, budget]);
 
   async function apply() {
-    setBusy(true);
-    setError(null);
-    const result = await client.invoke('telemetry.budget', { megabytes: Number(megabytes) });
-    setBusy(false);
-    if (!result.ok) return setError(result.error);
-    setBudgetStats(result.value);
+    const result = await run(() => client.invoke('telemetry.budget', { megabytes: Number(megabytes) }));
+    if (!result.ok) return;
+    budget.set(result.value);
     setEditing(false);
   }
 

@@ -6,15 +6,16 @@
  * once per frame, and not at all while paused.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { AppError } from '../../../shared/result';
 import { ChartWindowSchema, type ChartSpec, type ChartWindow, type Dashboard } from '../../../shared/telemetry';
 import { useFrameSignal } from '../app/frame-signal';
+import { useServices } from '../app/services';
 import { Problem } from '../feedback/Problem';
+import { ConfirmButton } from '../forms/ConfirmButton';
+import { useAction } from '../feedback/use-action';
 import { chartData, type ChartData } from './chart-data';
 import { ChartPlot } from './ChartPlot';
 import { changeChart, moveChart, removeChart, removeSeries } from './dashboard-edit';
-import { LiveChart, mountChart, resizeChart, setPaused, unmountChart, updateChart } from './live-charts';
-import { saveDashboard } from './save-dashboard';
+import { LiveChart } from './live-charts';
 import { SeriesLegend } from './SeriesLegend';
 
 const PLOT_HEIGHT = 220;
@@ -47,24 +48,24 @@ function CommitInput({ value, onCommit, label, className, maxLength, testId }: {
 }
 
 export function ChartCard({ profileId, spec, index, count }: { profileId: string; spec: ChartSpec; index: number; count: number }) {
+  const { charts, dashboards } = useServices();
   const [chart] = useState(() => new LiveChart(spec.id, spec));
   const [paused, setPausedState] = useState(false);
-  const [confirmRemove, setConfirmRemove] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
+  const { error, run } = useAction();
   const plotBox = useRef<HTMLDivElement>(null);
   const version = useFrameSignal(chart.signal);
 
   useEffect(() => {
-    mountChart(chart);
-    return () => unmountChart(chart);
-  }, [chart]);
-  useEffect(() => updateChart(chart, spec), [chart, spec]);
+    charts.mount(chart);
+    return () => charts.unmount(chart);
+  }, [charts, chart]);
+  useEffect(() => charts.update(chart, spec), [charts, chart, spec]);
   useEffect(() => {
     const el = plotBox.current;
     if (!el) return;
-    const observer = new ResizeObserver(() => resizeChart(chart, el.clientWidth));
+    const observer = new ResizeObserver(() => charts.resize(chart, el.clientWidth));
     observer.observe(el);
-    resizeChart(chart, el.clientWidth);
+    charts.resize(chart, el.clientWidth);
     // Charts scrolled out of view keep their data current but do not redraw.
     const visibility = new IntersectionObserver((entries) => {
       for (const entry of entries) chart.signal.setVisible(entry.isIntersecting);
@@ -74,7 +75,7 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
       observer.disconnect();
       visibility.disconnect();
     };
-  }, [chart]);
+  }, [charts, chart]);
 
   // Built at most once per frame; while paused the last one stays on screen.
   const frozen = useRef<ChartData | null>(null);
@@ -83,10 +84,7 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
     frozen.current = data;
   }, [data]);
 
-  const edit = (change: (d: Dashboard) => Dashboard) => {
-    setError(null);
-    void saveDashboard(profileId, change).then(setError);
-  };
+  const edit = (change: (d: Dashboard) => Dashboard) => void run(() => dashboards.save(profileId, change));
   const title = spec.title || `Chart ${index + 1}`;
 
   return (
@@ -107,7 +105,7 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
           aria-pressed={paused}
           onClick={() => {
             setPausedState(!paused);
-            setPaused(chart, !paused);
+            chart.setPaused(!paused);
           }}
           data-testid="chart-pause"
         >
@@ -119,20 +117,7 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
         <button type="button" className="icon-button small-button" onClick={() => edit((d) => moveChart(d, spec.id, 1))} disabled={index === count - 1} aria-label={`Move ${title} later`} title="Move later">
           →
         </button>
-        {confirmRemove ? (
-          <>
-            <button type="button" className="danger-button small-button" onClick={() => edit((d) => removeChart(d, spec.id))} data-testid="confirm-remove-chart">
-              Remove chart
-            </button>
-            <button type="button" className="link small" onClick={() => setConfirmRemove(false)}>
-              Keep
-            </button>
-          </>
-        ) : (
-          <button type="button" className="link small" onClick={() => setConfirmRemove(true)} data-testid="remove-chart">
-            Remove
-          </button>
-        )}
+        <ConfirmButton small label="Remove" confirm="Remove chart" onConfirm={() => edit((d) => removeChart(d, spec.id))} testId="remove-chart" confirmTestId="confirm-remove-chart" />
       </header>
       <div className="plot" ref={plotBox} data-testid="chart-plot" data-points={data.points}>
         {chart.width > 0 && <ChartPlot data={data} width={chart.width} height={PLOT_HEIGHT} unit={spec.unit} />}

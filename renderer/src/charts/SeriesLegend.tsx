@@ -4,13 +4,12 @@
  * payloads that yielded no number, samples the memory budget dropped, a view
  * that could not be read.
  */
-import { useState } from 'react';
-import type { AppError } from '../../../shared/result';
 import type { ChartSpec } from '../../../shared/telemetry';
 import { downloadText } from '../app/download';
 import { useStore } from '../app/store';
-import { client } from '../client';
+import { useClient } from '../app/services';
 import { Problem } from '../feedback/Problem';
+import { useAction } from '../feedback/use-action';
 import { formatCount } from '../app/format';
 import { formatValue } from './ChartPlot';
 import { seriesLabel, type ChartData, type DrawnLine } from './chart-data';
@@ -36,14 +35,13 @@ function Notes({ line }: { line: SeriesLine }) {
 }
 
 export function SeriesLegend({ chart, spec, data, unit, profileId, onRemoveSeries }: { chart: LiveChart; spec: ChartSpec; data: ChartData; unit: string; profileId: string; onRemoveSeries: (index: number) => void }) {
+  const client = useClient();
   const profiles = useStore((s) => s.profiles);
-  const [error, setError] = useState<AppError | null>(null);
+  const { error, run } = useAction();
 
   async function exportCsv(key: string) {
-    setError(null);
-    const result = await client.invoke('telemetry.csv', { key });
-    if (!result.ok) return setError(result.error);
-    downloadText(result.value.fileName, result.value.text, 'text/csv');
+    const result = await run(() => client.invoke('telemetry.csv', { key }));
+    if (result.ok) downloadText(result.value.fileName, result.value.text, 'text/csv');
   }
 
   const drawnByKey = new Map<string, DrawnLine>(data.lines.map((d) => [d.key, d]));

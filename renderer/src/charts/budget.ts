@@ -5,16 +5,18 @@
 import type { BudgetStats } from '../../../shared/telemetry';
 import { FrameSignal } from '../app/frame-signal';
 
-let current: BudgetStats | null = null;
-export const budgetSignal = new FrameSignal();
+export class BudgetState {
+  private current: BudgetStats | null = null;
+  readonly signal = new FrameSignal();
 
-export function budgetStats(): BudgetStats | null {
-  return current;
-}
+  get stats(): BudgetStats | null {
+    return this.current;
+  }
 
-export function setBudgetStats(stats: BudgetStats): void {
-  const c = current;
-  if (c && c.budgetBytes === stats.budgetBytes && c.usedBytes === stats.usedBytes && c.samples === stats.samples && c.series === stats.series && c.evictedSamples === stats.evictedSamples) return;
-  current = stats;
-  budgetSignal.bump();
+  set(stats: BudgetStats): void {
+    const c = this.current;
+    if (c && c.budgetBytes === stats.budgetBytes && c.usedBytes === stats.usedBytes && c.samples === stats.samples && c.series === stats.series && c.evictedSamples === stats.evictedSamples) return;
+    this.current = stats;
+    this.signal.bump();
+  }
 }

@@ -6,7 +6,7 @@
  */
 import { WINDOW_MS, type ChartWindow } from '../../../shared/telemetry';
 import type { LiveChart } from './live-charts';
-import { minMaxPerColumn, type Points } from './min-max';
+import { minMaxPerColumn, type Points } from '../../../shared/min-max';
 import type { SeriesLine } from './series-line';
 
 export const PALETTE = ['#1f6feb', '#d1242f', '#1a7f37', '#9a6700', '#8250df', '#bf3989', '#0a7ea4', '#bc4c00', '#57606a', '#2da44e'];

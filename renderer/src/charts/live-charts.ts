@@ -1,15 +1,16 @@
 /**
- * The charts on screen and their data, outside React. A chart mounts here with
- * its spec and its pixel width; this module tells main which series are on
+ * The charts on screen and their data, outside React. A chart mounts in the
+ * window's registry (one per window, made at startup by app/compose.ts) with
+ * its spec and its pixel width; the registry tells main which series are on
  * screen (`telemetry.watch`), reads each line's downsampled view
  * (`telemetry.view`), appends the samples of every batch, drops what left the
  * window, and reads a line again when main reports a gap, when the window or
  * the width changed, or when appended samples reach four points per pixel.
  * Each chart bumps its own frame signal; React draws it at most once a frame.
  */
+import type { ApiClient } from '../../../shared/client';
 import { seriesKey, WINDOW_MS, type ChartSpec, type ChartWindow, type SeriesSpec, type SeriesUpdate } from '../../../shared/telemetry';
 import { FrameSignal } from '../app/frame-signal';
-import { client } from '../client';
 import { SeriesLine } from './series-line';
 
 /** Appended points allowed per pixel before the line is read again (main's views hold two). */
@@ -61,92 +62,227 @@ export class LiveChart {
   *allLines(): Generator<SeriesLine> {
     for (const group of this.groups) yield* group.lines.values();
   }
-}
 
-const mounted = new Set<LiveChart>();
-/** Where each batch key goes: every (chart, line) showing it. */
-let routes = new Map<string, Array<{ chart: LiveChart; line: SeriesLine }>>();
-/** Keys seen in batches that no chart shows (stale watch): not looked up again until the charts change. */
-let strays = new Set<string>();
-let lastWatched: string | null = null;
-/** Base keys told to main last time. */
-let lastKeys: string[] = [];
-let watchTimer: ReturnType<typeof setTimeout> | null = null;
-let slideTimer: ReturnType<typeof setInterval> | null = null;
-
-function reindex(): void {
-  const next = new Map<string, Array<{ chart: LiveChart; line: SeriesLine }>>();
-  for (const chart of mounted) {
-    for (const line of chart.allLines()) {
-      let list = next.get(line.key);
-      if (!list) next.set(line.key, (list = []));
-      list.push({ chart, line });
-    }
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    this.signal.bump();
   }
-  routes = next;
-  strays = new Set();
 }
 
-/** Tells main the base keys on screen (when they changed), then reads the lines that need it. */
-function scheduleWatch(): void {
-  if (watchTimer) return;
-  watchTimer = setTimeout(() => {
-    watchTimer = null;
-    void syncWatch();
-  }, 0);
-}
+type Route = { chart: LiveChart; line: SeriesLine };
 
-async function syncWatch(force = false): Promise<void> {
-  const keys = [...new Set([...mounted].flatMap((c) => c.groups.map((g) => g.baseKey)))].sort();
-  const signature = JSON.stringify(keys);
-  if (force || signature !== lastWatched) {
-    lastWatched = signature;
-    const before = new Set<string>(lastKeys);
-    lastKeys = keys;
-    await client.invoke('telemetry.watch', { keys: keys.slice(0, 512) });
-    // Series watched before keep their place in main; new ones count from the call, so read those (all after a reconnect).
-    for (const chart of mounted) {
-      for (const group of chart.groups) {
-        const fresh = force || !before.has(group.baseKey);
-        for (const line of group.lines.values()) if (fresh || !line.ready) load(chart, line);
+export class ChartRegistry {
+  private readonly mounted = new Set<LiveChart>();
+  /** Where each batch key goes: every (chart, line) showing it. */
+  private routes = new Map<string, Route[]>();
+  /** Keys seen in batches that no chart shows (stale watch): not looked up again until the charts change. */
+  private strays = new Set<string>();
+  private lastWatched: string | null = null;
+  /** Base keys told to main last time. */
+  private lastKeys: string[] = [];
+  private watchTimer: ReturnType<typeof setTimeout> | null = null;
+  private slideTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly resizeTimers = new WeakMap<LiveChart, ReturnType<typeof setTimeout>>();
+
+  constructor(private readonly client: ApiClient) {}
+
+  private reindex(): void {
+    const next = new Map<string, Route[]>();
+    for (const chart of this.mounted) {
+      for (const line of chart.allLines()) {
+        let list = next.get(line.key);
+        if (!list) next.set(line.key, (list = []));
+        list.push({ chart, line });
       }
     }
-    return;
+    this.routes = next;
+    this.strays = new Set();
   }
-  for (const chart of mounted) for (const line of chart.allLines()) if (!line.ready && !line.loading) load(chart, line);
-}
 
-/** Reads a line's view for its chart's window and width; a read in flight is followed by another. */
-function load(chart: LiveChart, line: SeriesLine): void {
-  if (chart.width <= 0) return;
-  if (line.loading) {
-    line.again = true;
-    return;
+  /** Tells main the base keys on screen (when they changed), then reads the lines that need it. */
+  private scheduleWatch(): void {
+    if (this.watchTimer) return;
+    this.watchTimer = setTimeout(() => {
+      this.watchTimer = null;
+      void this.syncWatch();
+    }, 0);
   }
-  line.beginLoad();
-  const window = chart.window;
-  const width = Math.max(1, Math.min(8000, Math.round(chart.width)));
-  void client.invoke('telemetry.view', { key: line.key, window, width }).then((result) => {
-    line.loading = false;
-    line.lastLoadAt = performance.now();
-    if (!mounted.has(chart)) return;
-    const stale = chart.window !== window || Math.round(chart.width) !== width;
-    if (result.ok && !stale) line.setView(result.value);
-    else if (!result.ok) line.failLoad(`The chart data could not be read: ${result.error.message}`);
-    if (line.again || stale) {
-      line.again = false;
-      load(chart, line);
+
+  private async syncWatch(force = false): Promise<void> {
+    const keys = [...new Set([...this.mounted].flatMap((c) => c.groups.map((g) => g.baseKey)))].sort();
+    const signature = JSON.stringify(keys);
+    if (force || signature !== this.lastWatched) {
+      this.lastWatched = signature;
+      const before = new Set<string>(this.lastKeys);
+      this.lastKeys = keys;
+      await this.client.invoke('telemetry.watch', { keys: keys.slice(0, 512) });
+      // Series watched before keep their place in main; new ones count from the call, so read those (all after a reconnect).
+      for (const chart of this.mounted) {
+        for (const group of chart.groups) {
+          const fresh = force || !before.has(group.baseKey);
+          for (const line of group.lines.values()) if (fresh || !line.ready) this.load(chart, line);
+        }
+      }
+      return;
     }
-    trimChart(chart);
-    chart.signal.bump();
-  });
-}
+    for (const chart of this.mounted) for (const line of chart.allLines()) if (!line.ready && !line.loading) this.load(chart, line);
+  }
 
-/** A line grew past its point allowance: read it again, at most once a second. */
-function loadForGrowth(chart: LiveChart, line: SeriesLine): void {
-  if (line.loading) return;
-  const wait = line.lastLoadAt + GROWTH_RELOAD_MS - performance.now();
-  if (wait <= 0) load(chart, line);
+  /** Reads a line's view for its chart's window and width; a read in flight is followed by another. */
+  private load(chart: LiveChart, line: SeriesLine): void {
+    if (chart.width <= 0) return;
+    if (line.loading) {
+      line.again = true;
+      return;
+    }
+    line.beginLoad();
+    const window = chart.window;
+    const width = Math.max(1, Math.min(8000, Math.round(chart.width)));
+    void this.client.invoke('telemetry.view', { key: line.key, window, width }).then((result) => {
+      line.loading = false;
+      line.lastLoadAt = performance.now();
+      if (!this.mounted.has(chart)) return;
+      const stale = chart.window !== window || Math.round(chart.width) !== width;
+      if (result.ok && !stale) line.setView(result.value);
+      else if (!result.ok) line.failLoad(`The chart data could not be read: ${result.error.message}`);
+      if (line.again || stale) {
+        line.again = false;
+        this.load(chart, line);
+      }
+      trimChart(chart);
+      chart.signal.bump();
+    });
+  }
+
+  /** A line grew past its point allowance: read it again, at most once a second. */
+  private loadForGrowth(chart: LiveChart, line: SeriesLine): void {
+    if (line.loading) return;
+    const wait = line.lastLoadAt + GROWTH_RELOAD_MS - performance.now();
+    if (wait <= 0) this.load(chart, line);
+  }
+
+  /** A key main sends that no line has yet: a new element of a wildcard path. */
+  private discover(key: string): Route[] | undefined {
+    if (this.strays.has(key)) return undefined;
+    const found: Route[] = [];
+    for (const chart of this.mounted) {
+      for (const group of chart.groups) {
+        if (!key.startsWith(`${group.baseKey}|`)) continue;
+        const line = new SeriesLine(key, key.slice(group.baseKey.length + 1));
+        group.lines.set(key, line);
+        found.push({ chart, line });
+        this.load(chart, line);
+      }
+    }
+    if (found.length === 0) {
+      this.strays.add(key);
+      return undefined;
+    }
+    this.routes.set(key, found);
+    return found;
+  }
+
+  /** The hot path: one call per batch. Appends, trims and marks charts; reads happen asynchronously. */
+  applyBatch(updates: readonly SeriesUpdate[]): void {
+    if (this.mounted.size === 0 || updates.length === 0) return;
+    const touched = new Set<LiveChart>();
+    for (const update of updates) {
+      const targets = this.routes.get(update.key) ?? this.discover(update.key);
+      if (!targets) continue;
+      for (const { chart, line } of targets) {
+        if (line.apply(update)) this.load(chart, line);
+        touched.add(chart);
+      }
+    }
+    for (const chart of touched) {
+      trimChart(chart);
+      const limit = Math.max(64, chart.width * MAX_POINTS_PER_PIXEL);
+      for (const line of chart.allLines()) {
+        if (!line.ready || line.size <= limit) continue;
+        this.loadForGrowth(chart, line);
+        if (line.size > chart.width * HARD_POINTS_PER_PIXEL && line.ready) {
+          const span = WINDOW_MS[chart.window];
+          const to = line.lastTime ?? Date.now();
+          line.thin(span === null ? (line.times[line.head] as number) : to - span, to, chart.width);
+        }
+      }
+      chart.signal.bump();
+    }
+  }
+
+  private readonly slide = (): void => {
+    for (const chart of this.mounted) {
+      if (WINDOW_MS[chart.window] === null) continue;
+      trimChart(chart);
+      chart.signal.bump();
+    }
+  };
+
+  /** Elements of wildcard paths other charts already found: a chart mounted later shows them too. */
+  private adoptKnownElements(chart: LiveChart): void {
+    for (const group of chart.groups) {
+      for (const key of this.routes.keys()) {
+        if (key.startsWith(`${group.baseKey}|`) && !group.lines.has(key)) group.lines.set(key, new SeriesLine(key, key.slice(group.baseKey.length + 1)));
+      }
+    }
+  }
+
+  mount(chart: LiveChart): void {
+    this.adoptKnownElements(chart);
+    this.mounted.add(chart);
+    this.reindex();
+    this.scheduleWatch();
+    this.slideTimer ??= setInterval(this.slide, SLIDE_MS);
+  }
+
+  unmount(chart: LiveChart): void {
+    this.mounted.delete(chart);
+    this.reindex();
+    this.scheduleWatch();
+    if (this.mounted.size === 0 && this.slideTimer) {
+      clearInterval(this.slideTimer);
+      this.slideTimer = null;
+    }
+  }
+
+  /** The saved spec changed: new series, new window. */
+  update(chart: LiveChart, spec: ChartSpec): void {
+    const keysBefore = [...chart.allLines()].map((l) => l.key).join('\n');
+    chart.setSeries(spec.series);
+    const windowChanged = chart.window !== spec.window;
+    chart.window = spec.window;
+    if (!this.mounted.has(chart)) return;
+    this.adoptKnownElements(chart);
+    if ([...chart.allLines()].map((l) => l.key).join('\n') !== keysBefore) {
+      this.reindex();
+      this.scheduleWatch();
+    }
+    if (windowChanged) for (const line of chart.allLines()) this.load(chart, line);
+    chart.signal.bump();
+  }
+
+  /** The chart's plot area was resized: it draws at the new width at once, and reads views for it once the size settles. */
+  resize(chart: LiveChart, width: number): void {
+    const w = Math.round(width);
+    if (w <= 0 || w === Math.round(chart.width)) return;
+    const first = chart.width <= 0;
+    chart.width = w;
+    if (!this.mounted.has(chart)) return;
+    chart.signal.bump();
+    if (first) return this.scheduleWatch();
+    clearTimeout(this.resizeTimers.get(chart));
+    this.resizeTimers.set(
+      chart,
+      setTimeout(() => {
+        if (this.mounted.has(chart)) for (const line of chart.allLines()) this.load(chart, line);
+      }, RESIZE_SETTLE_MS),
+    );
+  }
+
+  /** After the transport reconnected: the window has a new feed that watches nothing yet. */
+  rewatch(): void {
+    void this.syncWatch(true);
+  }
 }
 
 function trimChart(chart: LiveChart): void {
@@ -154,134 +290,4 @@ function trimChart(chart: LiveChart): void {
   if (span === null) return;
   const cutoff = Date.now() - span;
   for (const line of chart.allLines()) line.trim(cutoff);
-}
-
-/** A key main sends that no line has yet: a new element of a wildcard path. */
-function discover(key: string): Array<{ chart: LiveChart; line: SeriesLine }> | undefined {
-  if (strays.has(key)) return undefined;
-  const found: Array<{ chart: LiveChart; line: SeriesLine }> = [];
-  for (const chart of mounted) {
-    for (const group of chart.groups) {
-      if (!key.startsWith(`${group.baseKey}|`)) continue;
-      const line = new SeriesLine(key, key.slice(group.baseKey.length + 1));
-      group.lines.set(key, line);
-      found.push({ chart, line });
-      load(chart, line);
-    }
-  }
-  if (found.length === 0) {
-    strays.add(key);
-    return undefined;
-  }
-  routes.set(key, found);
-  return found;
-}
-
-/** The hot path: one call per batch. Appends, trims and marks charts; reads happen asynchronously. */
-export function applySeriesBatch(updates: readonly SeriesUpdate[]): void {
-  if (mounted.size === 0 || updates.length === 0) return;
-  const touched = new Set<LiveChart>();
-  for (const update of updates) {
-    const targets = routes.get(update.key) ?? discover(update.key);
-    if (!targets) continue;
-    for (const { chart, line } of targets) {
-      if (line.apply(update)) load(chart, line);
-      touched.add(chart);
-    }
-  }
-  for (const chart of touched) {
-    trimChart(chart);
-    const limit = Math.max(64, chart.width * MAX_POINTS_PER_PIXEL);
-    for (const line of chart.allLines()) {
-      if (!line.ready || line.size <= limit) continue;
-      loadForGrowth(chart, line);
-      if (line.size > chart.width * HARD_POINTS_PER_PIXEL && line.ready) {
-        const span = WINDOW_MS[chart.window];
-        const to = line.lastTime ?? Date.now();
-        line.thin(span === null ? (line.times[line.head] as number) : to - span, to, chart.width);
-      }
-    }
-    chart.signal.bump();
-  }
-}
-
-function slide(): void {
-  for (const chart of mounted) {
-    if (WINDOW_MS[chart.window] === null) continue;
-    trimChart(chart);
-    chart.signal.bump();
-  }
-}
-
-/** Elements of wildcard paths other charts already found: a chart mounted later shows them too. */
-function adoptKnownElements(chart: LiveChart): void {
-  for (const group of chart.groups) {
-    for (const key of routes.keys()) {
-      if (key.startsWith(`${group.baseKey}|`) && !group.lines.has(key)) group.lines.set(key, new SeriesLine(key, key.slice(group.baseKey.length + 1)));
-    }
-  }
-}
-
-export function mountChart(chart: LiveChart): void {
-  adoptKnownElements(chart);
-  mounted.add(chart);
-  reindex();
-  scheduleWatch();
-  slideTimer ??= setInterval(slide, SLIDE_MS);
-}
-
-export function unmountChart(chart: LiveChart): void {
-  mounted.delete(chart);
-  reindex();
-  scheduleWatch();
-  if (mounted.size === 0 && slideTimer) {
-    clearInterval(slideTimer);
-    slideTimer = null;
-  }
-}
-
-/** The saved spec changed: new series, new window. */
-export function updateChart(chart: LiveChart, spec: ChartSpec): void {
-  const keysBefore = [...chart.allLines()].map((l) => l.key).join('\n');
-  chart.setSeries(spec.series);
-  const windowChanged = chart.window !== spec.window;
-  chart.window = spec.window;
-  if (!mounted.has(chart)) return;
-  adoptKnownElements(chart);
-  if ([...chart.allLines()].map((l) => l.key).join('\n') !== keysBefore) {
-    reindex();
-    scheduleWatch();
-  }
-  if (windowChanged) for (const line of chart.allLines()) load(chart, line);
-  chart.signal.bump();
-}
-
-const resizeTimers = new WeakMap<LiveChart, ReturnType<typeof setTimeout>>();
-
-/** The chart's plot area was resized: it draws at the new width at once, and reads views for it once the size settles. */
-export function resizeChart(chart: LiveChart, width: number): void {
-  const w = Math.round(width);
-  if (w <= 0 || w === Math.round(chart.width)) return;
-  const first = chart.width <= 0;
-  chart.width = w;
-  if (!mounted.has(chart)) return;
-  chart.signal.bump();
-  if (first) return scheduleWatch();
-  clearTimeout(resizeTimers.get(chart));
-  resizeTimers.set(
-    chart,
-    setTimeout(() => {
-      if (mounted.has(chart)) for (const line of chart.allLines()) load(chart, line);
-    }, RESIZE_SETTLE_MS),
-  );
-}
-
-export function setPaused(chart: LiveChart, paused: boolean): void {
-  chart.paused = paused;
-  chart.signal.bump();
-}
-
-/** After the transport reconnected: the window has a new feed that watches nothing yet. */
-export function rewatchCharts(): void {
-  void syncWatch(true);
 }

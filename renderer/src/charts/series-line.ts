@@ -7,7 +7,7 @@
  * samples the memory budget evicted.
  */
 import type { ChartViewData, SeriesUpdate } from '../../../shared/telemetry';
-import { minMaxPerColumn } from './min-max';
+import { minMaxPerColumn } from '../../../shared/min-max';
 
 /** Samples held while a view is read; beyond this the line is simply read again. */
 const MAX_PENDING = 20_000;
@@ -136,7 +136,7 @@ export class SeriesLine {
    * it may read its view again.
    */
   thin(from: number, to: number, width: number): void {
-    const thinned = minMaxPerColumn({ times: this.times, values: this.values, start: this.head, end: this.times.length }, from, to, Math.max(1, Math.round(width)));
+    const thinned = minMaxPerColumn({ times: this.times, values: this.values, start: this.head, end: this.times.length }, from, to, width);
     this.times = thinned.times;
     this.values = thinned.values;
     this.head = 0;

@@ -1,7 +1,9 @@
 /**
  * The one module through which the renderer reaches the backend: the Electron
  * bridge when the preload exposed it, otherwise the headless host's WebSocket
- * (token from the URL fragment, kept for reloads in this tab only).
+ * (token from the URL fragment, kept for reloads in this tab only). Made once
+ * at startup (main.tsx) and handed down with the other services
+ * (app/services.ts); nothing imports a client instance.
  */
 import type { ApiClient, BridgeApi } from '../../../shared/client';
 import { WS_PATH } from '../../../shared/wire';
@@ -24,10 +26,8 @@ function hostToken(): string {
   return sessionStorage.getItem('mqtts-token') ?? '';
 }
 
-function createClient(): ApiClient {
+export function createClient(): ApiClient {
   if (window.api) return createBridgeClient(window.api);
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WS_PATH}?token=${encodeURIComponent(hostToken())}`;
   return createWebSocketClient(url, (u) => new WebSocket(u));
 }
-
-export const client: ApiClient = createClient();

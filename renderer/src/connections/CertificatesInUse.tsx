@@ -8,28 +8,41 @@ import { useEffect, useState } from 'react';
 import type { ProfileCertificates } from '../../../shared/certificates';
 import type { Profile } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
+import type { CertificateSummary } from '../../../shared/security';
+import { useAction } from '../feedback/use-action';
 import { keyLabel } from '../certificates/describe';
 import { ExpiryText } from '../certificates/ExpiryText';
-import { client } from '../client';
+import { useClient } from '../app/services';
 import { Busy } from '../feedback/Busy';
 import { Problem, ProblemList } from '../feedback/Problem';
 
 function useDescription(profile: Profile): { described: ProfileCertificates | null; error: AppError | null; loading: boolean } {
-  const [state, setState] = useState<{ described: ProfileCertificates | null; error: AppError | null; loading: boolean }>({ described: null, error: null, loading: true });
+  const client = useClient();
+  const [described, setDescribed] = useState<ProfileCertificates | null>(null);
+  const { busy, error, run } = useAction();
   const basis = JSON.stringify([profile.id, profile.tls.ca, profile.tls.clientCertificate, profile.secrets]);
   useEffect(() => {
-    let live = true;
-    setState((s) => ({ ...s, loading: true }));
-    void client.invoke('profiles.describe', { id: profile.id }).then((result) => {
-      if (!live) return;
-      setState(result.ok ? { described: result.value, error: null, loading: false } : { described: null, error: result.error, loading: false });
-    });
-    return () => {
-      live = false;
-    };
+    // A newer read (the basis changed again) silences this one's answer.
+    void run(() => client.invoke('profiles.describe', { id: profile.id }), { onValue: setDescribed });
     // `basis` stands for the parts of the profile the description depends on.
-  }, [basis, profile.id]);
-  return state;
+  }, [basis, profile.id, client, run]);
+  // Before the first answer, the section is reading.
+  return { described: error ? null : described, error, loading: busy || (!described && !error) };
+}
+
+/** Subjects with their expiry; in a chain, the certificates after the first are marked as such. */
+function Certificates({ list, none, chain = false }: { list: CertificateSummary[]; none: string; chain?: boolean }) {
+  if (list.length === 0) return <span className="muted">{none}</span>;
+  return (
+    <ul className="plain">
+      {list.map((c, i) => (
+        <li key={c.fingerprint256}>
+          {chain && i > 0 && <span className="muted small">chain: </span>}
+          {c.subject} <ExpiryText notAfter={c.notAfter} />
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 export function CertificatesInUse({ profile }: { profile: Profile }) {
@@ -43,32 +56,11 @@ export function CertificatesInUse({ profile }: { profile: Profile }) {
         <dl className="facts">
           <dt>CA certificates</dt>
           <dd data-testid="profile-ca">
-            {described.ca.length === 0 ? (
-              <span className="muted">none: {profile.tls.trust === 'system' ? 'the system roots verify the broker' : 'add a CA or trust the system roots'}</span>
-            ) : (
-              <ul className="plain">
-                {described.ca.map((c) => (
-                  <li key={c.fingerprint256}>
-                    {c.subject} <ExpiryText notAfter={c.notAfter} />
-                  </li>
-                ))}
-              </ul>
-            )}
+            <Certificates list={described.ca} none={`none: ${profile.tls.trust === 'system' ? 'the system roots verify the broker' : 'add a CA or trust the system roots'}`} />
           </dd>
           <dt>Client certificate</dt>
           <dd data-testid="profile-client-cert">
-            {described.clientChain.length === 0 ? (
-              <span className="muted">none</span>
-            ) : (
-              <ul className="plain">
-                {described.clientChain.map((c, i) => (
-                  <li key={c.fingerprint256}>
-                    {i > 0 && <span className="muted small">chain: </span>}
-                    {c.subject} <ExpiryText notAfter={c.notAfter} />
-                  </li>
-                ))}
-              </ul>
-            )}
+            <Certificates list={described.clientChain} none="none" chain />
           </dd>
           <dt>Private key</dt>
           <dd data-testid="profile-key">

@@ -6,7 +6,8 @@
 import type { Profile } from '../../../shared/profiles';
 import type { SessionView } from '../../../shared/sessions';
 import { GradeBadge, StatusLight } from '../security/badges';
-import { setState, useStore } from '../app/store';
+import { useServices } from '../app/services';
+import { useStore } from '../app/store';
 import { ProfileTransfer } from './ProfileTransfer';
 
 function groupOf(profiles: Profile[]): Array<[string, Profile[]]> {
@@ -20,6 +21,7 @@ function groupOf(profiles: Profile[]): Array<[string, Profile[]]> {
 }
 
 export function ConnectionList({ onNew, onImport }: { onNew: () => void; onImport: () => void }) {
+  const { store } = useServices();
   const profiles = useStore((s) => s.profiles);
   const sessions = useStore((s) => s.sessions);
   const selectedId = useStore((s) => s.selectedId);
@@ -52,7 +54,7 @@ export function ConnectionList({ onNew, onImport }: { onNew: () => void; onImpor
                     aria-current={p.id === selectedId}
                     data-testid="connection-item"
                     data-name={p.name}
-                    onClick={() => setState({ selectedId: p.id })}
+                    onClick={() => store.set({ selectedId: p.id })}
                   >
                     <StatusLight state={view?.state ?? 'idle'} />
                     <span className="conn-name">{p.name}</span>

@@ -5,17 +5,18 @@
  */
 import { useEffect, useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
-import type { AppError } from '../../../shared/result';
+import type { Result } from '../../../shared/result';
 import type { SessionView } from '../../../shared/sessions';
+import { useServices } from '../app/services';
 import { Dashboard } from '../charts/Dashboard';
-import { client } from '../client';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
+import { useAction } from '../feedback/use-action';
+import { ConfirmButton } from '../forms/ConfirmButton';
 import { tabPanelProps, Tabs, type TabItem } from '../forms/Tabs';
 import { PublishPanel } from '../publish/PublishPanel';
 import { GradeBadge, StatusLight } from '../security/badges';
 import { SecurityPanel } from '../security/SecurityPanel';
-import { loadTopics } from '../topics/live-topics';
 import { TopicsView } from '../topics/TopicsView';
 import { PendingSecretsPrompt } from './PendingSecretsPrompt';
 
@@ -63,10 +64,9 @@ function idleView(profile: Profile): SessionView {
 }
 
 export function ConnectionView({ profile, view, onEdit }: { profile: Profile; view: SessionView | undefined; onEdit: () => void }) {
-  const [error, setError] = useState<AppError | null>(null);
-  const [confirmDelete, setConfirmDelete] = useState(false);
+  const { client, topics } = useServices();
   const [askSecrets, setAskSecrets] = useState(false);
-  const [busy, setBusy] = useState<string | null>(null);
+  const { label: busy, error, run: runAction, reset } = useAction();
   const [tab, setTabState] = useState<Tab>(() => lastTab.get(profile.id) ?? 'security');
   const setTab = (next: Tab) => {
     lastTab.set(profile.id, next);
@@ -84,24 +84,18 @@ export function ConnectionView({ profile, view, onEdit }: { profile: Profile; vi
 
   // Batches carry the topics of the connection shown; its tree is read again, as it missed updates while hidden.
   useEffect(() => {
-    void client.invoke('telemetry.topics', { connectionIds: [profile.id] }).then(() => loadTopics(profile.id, true));
-  }, [profile.id]);
+    void client.invoke('telemetry.topics', { connectionIds: [profile.id] }).then(() => topics.load(profile.id, true));
+  }, [profile.id, client, topics]);
   const active = ACTIVE.has(shown.state);
 
-  async function run(label: string, action: () => Promise<{ ok: boolean; error?: AppError }>) {
-    setError(null);
-    setBusy(label);
-    const result = await action();
-    setBusy(null);
-    if (!result.ok && result.error) {
-      if (result.error.code === 'secrets_required') setAskSecrets(true);
-      setError(result.error);
-    }
+  async function run<T>(label: string, request: () => Promise<Result<T>>) {
+    const result = await runAction(request, { label });
+    if (!result.ok && result.error.code === 'secrets_required') setAskSecrets(true);
   }
 
   function connect() {
     if (profile.pendingSecrets.length > 0) {
-      setError(null);
+      reset();
       setAskSecrets(true);
       return;
     }
@@ -131,20 +125,14 @@ export function ConnectionView({ profile, view, onEdit }: { profile: Profile; vi
           <button type="button" onClick={onEdit} data-testid="edit">
             Edit
           </button>
-          {confirmDelete ? (
-            <>
-              <button type="button" className="danger-button" onClick={() => void run('Deleting…', () => client.invoke('profiles.delete', { id: profile.id }))} disabled={!!busy} data-testid="confirm-delete">
-                Delete {profile.name} and its keychain secrets
-              </button>
-              <button type="button" className="link" onClick={() => setConfirmDelete(false)}>
-                Keep
-              </button>
-            </>
-          ) : (
-            <button type="button" className="link" onClick={() => setConfirmDelete(true)} data-testid="delete">
-              Delete
-            </button>
-          )}
+          <ConfirmButton
+            label="Delete"
+            confirm={`Delete ${profile.name} and its keychain secrets`}
+            onConfirm={() => void run('Deleting…', () => client.invoke('profiles.delete', { id: profile.id }))}
+            disabled={!!busy}
+            testId="delete"
+            confirmTestId="confirm-delete"
+          />
         </div>
       </header>
       <p className="reason-line" data-testid="state-reason">
@@ -156,7 +144,7 @@ export function ConnectionView({ profile, view, onEdit }: { profile: Profile; vi
           onCancel={() => setAskSecrets(false)}
           onConnected={() => {
             setAskSecrets(false);
-            setError(null);
+            reset();
           }}
         />
       )}

@@ -7,47 +7,44 @@
  */
 import { useState, type FormEvent } from 'react';
 import { secretsLostWithSession, type Profile, type SecretInput } from '../../../shared/profiles';
-import type { AppError } from '../../../shared/result';
+import { useClient } from '../app/services';
 import { useStore } from '../app/store';
-import { client } from '../client';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
+import { useAction } from '../feedback/use-action';
 import { Field } from '../forms/Field';
 import { readText } from './files';
 import { settingsOf } from './settings';
 
 export function PendingSecretsPrompt({ profile, onCancel, onConnected }: { profile: Profile; onCancel: () => void; onConnected: () => void }) {
+  const client = useClient();
   const needsPassword = profile.pendingSecrets.includes('password');
   const needsKey = profile.pendingSecrets.includes('clientKey');
   const inMemory = useStore((s) => s.info?.keychain.store === 'session');
   const [password, setPassword] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [keyFile, setKeyFile] = useState<File | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
+  const { label: busy, error, run } = useAction();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     if ((needsKey && !keyFile) || (needsPassword && !password) || busy) return;
-    setBusy(inMemory ? 'Saving…' : 'Saving to the keychain…');
-    setError(null);
-    const secrets: SecretInput = {};
-    if (needsPassword) secrets.password = password;
-    if (needsKey && keyFile) secrets.clientKey = await readText(keyFile);
-    if (needsKey && passphrase) secrets.passphrase = passphrase;
-    const saved = await client.invoke('profiles.save', { id: profile.id, settings: settingsOf(profile), secrets });
-    setPassword('');
-    setPassphrase('');
-    if (!saved.ok) {
-      setBusy(null);
-      setError(saved.error);
-      return;
-    }
-    setBusy('Connecting…');
-    const connected = await client.invoke('sessions.connect', { id: profile.id });
-    setBusy(null);
+    const connected = await run(
+      async (step) => {
+        const secrets: SecretInput = {};
+        if (needsPassword) secrets.password = password;
+        if (needsKey && keyFile) secrets.clientKey = await readText(keyFile);
+        if (needsKey && passphrase) secrets.passphrase = passphrase;
+        const saved = await client.invoke('profiles.save', { id: profile.id, settings: settingsOf(profile), secrets });
+        setPassword('');
+        setPassphrase('');
+        if (!saved.ok) return saved;
+        step('Connecting…');
+        return client.invoke('sessions.connect', { id: profile.id });
+      },
+      { label: inMemory ? 'Saving…' : 'Saving to the keychain…' },
+    );
     if (connected.ok) onConnected();
-    else setError(connected.error);
   }
 
   return (

@@ -5,37 +5,31 @@
  * their secrets on first connect.
  */
 import { useRef, useState } from 'react';
-import type { AppError } from '../../../shared/result';
 import { downloadText } from '../app/download';
-import { client } from '../client';
+import { useClient } from '../app/services';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
+import { useAction } from '../feedback/use-action';
 
 export function ProfileTransfer({ hasProfiles }: { hasProfiles: boolean }) {
+  const client = useClient();
   const fileInput = useRef<HTMLInputElement>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  const { label: busy, error, run } = useAction();
   const [message, setMessage] = useState<string | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
 
   async function exportAll() {
-    setBusy('Exporting…');
-    setError(null);
     setMessage(null);
-    const result = await client.invoke('profiles.export', {});
-    setBusy(null);
-    if (!result.ok) return setError(result.error);
+    const result = await run(() => client.invoke('profiles.export', {}), { label: 'Exporting…' });
+    if (!result.ok) return;
     downloadText(result.value.fileName, result.value.text, 'application/json');
     setMessage(`Exported to ${result.value.fileName} (no secrets).`);
   }
 
   async function importFile(file: File | undefined) {
     if (!file) return;
-    setBusy('Importing…');
-    setError(null);
     setMessage(null);
-    const result = await client.invoke('profiles.import', { text: await file.text() });
-    setBusy(null);
-    if (!result.ok) return setError(result.error);
+    const result = await run(async () => client.invoke('profiles.import', { text: await file.text() }), { label: 'Importing…' });
+    if (!result.ok) return;
     const n = result.value.length;
     const pending = result.value.filter((p) => p.pendingSecrets.length > 0).length;
     setMessage(`Imported ${n} connection${n === 1 ? '' : 's'}${pending ? `; ${pending} need${pending === 1 ? 's' : ''} secrets before connecting` : ''}.`);

@@ -2,17 +2,17 @@
  * Shown on the demo connection: says what it is and removes it in one click,
  * broker, devices, connection and keychain secrets.
  */
-import { client } from '../client';
-import { refreshDemo } from '../app/store';
+import { useServices } from '../app/services';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
 
 export function DemoBanner() {
+  const { client, store } = useServices();
   const { busy, error, run } = useAction();
 
   async function remove() {
-    if ((await run(() => client.invoke('demo.remove', {}))).ok) await refreshDemo();
+    if ((await run(() => client.invoke('demo.remove', {}))).ok) await store.refreshDemo();
   }
 
   return (

@@ -3,14 +3,15 @@
  * TLS broker requiring client certificates, simulated devices), so a new
  * operator sees live charts and a security grade within a minute.
  */
-import { client } from '../client';
-import { refreshDemo, setState, useStore } from '../app/store';
+import { useStore } from '../app/store';
+import { useServices } from '../app/services';
 import { showTab } from '../connections/ConnectionView';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
 
 export function DemoOffer() {
+  const { client, store } = useServices();
   const { busy, error, run } = useAction();
   const inMemory = useStore((s) => s.info?.keychain.store === 'session');
 
@@ -18,8 +19,8 @@ export function DemoOffer() {
     const started = await run(() => client.invoke('demo.start', {}));
     if (!started.ok) return;
     showTab(started.value.id, 'dashboard');
-    setState({ selectedId: started.value.id });
-    await refreshDemo();
+    store.set({ selectedId: started.value.id });
+    await store.refreshDemo();
   }
 
   return (

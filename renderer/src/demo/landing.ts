@@ -4,10 +4,10 @@
  * the security tab every other connection opens on, so the charts and the
  * grade badge are what a new operator sees first.
  */
-import { getState } from '../app/store';
+import type { AppStore } from '../app/store';
 import { showTab } from '../connections/ConnectionView';
 
-export function landOnDemo(): void {
-  const { demo, selectedId } = getState();
+export function landOnDemo(store: AppStore): void {
+  const { demo, selectedId } = store.get();
   if (demo.profileId && selectedId === demo.profileId) showTab(demo.profileId, 'dashboard');
 }

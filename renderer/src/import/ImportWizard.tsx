@@ -7,11 +7,11 @@
  */
 import { useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
-import type { AppError } from '../../../shared/result';
-import { setState, useStore } from '../app/store';
-import { client } from '../client';
+import { useServices } from '../app/services';
+import { useStore } from '../app/store';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
+import { useAction } from '../feedback/use-action';
 import { ModalDialog } from '../forms/ModalDialog';
 import { FilePicker } from './FilePicker';
 import { ImportSummaryView } from './ImportSummaryView';
@@ -23,8 +23,6 @@ export interface WizardResult {
   profile: Profile;
   connected: boolean;
 }
-
-type Action = 'idle' | 'saving' | 'connecting';
 
 function PickedList({ names, onClear, disabled }: { names: string[]; onClear: () => void; disabled: boolean }) {
   if (names.length === 0) return null;
@@ -41,56 +39,47 @@ function PickedList({ names, onClear, disabled }: { names: string[]; onClear: ()
   );
 }
 
-function SavedStep({ profile, action, onConnect, onClose }: { profile: Profile; action: Action; onConnect: () => void; onClose: () => void }) {
+function SavedStep({ profile, connecting, onConnect, onClose }: { profile: Profile; connecting: boolean; onConnect: () => void; onClose: () => void }) {
   return (
     <section className="saved" data-testid="import-saved" aria-label="Saved">
       <p>
         Saved to <strong>{profile.name}</strong>. The private key is in the OS keychain.
       </p>
       <div className="actions">
-        <button type="button" className="primary" onClick={onConnect} disabled={action !== 'idle'} data-testid="import-connect">
+        <button type="button" className="primary" onClick={onConnect} disabled={connecting} data-testid="import-connect">
           Connect now
         </button>
-        <button type="button" onClick={onClose} disabled={action !== 'idle'}>
+        <button type="button" onClick={onClose} disabled={connecting}>
           Close
         </button>
-        {action === 'connecting' && <Busy label="Connecting…" />}
+        {connecting && <Busy label="Connecting…" />}
       </div>
     </section>
   );
 }
 
 export function ImportWizard({ targetId, onClose }: { targetId: string | null; onClose: (result: WizardResult | null) => void }) {
+  const { client, store } = useServices();
   const profiles = useStore((s) => s.profiles);
   const bundle = useBundleInspection();
-  const [action, setAction] = useState<Action>('idle');
-  const [actionError, setActionError] = useState<AppError | null>(null);
+  const action = useAction();
   const [saved, setSaved] = useState<Profile | null>(null);
-  const busy = bundle.inspecting || action !== 'idle';
+  const busy = bundle.inspecting || action.busy;
   const target = targetId ? profiles.find((p) => p.id === targetId) : undefined;
   const { summary } = bundle;
 
   async function save(to: ApplyTarget) {
-    if (!summary?.importId) return;
-    setAction('saving');
-    setActionError(null);
-    const result = await client.invoke('certificates.apply', { importId: summary.importId, ...to });
-    setAction('idle');
-    if (!result.ok) {
-      setActionError(result.error);
-      return;
-    }
+    const importId = summary?.importId;
+    if (!importId) return;
+    const result = await action.run(() => client.invoke('certificates.apply', { importId, ...to }), { label: 'Saving…' });
+    if (!result.ok) return;
     setSaved(result.value);
-    setState({ selectedId: result.value.id });
+    store.set({ selectedId: result.value.id });
   }
 
   async function connect(profile: Profile) {
-    setAction('connecting');
-    setActionError(null);
-    const result = await client.invoke('sessions.connect', { id: profile.id });
-    setAction('idle');
+    const result = await action.run(() => client.invoke('sessions.connect', { id: profile.id }), { label: 'Connecting…' });
     if (result.ok) onClose({ profile, connected: true });
-    else setActionError(result.error);
   }
 
   const close = () => onClose(saved ? { profile: saved, connected: false } : null);
@@ -109,7 +98,7 @@ export function ImportWizard({ targetId, onClose }: { targetId: string | null; o
         {!saved && (
           <>
             <FilePicker disabled={busy} onPick={(files) => bundle.add(files)} />
-            <PickedList names={bundle.picked.map((p) => p.name)} onClear={bundle.clear} disabled={action !== 'idle'} />
+            <PickedList names={bundle.picked.map((p) => p.name)} onClear={bundle.clear} disabled={action.busy} />
           </>
         )}
         {bundle.inspecting && <Busy label="Reading the bundle…" />}
@@ -118,9 +107,9 @@ export function ImportWizard({ targetId, onClose }: { targetId: string | null; o
         {summary && <ImportSummaryView summary={summary} />}
         {summary?.needsPassphrase && !saved && <PassphrasePrompt busy={busy} onUnlock={bundle.unlock} />}
         {summary && !saved && <TargetForm summary={summary} profiles={profiles} initialTargetId={targetId} busy={busy} onSave={(to) => void save(to)} />}
-        {action === 'saving' && <Busy label="Saving…" />}
-        {saved && <SavedStep profile={saved} action={action} onConnect={() => void connect(saved)} onClose={close} />}
-        {actionError && <Problem problem={actionError} testId="import-error" />}
+        {!saved && action.busy && <Busy label="Saving…" />}
+        {saved && <SavedStep profile={saved} connecting={action.busy} onConnect={() => void connect(saved)} onClose={close} />}
+        {action.error && <Problem problem={action.error} testId="import-error" />}
       </div>
     </ModalDialog>
   );

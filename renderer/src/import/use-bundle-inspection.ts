@@ -6,8 +6,9 @@
  */
 import { useRef, useState } from 'react';
 import type { ImportSummary } from '../../../shared/certificates';
-import type { AppError } from '../../../shared/result';
-import { client } from '../client';
+import { err, type AppError } from '../../../shared/result';
+import { useClient } from '../app/services';
+import { useAction } from '../feedback/use-action';
 import { bundleProblem, mergePicked, readBundle, type PickedFile } from './bundle-files';
 
 export interface BundleInspection {
@@ -23,36 +24,29 @@ export interface BundleInspection {
 }
 
 export function useBundleInspection(): BundleInspection {
+  const client = useClient();
   const [picked, setPicked] = useState<PickedFile[]>([]);
   const [summary, setSummary] = useState<ImportSummary | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
-  const [inspecting, setInspecting] = useState(false);
-  const generation = useRef(0);
+  // Only the latest inspection shows: a newer pick, unlock or clear silences one still in flight.
+  const { busy: inspecting, error, run, fail, reset } = useAction();
   // The selection as of now, for requests started from async code (state lags a render behind).
   const current = useRef<PickedFile[]>([]);
 
   async function inspect(files: PickedFile[], passphrase?: string): Promise<void> {
-    const run = ++generation.current;
     const problem = bundleProblem(files);
-    if (problem) {
-      setError(problem);
-      return;
-    }
-    setInspecting(true);
-    setError(null);
-    try {
-      const bundle = await readBundle(files);
-      const result = await client.invoke('certificates.inspect', passphrase ? { files: bundle, passphrase } : { files: bundle });
-      if (run !== generation.current) return;
-      if (result.ok) setSummary(result.value);
-      else setError(result.error);
-    } catch (e) {
-      if (run === generation.current) {
-        setError({ code: 'file_unreadable', message: 'A file could not be read.', hint: `Check that it still exists and can be opened. (${String((e as Error)?.message ?? e)})` });
-      }
-    } finally {
-      if (run === generation.current) setInspecting(false);
-    }
+    if (problem) return fail(problem);
+    await run(
+      async () => {
+        let bundle: Awaited<ReturnType<typeof readBundle>>;
+        try {
+          bundle = await readBundle(files);
+        } catch (e) {
+          return err('file_unreadable', 'A file could not be read.', `Check that it still exists and can be opened. (${String((e as Error)?.message ?? e)})`);
+        }
+        return client.invoke('certificates.inspect', passphrase ? { files: bundle, passphrase } : { files: bundle });
+      },
+      { onValue: setSummary },
+    );
   }
 
   return {
@@ -66,12 +60,10 @@ export function useBundleInspection(): BundleInspection {
         try {
           added = await files;
         } catch (e) {
-          setError({ code: 'drop_unreadable', message: 'The dropped files could not be read.', hint: `Pick them with the file or folder button instead. (${String((e as Error)?.message ?? e)})` });
-          return;
+          return fail({ code: 'drop_unreadable', message: 'The dropped files could not be read.', hint: `Pick them with the file or folder button instead. (${String((e as Error)?.message ?? e)})` });
         }
         if (added.length === 0) {
-          setError({ code: 'bundle_empty', message: 'No files were found in what you picked.', hint: 'Pick the certificate and key files, the zip, or the folder that holds them.' });
-          return;
+          return fail({ code: 'bundle_empty', message: 'No files were found in what you picked.', hint: 'Pick the certificate and key files, the zip, or the folder that holds them.' });
         }
         const next = mergePicked(current.current, added);
         current.current = next;
@@ -83,12 +75,10 @@ export function useBundleInspection(): BundleInspection {
       void inspect(current.current, passphrase);
     },
     clear() {
-      generation.current++;
+      reset();
       current.current = [];
       setPicked([]);
       setSummary(null);
-      setError(null);
-      setInspecting(false);
     },
   };
 }

@@ -5,11 +5,12 @@
  */
 import { useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
-import type { AppError } from '../../../shared/result';
 import type { SessionState } from '../../../shared/sessions';
-import { client } from '../client';
+import { useClient } from '../app/services';
 import { Busy } from '../feedback/Busy';
+import { Done } from '../feedback/Done';
 import { Problem } from '../feedback/Problem';
+import { useAction } from '../feedback/use-action';
 import { Field } from '../forms/Field';
 import { formatTime } from '../app/format';
 import { publishRequest, type PublishForm } from './publish-request';
@@ -20,9 +21,9 @@ const drafts = new Map<string, PublishForm>();
 const EMPTY: PublishForm = { topic: '', payload: '', encoding: 'text', qos: 0, retain: false, contentType: '', userProperties: [] };
 
 export function PublishPanel({ profile, state }: { profile: Profile; state: SessionState }) {
+  const client = useClient();
   const [f, setF] = useState<PublishForm>(() => drafts.get(profile.id) ?? EMPTY);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
+  const { busy, error, run, fail } = useAction();
   const [sent, setSent] = useState<string | null>(null);
   const connected = state === 'connected';
   const mqtt5 = profile.protocolVersion === 5;
@@ -34,14 +35,11 @@ export function PublishPanel({ profile, state }: { profile: Profile; state: Sess
     });
 
   async function send() {
-    setError(null);
     setSent(null);
     const built = publishRequest(profile.id, f, mqtt5);
-    if (!built.ok) return setError({ code: 'invalid_publish', message: built.reason, hint: '' });
-    setBusy(true);
-    const result = await client.invoke('sessions.publish', built.request);
-    setBusy(false);
-    if (!result.ok) return setError(result.error);
+    if (!built.ok) return fail({ code: 'invalid_publish', message: built.reason, hint: '' });
+    const result = await run(() => client.invoke('sessions.publish', built.request));
+    if (!result.ok) return;
     setSent(`Sent to ${f.topic} at ${formatTime(Date.now())}${f.retain ? ' (retained)' : ''}.`);
   }
 
@@ -104,11 +102,7 @@ export function PublishPanel({ profile, state }: { profile: Profile; state: Sess
           Send
         </button>
         {busy && <Busy label="Sending…" />}
-        {sent && (
-          <span className="small ok-text" role="status" data-testid="publish-sent">
-            {sent}
-          </span>
-        )}
+        {sent && <Done testId="publish-sent">{sent}</Done>}
       </div>
       {error && <Problem problem={error} testId="publish-error" />}
     </form>

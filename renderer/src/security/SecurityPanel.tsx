@@ -3,6 +3,7 @@
  * and its reasons, the negotiated TLS parameters, the peer chain, the client
  * certificate, and on failure the cause and the fix.
  */
+import { expiryOf } from '../../../shared/expiry';
 import type { CertificateSummary } from '../../../shared/security';
 import type { SessionView } from '../../../shared/sessions';
 import { GradeBadge, StateText } from './badges';
@@ -12,7 +13,7 @@ function date(iso: string | null): string {
 }
 
 function CertificateCard({ cert, role }: { cert: CertificateSummary; role: string }) {
-  const expired = cert.notAfter !== null && Date.parse(cert.notAfter) < Date.now();
+  const expired = expiryOf({ notAfter: cert.notAfter })?.level === 'expired';
   return (
     <div className="cert" data-testid="chain-certificate">
       <div className="cert-role">{role}</div>

@@ -5,12 +5,12 @@
  */
 import { useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
-import type { AppError } from '../../../shared/result';
 import type { ExtractorSpecInput } from '../../../shared/telemetry';
+import { useServices } from '../app/services';
 import { seriesLabel } from '../charts/chart-data';
 import { addSeries } from '../charts/dashboard-edit';
-import { saveDashboard } from '../charts/save-dashboard';
 import { Problem } from '../feedback/Problem';
+import { useAction } from '../feedback/use-action';
 
 export type ChartKind = 'number' | 'boolean' | 'json';
 
@@ -19,34 +19,29 @@ function lastLevels(topic: string): string {
 }
 
 export function ChartSeriesForm({ profile, topic, kind, path, onPath, onOpenDashboard }: { profile: Profile; topic: string; kind: ChartKind; path: string; onPath: (path: string) => void; onOpenDashboard: () => void }) {
+  const { dashboards } = useServices();
   const charts = profile.dashboard.charts;
   const [target, setTarget] = useState<string>('new');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
+  const { busy, error, run, fail } = useAction();
   const [added, setAdded] = useState<string | null>(null);
   const chosen = target === 'new' || charts.some((c) => c.id === target) ? target : 'new';
 
   async function add() {
     const extractor: ExtractorSpecInput = kind === 'json' ? { kind: 'json', path: path.trim() } : { kind };
-    if (extractor.kind === 'json' && !extractor.path) {
-      setError({ code: 'path_missing', message: 'Type a JSON path, or click a number in the payload.', hint: '' });
-      return;
-    }
+    if (extractor.kind === 'json' && !extractor.path) return fail({ code: 'path_missing', message: 'Type a JSON path, or click a number in the payload.', hint: '' });
     const spec = { connectionId: profile.id, topic, extractor, label: '' };
     const title = kind === 'json' ? `${lastLevels(topic)} ${path.trim()}` : lastLevels(topic);
-    setBusy(true);
-    setError(null);
     setAdded(null);
     let chartTitle = '';
-    const failure = await saveDashboard(profile.id, (dashboard) => {
-      const edit = addSeries(dashboard, chosen, spec, title);
-      if (!edit.ok) return { error: edit.reason };
-      chartTitle = edit.chartTitle || seriesLabel(spec);
-      return edit.dashboard;
-    });
-    setBusy(false);
-    if (failure) setError(failure);
-    else setAdded(chartTitle);
+    const saved = await run(() =>
+      dashboards.save(profile.id, (dashboard) => {
+        const edit = addSeries(dashboard, chosen, spec, title);
+        if (!edit.ok) return { error: edit.reason };
+        chartTitle = edit.chartTitle || seriesLabel(spec);
+        return edit.dashboard;
+      }),
+    );
+    if (saved.ok) setAdded(chartTitle);
   }
 
   return (

@@ -4,38 +4,32 @@
  * then clears exactly those (main refuses if the set changed meanwhile).
  */
 import { useState } from 'react';
-import type { AppError } from '../../../shared/result';
-import { client } from '../client';
+import { useClient } from '../app/services';
 import { Busy } from '../feedback/Busy';
+import { Done } from '../feedback/Done';
 import { Problem } from '../feedback/Problem';
+import { useAction } from '../feedback/use-action';
 
 type Step = { kind: 'idle' } | { kind: 'asking' } | { kind: 'confirm'; topics: string[] } | { kind: 'clearing'; count: number } | { kind: 'done'; cleared: number } | { kind: 'none' };
 
 const SHOWN_TOPICS = 5;
 
 export function ClearRetained({ connectionId, prefix, connected }: { connectionId: string; prefix: string; connected: boolean }) {
+  const client = useClient();
   const [step, setStep] = useState<Step>({ kind: 'idle' });
-  const [error, setError] = useState<AppError | null>(null);
+  const { error, run } = useAction();
 
   async function ask() {
-    setError(null);
     setStep({ kind: 'asking' });
-    const result = await client.invoke('topics.retained', { connectionId, prefix });
-    if (!result.ok) {
-      setStep({ kind: 'idle' });
-      return setError(result.error);
-    }
+    const result = await run(() => client.invoke('topics.retained', { connectionId, prefix }));
+    if (!result.ok) return setStep({ kind: 'idle' });
     setStep(result.value.topics.length ? { kind: 'confirm', topics: result.value.topics } : { kind: 'none' });
   }
 
   async function clear(topics: string[]) {
-    setError(null);
     setStep({ kind: 'clearing', count: topics.length });
-    const result = await client.invoke('topics.clearRetained', { connectionId, prefix, topics });
-    if (!result.ok) {
-      setStep({ kind: 'idle' });
-      return setError(result.error);
-    }
+    const result = await run(() => client.invoke('topics.clearRetained', { connectionId, prefix, topics }));
+    if (!result.ok) return setStep({ kind: 'idle' });
     setStep({ kind: 'done', cleared: result.value.cleared });
   }
 
@@ -54,11 +48,7 @@ export function ClearRetained({ connectionId, prefix, connected }: { connectionI
           No retained messages under {prefix}.
         </span>
       )}
-      {step.kind === 'done' && (
-        <span className="small ok-text" role="status" data-testid="retained-cleared">
-          Cleared {plural(step.cleared)}.
-        </span>
-      )}
+      {step.kind === 'done' && <Done testId="retained-cleared">Cleared {plural(step.cleared)}.</Done>}
       {step.kind === 'confirm' && (
         <div className="caution" role="alertdialog" aria-label="Confirm clearing retained messages" data-testid="clear-retained-confirm">
           <div className="failure-message" data-count={step.topics.length}>

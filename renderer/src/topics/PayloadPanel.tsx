@@ -6,11 +6,11 @@
  */
 import { useMemo, useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
-import type { AppError } from '../../../shared/result';
 import { useFrameSignal } from '../app/frame-signal';
-import { client } from '../client';
+import { useClient } from '../app/services';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
+import { useAction } from '../feedback/use-action';
 import { ChartSeriesForm } from './ChartSeriesForm';
 import { ClearRetained } from './ClearRetained';
 import { formatBytes, formatCount, formatRate, formatTime } from '../app/format';
@@ -29,12 +29,12 @@ interface FullPayload {
 }
 
 export function PayloadPanel({ tree, profile, path, connected, onOpenDashboard }: { tree: TopicTree; profile: Profile; path: string; connected: boolean; onOpenDashboard: () => void }) {
+  const client = useClient();
   useFrameSignal(tree.signal);
   const node = tree.node(path);
   const update = node?.topic ?? null;
   const [full, setFull] = useState<FullPayload | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
+  const { busy: loading, error, run } = useAction();
   const [mode, setMode] = useState<Mode | null>(null);
   const [fieldPath, setFieldPath] = useState('');
 
@@ -47,11 +47,8 @@ export function PayloadPanel({ tree, profile, path, connected, onOpenDashboard }
 
   async function loadFull() {
     if (!update) return;
-    setLoading(true);
-    setError(null);
-    const result = await client.invoke('topics.payload', { connectionId: profile.id, topic: update.topic });
-    setLoading(false);
-    if (!result.ok) return setError(result.error);
+    const result = await run(() => client.invoke('topics.payload', { connectionId: profile.id, topic: update.topic }));
+    if (!result.ok) return;
     setFull({ content: fromBase64(result.value.base64, result.value.complete), size: result.value.size, complete: result.value.complete, count: update.count });
   }
 

@@ -5,52 +5,35 @@
  * is marked.
  */
 import { useState } from 'react';
-import type { Profile, Qos, Subscription } from '../../../shared/profiles';
-import { topicFilterValid } from '../../../shared/profiles';
-import type { AppError } from '../../../shared/result';
-import { client } from '../client';
+import type { Profile } from '../../../shared/profiles';
+import { useClient } from '../app/services';
 import { settingsOf } from '../connections/settings';
 import { Busy } from '../feedback/Busy';
+import { Done } from '../feedback/Done';
 import { Problem } from '../feedback/Problem';
-
-type Row = { filter: string; qos: Qos };
-
-function same(a: Row[], b: Subscription[]): boolean {
-  return a.length === b.length && a.every((r, i) => r.filter === b[i]?.filter && r.qos === b[i]?.qos);
-}
-
-/** Rows main named in a validation error (`settings.subscriptions.2.filter: …`). */
-function rowsNamed(error: AppError | null): Set<number> {
-  const rows = new Set<number>();
-  if (!error) return rows;
-  for (const m of error.message.matchAll(/subscriptions\.(\d+)/g)) rows.add(Number(m[1]));
-  return rows;
-}
+import { useAction } from '../feedback/use-action';
+import { invalidRows, sameRows, type SubscriptionRow } from './subscription-rows';
+import { SubscriptionRows } from './SubscriptionRows';
 
 export function SubscriptionsEditor({ profile }: { profile: Profile }) {
+  const client = useClient();
   const saved = profile.subscriptions;
-  const [rows, setRows] = useState<Row[]>(() => saved.map((s) => ({ ...s })));
+  const [rows, setRows] = useState<SubscriptionRow[]>(() => saved.map((s) => ({ ...s })));
   const [seen, setSeen] = useState(saved);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
+  const { busy, error, run } = useAction();
   const [message, setMessage] = useState<string | null>(null);
-  const dirty = !same(rows, saved);
+  const dirty = !sameRows(rows, saved);
   // Saved elsewhere (the connection form, another window): take it over unless there are edits here.
   if (seen !== saved) {
     setSeen(saved);
-    if (same(rows, seen)) setRows(saved.map((s) => ({ ...s })));
+    if (sameRows(rows, seen)) setRows(saved.map((s) => ({ ...s })));
   }
-  const invalid = rowsNamed(error);
-  const change = (i: number, patch: Partial<Row>) => setRows((r) => r.map((x, j) => (j === i ? { ...x, ...patch } : x)));
 
   async function save() {
-    setBusy(true);
-    setError(null);
     setMessage(null);
     const subscriptions = rows.map((r) => ({ filter: r.filter.trim(), qos: r.qos }));
-    const result = await client.invoke('profiles.save', { id: profile.id, settings: { ...settingsOf(profile), subscriptions }, secrets: {} });
-    setBusy(false);
-    if (!result.ok) return setError(result.error);
+    const result = await run(() => client.invoke('profiles.save', { id: profile.id, settings: { ...settingsOf(profile), subscriptions }, secrets: {} }));
+    if (!result.ok) return;
     setRows(result.value.subscriptions.map((s) => ({ ...s })));
     setMessage(subscriptions.length ? `Saved ${subscriptions.length} subscription${subscriptions.length === 1 ? '' : 's'}.` : 'Saved: no subscriptions.');
   }
@@ -62,36 +45,14 @@ export function SubscriptionsEditor({ profile }: { profile: Profile }) {
         <span className="muted small">+ matches one level, # everything below; saved with the connection and applied at once.</span>
       </header>
       {rows.length === 0 && <p className="muted small">No subscriptions: nothing arrives. Add a filter such as plant/# below.</p>}
-      <ul className="plain sub-rows">
-        {rows.map((r, i) => {
-          const bad = invalid.has(i) || (r.filter.trim() !== '' && !topicFilterValid(r.filter.trim()));
-          return (
-            <li key={i} className="row sub-row">
-              <input
-                aria-label={`Filter ${i + 1}`}
-                aria-invalid={bad || undefined}
-                className={`mono ${bad ? 'invalid' : ''}`}
-                value={r.filter}
-                onChange={(e) => change(i, { filter: e.target.value })}
-                onKeyDown={(e) => {
-                  if (e.key === 'Enter' && dirty) void save();
-                }}
-                spellCheck={false}
-                placeholder="plant/+/status"
-                data-testid="subscription-filter"
-              />
-              <select aria-label={`QoS ${i + 1}`} value={r.qos} onChange={(e) => change(i, { qos: Number(e.target.value) as Qos })} data-testid="subscription-qos">
-                <option value={0}>QoS 0</option>
-                <option value={1}>QoS 1</option>
-                <option value={2}>QoS 2</option>
-              </select>
-              <button type="button" className="link" onClick={() => setRows((x) => x.filter((_, j) => j !== i))} aria-label={`Remove filter ${i + 1}`} data-testid="subscription-remove">
-                remove
-              </button>
-            </li>
-          );
-        })}
-      </ul>
+      <SubscriptionRows
+        rows={rows}
+        invalid={invalidRows(rows, error)}
+        onChange={setRows}
+        onEnter={() => {
+          if (dirty) void save();
+        }}
+      />
       <div className="actions" aria-busy={busy}>
         <button type="button" onClick={() => setRows((x) => [...x, { filter: '', qos: 0 }])} data-testid="subscription-add">
           Add filter
@@ -105,11 +66,7 @@ export function SubscriptionsEditor({ profile }: { profile: Profile }) {
           </button>
         )}
         {busy && <Busy label="Saving…" />}
-        {message && !dirty && (
-          <span className="small ok-text" role="status" data-testid="subscriptions-saved">
-            {message}
-          </span>
-        )}
+        {message && !dirty && <Done testId="subscriptions-saved">{message}</Done>}
       </div>
       {error && <Problem problem={error} testId="subscriptions-error" />}
     </section>

@@ -5,8 +5,8 @@
 import { useDeferredValue, useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
 import { useFrameSignal } from '../app/frame-signal';
+import { useServices } from '../app/services';
 import { formatCount, formatRate } from '../app/format';
-import { topicTree } from './live-topics';
 import { PayloadPanel } from './PayloadPanel';
 import { SubscriptionsEditor } from './SubscriptionsEditor';
 import type { TopicTree } from './topic-tree';
@@ -26,7 +26,7 @@ function TreeSummary({ tree }: { tree: TopicTree }) {
 }
 
 export function TopicsView({ profile, connected, onOpenDashboard }: { profile: Profile; connected: boolean; onOpenDashboard: () => void }) {
-  const tree = topicTree(profile.id);
+  const tree = useServices().topics.tree(profile.id);
   const [filter, setFilter] = useState('');
   const shownFilter = useDeferredValue(filter);
   const [selected, setSelectedState] = useState<string | null>(() => selectedTopics.get(profile.id) ?? null);

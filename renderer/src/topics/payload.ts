@@ -4,6 +4,7 @@
  * request, and whether it is a plain number or boolean that can be charted.
  * Everything here returns strings for React to render as text.
  */
+import { printableText } from '../../../shared/printable';
 import type { PayloadPreview } from '../../../shared/telemetry';
 
 export interface PayloadContent {
@@ -20,20 +21,6 @@ export function base64ToBytes(base64: string): Uint8Array {
   return bytes;
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
-/** Text when the bytes are valid UTF-8 without control characters (tabs and line breaks allowed). */
-export function bytesAsText(bytes: Uint8Array): string | null {
-  let text: string;
-  try {
-    text = decoder.decode(bytes);
-  } catch {
-    return null;
-  }
-  // eslint-disable-next-line no-control-regex
-  return /[\u0000-\u0008\u000E-\u001F\u007F]/.test(text) ? null : text;
-}
-
 export function fromPreview(preview: PayloadPreview): PayloadContent {
   if (preview.encoding === 'text') {
     const text = preview.data;
@@ -44,18 +31,10 @@ export function fromPreview(preview: PayloadPreview): PayloadContent {
   return { text: null, bytes: () => bytes };
 }
 
-/** A payload cut by main (`complete: false`) may end inside a character: that partial character is not binary. */
-function withoutPartialCharacter(bytes: Uint8Array): Uint8Array {
-  let end = bytes.length;
-  // Back over at most three continuation bytes to the lead byte of the last character.
-  for (let k = 0; k < 3 && end > 0 && ((bytes[end - 1] as number) & 0xc0) === 0x80; k++) end--;
-  if (end > 0 && ((bytes[end - 1] as number) & 0xc0) === 0xc0) end--;
-  return bytes.subarray(0, end);
-}
-
 export function fromBase64(base64: string, complete = true): PayloadContent {
   const bytes = base64ToBytes(base64);
-  return { text: bytesAsText(bytes) ?? (complete ? null : bytesAsText(withoutPartialCharacter(bytes))), bytes: () => bytes };
+  // A payload cut by main (`complete: false`) may end inside a character: that partial character is not binary.
+  return { text: printableText(bytes, !complete), bytes: () => bytes };
 }
 
 /** Bytes shown in the hex view at most; the rest is summarised. */

@@ -1,6 +1,6 @@
 /**
- * The topic tree of one connection as the window knows it: nodes built from
- * the topic names (levels split on `/`), each topic's last update, and per
+ * The topic tree of one connection as the window knows it, its view of the
+ * shared topic trie (shared/topic-tree.ts): each topic's last update, and per
  * node the subtree totals (messages, rate, retained topics, topics). Plain
  * mutable objects, updated in place by the telemetry feed: an update costs
  * O(depth), never a walk of the tree. The visible rows (expansion and filter
@@ -8,6 +8,7 @@
  * changed, not when counts move.
  */
 import type { TopicUpdate } from '../../../shared/telemetry';
+import { TopicTrie, type TrieNode } from '../../../shared/topic-tree';
 import { FrameSignal } from '../app/frame-signal';
 
 /** Rates decay as main's do (about five seconds), so a quiet topic drops to zero without new updates. */
@@ -20,7 +21,8 @@ const DEFAULT_EXPANDED_DEPTH = 2;
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 let nextNodeId = 1;
 
-export class TopicNode {
+/** The window's view of a node of the shared topic trie: the topic's last update and its subtree's totals. */
+export class TopicNode implements TrieNode<TopicNode> {
   readonly id = nextNodeId++;
   readonly children = new Map<string, TopicNode>();
   /** Children in display order; null when a child was added since. */
@@ -36,7 +38,7 @@ export class TopicNode {
   rate = 0;
   retained = 0;
   topics = 0;
-  readonly lower: string;
+  private lowerPath: string | null = null;
 
   constructor(
     readonly name: string,
@@ -44,8 +46,11 @@ export class TopicNode {
     readonly path: string,
     readonly depth: number,
     readonly parent: TopicNode | null,
-  ) {
-    this.lower = path.toLowerCase();
+  ) {}
+
+  /** The path in lower case, for the filter; made when first asked, as a deep topic has many long prefixes. */
+  get lower(): string {
+    return (this.lowerPath ??= this.path.toLowerCase());
   }
 
   get hasChildren(): boolean {
@@ -89,29 +94,32 @@ export class Expansion {
 }
 
 export class TopicTree {
-  readonly root = new TopicNode('', '', -1, null);
+  private readonly trie = new TopicTrie<TopicNode>(new TopicNode('', '', -1, null), (parent, level, path, depth) => {
+    parent.sorted = null;
+    this.shape++;
+    return new TopicNode(level, path, depth, parent);
+  });
   readonly signal = new FrameSignal();
   readonly expansion = new Expansion();
-  private readonly byTopic = new Map<string, TopicNode>();
   /** Nodes whose rate is above zero: the only ones the decay sweep looks at. */
   private readonly moving = new Set<TopicNode>();
   /** Bumped whenever nodes are added or removed. */
   private shape = 0;
   private rowsCache: { shape: number; expansion: number; filter: string; rows: TopicNode[] } | null = null;
 
+  get root(): TopicNode {
+    return this.trie.root;
+  }
+
   get topicCount(): number {
-    return this.byTopic.size;
+    return this.trie.size;
   }
 
   /** Applies updates that replace each topic's previous values; returns whether anything changed. */
   apply(updates: readonly TopicUpdate[], now: number): boolean {
     let changed = false;
     for (const update of updates) {
-      let node = this.byTopic.get(update.topic);
-      if (!node) {
-        node = this.insert(update.topic);
-        this.byTopic.set(update.topic, node);
-      }
+      const node = this.trie.add(update.topic);
       const old = node.topic;
       // A snapshot read before a batch was applied is older than it: counts only grow.
       if (old && update.count < old.count) continue;
@@ -156,39 +164,16 @@ export class TopicTree {
   }
 
   clear(): void {
-    this.root.children.clear();
+    this.trie.clear();
     this.root.sorted = null;
     this.root.messages = this.root.rate = this.root.retained = this.root.topics = 0;
-    this.byTopic.clear();
     this.moving.clear();
     this.shape++;
   }
 
   /** The node of a topic prefix, or null. */
   node(path: string): TopicNode | null {
-    const exact = this.byTopic.get(path);
-    if (exact) return exact;
-    let node: TopicNode | undefined = this.root;
-    for (const level of path.split('/')) {
-      node = node.children.get(level);
-      if (!node) return null;
-    }
-    return node;
-  }
-
-  private insert(topic: string): TopicNode {
-    let node = this.root;
-    for (const level of topic.split('/')) {
-      let child = node.children.get(level);
-      if (!child) {
-        child = new TopicNode(level, node === this.root ? level : `${node.path}/${level}`, node.depth + 1, node);
-        node.children.set(level, child);
-        node.sorted = null;
-        this.shape++;
-      }
-      node = child;
-    }
-    return node;
+    return this.trie.find(path);
   }
 
   /**
@@ -203,7 +188,7 @@ export class TopicTree {
     let keep: Set<TopicNode> | null = null;
     if (f) {
       keep = new Set();
-      for (const node of this.byTopic.values()) {
+      for (const node of this.trie.topics()) {
         if (!node.lower.includes(f)) continue;
         for (let n: TopicNode | null = node; n && n !== this.root && !keep.has(n); n = n.parent) keep.add(n);
       }

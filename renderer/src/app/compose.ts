@@ -1,0 +1,23 @@
+/**
+ * Builds the objects one window runs on around its client (services.ts):
+ * called once by main.tsx, and by tests around an in-memory client.
+ */
+import type { ApiClient } from '../../../shared/client';
+import { BudgetState } from '../charts/budget';
+import { ChartRegistry } from '../charts/live-charts';
+import { DashboardSaver } from '../charts/save-dashboard';
+import { LiveTopics } from '../topics/live-topics';
+import type { Services } from './services';
+import { AppStore } from './store';
+
+export function createServices(client: ApiClient): Services {
+  const store = new AppStore(client);
+  return {
+    client,
+    store,
+    topics: new LiveTopics(client),
+    charts: new ChartRegistry(client),
+    budget: new BudgetState(),
+    dashboards: new DashboardSaver(client, store),
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * The connection form's state, pure: what the form shows for a profile (or a
+ * new connection), the rules that tie fields together (turning verification
+ * off needs a fresh acknowledgement, picking a CA file trusts it), the certificates
+ * taken over when the import wizard changed them, and what is sent to
+ * `profiles.save`: the settings, and the secrets only when the operator typed
+ * or removed one (secrets are write-only, never shown). A picked file that
+ * holds a private key is never kept as a certificate: a CA file with a key is
+ * refused at once, a client certificate file's key is said to go to the
+ * keychain (main moves it there on save).
+ */
+import { certificateFieldProblem, readCertificateField } from '../../../shared/pem';
+import type { Profile, ProfileSettingsInput, Qos, SecretInput, Trust } from '../../../shared/profiles';
+import type { AppError } from '../../../shared/result';
+import type { SubscriptionRow } from '../topics/subscription-rows';
+
+export interface PickedText {
+  name: string;
+  text: string;
+  /** A client certificate file that also holds its private key. */
+  holdsKey?: boolean;
+}
+
+/** What became of picked files: those taken, and why the first one refused was not. */
+export interface Picked {
+  taken: PickedText[];
+  refused: AppError | null;
+}
+
+/** CA files hold certificates only: a file with a key (or anything else) is refused, the others are taken. */
+export function pickCaFiles(files: PickedText[]): Picked {
+  const problems = files.map((file) => certificateFieldProblem(file.text, 'ca'));
+  const first = problems.findIndex((p) => p !== null);
+  return {
+    taken: files.filter((_, i) => problems[i] === null),
+    refused: first < 0 ? null : { code: 'ca_file_refused', message: `${files[first]?.name} was not added. ${problems[first]}`, hint: '' },
+  };
+}
+
+/** A client certificate file may bring its own key (it goes to the keychain), nothing else. */
+export function pickClientCertificate(file: PickedText): Picked {
+  const problem = certificateFieldProblem(file.text, 'client');
+  if (problem) return { taken: [], refused: { code: 'certificate_file_refused', message: `${file.name} was not used. ${problem}`, hint: '' } };
+  return { taken: [{ ...file, holdsKey: readCertificateField(file.text).privateKeys.length > 0 }], refused: null };
+}
+
+export interface FormState {
+  name: string;
+  group: string;
+  url: string;
+  protocolVersion: 4 | 5;
+  clientId: string;
+  username: string;
+  password: string;
+  clearPassword: boolean;
+  keepalive: string;
+  clean: boolean;
+  willEnabled: boolean;
+  willTopic: string;
+  willPayload: string;
+  willQos: Qos;
+  willRetain: boolean;
+  trust: Trust;
+  ca: PickedText[];
+  clientCertificate: PickedText | null;
+  clientKey: PickedText | null;
+  passphrase: string;
+  removeIdentity: boolean;
+  servername: string;
+  alpn: string;
+  minVersion: 'TLSv1.2' | 'TLSv1.3';
+  pins: string;
+  verify: boolean;
+  insecureAcknowledged: boolean;
+  subscriptions: SubscriptionRow[];
+}
+
+/** Sets one field of the form; the fieldsets get it with the state. */
+export type SetField = <K extends keyof FormState>(key: K, value: FormState[K]) => void;
+
+/** The fields that follow the saved profile's certificates (changed by the import wizard). */
+function certificateFields(profile: Profile | null): Pick<FormState, 'trust' | 'ca' | 'clientCertificate' | 'clientKey' | 'passphrase' | 'removeIdentity'> {
+  return {
+    trust: profile?.tls.trust ?? 'system',
+    ca: (profile?.tls.ca ?? []).map((text, i) => ({ name: `CA ${i + 1} (saved)`, text })),
+    clientCertificate: profile?.tls.clientCertificate ? { name: 'saved certificate', text: profile.tls.clientCertificate } : null,
+    clientKey: null,
+    passphrase: '',
+    removeIdentity: false,
+  };
+}
+
+/** What the form's certificate fields depend on: when it changes underneath, the form takes the new certificates. */
+export function certificatesOf(profile: Profile | null): string {
+  return JSON.stringify([profile?.tls.trust, profile?.tls.ca, profile?.tls.clientCertificate, profile?.secrets]);
+}
+
+/** The saved certificates replace the form's, keeping every other edit. */
+export function withCertificatesOf(f: FormState, profile: Profile | null): FormState {
+  return { ...f, ...certificateFields(profile) };
+}
+
+export function initialState(profile: Profile | null): FormState {
+  return {
+    name: profile?.name ?? '',
+    group: profile?.group ?? '',
+    url: profile?.url ?? 'mqtts://',
+    protocolVersion: profile?.protocolVersion ?? 4,
+    clientId: profile?.clientId ?? '',
+    username: profile?.username ?? '',
+    password: '',
+    clearPassword: false,
+    keepalive: String(profile?.keepalive ?? 60),
+    clean: profile?.clean ?? true,
+    willEnabled: !!profile?.will,
+    willTopic: profile?.will?.topic ?? '',
+    willPayload: profile?.will?.payload ?? '',
+    willQos: profile?.will?.qos ?? 0,
+    willRetain: profile?.will?.retain ?? false,
+    ...certificateFields(profile),
+    servername: profile?.tls.servername ?? '',
+    alpn: (profile?.tls.alpn ?? []).join(', '),
+    minVersion: profile?.tls.minVersion ?? 'TLSv1.2',
+    pins: (profile?.tls.pins ?? []).join('\n'),
+    verify: profile?.tls.verify ?? true,
+    insecureAcknowledged: profile ? !profile.tls.verify : false,
+    subscriptions: (profile?.subscriptions ?? []).map((s) => ({ ...s })),
+  };
+}
+
+/** Whether the URL asks for TLS (mqtts://, wss://): the TLS settings show only then. */
+export function isEncryptedUrl(url: string): boolean {
+  return /^(mqtts|wss):/i.test(url.trim());
+}
+
+/** The name a connection gets when the operator leaves it empty: the broker's host. */
+export function defaultName(url: string): string {
+  try {
+    return new URL(url).host || 'Connection';
+  } catch {
+    return 'Connection';
+  }
+}
+
+/** Turning verification on or off always asks for the acknowledgement again. */
+export function withVerify(f: FormState, verify: boolean): FormState {
+  return { ...f, verify, insecureAcknowledged: false };
+}
+
+/** CA files picked are added, and trusted: only the system roots becomes only these files. */
+export function withCaFiles(f: FormState, picked: PickedText[]): FormState {
+  return { ...f, ca: [...f.ca, ...picked], trust: f.trust === 'system' ? 'custom' : f.trust };
+}
+
+/** Why the form cannot be saved as it is, before asking main; null when it can. */
+export function formProblem(f: FormState): AppError | null {
+  if (!f.verify && !f.insecureAcknowledged) {
+    return { code: 'confirm_insecure', message: 'Verification is off but not acknowledged.', hint: 'Tick the acknowledgement below the verification switch, or turn verification back on.' };
+  }
+  return null;
+}
+
+/** The subscription rows sent: those with a filter (an empty row is dropped, not refused). */
+export function sentSubscriptionRows(f: FormState): number[] {
+  return f.subscriptions.flatMap((s, i) => (s.filter.trim() ? [i] : []));
+}
+
+export function toSettings(f: FormState): ProfileSettingsInput {
+  const list = (text: string, sep: RegExp) => text.split(sep).map((s) => s.trim()).filter(Boolean);
+  return {
+    name: f.name.trim() || defaultName(f.url),
+    group: f.group,
+    url: f.url.trim(),
+    protocolVersion: f.protocolVersion,
+    clientId: f.clientId,
+    username: f.username,
+    keepalive: Number(f.keepalive),
+    clean: f.clean,
+    will: f.willEnabled ? { topic: f.willTopic, payload: f.willPayload, qos: f.willQos, retain: f.willRetain } : null,
+    tls: {
+      trust: f.trust,
+      ca: f.ca.map((c) => c.text),
+      clientCertificate: f.removeIdentity ? null : (f.clientCertificate?.text ?? null),
+      servername: f.servername,
+      alpn: list(f.alpn, /[,\s]+/),
+      minVersion: f.minVersion,
+      pins: list(f.pins, /[\s,]+/),
+      verify: f.verify,
+    },
+    subscriptions: sentSubscriptionRows(f).map((i) => {
+      const s = f.subscriptions[i] as SubscriptionRow;
+      return { filter: s.filter.trim(), qos: s.qos };
+    }),
+  };
+}
+
+/** Secrets are sent only when typed (to store) or removed (`null`); absent leaves the keychain as it is. */
+export function toSecrets(f: FormState): SecretInput {
+  const secrets: SecretInput = {};
+  if (f.clearPassword) secrets.password = null;
+  else if (f.password) secrets.password = f.password;
+  if (f.removeIdentity) {
+    secrets.clientKey = null;
+    secrets.passphrase = null;
+    return secrets;
+  }
+  if (f.clientKey) secrets.clientKey = f.clientKey.text;
+  if (f.passphrase) secrets.passphrase = f.passphrase;
+  return secrets;
+}
