@@ -11,6 +11,37 @@ import { CertificateSummarySchema } from './security';
 /** Bundle inputs are bounded: a certificate bundle is kilobytes, never tens of megabytes. */
 export const MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
 
+/**
+ * What one import (one `certificates.inspect`) may make the app do, over all
+ * its files and every archive inside them. Real bundles are kilobytes and a
+ * handful of items; a hostile file chooses its own sizes and counts.
+ */
+export const IMPORT_LIMITS = {
+  /** Bytes of the files picked plus bytes unpacked from archives. */
+  maxTotalBytes: 64 * 1024 * 1024,
+  /** Files picked plus archive entries. */
+  maxEntries: 1000,
+  /** Certificates, keys and other PEM blocks, DER objects and PKCS#12 bags (a system CA bundle holds about 150). */
+  maxItems: 2000,
+  /**
+   * Iterations of one password-based key derivation (a PKCS#12 MAC or bag,
+   * PBKDF2, PBES1). Exporters write 2,048 (OpenSSL 3), 2,000 (Windows),
+   * 10,000 (Java keytool); vendors following OWASP's 2023 advice for
+   * PBKDF2-HMAC-SHA256 write 600,000. A million keeps all of those, and stops
+   * a file from naming billions.
+   */
+  maxKdfIterations: 1_000_000,
+  /**
+   * Hash rounds of all key derivations of one import together: a
+   * 600,000-iteration file needs about three derivations (MAC, certificates,
+   * key), a legacy one up to five, and a retry with another password form
+   * doubles some. Spent in a worker thread, so it costs waiting, not a stall.
+   */
+  maxTotalKdfRounds: 8_000_000,
+  /** scrypt's N·r·p for an encrypted PKCS#8 key; OpenSSL's default (N 16384, r 8, p 1) is 131,072. */
+  maxScryptCost: 16_777_216,
+} as const;
+
 export const BundleFileSchema = z.object({
   /** The file's name, or its path inside a picked folder (`bundle/certs/device.crt`). */
   name: z.string().min(1).max(1024),
