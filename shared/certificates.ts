@@ -49,14 +49,38 @@ export const BundleFileSchema = z.object({
 });
 export type BundleFile = z.infer<typeof BundleFileSchema>;
 
+/** Chosen by the window that starts an inspection, so it can follow its progress and cancel it. */
+export const InspectionIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
+
 export const ImportRequestSchema = z
   .object({
     files: z.array(BundleFileSchema).min(1).max(500),
     /** For encrypted keys and PKCS#12 files. */
     passphrase: z.string().max(4096).optional(),
+    inspectionId: InspectionIdSchema.optional(),
   })
   .strict();
 export type ImportRequest = z.infer<typeof ImportRequestSchema>;
+
+/**
+ * Pushed to the window whose inspection is running: what the worker reading
+ * the bundle is doing (reading files, deriving a key from the passphrase,
+ * checking the result) and how far it is within that stage (files, or hash
+ * rounds of the derivation under way).
+ */
+export const ImportProgressSchema = z
+  .object({
+    inspectionId: InspectionIdSchema,
+    stage: z.enum(['reading', 'deriving', 'checking']),
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+  })
+  .strict();
+export type ImportProgress = z.infer<typeof ImportProgressSchema>;
 
 export const ItemKindSchema = z.enum(['root-ca', 'intermediate-ca', 'certificate', 'private-key', 'public-key']);
 export type ItemKind = z.infer<typeof ItemKindSchema>;
