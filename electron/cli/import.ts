@@ -91,7 +91,7 @@ export async function runImport(args: ImportArgs, io: CliIo): Promise<number> {
   const store = new ProfileStore(args.dataDir ?? defaultDataDir());
   await store.load();
   const service = new ImportService(store, new SecretStore(keytarBackend()));
-  const summary = service.inspect(inputs, { passphrase });
+  const summary = await service.inspect(inputs, { passphrase });
   const report = importReport(summary);
 
   let saved: { id: string; name: string; created: boolean } | null = null;

@@ -5,12 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AppInfo } from '../../shared/contract';
-import { MAX_BUNDLE_BYTES } from '../../shared/certificates';
 import { createProfile, SECRET_ITEMS, type Profile, type ProfileSettings, type SecretFlags, type SecretInput } from '../../shared/profiles';
 import { AppFailure } from '../../shared/result';
-import type { BundleInput } from './certificates/bundle';
 import { describeProfileCertificates } from './certificates/describe';
 import { ImportService } from './certificates/import-service';
+import { inspectHandlers } from './certificates/inspect-handlers';
 import { createDispatcher, type CallContext, type Dispatch, type Handlers } from './ipc/dispatcher';
 import { seriesFileName } from '../../shared/telemetry';
 import { Demo } from './demo/demo';
@@ -76,15 +75,6 @@ async function readSecrets(store: SecretStore, profile: Profile): Promise<Sessio
     throw new AppFailure('secret_missing', `The private key of ${profile.name} is not in the keychain.`, 'Import the client key again for this connection.');
   }
   return { password, key, passphrase };
-}
-
-function fromBase64(files: Array<{ name: string; base64: string }>): BundleInput[] {
-  const inputs = files.map((f) => ({ name: f.name, bytes: Buffer.from(f.base64, 'base64') }));
-  const total = inputs.reduce((n, f) => n + f.bytes.length, 0);
-  if (total > MAX_BUNDLE_BYTES) {
-    throw new AppFailure('bundle_too_large', `The selected files hold ${(total / 1048576).toFixed(1)} MB; a certificate bundle is far smaller.`, 'Pick only the certificate, key and CA files (or their zip).');
-  }
-  return inputs;
 }
 
 export async function createBackend(options: BackendOptions): Promise<Backend> {
@@ -241,7 +231,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       return imported;
     },
 
-    'certificates.inspect': ({ files, passphrase }) => imports.inspect(fromBase64(files), { passphrase }),
+    ...inspectHandlers(imports, events),
 
     'certificates.apply': async ({ importId, profileId, settings }) => {
       const profile = await imports.apply(importId, profileId ? { profileId } : { settings: settings as ProfileSettings });
@@ -342,6 +332,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     telemetry,
     demo,
     dispose: async () => {
+      imports.cancelAll();
       telemetry.dispose();
       await sessions.dispose();
       await demo.stop();
