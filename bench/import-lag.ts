@@ -15,9 +15,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createBackend } from '../electron/core/backend';
-import { generateKey, issueCertificate, privateKeyPem } from '../electron/core/certificates/issue';
 import { keytarBackend } from '../electron/core/secrets/keytar-backend';
 import { SecretStore } from '../electron/core/secrets/secret-store';
+import { deviceIdentity } from '../test/fixtures/device-identity';
 
 const ITERATIONS = 600_000;
 const ROUNDS = 3;
@@ -30,11 +30,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mqtts-bench-import-'));
   try {
-    const key = generateKey('ec-p256');
-    const now = Date.now();
-    const cert = issueCertificate({ subject: { CN: 'bench-device' }, publicKey: key.publicKey, signingKey: key.privateKey, notBefore: new Date(now - 3600_000), notAfter: new Date(now + 365 * 86_400_000), extendedKeyUsage: ['clientAuth'] });
-    writeFileSync(path.join(dir, 'key.pem'), privateKeyPem(key.privateKey), { mode: 0o600 });
-    writeFileSync(path.join(dir, 'cert.pem'), cert.pem);
+    const { leaf, keyPem } = deviceIdentity('bench-device');
+    writeFileSync(path.join(dir, 'key.pem'), keyPem, { mode: 0o600 });
+    writeFileSync(path.join(dir, 'cert.pem'), leaf.pem);
     const p12 = path.join(dir, 'device.p12');
     execFileSync('openssl', ['pkcs12', '-export', '-iter', String(ITERATIONS), '-inkey', path.join(dir, 'key.pem'), '-in', path.join(dir, 'cert.pem'), '-passout', `pass:${PASSPHRASE}`, '-out', p12]);
     const files = [{ name: 'device.p12', base64: readFileSync(p12).toString('base64') }];

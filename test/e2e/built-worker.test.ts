@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { inspectBundle } from '../../electron/core/certificates/bundle';
 import { BUILT_WORKER_FILE, type FromWorker, type WorkerInput } from '../../electron/core/certificates/inspection';
-import { generateKey, issueCertificate, privateKeyPem } from '../../electron/core/certificates/issue';
+import { deviceIdentity } from '../fixtures/device-identity';
 
 const OUT_MAIN = path.resolve(__dirname, '../../out/main');
 
@@ -24,22 +24,11 @@ describe('the built certificate worker', () => {
 
   it('loads without a TypeScript loader and reads a bundle as the sources do', async () => {
     const now = Date.now();
-    const caKey = generateKey('ec-p256');
-    const ca = issueCertificate({ subject: { CN: 'Built Worker CA' }, publicKey: caKey.publicKey, signingKey: caKey.privateKey, notBefore: new Date(now - 3600_000), notAfter: new Date(now + 86_400_000 * 365), ca: {} });
-    const clientKey = generateKey('ec-p256');
-    const client = issueCertificate({
-      subject: { CN: 'device' },
-      publicKey: clientKey.publicKey,
-      signingKey: caKey.privateKey,
-      issuer: { name: { CN: 'Built Worker CA' }, certificate: ca.x509 },
-      notBefore: new Date(now - 3600_000),
-      notAfter: new Date(now + 86_400_000 * 365),
-      extendedKeyUsage: ['clientAuth'],
-    });
+    const { ca, leaf, keyPem } = deviceIdentity('device', now);
     const files = [
       { name: 'ca.pem', bytes: Buffer.from(ca.pem) },
-      { name: 'client.pem', bytes: Buffer.from(client.pem) },
-      { name: 'client.key', bytes: Buffer.from(privateKeyPem(clientKey.privateKey)) },
+      { name: 'client.pem', bytes: Buffer.from(leaf.pem) },
+      { name: 'client.key', bytes: Buffer.from(keyPem) },
     ];
     const workerData: WorkerInput = { files, options: { now } };
     const worker = new Worker(path.join(OUT_MAIN, BUILT_WORKER_FILE), { workerData, execArgv: [] });

@@ -15,11 +15,12 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Asn1Error, children, readBer, readNode, type Node } from '../../electron/core/certificates/asn1';
 import { inspectBundle, type BundleInput } from '../../electron/core/certificates/bundle';
-import { generateKey, issueCertificate, privateKeyPem } from '../../electron/core/certificates/issue';
+import { generateKey, privateKeyPem } from '../../electron/core/certificates/issue';
 import { kdfMeter, Pkcs12Error, readPkcs12 } from '../../electron/core/certificates/pkcs12';
 import { readZip, ZipError } from '../../electron/core/certificates/zip';
 import { ImportSummarySchema } from '../../shared/certificates';
 import { scanPem } from '../../shared/pem';
+import { deviceIdentity } from '../fixtures/device-identity';
 import { seededRandom } from '../support/random';
 import { writeZip } from '../support/zip';
 
@@ -31,23 +32,11 @@ let p12s: Buffer[];
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'mqtts-fuzz-'));
-  const now = Date.now();
-  const caKey = generateKey('ec-p256');
-  const ca = issueCertificate({ subject: { CN: 'Fuzz CA' }, publicKey: caKey.publicKey, signingKey: caKey.privateKey, notBefore: new Date(now - 3600_000), notAfter: new Date(now + 86_400_000 * 90), ca: {} });
-  const key = generateKey('ec-p256');
-  const leaf = issueCertificate({
-    subject: { CN: 'fuzz-device' },
-    publicKey: key.publicKey,
-    signingKey: caKey.privateKey,
-    issuer: { name: { CN: 'Fuzz CA' }, certificate: ca.x509 },
-    notBefore: new Date(now - 3600_000),
-    notAfter: new Date(now + 86_400_000 * 90),
-    extendedKeyUsage: ['clientAuth'],
-  });
+  const { ca, leaf, key, keyPem } = deviceIdentity('fuzz-device');
   const rsa = generateKey('rsa-2048');
-  pem = [ca.pem, leaf.pem, privateKeyPem(key.privateKey), privateKeyPem(rsa.privateKey, PASSWORD), rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString()].join('\n');
+  pem = [ca.pem, leaf.pem, keyPem, privateKeyPem(rsa.privateKey, PASSWORD), rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString()].join('\n');
   ders = [leaf.der, key.privateKey.export({ type: 'pkcs8', format: 'der' }), rsa.privateKey.export({ type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: PASSWORD }), rsa.publicKey.export({ type: 'spki', format: 'der' })];
-  writeFileSync(path.join(dir, 'key.pem'), privateKeyPem(key.privateKey));
+  writeFileSync(path.join(dir, 'key.pem'), keyPem);
   writeFileSync(path.join(dir, 'leaf.pem'), leaf.pem);
   writeFileSync(path.join(dir, 'ca.pem'), ca.pem);
   // Cheap to open (one iteration), so the fuzzing spends its time on structure, not on key derivation. Without a MAC
