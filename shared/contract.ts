@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ImportProgressSchema, ImportRequestSchema, ImportSummarySchema, InspectionIdSchema, ProfileCertificatesSchema } from './certificates';
-import { ProfileSchema, ProfileSettingsSchema, SecretInputSchema } from './profiles';
+import { ProfileSchema, ProfileSettingsDraftSchema, ProfileSettingsSchema, SecretInputSchema } from './profiles';
 import { AppErrorSchema } from './result';
 import { SessionViewSchema } from './sessions';
 import {
@@ -25,11 +25,21 @@ const Empty = z.object({}).strict();
 export const DemoStatusSchema = z.object({ running: z.boolean(), profileId: z.string().nullable() });
 export type DemoStatus = z.infer<typeof DemoStatusSchema>;
 
+/**
+ * Where secrets live this run: `os` is the OS keychain (its `detail` says why it
+ * refuses, when it does); `session` is process memory, chosen only when no OS
+ * keychain answered at all (`detail` is what the system answered instead).
+ */
+export const KeychainStatusSchema = z.object({ store: z.enum(['os', 'session']), available: z.boolean(), detail: z.string() });
+export type KeychainStatus = z.infer<typeof KeychainStatusSchema>;
+/** What the app says, everywhere, while secrets live in the session store. */
+export const SESSION_KEYCHAIN_NOTICE = 'Secrets are kept in memory until the app closes: no OS keychain found';
+
 export const AppInfoSchema = z.object({
   name: z.string(),
   version: z.string(),
   transport: z.enum(['electron', 'websocket']),
-  keychain: z.object({ available: z.boolean(), detail: z.string() }),
+  keychain: KeychainStatusSchema,
   /** Something the operator must know about the saved connections (recovered from backup, unreadable). */
   profilesNotice: AppErrorSchema.nullable(),
 });
@@ -40,9 +50,10 @@ export const contract = {
     'app.info': { request: Empty, response: AppInfoSchema },
 
     'profiles.list': { request: Empty, response: z.array(ProfileSchema) },
+    /** Saves a connection and its secrets; a private key in the client certificate field goes to the keychain with them. */
     'profiles.save': {
       request: z
-        .object({ id: Id.optional(), settings: ProfileSettingsSchema, secrets: SecretInputSchema.optional() })
+        .object({ id: Id.optional(), settings: ProfileSettingsDraftSchema, secrets: SecretInputSchema.optional() })
         .strict(),
       response: ProfileSchema,
     },

@@ -6,8 +6,7 @@ import { app, BrowserWindow, ipcMain } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createBackend, type Backend } from '../core/backend';
-import { keytarBackend } from '../core/secrets/keytar-backend';
-import { SecretStore } from '../core/secrets/secret-store';
+import { openSecretStore } from '../core/secrets/open-store';
 import { attachWindow, bindInvokeHandlers } from './ipc';
 import { notifyOnAlerts } from './notifications';
 import type { TrustedOrigins } from './trust';
@@ -43,7 +42,8 @@ void app.whenReady().then(async () => {
   hardenSession();
   backend = await createBackend({
     dataDir: app.getPath('userData'),
-    secrets: new SecretStore(keytarBackend()),
+    // The OS keychain whenever one answers; memory for this run only when none exists.
+    secrets: await openSecretStore(),
     transport: 'electron',
     version: app.getVersion(),
   });

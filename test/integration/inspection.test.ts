@@ -16,7 +16,7 @@ import WebSocket from 'ws';
 import type { ImportProgress } from '../../shared/certificates';
 import type { EventName, EventPayload } from '../../shared/contract';
 import { ImportService } from '../../electron/core/certificates/import-service';
-import { inspectHandlers } from '../../electron/core/certificates/inspect-handlers';
+import { certificateHandlers } from '../../electron/core/certificates/handlers';
 import { EventHub } from '../../electron/core/ipc/events';
 import { ProfileStore } from '../../electron/core/profiles/profile-store';
 import { keytarBackend } from '../../electron/core/secrets/keytar-backend';
@@ -50,7 +50,7 @@ beforeAll(() => {
 describe('the core: ImportService behind the inspect handlers', () => {
   let imports: ImportService;
   let events: EventHub;
-  let handlers: ReturnType<typeof inspectHandlers>;
+  let handlers: ReturnType<typeof certificateHandlers>;
   const received = new Map<string, ImportProgress[]>();
 
   beforeAll(async () => {
@@ -58,7 +58,7 @@ describe('the core: ImportService behind the inspect handlers', () => {
     await profiles.load();
     imports = new ImportService(profiles, new SecretStore(keytarBackend(), 'mqtts-dashboard-test-inspection'));
     events = new EventHub();
-    handlers = inspectHandlers(imports, events);
+    handlers = certificateHandlers({ imports, events });
   });
   afterAll(() => imports.cancelAll());
 

@@ -228,9 +228,9 @@ function readPem(reading: Reading, source: string, text: string): boolean {
       f.error('pem_invalid', `${where} has a "${block.label}" block that cannot be read (${describe(error)}).`, 'The file may be truncated or edited; download it again from its source.');
     }
   });
-  if (scan.unterminated > 0) {
-    const count = scan.unterminated === 1 ? 'a' : `${scan.unterminated}`;
-    f.warn('pem_unterminated', `${source} has ${count} "BEGIN ${scan.firstUnterminated}" line${scan.unterminated === 1 ? '' : 's'} without a matching END line; ${scan.unterminated === 1 ? 'that block was' : 'those blocks were'} ignored.`, 'The file may be truncated or edited; if a certificate or key is missing below, download the file again.');
+  if (scan.unterminated !== null) {
+    const one = scan.unterminatedCount === 1;
+    f.warn('pem_unterminated', `${source} has ${one ? 'a' : scan.unterminatedCount} "BEGIN ${scan.unterminated}" line${one ? '' : 's'} without a matching END line; ${one ? 'that block was' : 'those blocks were'} ignored.`, 'The file may be truncated or edited; if a certificate or key is missing below, download the file again.');
   }
   return recognised;
 }

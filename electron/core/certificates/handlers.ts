@@ -1,11 +1,12 @@
 /**
- * The contract's inspection channels, bound to an ImportService:
- * `certificates.inspect` (files as base64, bounded as a whole), its progress
- * pushed to the window that asked and to no other, and
- * `certificates.cancel`. A window that goes away has its inspection
- * cancelled with it.
+ * The `certificates.*` channels: inspect a bundle the operator picked (its
+ * bytes, never a path), with its progress pushed to the window that asked
+ * and to no other, cancel that inspection (a window that goes away has its
+ * inspection cancelled with it), then apply it to a new or existing
+ * connection.
  */
 import { MAX_BUNDLE_BYTES } from '../../../shared/certificates';
+import type { ProfileSettings } from '../../../shared/profiles';
 import { AppFailure } from '../../../shared/result';
 import type { Handlers } from '../ipc/dispatcher';
 import type { EventHub, EventSink } from '../ipc/events';
@@ -21,7 +22,7 @@ function fromBase64(files: Array<{ name: string; base64: string }>): BundleInput
   return inputs;
 }
 
-export function inspectHandlers(imports: ImportService, events: EventHub) {
+export function certificateHandlers({ imports, events }: { imports: ImportService; events: EventHub }) {
   const sinks = new Map<string, EventSink>();
   events.observeClients((client, sink) => {
     sinks.set(client, sink);
@@ -37,5 +38,7 @@ export function inspectHandlers(imports: ImportService, events: EventHub) {
       imports.cancel(client, inspectionId);
       return null;
     },
-  } satisfies Pick<Handlers, 'certificates.inspect' | 'certificates.cancel'>;
+    // The contract refuses a request with both or neither of profileId and settings.
+    'certificates.apply': ({ importId, profileId, settings }) => imports.apply(importId, profileId ? { profileId } : { settings: settings as ProfileSettings }),
+  } satisfies Pick<Handlers, 'certificates.inspect' | 'certificates.cancel' | 'certificates.apply'>;
 }
