@@ -20,6 +20,8 @@ import {
 } from './telemetry';
 
 const Id = z.string().min(1).max(64);
+/** A profiles export re-imported as text: the largest text any channel takes. */
+export const MAX_PROFILES_TEXT = 8 * 1024 * 1024;
 const Empty = z.object({}).strict();
 
 export const DemoStatusSchema = z.object({ running: z.boolean(), profileId: z.string().nullable() });
@@ -65,7 +67,7 @@ export const contract = {
       response: z.object({ fileName: z.string(), text: z.string() }),
     },
     'profiles.import': {
-      request: z.object({ text: z.string().min(2).max(8 * 1024 * 1024) }).strict(),
+      request: z.object({ text: z.string().min(2).max(MAX_PROFILES_TEXT) }).strict(),
       response: z.array(ProfileSchema),
     },
 

@@ -46,6 +46,16 @@ export interface BackendOptions {
   sampleBudgetMB?: number;
   /** false: an installed demo is not restarted with the backend (tests that inspect it first). */
   resumeDemo?: boolean;
+  /**
+   * Check every handler result and pushed event against the contract's schemas
+   * (violations are logged as errors and not delivered). The tests turn it on;
+   * the app leaves it off: the results are typed from the same schemas, so it
+   * only catches what types cannot (a NaN, a string too long), which the tests
+   * exercise on every channel, while in the app it would parse every telemetry
+   * batch and view (megabytes a second) on the thread that takes in MQTT
+   * messages, and turn a slightly-off value into a failed call for the operator.
+   */
+  checkContract?: boolean;
 }
 
 export interface Backend {
@@ -61,7 +71,10 @@ export interface Backend {
 
 export async function createBackend(options: BackendOptions): Promise<Backend> {
   const logger = options.logger ?? consoleLogger;
-  const events = new EventHub();
+  const events = new EventHub({
+    checkPayloads: options.checkContract,
+    onViolation: (name, violation) => logger.error(`Event ${name} refused`, violation),
+  });
   const secrets = options.secrets;
   const profiles = new ProfileStore(options.dataDir, { secrets: lastingStore(secrets), onListenerError: (error) => logger.error('A profile change listener failed', error), ...options.profileStore });
   await profiles.load();
@@ -116,6 +129,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   );
   const dispatch = createDispatcher(handlers, {
     onInternalError: (name, error) => logger.error(`Handler ${name} failed`, error),
+    checkResults: options.checkContract,
   });
 
   // A demo installed before a restart resumes: its broker lived in the previous process.

@@ -6,9 +6,8 @@
  * reading. Duplicates (the same certificate or key in two files) count once.
  */
 import { createHash, createPublicKey, type KeyObject, type X509Certificate } from 'node:crypto';
-import type { CertificateSummary } from '../../../shared/security';
 import type { AppError } from '../../../shared/result';
-import { keyDescription, spkiSha256, summarize } from './x509';
+import { keyDescription, spkiSha256, summarize, type ReadableSummary } from './x509';
 
 export interface KeyFacts {
   /** SHA-256 of the public key (SPKI DER), hex: what pairs keys with certificates. */
@@ -20,7 +19,7 @@ export interface KeyFacts {
 export interface CertificateFacts extends KeyFacts {
   x509: X509Certificate;
   /** Subject, issuer, validity, fingerprint, key, CA flag and self-signature, as the operator sees them. */
-  summary: CertificateSummary;
+  summary: ReadableSummary;
   /** Extended key usage OIDs; undefined when the certificate does not restrict its usage. */
   extendedKeyUsage: string[] | undefined;
 }
@@ -43,7 +42,7 @@ export interface PublicKeyItem {
   facts: KeyFacts;
 }
 
-/** The facts of a certificate, each computed once: summarize() verifies the self-signature, the costly part. */
+/** The facts of a certificate, each computed once: summarize() verifies the self-signature, the costly part, and throws CertificateReadError when a field cannot be read. */
 export function certificateFacts(x509: X509Certificate): CertificateFacts {
   const summary = summarize(x509);
   return { x509, summary, spki: spkiSha256(x509), keyType: summary.keyType, keyBits: summary.keyBits, extendedKeyUsage: x509.keyUsage };

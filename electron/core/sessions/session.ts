@@ -233,8 +233,16 @@ export class Session {
     const onMessage = this.deps.onMessage;
     const id = profile.id;
     client.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) => onMessage(id, topic, payload, packet.qos, packet.retain));
-    client.on('error', (error: Error) => {
-      cause ??= error;
+    client.on('error', (error: Error & { code?: unknown }) => {
+      if (!connected || error.code !== undefined) {
+        cause ??= error;
+        return;
+      }
+      // Once connected, an error without a code is mqtt.js's packet parser refusing what the broker
+      // sent. Its parser cannot resume after that, so the connection would look alive but read
+      // nothing more: close it (MQTT requires that too), with the parser's reason as the cause.
+      cause ??= new CodedError('MQTT_MALFORMED_PACKET', error.message);
+      client.stream?.destroy();
     });
     client.on('disconnect', (packet) => {
       cause ??= Object.assign(new Error('disconnected by the broker'), { code: packet.reasonCode ?? 0x80 });

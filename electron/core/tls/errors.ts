@@ -115,6 +115,12 @@ const UNREACHABLE = transient(
   () => 'Check this computer\'s network connection, VPN or proxy.',
 );
 
+const MALFORMED_CERT = fatal(
+  'tls_cert_malformed',
+  () => "The broker's certificate is malformed: a field of it (such as its validity dates) cannot be read.",
+  () => "Ask the broker's operator to reissue the certificate; do not turn verification off for it, it proves nothing.",
+);
+
 const BY_CODE: Record<string, Entry> = {
   // OpenSSL chain verification, as Node reports it in error.code.
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNKNOWN_CA,
@@ -125,12 +131,12 @@ const BY_CODE: Record<string, Entry> = {
   CERT_UNTRUSTED: UNKNOWN_CA,
   CERT_HAS_EXPIRED: fatal(
     'tls_cert_expired',
-    (c) => `The broker's certificate has expired${c.peerLeaf ? ` (on ${c.peerLeaf.notAfter.slice(0, 10)})` : ''}.`,
+    (c) => `The broker's certificate has expired${c.peerLeaf?.notAfter ? ` (on ${c.peerLeaf.notAfter.slice(0, 10)})` : ''}.`,
     () => "Ask the broker's operator to renew the certificate; if this computer's clock is wrong, correct it.",
   ),
   CERT_NOT_YET_VALID: fatal(
     'tls_cert_not_yet_valid',
-    (c) => `The broker's certificate is not valid yet${c.peerLeaf ? ` (from ${c.peerLeaf.notBefore.slice(0, 10)})` : ''}.`,
+    (c) => `The broker's certificate is not valid yet${c.peerLeaf?.notBefore ? ` (from ${c.peerLeaf.notBefore.slice(0, 10)})` : ''}.`,
     () => "Check this computer's date and time; otherwise ask the broker's operator for a certificate that is already valid.",
   ),
   ERR_TLS_CERT_ALTNAME_INVALID: fatal(
@@ -147,6 +153,12 @@ const BY_CODE: Record<string, Entry> = {
   CERT_SIGNATURE_FAILURE: fatal('tls_bad_signature', () => "The broker's certificate signature is invalid.", () => 'The certificate is corrupt or forged; do not connect until the broker\'s operator replaces it.'),
   INVALID_CA: fatal('tls_invalid_ca', () => 'A certificate in the broker\'s chain is used as a CA but is not one.', () => 'Ask the broker\'s operator to fix the chain it serves.'),
   INVALID_PURPOSE: fatal('tls_invalid_purpose', () => "The broker's certificate is not meant for TLS servers (wrong key usage).", () => 'Ask the broker\'s operator for a certificate with the serverAuth extended key usage.'),
+  // A certificate the broker sent that OpenSSL or we could not read: no identity can be proven with it.
+  ERROR_IN_CERT_NOT_BEFORE_FIELD: MALFORMED_CERT,
+  ERROR_IN_CERT_NOT_AFTER_FIELD: MALFORMED_CERT,
+  UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY: MALFORMED_CERT,
+  UNABLE_TO_DECRYPT_CERT_SIGNATURE: MALFORMED_CERT,
+  TLS_PEER_UNREADABLE: MALFORMED_CERT,
   CERT_CHAIN_TOO_LONG: fatal('tls_chain_too_long', () => "The broker's certificate chain is too long.", () => 'Ask the broker\'s operator to serve a shorter chain.'),
   TLS_PIN_MISMATCH: fatal(
     'tls_pin_mismatch',
@@ -242,6 +254,11 @@ const BY_CODE: Record<string, Entry> = {
     'tls_handshake_timeout',
     (c) => `The TLS handshake with ${at(c)} did not finish in time.`,
     () => 'Check that the port is the broker\'s TLS port and that no proxy or firewall holds the connection.',
+  ),
+  MQTT_MALFORMED_PACKET: transient(
+    'mqtt_malformed_packet',
+    (c) => `The broker at ${at(c)} sent a packet that is not valid MQTT, so the connection was closed.`,
+    () => 'It will be retried; if it repeats, check that the port serves MQTT and report the broker\'s version to its operator.',
   ),
   CONNACK_TIMEOUT: transient(
     'mqtt_connack_timeout',
