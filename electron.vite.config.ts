@@ -1,6 +1,7 @@
 /**
- * Three bundles: main (Node, dependencies external, keytar native), the
- * sandboxed preload (one self-contained CJS file), and the React renderer.
+ * Three bundles: main (Node, dependencies external, keytar native, plus the
+ * certificate reader's worker thread as a second entry), the sandboxed
+ * preload (one self-contained CJS file), and the React renderer.
  */
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
@@ -18,7 +19,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(__dirname, 'electron/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'electron/main/index.ts'),
+          // Started by electron/core/certificates/inspection.ts from beside index.js (BUILT_WORKER_FILE).
+          'certificates-worker': resolve(__dirname, 'electron/core/certificates/inspect-worker.ts'),
+        },
+      },
     },
   },
   preload: {

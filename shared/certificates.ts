@@ -14,6 +14,37 @@ export const MAX_BUNDLE_FILES = 500;
 export const MAX_BUNDLE_FILE_NAME = 1024;
 export const MAX_PASSPHRASE_LENGTH = 4096;
 
+/**
+ * What one import (one `certificates.inspect`) may make the app do, over all
+ * its files and every archive inside them. Real bundles are kilobytes and a
+ * handful of items; a hostile file chooses its own sizes and counts.
+ */
+export const IMPORT_LIMITS = {
+  /** Bytes of the files picked plus bytes unpacked from archives. */
+  maxTotalBytes: 64 * 1024 * 1024,
+  /** Files picked plus archive entries. */
+  maxEntries: 1000,
+  /** Certificates, keys and other PEM blocks, DER objects and PKCS#12 bags (a system CA bundle holds about 150). */
+  maxItems: 2000,
+  /**
+   * Iterations of one password-based key derivation (a PKCS#12 MAC or bag,
+   * PBKDF2, PBES1). Exporters write 2,048 (OpenSSL 3), 2,000 (Windows),
+   * 10,000 (Java keytool); vendors following OWASP's 2023 advice for
+   * PBKDF2-HMAC-SHA256 write 600,000. A million keeps all of those, and stops
+   * a file from naming billions.
+   */
+  maxKdfIterations: 1_000_000,
+  /**
+   * Hash rounds of all key derivations of one import together: a
+   * 600,000-iteration file needs about three derivations (MAC, certificates,
+   * key), a legacy one up to five, and a retry with another password form
+   * doubles some. Spent in a worker thread, so it costs waiting, not a stall.
+   */
+  maxTotalKdfRounds: 8_000_000,
+  /** scrypt's N·r·p for an encrypted PKCS#8 key; OpenSSL's default (N 16384, r 8, p 1) is 131,072. */
+  maxScryptCost: 16_777_216,
+} as const;
+
 export const BundleFileSchema = z.object({
   /** The file's name, or its path inside a picked folder (`bundle/certs/device.crt`). */
   name: z.string().min(1).max(MAX_BUNDLE_FILE_NAME),
@@ -21,14 +52,38 @@ export const BundleFileSchema = z.object({
 });
 export type BundleFile = z.infer<typeof BundleFileSchema>;
 
+/** Chosen by the window that starts an inspection, so it can follow its progress and cancel it. */
+export const InspectionIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
+
 export const ImportRequestSchema = z
   .object({
     files: z.array(BundleFileSchema).min(1).max(MAX_BUNDLE_FILES),
     /** For encrypted keys and PKCS#12 files. */
     passphrase: z.string().max(MAX_PASSPHRASE_LENGTH).optional(),
+    inspectionId: InspectionIdSchema.optional(),
   })
   .strict();
 export type ImportRequest = z.infer<typeof ImportRequestSchema>;
+
+/**
+ * Pushed to the window whose inspection is running: what the worker reading
+ * the bundle is doing (reading files, deriving a key from the passphrase,
+ * checking the result) and how far it is within that stage (files, or hash
+ * rounds of the derivation under way).
+ */
+export const ImportProgressSchema = z
+  .object({
+    inspectionId: InspectionIdSchema,
+    stage: z.enum(['reading', 'deriving', 'checking']),
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+  })
+  .strict();
+export type ImportProgress = z.infer<typeof ImportProgressSchema>;
 
 export const ItemKindSchema = z.enum(['root-ca', 'intermediate-ca', 'certificate', 'private-key', 'public-key']);
 export type ItemKind = z.infer<typeof ItemKindSchema>;

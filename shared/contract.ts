@@ -5,7 +5,7 @@
  * the WebSocket host) and the preload are generated from this object.
  */
 import { z } from 'zod';
-import { ImportRequestSchema, ImportSummarySchema, ProfileCertificatesSchema } from './certificates';
+import { ImportProgressSchema, ImportRequestSchema, ImportSummarySchema, InspectionIdSchema, ProfileCertificatesSchema } from './certificates';
 import { ProfileSchema, ProfileSettingsDraftSchema, ProfileSettingsSchema, SecretInputSchema } from './profiles';
 import { AppErrorSchema } from './result';
 import { SessionViewSchema } from './sessions';
@@ -71,8 +71,10 @@ export const contract = {
       response: z.array(ProfileSchema),
     },
 
-    /** Reads a bundle (files, folder contents, zips) and summarises it; saves nothing. */
+    /** Reads a bundle (files, folder contents, zips) and summarises it; saves nothing. Progress comes as `certificates.progress`. */
     'certificates.inspect': { request: ImportRequestSchema, response: ImportSummarySchema },
+    /** Stops this window's inspection of that id: its `certificates.inspect` answers `import_cancelled`. */
+    'certificates.cancel': { request: z.object({ inspectionId: InspectionIdSchema }).strict(), response: z.null() },
     /** Saves an inspected bundle to an existing connection, or to a new one with these settings. */
     'certificates.apply': {
       request: z
@@ -130,6 +132,8 @@ export const contract = {
     'sessions.changed': SessionViewSchema,
     'profiles.changed': z.array(ProfileSchema),
     'telemetry.batch': TelemetryBatchSchema,
+    /** Progress of the inspection this window started (only that window gets it). */
+    'certificates.progress': ImportProgressSchema,
   },
 } as const;
 

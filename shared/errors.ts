@@ -47,6 +47,11 @@ export const ERROR_MEANINGS = {
 
   // Certificate import
   bundle_too_large: 'The picked files add up to far more than a certificate bundle.',
+  import_too_large: 'One import went over its budget of bytes, files or items (IMPORT_LIMITS), across all its files and archives.',
+  kdf_too_costly: 'A key or PKCS#12 file asks for more key-derivation work than an import allows (IMPORT_LIMITS).',
+  import_busy: 'Too many bundle inspections run at once; one must finish or be cancelled first.',
+  import_cancelled: 'The inspection was cancelled (by the operator, a newer pick, or the window closing).',
+  import_failed: 'The worker reading the bundle stopped unexpectedly; nothing was imported.',
   bundle_too_many_files: 'More files were picked than an import takes.',
   bundle_empty: 'Nothing was found in what the operator picked.',
   drop_unreadable: 'Dropped files could not be read by the window.',
@@ -65,6 +70,8 @@ export const ERROR_MEANINGS = {
   pkcs12_password_required: 'The PKCS#12 file needs a passphrase.',
   pkcs12_unsupported: 'The PKCS#12 file uses an algorithm the app does not read.',
   pkcs12_malformed: 'The PKCS#12 file is damaged.',
+  pkcs12_too_large: 'The PKCS#12 file holds more than an import may read.',
+  import_too_many_items: 'One import holds more certificates, keys and blocks than IMPORT_LIMITS allows.',
   zip_path_escape: 'A zip entry’s name points outside the archive.',
   zip_too_large: 'A zip archive unpacks to more than an import takes.',
   zip_encrypted: 'A zip archive is encrypted.',
@@ -80,6 +87,7 @@ export const ERROR_MEANINGS = {
   nested_archive: 'An archive inside the archive was skipped.',
   no_client_auth: 'The client certificate is not issued for client authentication.',
   pem_block_ignored: 'A PEM block that is neither a certificate nor a key was skipped.',
+  pem_unterminated: 'A PEM BEGIN line has no matching END line; that block was skipped.',
   public_key_unmatched: 'A public key matches none of the certificates.',
   self_signed_trusted: 'A self-signed certificate that is not a CA will be trusted as the broker’s own certificate.',
   weak_key: 'The client key is smaller than brokers expect (RSA under 2048 bits).',

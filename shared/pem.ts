@@ -1,50 +1,122 @@
 /**
- * PEM text read as blocks in one linear pass (the text is picked or pasted by
- * the operator, or arrives in an export: its size must not cost more than its
- * length), and the rule for the fields of a connection that hold certificates:
- * certificate blocks only, never a private key. Both sides use it: the
- * connection form says at once what a picked file holds, main refuses or
- * separates what the form sends, and the profile migration cleans old files.
+ * PEM text read as blocks in one linear pass, and the rule for the fields of
+ * a connection that hold certificates: certificate blocks only, never a
+ * private key. The text is hostile until read: picked or pasted by the
+ * operator, arriving in an export or a bundle. Every search starts where the
+ * previous one stopped, so the work is linear in the text's length whatever
+ * it holds (unterminated BEGIN lines, nested or mismatched markers, megabytes
+ * of base64 without an END); a lazy regular expression such as
+ * /BEGIN (.+)-----[\s\S]*?END \1/ searches to the end of the text from every
+ * BEGIN line, which is quadratic. A block is cut by the next marker of any
+ * kind, so a key hidden after a broken block is still seen as a key. Both
+ * sides use it: the bundle reader, the connection form, main's check of what
+ * the form sends, and the profile migration.
  */
 
 export interface PemBlock {
   label: string;
-  /** The whole block, from its BEGIN line to its END line. */
+  /** The whole block, BEGIN line to END line, as Node's PEM parsers take it. */
   text: string;
+  /** What lies between the BEGIN and END lines: optional RFC 1421 headers, then base64. */
+  body: string;
 }
 
 export interface PemScan {
   blocks: PemBlock[];
-  /** The label of a block that begins but never ends (everything after its BEGIN line belongs to it). */
+  /** The label of the first block that begins and never ends before the next marker (the file was cut, or edited by hand); null when none. */
   unterminated: string | null;
+  /** How many blocks begin and never end. */
+  unterminatedCount: number;
+  /** Scanning stopped at `maxBlocks`; the rest of the text was not looked at. */
+  truncated: boolean;
+  /** Characters examined, searches included: the measure of work tests bound. */
+  steps: number;
 }
 
 const BEGIN = '-----BEGIN ';
+const END = '-----END ';
 const DASHES = '-----';
-/** Longer than any label in use ("ENCRYPTED PRIVATE KEY", "OPENSSH PRIVATE KEY"). */
+/** RFC 7468 sets no bound; real labels are under 30 characters. */
 const MAX_LABEL = 64;
-const LABEL = /^[A-Z0-9 ]+$/;
 
-export function scanPem(text: string): PemScan {
-  const blocks: PemBlock[] = [];
-  let at = 0;
+/** The characters labels use in practice (CERTIFICATE, EC PRIVATE KEY, X509 CRL, OPENSSH PRIVATE KEY). */
+function isLabelChar(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x20;
+}
+
+export function scanPem(text: string, maxBlocks = Number.POSITIVE_INFINITY): PemScan {
+  const scan: PemScan = { blocks: [], unterminated: null, unterminatedCount: 0, truncated: false, steps: 0 };
+  const find = (needle: string, from: number): number => {
+    const at = text.indexOf(needle, from);
+    scan.steps += (at < 0 ? text.length : at + needle.length) - from;
+    return at;
+  };
+  const startsWith = (prefix: string, at: number): boolean => {
+    scan.steps += prefix.length;
+    return text.startsWith(prefix, at);
+  };
+  /** The label after a marker prefix ending at `from`, and the end of the marker; null when no label and closing dashes follow. */
+  const markerLabel = (from: number): { label: string; end: number } | null => {
+    let i = from;
+    while (i < text.length && i - from < MAX_LABEL && isLabelChar(text.charCodeAt(i))) i++;
+    scan.steps += i - from + 1;
+    if (i === from || !startsWith(DASHES, i)) return null;
+    return { label: text.slice(from, i), end: i + DASHES.length };
+  };
+  const unterminated = (label: string): void => {
+    scan.unterminatedCount++;
+    scan.unterminated ??= label;
+  };
+
+  let cursor = 0;
   for (;;) {
-    const start = text.indexOf(BEGIN, at);
-    if (start < 0) return { blocks, unterminated: null };
-    const labelStart = start + BEGIN.length;
-    // Bounded: the next run of dashes is at the latest the next BEGIN, which the loop visits anyway.
-    const labelEnd = text.indexOf(DASHES, labelStart);
-    const label = labelEnd < 0 || labelEnd - labelStart > MAX_LABEL ? '' : text.slice(labelStart, labelEnd);
-    if (!LABEL.test(label)) {
-      at = labelStart;
+    const begin = find(BEGIN, cursor);
+    if (begin < 0) break;
+    if (scan.blocks.length >= maxBlocks) {
+      scan.truncated = true;
+      break;
+    }
+    const head = markerLabel(begin + BEGIN.length);
+    if (!head) {
+      cursor = begin + BEGIN.length;
       continue;
     }
-    const endLine = `-----END ${label}-----`;
-    const end = text.indexOf(endLine, labelEnd + DASHES.length);
-    if (end < 0) return { blocks, unterminated: label };
-    at = end + endLine.length;
-    blocks.push({ label, text: text.slice(start, at) });
+    // The block runs to the next marker of any kind, which is its END line when the text is sound.
+    cursor = text.length;
+    let next = find(DASHES, head.end);
+    while (next >= 0) {
+      if (startsWith(END, next)) {
+        const tail = markerLabel(next + END.length);
+        if (tail && tail.label === head.label) {
+          scan.blocks.push({ label: head.label, text: text.slice(begin, tail.end), body: text.slice(head.end, next) });
+          cursor = tail.end;
+          break;
+        }
+        if (tail) {
+          // An END line of another label: this block is broken; go on after that line.
+          unterminated(head.label);
+          cursor = tail.end;
+          break;
+        }
+      } else if (startsWith(BEGIN, next) && markerLabel(next + BEGIN.length)) {
+        unterminated(head.label);
+        cursor = next;
+        break;
+      }
+      next = find(DASHES, next + 1);
+    }
+    if (next < 0) unterminated(head.label);
   }
+  return scan;
+}
+
+/** The base64 of a block, RFC 1421 header lines (`Proc-Type: …`) and line breaks dropped. */
+export function pemBase64(block: PemBlock): string {
+  return block.body
+    .split('\n')
+    .filter((line) => !line.includes(':'))
+    .join('')
+    .replace(/\s+/g, '');
 }
 
 /** PKCS#8 (plain and encrypted), PKCS#1 RSA, SEC1 EC, DSA, OpenSSH: every private key label ends so. */

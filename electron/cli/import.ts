@@ -114,7 +114,7 @@ export async function runImport(args: ImportArgs, io: CliIo): Promise<number> {
   const store = new ProfileStore(args.dataDir ?? defaultDataDir(), { secrets: lastingStore(secrets) });
   await store.load();
   const service = new ImportService(store, secrets);
-  const summary = service.inspect(inputs, { passphrase });
+  const summary = await service.inspect(inputs, { passphrase });
   const report = importReport(summary);
 
   let saved: SavedConnection | null = null;

@@ -116,11 +116,12 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   profiles.onChange(({ saved }) => saved.forEach((profile) => sessions.updated(profile)));
   profiles.onChange(() => events.emit('profiles.changed', profiles.list()));
 
+  const imports = new ImportService(profiles, secrets);
   const handlers = composeHandlers(
     appHandlers({ version: options.version, transport: options.transport, secrets, profiles }),
     profileHandlers({ profiles, secrets, sessions, afterDelete: (id) => demo.connectionDeleted(id) }),
     dashboardHandlers({ profiles }),
-    certificateHandlers({ imports: new ImportService(profiles, secrets) }),
+    certificateHandlers({ imports, events }),
     sessionHandlers({ profiles, sessions, secrets }),
     topicHandlers({ telemetry, sessions }),
     telemetryHandlers({ telemetry, feeds, settings }),
@@ -145,6 +146,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     telemetry,
     demo,
     dispose: async () => {
+      imports.cancelAll();
       telemetry.dispose();
       await sessions.dispose();
       await demo.stop();

@@ -185,6 +185,7 @@ describe('Electron IPC specifics', () => {
       [
         "app.info",
         "certificates.apply",
+        "certificates.cancel",
         "certificates.inspect",
         "dashboard.save",
         "demo.remove",
@@ -214,6 +215,7 @@ describe('Electron IPC specifics', () => {
     `);
     expect(Object.keys(api.on).sort()).toMatchInlineSnapshot(`
       [
+        "certificates.progress",
         "profiles.changed",
         "sessions.changed",
         "telemetry.batch",

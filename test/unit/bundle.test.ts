@@ -4,13 +4,15 @@
  * the validity and usage checks, and every bad input with its own error.
  */
 import { execFileSync } from 'node:child_process';
-import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inspectBundle, type BundleInput, type BundleResult } from '../../electron/core/certificates/bundle';
+import { int, nul, octets, oid, seq } from '../../electron/core/certificates/asn1';
 import { generateKey, issueCertificate, privateKeyPem, type KeySpec } from '../../electron/core/certificates/issue';
+import { IMPORT_LIMITS } from '../../shared/certificates';
 import { CLIENT_KEY_PASSPHRASE, createTestPki, type TestPki } from '../fixtures/pki';
 import { writeZip } from '../support/zip';
 
@@ -260,5 +262,55 @@ describe('bad input: a specific error and nothing usable', () => {
     expect(json).not.toMatch(/PRIVATE KEY/);
     expect(json).not.toContain(pki.client.key.pem.split('\n')[1]);
     expect(json).not.toContain(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().split('\n')[1]);
+  });
+});
+
+describe('one budget per import', () => {
+  /** An EncryptedPrivateKeyInfo with the given PBES2 key derivation; its contents are random, and its cipher one OpenSSL does not know, so nothing is derived for real. */
+  function encryptedKey(name: string, kdf: Buffer): BundleInput {
+    const der = seq(seq(oid('1.2.840.113549.1.5.13'), seq(kdf, seq(oid('1.2.3.4'), octets(randomBytes(16))))), octets(randomBytes(64)));
+    return text(name, `-----BEGIN ENCRYPTED PRIVATE KEY-----\n${der.toString('base64')}\n-----END ENCRYPTED PRIVATE KEY-----\n`);
+  }
+  const pbkdf2 = (iterations: number) => seq(oid('1.2.840.113549.1.5.12'), seq(octets(randomBytes(16)), int(iterations), seq(oid('1.2.840.113549.2.9'), nul())));
+  const scrypt = (n: number, r: number, p: number) => seq(oid('1.3.6.1.4.1.11591.4.11'), seq(octets(randomBytes(16)), int(n), int(r), int(p)));
+
+  it('refuses an encrypted key whose key derivation is over the stated maximum, before deriving', () => {
+    const over = encryptedKey('slow.key', pbkdf2(IMPORT_LIMITS.maxKdfIterations + 1));
+    expect(codes(inspectBundle([over]), 'errors')).toEqual(['key_passphrase_missing']);
+    const r = inspectBundle([over], { passphrase: 'pw' });
+    expect(codes(r, 'errors')).toEqual(['kdf_too_costly']);
+    expect(r.summary.errors[0]?.message).toMatch(/^slow\.key: The file asks for 1,000,001 key derivation iterations; this app opens files with up to 1,000,000\.$/);
+    expect(codes(inspectBundle([encryptedKey('scrypt.key', scrypt(1 << 20, 8, 3))], { passphrase: 'pw' }), 'errors')).toEqual(['kdf_too_costly']);
+    expect(codes(inspectBundle([encryptedKey('scrypt.key', scrypt(1 << 14, 8, 1))], { passphrase: 'pw' }), 'errors')).toEqual(['key_wrong_passphrase']);
+  });
+
+  it('spends one key derivation allowance across all the files of an import', () => {
+    const perKey = IMPORT_LIMITS.maxKdfIterations;
+    const affordable = Math.floor(IMPORT_LIMITS.maxTotalKdfRounds / perKey);
+    const files = Array.from({ length: affordable + 1 }, (_, i) => encryptedKey(`k${i + 1}.key`, pbkdf2(perKey)));
+    const r = inspectBundle(files, { passphrase: 'pw' });
+    expect(codes(r, 'errors').filter((c) => c === 'key_wrong_passphrase')).toHaveLength(Math.min(affordable, 10));
+    expect(r.summary.errors.find((e) => e.code === 'kdf_too_costly')?.message).toMatch(new RegExp(`^k${affordable + 1}\\.key: Opening this import needs more than`));
+  });
+
+  it('counts entries across all archives, not per archive', () => {
+    const zipOf = (n: number, prefix: string) => writeZip(Array.from({ length: n }, (_, i) => ({ path: `${prefix}/note-${i}.txt`, data: 'x' })));
+    const perArchive = Math.floor(IMPORT_LIMITS.maxEntries / 2.5);
+    const within = inspectBundle([{ name: 'a.zip', bytes: zipOf(perArchive, 'a') }, text('ca.pem', pki.rootOnly.pem)]);
+    expect(codes(within, 'errors')).toEqual([]);
+    const r = inspectBundle(['a', 'b', 'c'].map((p) => ({ name: `${p}.zip`, bytes: zipOf(perArchive, p) })));
+    expect(codes(r, 'errors')).toEqual(['import_too_large']);
+    expect(r.summary.errors[0]?.message).toMatch(/more than 1000 files or 64 MB once its archives are unpacked/);
+    expect(r.material).toBeNull();
+  });
+
+  it('counts unpacked bytes across all archives, not per archive', () => {
+    const MiB = 1024 * 1024;
+    // 40 MiB per archive, in entries small enough that no compression ratio limit applies: each archive alone is fine.
+    const archive = (p: string) => writeZip(Array.from({ length: 40 }, (_, i) => ({ path: `${p}/${i}.bin`, data: Buffer.alloc(MiB - 1) })));
+    const alone = inspectBundle([{ name: 'a.zip', bytes: archive('a') }, text('ca.pem', pki.rootOnly.pem)]);
+    expect(codes(alone, 'errors')).toEqual([]);
+    const r = inspectBundle([{ name: 'a.zip', bytes: archive('a') }, { name: 'b.zip', bytes: archive('b') }]);
+    expect(codes(r, 'errors')).toEqual(['import_too_large']);
   });
 });

@@ -11,7 +11,8 @@ import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, Key
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { looksLikePkcs12, Pkcs12Error, readPkcs12, type Pkcs12Contents } from '../../electron/core/certificates/pkcs12';
+import { kdfMeter, looksLikePkcs12, Pkcs12Error, readPkcs12, type Pkcs12Contents } from '../../electron/core/certificates/pkcs12';
+import { IMPORT_LIMITS } from '../../shared/certificates';
 import { children, int, nul, octets, oid, readNode, seq, tlv, type Node } from '../../electron/core/certificates/asn1';
 
 type KeyKind = 'rsa' | 'p256' | 'p384' | 'ed25519';
@@ -260,6 +261,83 @@ describe('readPkcs12: not PKCS#12', () => {
     expect(looksLikePkcs12(createPrivateKey(readFileSync(join(dir, 'p256.key'))).export({ type: 'pkcs8', format: 'der' }))).toBe(false);
     expect(looksLikePkcs12(randomBytes(64))).toBe(false);
     expect(looksLikePkcs12(Buffer.alloc(0))).toBe(false);
+  });
+});
+
+describe('readPkcs12: strict where DER is required, and bounded', () => {
+  /** Re-encodes a DER tree, descending into OCTET STRINGs that hold DER, with `change` applied to every node. */
+  function rewrite(der: Buffer, change: (node: Node) => Buffer | null): Buffer {
+    const walk = (node: Node): Buffer => {
+      const changed = change(node);
+      if (changed) return changed;
+      if (node.constructed) return tlv(node.tag, Buffer.concat(children(node).map(walk)));
+      if (node.tag === 0x04) {
+        try {
+          const inner = readNode(node.value);
+          if (inner.raw.length === node.value.length && inner.constructed) return tlv(0x04, walk(inner));
+        } catch {
+          // not DER inside: left as it is
+        }
+      }
+      return node.raw;
+    };
+    return walk(readNode(der));
+  }
+  const isInteger = (node: Node, value: number) => node.tag === 0x02 && node.value.equals(readNode(int(value)).value);
+
+  it('refuses an iteration count that is not minimally encoded, where a lenient reader would take it', () => {
+    const der = exportP12('p256', 'secret', ['-nomac', '-certpbe', 'AES-256-CBC']);
+    const padded = rewrite(der, (node) => (isInteger(node, 2048) ? tlv(0x02, Buffer.from([0, 0, 0x08, 0])) : null));
+    expect(padded.equals(der)).toBe(false);
+    expect(readPkcs12(rewrite(der, () => null), 'secret').keys).toHaveLength(1);
+    const error = (() => {
+      try {
+        readPkcs12(padded, 'secret');
+      } catch (e) {
+        return e as Pkcs12Error;
+      }
+      return null;
+    })();
+    expect(error).toBeInstanceOf(Pkcs12Error);
+    expect(error?.code).toBe('pkcs12_malformed');
+    expect(error?.message).toMatch(/iteration count is not minimally encoded/);
+  });
+
+  it('refuses a padded object identifier even in the layers read as BER', () => {
+    const der = exportP12('p256', 'secret');
+    const data = readNode(oid('1.2.840.113549.1.7.1'));
+    const padded = rewrite(der, (node) => (node.tag === 0x06 && node.value.equals(data.value) ? tlv(0x06, Buffer.concat([Buffer.from([0x2a, 0x80]), data.value.subarray(1)])) : null));
+    expect(codeOf(() => readPkcs12(padded, 'secret'))).toBe('pkcs12_malformed');
+  });
+
+  it('refuses an iteration count over the stated maximum before deriving anything', () => {
+    const noMac = exportP12('p256', 'secret', ['-nomac']);
+    const [version, authSafe] = children(readNode(noMac));
+    if (!version || !authSafe) throw new Error('unexpected PFX');
+    const sha256 = seq(oid('2.16.840.1.101.3.4.2.1'), nul());
+    const withMacIterations = (iterations: number) => seq(version.raw, authSafe.raw, seq(seq(sha256, octets(randomBytes(32))), octets(randomBytes(16)), int(iterations)));
+    let progressed = 0;
+    const meter = kdfMeter(undefined, () => progressed++);
+    expect(codeOf(() => readPkcs12(withMacIterations(IMPORT_LIMITS.maxKdfIterations + 1), 'secret', { meter }))).toBe('kdf_too_costly');
+    expect(progressed).toBe(0);
+    // At the maximum it is derived (and the random MAC is then wrong).
+    expect(codeOf(() => readPkcs12(withMacIterations(2048), 'secret'))).toBe('pkcs12_wrong_password');
+  });
+
+  it('stops when the import has spent its key derivation allowance, and reports progress while it spends', () => {
+    const der = exportP12('p256', 'secret', ['-legacy', '-iter', '40000']);
+    expect(codeOf(() => readPkcs12(der, 'secret', { meter: kdfMeter(50_000) }))).toBe('kdf_too_costly');
+    const reports: Array<[number, number]> = [];
+    expectKeyAndCertificate(readPkcs12(der, 'secret', { meter: kdfMeter(undefined, (done, total) => reports.push([done, total])) }), 'p256');
+    // MAC, certificate key and IV, key key (two SHA-1 blocks) and IV: each reports along the way and at its end.
+    expect(reports.filter(([done, total]) => done === total).map(([, total]) => total)).toEqual([40_000, 40_000, 40_000, 80_000, 40_000]);
+    expect(reports.some(([done, total]) => done > 0 && done < total)).toBe(true);
+  });
+
+  it('refuses a file with more keys and certificates than an import may hold', () => {
+    const der = exportP12('leaf', 'secret', [], 'ca.pem');
+    expect(readPkcs12(der, 'secret', { maxItems: 3 }).certificates).toHaveLength(2);
+    expect(codeOf(() => readPkcs12(der, 'secret', { maxItems: 2 }))).toBe('pkcs12_too_large');
   });
 });
 

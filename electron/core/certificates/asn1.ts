@@ -1,7 +1,11 @@
 /**
- * Minimal DER: enough to read PKCS#12 containers and to write the X.509
- * certificates the demo and the tests issue. Node's crypto reads and writes
- * keys itself; it has no API for either of these.
+ * ASN.1 for the certificate import: a strict DER reader (what X.509, PKCS#8
+ * and the inside of a PKCS#12 MAC must be), a BER reader for the few layers
+ * PKCS#12 exporters really write in BER (macOS Keychain, old Netscape and
+ * Java: indefinite lengths, chunked strings) that re-encodes them as DER, and
+ * a small DER writer for the certificates the demo and the tests issue.
+ * Node's crypto reads and writes keys itself; it has no API for any of this.
+ * Every reader is linear in its input and throws only Asn1Error.
  */
 
 export const TAG = {
@@ -21,7 +25,7 @@ export const TAG = {
   SET: 0x31,
 } as const;
 
-// ---------------------------------------------------------------- reading
+// ---------------------------------------------------------------- reading DER
 
 export interface Node {
   tag: number;
@@ -34,30 +38,56 @@ export interface Node {
   constructed: boolean;
 }
 
-export class Asn1Error extends Error {}
-
-export function readNode(input: Buffer, offset = 0): Node {
-  if (offset + 2 > input.length) throw new Asn1Error('truncated DER');
-  const tag = input[offset] as number;
-  if ((tag & 0x1f) === 0x1f) throw new Asn1Error('high tag numbers are not supported');
-  let length = input[offset + 1] as number;
-  let header = 2;
-  if (length & 0x80) {
-    const bytes = length & 0x7f;
-    if (bytes === 0 || bytes > 4) throw new Asn1Error('unsupported DER length');
-    if (offset + 2 + bytes > input.length) throw new Asn1Error('truncated DER length');
-    length = 0;
-    for (let i = 0; i < bytes; i++) length = length * 256 + (input[offset + 2 + i] as number);
-    header += bytes;
+export class Asn1Error extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Asn1Error';
   }
-  const end = offset + header + length;
-  if (end > input.length) throw new Asn1Error('DER length beyond the input');
+}
+
+/** Lengths beyond 4 bytes would describe more than 4 GB: never a certificate. */
+const MAX_LENGTH_BYTES = 4;
+
+interface Header {
+  tag: number;
+  headerLength: number;
+  /** null for an indefinite length (BER only). */
+  length: number | null;
+  /** The length used the shortest form X.690 10.1 allows. */
+  minimal: boolean;
+}
+
+function readHeader(input: Buffer, offset: number): Header {
+  if (offset + 2 > input.length) throw new Asn1Error('truncated ASN.1 value');
+  const tag = input[offset] as number;
+  // High tag numbers (0x1f) are legal ASN.1 but appear in nothing this reader is given.
+  if ((tag & 0x1f) === 0x1f) throw new Asn1Error('high tag numbers are not supported');
+  const first = input[offset + 1] as number;
+  if (first === 0x80) return { tag, headerLength: 2, length: null, minimal: false };
+  if (!(first & 0x80)) return { tag, headerLength: 2, length: first, minimal: true };
+  const bytes = first & 0x7f;
+  if (bytes > MAX_LENGTH_BYTES) throw new Asn1Error('unsupported ASN.1 length');
+  if (offset + 2 + bytes > input.length) throw new Asn1Error('truncated ASN.1 length');
+  let length = 0;
+  for (let i = 0; i < bytes; i++) length = length * 256 + (input[offset + 2 + i] as number);
+  // DER: the long form only from 128 on, and no leading zero byte.
+  const minimal = length >= 0x80 && input[offset + 2] !== 0;
+  return { tag, headerLength: 2 + bytes, length, minimal };
+}
+
+/** One DER value at `offset`: definite, minimally encoded length that fits the input. */
+export function readNode(input: Buffer, offset = 0): Node {
+  const header = readHeader(input, offset);
+  if (header.length === null) throw new Asn1Error('indefinite length where DER is required');
+  if (!header.minimal) throw new Asn1Error('non-minimal length where DER is required');
+  const end = offset + header.headerLength + header.length;
+  if (end > input.length) throw new Asn1Error('ASN.1 length beyond the input');
   return {
-    tag,
+    tag: header.tag,
     start: offset,
-    value: input.subarray(offset + header, end),
+    value: input.subarray(offset + header.headerLength, end),
     raw: input.subarray(offset, end),
-    constructed: (tag & 0x20) !== 0,
+    constructed: (header.tag & 0x20) !== 0,
   };
 }
 
@@ -78,25 +108,120 @@ export function expect(node: Node | undefined, tag: number, what: string): Node 
   return node;
 }
 
+/**
+ * An OBJECT IDENTIFIER's dotted form. X.690 8.19 holds in BER as in DER: every
+ * arc in the fewest bytes (no leading 0x80) and the last one complete; a
+ * lenient decoder would let two encodings name the same algorithm.
+ */
 export function decodeOid(value: Buffer): string {
-  const first = value[0] ?? 0;
-  const parts = [Math.floor(first / 40), first % 40];
-  let n = 0;
-  for (let i = 1; i < value.length; i++) {
-    const byte = value[i] as number;
-    n = n * 128 + (byte & 0x7f);
-    if (!(byte & 0x80)) {
-      parts.push(n);
-      n = 0;
+  if (value.length === 0) throw new Asn1Error('empty OBJECT IDENTIFIER');
+  const arcs: bigint[] = [];
+  let n = 0n;
+  let fresh = true;
+  for (const byte of value) {
+    if (fresh && byte === 0x80) throw new Asn1Error('non-minimal OBJECT IDENTIFIER arc');
+    n = (n << 7n) | BigInt(byte & 0x7f);
+    fresh = !(byte & 0x80);
+    if (fresh) {
+      arcs.push(n);
+      n = 0n;
     }
   }
-  return parts.join('.');
+  if (!fresh) throw new Asn1Error('truncated OBJECT IDENTIFIER');
+  // The first subidentifier holds two arcs: 40·x + y, with x ≤ 2 (and y unbounded under 2).
+  const first = arcs[0] as bigint;
+  const top = first < 40n ? 0n : first < 80n ? 1n : 2n;
+  return [top, first - top * 40n, ...arcs.slice(1)].join('.');
 }
 
-export function decodeInteger(value: Buffer): number {
-  let n = 0;
-  for (const byte of value) n = n * 256 + byte;
-  return n;
+/**
+ * A non-negative INTEGER that fits a JavaScript number (versions, iteration
+ * counts, key lengths). X.690 8.3.2 requires the shortest two's-complement
+ * form in BER too, so a padded count is refused rather than read.
+ */
+export function readSmallInteger(node: Node | undefined, what: string): number {
+  const value = expect(node, TAG.INTEGER, what).value;
+  if (value.length === 0) throw new Asn1Error(`${what} is empty`);
+  const first = value[0] as number;
+  if (value.length > 1 && ((first === 0 && !((value[1] as number) & 0x80)) || (first === 0xff && (value[1] as number) & 0x80))) {
+    throw new Asn1Error(`${what} is not minimally encoded`);
+  }
+  if (first & 0x80) throw new Asn1Error(`${what} is negative`);
+  if (value.length > 6) throw new Asn1Error(`${what} is out of range`);
+  return value.readUIntBE(0, value.length);
+}
+
+// ---------------------------------------------------------------- reading BER
+
+/** Constructed encodings of string types that BER may split into chunks. */
+const STRING_TAGS = new Set([0x20 | TAG.OCTET_STRING, 0x20 | TAG.BMP_STRING, 0x20 | TAG.UTF8_STRING, 0x20 | TAG.IA5_STRING]);
+
+/** Deeper than any real PKCS#12 (about 12 levels), shallow enough for the stack. */
+const MAX_BER_DEPTH = 64;
+
+/**
+ * Re-encodes one BER value as DER: definite minimal lengths, chunked strings
+ * joined. The contents of primitive values are copied as they are, so a MAC
+ * computed over OCTET STRING contents still covers the same bytes, and the
+ * DER reader then judges them (integers, OIDs) as strictly as everywhere else.
+ */
+function toDer(input: Buffer, offset: number, end: number, depth: number): { der: Buffer; next: number } {
+  const header = readHeader(input, offset);
+  const start = offset + header.headerLength;
+  if (!(header.tag & 0x20)) {
+    if (header.length === null) throw new Asn1Error('indefinite length on a primitive value');
+    const next = start + header.length;
+    if (next > end) throw new Asn1Error('ASN.1 length beyond its container');
+    return { der: tlv(header.tag, input.subarray(start, next)), next };
+  }
+  if (depth > MAX_BER_DEPTH) throw new Asn1Error('ASN.1 nested too deeply');
+  const parts: Buffer[] = [];
+  let cursor = start;
+  if (header.length === null) {
+    for (;;) {
+      if (cursor + 2 > end) throw new Asn1Error('unterminated indefinite length');
+      if (input[cursor] === 0 && input[cursor + 1] === 0) {
+        cursor += 2;
+        break;
+      }
+      const child = toDer(input, cursor, end, depth + 1);
+      parts.push(child.der);
+      cursor = child.next;
+    }
+  } else {
+    const contentEnd = start + header.length;
+    if (contentEnd > end) throw new Asn1Error('ASN.1 length beyond its container');
+    while (cursor < contentEnd) {
+      const child = toDer(input, cursor, contentEnd, depth + 1);
+      parts.push(child.der);
+      cursor = child.next;
+    }
+  }
+  if (STRING_TAGS.has(header.tag)) {
+    const chunks = parts.map((part) => readNode(part));
+    if (chunks.some((chunk) => chunk.tag !== (header.tag & ~0x20))) throw new Asn1Error('a chunked string holds another type');
+    return { der: tlv(header.tag & ~0x20, Buffer.concat(chunks.map((chunk) => chunk.value))), next: cursor };
+  }
+  return { der: tlv(header.tag, Buffer.concat(parts)), next: cursor };
+}
+
+/**
+ * Reads one BER (or DER) value as a DER node. `whole` insists it fills the
+ * input, which also catches most garbage decrypted with a wrong password.
+ */
+export function readBer(input: Buffer, what: string, whole = true): Node {
+  const { der, next } = toDer(input, 0, input.length, 0);
+  if (whole && next !== input.length) throw new Asn1Error(`trailing bytes after ${what}`);
+  return readNode(der);
+}
+
+/**
+ * The tags and definite lengths of a value's first bytes, read as BER without
+ * copying anything: for cheap structural sniffs that must tolerate BER.
+ */
+export function peekBer(input: Buffer, offset: number): { tag: number; headerLength: number; length: number | null } {
+  const { tag, headerLength, length } = readHeader(input, offset);
+  return { tag, headerLength, length };
 }
 
 // ---------------------------------------------------------------- writing

@@ -1,11 +1,15 @@
 /**
  * The `certificates.*` channels: inspect a bundle the operator picked (its
- * bytes, never a path), then apply it to a new or existing connection.
+ * bytes, never a path), with its progress pushed to the window that asked
+ * and to no other, cancel that inspection (a window that goes away has its
+ * inspection cancelled with it), then apply it to a new or existing
+ * connection.
  */
 import { MAX_BUNDLE_BYTES } from '../../../shared/certificates';
 import type { ProfileSettings } from '../../../shared/profiles';
 import { AppFailure } from '../../../shared/result';
 import type { Handlers } from '../ipc/dispatcher';
+import type { EventHub, EventSink } from '../ipc/events';
 import type { BundleInput } from './bundle';
 import type { ImportService } from './import-service';
 
@@ -18,10 +22,23 @@ function fromBase64(files: Array<{ name: string; base64: string }>): BundleInput
   return inputs;
 }
 
-export function certificateHandlers({ imports }: { imports: ImportService }) {
+export function certificateHandlers({ imports, events }: { imports: ImportService; events: EventHub }) {
+  const sinks = new Map<string, EventSink>();
+  events.observeClients((client, sink) => {
+    sinks.set(client, sink);
+    return () => {
+      sinks.delete(client);
+      imports.cancel(client);
+    };
+  });
   return {
-    'certificates.inspect': ({ files, passphrase }) => imports.inspect(fromBase64(files), { passphrase }),
+    'certificates.inspect': ({ files, passphrase, inspectionId }, { client }) =>
+      imports.inspect(fromBase64(files), { passphrase, client, inspectionId, onProgress: (progress) => sinks.get(client)?.('certificates.progress', progress) }),
+    'certificates.cancel': ({ inspectionId }, { client }) => {
+      imports.cancel(client, inspectionId);
+      return null;
+    },
     // The contract refuses a request with both or neither of profileId and settings.
     'certificates.apply': ({ importId, profileId, settings }) => imports.apply(importId, profileId ? { profileId } : { settings: settings as ProfileSettings }),
-  } satisfies Pick<Handlers, 'certificates.inspect' | 'certificates.apply'>;
+  } satisfies Pick<Handlers, 'certificates.inspect' | 'certificates.cancel' | 'certificates.apply'>;
 }

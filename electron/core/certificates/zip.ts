@@ -35,11 +35,15 @@ const RATIO_FLOOR_BYTES = 1 * MiB;
 
 export type ZipErrorCode = 'zip_path_escape' | 'zip_too_large' | 'zip_encrypted' | 'zip_unsupported' | 'zip_malformed';
 
+/** Which of the ZipLimits a zip_too_large error broke. */
+export type ZipLimit = keyof ZipLimits;
+
 export class ZipError extends Error {
   constructor(
     readonly code: ZipErrorCode,
     message: string,
     readonly entry?: string,
+    readonly limit?: ZipLimit,
   ) {
     super(message);
     this.name = 'ZipError';
@@ -167,7 +171,12 @@ function findEndOfCentralDirectory(bytes: Buffer): EndOfCentralDirectory {
 
 function readCentralDirectory(bytes: Buffer, eocd: EndOfCentralDirectory, limits: ZipLimits): CentralRecord[] {
   if (eocd.entryCount > limits.maxEntries) {
-    throw new ZipError('zip_too_large', `The archive holds ${eocd.entryCount} entries, more than the ${limits.maxEntries} allowed for a certificate bundle, so ${NOTHING_IMPORTED}; ${EXTRACT_ADVICE}.`);
+    throw new ZipError(
+      'zip_too_large',
+      `The archive holds ${eocd.entryCount} entries, more than the ${limits.maxEntries} allowed for a certificate bundle, so ${NOTHING_IMPORTED}; ${EXTRACT_ADVICE}.`,
+      undefined,
+      'maxEntries',
+    );
   }
   const end = eocd.centralOffset + eocd.centralSize;
   const damaged = (): ZipError => malformed('The archive is damaged (its table of contents is inconsistent); download the bundle again and retry.');
@@ -275,6 +284,7 @@ function checkSize(record: CheckedRecord, size: number, totalBefore: number, lim
       'zip_too_large',
       `The archive entry ${name} unpacks to more than ${mb(limits.maxEntryBytes)}, the limit for one file in a certificate bundle, so ${NOTHING_IMPORTED}; ${EXTRACT_ADVICE}.`,
       record.rawName,
+      'maxEntryBytes',
     );
   }
   if (totalBefore + size > limits.maxTotalBytes) {
@@ -282,6 +292,7 @@ function checkSize(record: CheckedRecord, size: number, totalBefore: number, lim
       'zip_too_large',
       `The archive unpacks to more than ${mb(limits.maxTotalBytes)} in total, the limit for a certificate bundle, so ${NOTHING_IMPORTED}; ${EXTRACT_ADVICE}.`,
       record.rawName,
+      'maxTotalBytes',
     );
   }
   if (size > RATIO_FLOOR_BYTES && size > record.compressedSize * limits.maxRatio) {
@@ -289,6 +300,7 @@ function checkSize(record: CheckedRecord, size: number, totalBefore: number, lim
       'zip_too_large',
       `The archive entry ${name} unpacks to more than ${limits.maxRatio} times its compressed size, the mark of a compression bomb, so ${NOTHING_IMPORTED}; ${EXTRACT_ADVICE}.`,
       record.rawName,
+      'maxRatio',
     );
   }
 }

@@ -15,6 +15,7 @@ import { useAction } from '../feedback/use-action';
 import { ModalDialog } from '../forms/ModalDialog';
 import { FilePicker } from './FilePicker';
 import { ImportSummaryView } from './ImportSummaryView';
+import { InspectionProgress } from './InspectionProgress';
 import { PassphrasePrompt } from './PassphrasePrompt';
 import { TargetForm, type ApplyTarget } from './TargetForm';
 import { useBundleInspection } from './use-bundle-inspection';
@@ -101,7 +102,7 @@ export function ImportWizard({ targetId, onClose }: { targetId: string | null; o
             <PickedList names={bundle.picked.map((p) => p.name)} onClear={bundle.clear} disabled={action.busy} />
           </>
         )}
-        {bundle.inspecting && <Busy label="Reading the bundle…" />}
+        {bundle.inspecting && <InspectionProgress progress={bundle.progress} onCancel={bundle.cancel} />}
         {bundle.error && <Problem problem={bundle.error} testId="import-error" />}
 
         {summary && <ImportSummaryView summary={summary} />}
