@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
-import type { SessionView } from '../../../shared/sessions';
+import { NO_LINK_FAULTS, type SessionView } from '../../../shared/sessions';
 import { Dashboard } from '../charts/Dashboard';
 import { client } from '../client';
 import { Busy } from '../feedback/Busy';
@@ -51,6 +51,7 @@ function idleView(profile: Profile): SessionView {
     attempt: 0,
     nextRetryAt: null,
     history: [],
+    faults: NO_LINK_FAULTS,
     security: {
       transport: profile.url.split(':')[0] as SessionView['security']['transport'],
       encrypted,
