@@ -4,6 +4,7 @@
  * mqtt.js client emits, and reason codes a broker has no business sending.
  * A protocol error from the broker is retried like network trouble.
  */
+import { formatBytes } from '../../../shared/sizes';
 import { hasReasonCode } from '../tls/errors';
 import { CodedError } from '../tls/options';
 import { LIVENESS_MARGIN_MS, type LinkFault } from './link-watch';
@@ -23,13 +24,6 @@ export function protocolError(detail: string): CodedError {
 
 export function isProtocolError(cause: unknown): boolean {
   return cause instanceof CodedError && cause.code === PROTOCOL_ERROR;
-}
-
-/** "16 MB", "256.0 MB", "900 KB": sizes as an operator reads them. */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / 1048576).toFixed(bytes % 1048576 === 0 ? 0 : 1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(bytes % 1024 === 0 ? 0 : 1)} KB`;
-  return `${bytes} bytes`;
 }
 
 export function causeOfLinkFault(fault: LinkFault): CodedError {

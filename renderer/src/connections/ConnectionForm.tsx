@@ -15,6 +15,7 @@ import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
 import { Field } from '../forms/Field';
 import { CertificatesInUse } from './CertificatesInUse';
+import { MaxPacketField, packetLimitBytes, packetLimitText } from './MaxPacketField';
 import { readText } from './files';
 
 interface PickedText {
@@ -32,6 +33,7 @@ interface FormState {
   password: string;
   clearPassword: boolean;
   keepalive: string;
+  maxPacketMB: string;
   clean: boolean;
   willEnabled: boolean;
   willTopic: string;
@@ -80,6 +82,7 @@ function initialState(profile: Profile | null): FormState {
     password: '',
     clearPassword: false,
     keepalive: String(profile?.keepalive ?? 60),
+    maxPacketMB: packetLimitText(profile?.maxPacketSize),
     clean: profile?.clean ?? true,
     willEnabled: !!profile?.will,
     willTopic: profile?.will?.topic ?? '',
@@ -115,6 +118,7 @@ function toSettings(f: FormState): ProfileSettingsInput {
     clientId: f.clientId,
     username: f.username,
     keepalive: Number(f.keepalive),
+    maxPacketSize: packetLimitBytes(f.maxPacketMB),
     clean: f.clean,
     will: f.willEnabled ? { topic: f.willTopic, payload: f.willPayload, qos: f.willQos, retain: f.willRetain } : null,
     tls: {
@@ -226,6 +230,7 @@ export function ConnectionForm({ profile, onDone, onImportBundle }: { profile: P
             <input type="checkbox" checked={f.clean} onChange={(e) => set('clean', e.target.checked)} /> Clean start
           </label>
         </div>
+        <MaxPacketField value={f.maxPacketMB} onChange={(text) => set('maxPacketMB', text)} />
       </fieldset>
 
       <fieldset>

@@ -17,6 +17,7 @@ import { GradeBadge, StatusLight } from '../security/badges';
 import { SecurityPanel } from '../security/SecurityPanel';
 import { loadTopics } from '../topics/live-topics';
 import { TopicsView } from '../topics/TopicsView';
+import { LinkFaultsLine } from './LinkFaultsLine';
 import { PendingSecretsPrompt } from './PendingSecretsPrompt';
 
 type Tab = 'security' | 'topics' | 'dashboard' | 'publish';
@@ -151,6 +152,7 @@ export function ConnectionView({ profile, view, onEdit }: { profile: Profile; vi
       <p className="reason-line" data-testid="state-reason">
         {shown.reason}
       </p>
+      <LinkFaultsLine faults={shown.faults} />
       {askSecrets && (
         <PendingSecretsPrompt
           profile={profile}

@@ -1,7 +1,9 @@
 /**
  * The Publish tab: topic, payload (text or base64), QoS, retain, and for MQTT 5
- * connections the content type and user properties. Send reports success or
- * main's error; the form says why it is disabled when not connected.
+ * connections the content type and user properties. Send shows the message
+ * pending until the broker acknowledges it, then the outcome: acknowledged,
+ * or main's error (refused, or unconfirmed when the link dropped first). The
+ * form says why it is disabled when not connected: nothing is queued.
  */
 import { useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
@@ -12,7 +14,7 @@ import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
 import { Field } from '../forms/Field';
 import { formatTime } from '../app/format';
-import { publishRequest, type PublishForm } from './publish-request';
+import { pendingText, publishRequest, sentText, type PublishForm } from './publish-request';
 import { UserPropertiesEditor } from './UserPropertiesEditor';
 
 /** The form per connection, kept while the operator looks at other tabs. */
@@ -21,7 +23,7 @@ const EMPTY: PublishForm = { topic: '', payload: '', encoding: 'text', qos: 0, r
 
 export function PublishPanel({ profile, state }: { profile: Profile; state: SessionState }) {
   const [f, setF] = useState<PublishForm>(() => drafts.get(profile.id) ?? EMPTY);
-  const [busy, setBusy] = useState(false);
+  const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [sent, setSent] = useState<string | null>(null);
   const connected = state === 'connected';
@@ -38,11 +40,11 @@ export function PublishPanel({ profile, state }: { profile: Profile; state: Sess
     setSent(null);
     const built = publishRequest(profile.id, f, mqtt5);
     if (!built.ok) return setError({ code: 'invalid_publish', message: built.reason, hint: '' });
-    setBusy(true);
+    setBusy(pendingText(f.qos));
     const result = await client.invoke('sessions.publish', built.request);
-    setBusy(false);
+    setBusy(null);
     if (!result.ok) return setError(result.error);
-    setSent(`Sent to ${f.topic} at ${formatTime(Date.now())}${f.retain ? ' (retained)' : ''}.`);
+    setSent(sentText(f.topic, f.qos, f.retain, formatTime(Date.now())));
   }
 
   return (
@@ -59,11 +61,11 @@ export function PublishPanel({ profile, state }: { profile: Profile; state: Sess
         <h2>Publish</h2>
         {!connected && (
           <span className="warn small" data-testid="publish-disabled">
-            Publishing needs a live connection; {profile.name} is {state}. Connect first.
+            Publishing needs a live connection; {profile.name} is {state}. Nothing is queued: send once it is connected.
           </span>
         )}
       </header>
-      <fieldset disabled={!connected || busy}>
+      <fieldset disabled={!connected || !!busy}>
         <Field label="Topic">
           <input name="topic" className="mono" value={f.topic} onChange={(e) => set('topic', e.target.value)} placeholder="plant/line1/dev1/cmd" spellCheck={false} required data-testid="publish-topic" />
         </Field>
@@ -93,17 +95,17 @@ export function PublishPanel({ profile, state }: { profile: Profile; state: Sess
             <Field label="Content type" hint="MQTT 5, e.g. application/json">
               <input value={f.contentType} onChange={(e) => set('contentType', e.target.value)} spellCheck={false} data-testid="publish-content-type" />
             </Field>
-            <UserPropertiesEditor rows={f.userProperties} onChange={(rows) => set('userProperties', rows)} disabled={!connected || busy} />
+            <UserPropertiesEditor rows={f.userProperties} onChange={(rows) => set('userProperties', rows)} disabled={!connected || !!busy} />
           </>
         ) : (
           <p className="muted small">Content type and user properties need MQTT 5; this connection uses 3.1.1.</p>
         )}
       </fieldset>
-      <div className="actions" aria-busy={busy}>
-        <button type="submit" className="primary" disabled={!connected || busy} data-testid="publish-send">
+      <div className="actions" aria-busy={!!busy}>
+        <button type="submit" className="primary" disabled={!connected || !!busy} data-testid="publish-send">
           Send
         </button>
-        {busy && <Busy label="Sending…" />}
+        {busy && <Busy label={busy} />}
         {sent && (
           <span className="small ok-text" role="status" data-testid="publish-sent">
             {sent}
