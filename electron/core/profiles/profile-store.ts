@@ -9,7 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ProfileSchema, type Profile } from '../../../shared/profiles';
 import { AppFailure, type AppError } from '../../../shared/result';
-import { writeFileAtomic, type AtomicWriteOptions } from './atomic-file';
+import { saveFailure, writeFileAtomic, type AtomicWriteOptions } from './atomic-file';
 
 export const PROFILES_VERSION = 1;
 export const PROFILES_FILE = 'profiles.json';
@@ -149,7 +149,7 @@ export class ProfileStore {
       try {
         await writeFileAtomic(this.file, body, { backup: this.diskGood, beforeRename: this.options.beforeRename });
       } catch (error) {
-        throw new AppFailure('profiles_write_failed', `The connections could not be saved (${(error as Error).message}).`, 'Check free disk space and the permissions of the data folder; the previous connections are intact.');
+        throw saveFailure(error, 'The connections', this.file, 'profiles_write_failed');
       }
       this.profiles = next;
       this.diskGood = true;
