@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ImportRequestSchema, ImportSummarySchema, ProfileCertificatesSchema } from './certificates';
-import { ProfileSchema, ProfileSettingsSchema, SecretInputSchema } from './profiles';
+import { ProfileSchema, ProfileSettingsDraftSchema, ProfileSettingsSchema, SecretInputSchema } from './profiles';
 import { AppErrorSchema } from './result';
 import { SessionViewSchema } from './sessions';
 import {
@@ -40,9 +40,10 @@ export const contract = {
     'app.info': { request: Empty, response: AppInfoSchema },
 
     'profiles.list': { request: Empty, response: z.array(ProfileSchema) },
+    /** Saves a connection and its secrets; a private key in the client certificate field goes to the keychain with them. */
     'profiles.save': {
       request: z
-        .object({ id: Id.optional(), settings: ProfileSettingsSchema, secrets: SecretInputSchema.optional() })
+        .object({ id: Id.optional(), settings: ProfileSettingsDraftSchema, secrets: SecretInputSchema.optional() })
         .strict(),
       response: ProfileSchema,
     },

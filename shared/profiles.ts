@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { QosSchema } from './mqtt';
+import { certificateFieldProblem, type CertificateField } from './pem';
 import { DashboardSchema } from './telemetry';
 
 export const SCHEMES = ['mqtts:', 'wss:', 'mqtt:', 'ws:'] as const;
@@ -36,11 +37,26 @@ export const BrokerUrlSchema = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
-const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
-export const PemCertificatesSchema = z
-  .string()
-  .max(512 * 1024)
-  .refine((v) => PEM_CERT.test(v), 'Expected one or more PEM certificates (-----BEGIN CERTIFICATE-----).');
+function certificatesSchema(field: CertificateField) {
+  return z
+    .string()
+    .max(512 * 1024)
+    .superRefine((value, ctx) => {
+      const problem = certificateFieldProblem(value, field);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+}
+
+/** PEM certificates, one or several, and nothing else: never a private key (it belongs in the keychain). */
+export const PemCertificatesSchema = certificatesSchema('saved');
+/** CA certificates as the operator picks them: refused with a CA-specific fix when a key came along. */
+export const CaCertificatesSchema = certificatesSchema('ca');
+/**
+ * A client certificate file as the connection form sends it: it may also hold
+ * the certificate's private key, which main moves to the keychain before the
+ * certificates alone are saved (see `profiles.save`).
+ */
+export const ClientCertificateInputSchema = certificatesSchema('client');
 
 /** `sha256:` followed by 64 hex digits (colons allowed), normalised to lower case without colons. */
 export const PinSchema = z
@@ -62,7 +78,7 @@ export const TlsSettingsSchema = z.object({
   /** Which roots verify the broker: the system's (Node's bundle plus the OS store), the profile's CAs, or both. */
   trust: TrustSchema.default('system'),
   /** The profile's own CA certificates, PEM, possibly several. */
-  ca: z.array(PemCertificatesSchema).max(32).default([]),
+  ca: z.array(CaCertificatesSchema).max(32).default([]),
   /** The client certificate chain (PEM). Its private key lives in the keychain. */
   clientCertificate: PemCertificatesSchema.nullable().default(null),
   /** SNI name; empty means the URL's host. */
@@ -142,6 +158,15 @@ export const ProfileSettingsSchema = z.object({
 });
 export type ProfileSettings = z.infer<typeof ProfileSettingsSchema>;
 export type ProfileSettingsInput = z.input<typeof ProfileSettingsSchema>;
+
+/**
+ * The settings the connection form saves: as `ProfileSettingsSchema`, except
+ * that the client certificate may bring its private key along. Main moves that
+ * key to the keychain; the saved profile holds the certificates only.
+ */
+export const ProfileSettingsDraftSchema = ProfileSettingsSchema.extend({
+  tls: TlsSettingsSchema.extend({ clientCertificate: ClientCertificateInputSchema.nullable().default(null) }).default(TlsSettingsSchema.parse({})),
+});
 
 /** Secrets a profile needs before it can connect: set on profiles imported from an export, which carries none. */
 export const PendingSecretSchema = z.enum(['password', 'clientKey']);

@@ -88,9 +88,10 @@ export async function runImport(args: ImportArgs, io: CliIo): Promise<number> {
     if (passphrase === undefined) throw new UsageError(`The environment variable ${args.passphraseEnv} (the passphrase) is not set.`);
   }
 
-  const store = new ProfileStore(args.dataDir ?? defaultDataDir());
+  const secrets = new SecretStore(keytarBackend());
+  const store = new ProfileStore(args.dataDir ?? defaultDataDir(), { secrets });
   await store.load();
-  const service = new ImportService(store, new SecretStore(keytarBackend()));
+  const service = new ImportService(store, secrets);
   const summary = service.inspect(inputs, { passphrase });
   const report = importReport(summary);
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { createProfile, ProfileSettingsSchema, type Profile } from '../../shared/profiles';
+import { createProfile, ProfileSettingsDraftSchema, type Profile } from '../../shared/profiles';
 import { AppFailure } from '../../shared/result';
 import type { SessionView } from '../../shared/sessions';
 import { inspectBundle } from '../core/certificates/bundle';
@@ -62,7 +62,8 @@ function pfxIdentity(args: ProbeArgs, env: NodeJS.ProcessEnv): { certificate: st
 }
 
 export function buildProbeProfile(args: ProbeArgs, clientCertificate?: string): Profile {
-  const parsed = ProfileSettingsSchema.safeParse({
+  // Nothing of a probe is saved, so a --cert file may hold its key too (as with --key pointing at the same file).
+  const parsed = ProfileSettingsDraftSchema.safeParse({
     name: 'probe',
     url: args.url,
     protocolVersion: args.protocolVersion,

@@ -1,8 +1,11 @@
 /**
  * Several brokers at once in Chromium: three connections to three real
  * mosquitto listeners, each with its own state light and grade; the security
- * panel shows the chain, the client certificate, and a failure's fix.
+ * panel shows the chain, the client certificate, and a failure's fix. A file
+ * that holds a private key never becomes a certificate of a connection.
  */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMosquitto, type Broker, tlsListener } from '../fixtures/mosquitto';
@@ -100,6 +103,25 @@ describe('three brokers at once', () => {
     await expect.poll(() => view.getByTestId('session-state').textContent(), { timeout: 15_000 }).toBe('connected');
     expect(await view.getByTestId('grade').first().getAttribute('data-grade')).toBe('insecure');
     expect(await view.locator('[data-code=verification_off]').count()).toBe(1);
+  });
+
+  it('refuses a CA file holding a key, and sends the key of a combined client certificate file to the keychain', async () => {
+    const page = b.page;
+    const dir = tempDir('combined');
+    const caWithKey = path.join(dir, 'ca-with-key.pem');
+    const combined = path.join(dir, 'device-combined.pem');
+    writeFileSync(caWithKey, `${pki.rootOnly.pem}${pki.client.key.pem}`);
+    writeFileSync(combined, `${pki.client.cert.pem}${pki.client.key.pem}`);
+    await page.getByTestId('new-connection').click();
+    await page.locator('input[name=url]').fill(`mqtts://localhost:${broker.ports.mtls}`);
+    await page.locator('input[name=name]').fill('Line 4 (combined file)');
+    await page.getByTestId('ca-file').setInputFiles(caWithKey);
+    expect(await page.getByTestId('file-refused').textContent()).toMatch(/ca-with-key\.pem was not added\. This CA file also holds a private key/);
+    await page.getByTestId('ca-file').setInputFiles(pki.rootOnly.path);
+    await page.locator('input[name=clientCertificate]').setInputFiles(combined);
+    expect(await page.getByTestId('certificate-key-note').textContent()).toMatch(/device-combined\.pem also holds the private key\. On save, the key goes to the OS keychain/);
+    await page.getByTestId('save-connect').click();
+    await expect.poll(() => item(page, 'Line 4 (combined file)').getByTestId('grade').getAttribute('data-grade'), { timeout: 15_000 }).toBe('secure');
   });
 
   it('keeps the private key out of the page', async () => {

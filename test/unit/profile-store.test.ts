@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createProfile, ProfileSettingsSchema, type Profile } from '../../shared/profiles';
 import { exportProfiles, importProfiles } from '../../electron/core/profiles/exchange';
-import { PROFILES_FILE, ProfileStore } from '../../electron/core/profiles/profile-store';
+import { PROFILES_FILE, PROFILES_VERSION, ProfileStore } from '../../electron/core/profiles/profile-store';
 
 function profile(id: string, extra: Partial<Profile> = {}): Profile {
   const settings = ProfileSettingsSchema.parse({ name: `conn ${id}`, url: `mqtts://${id}.example:8883`, group: 'Plant A' });
@@ -20,16 +20,22 @@ function profile(id: string, extra: Partial<Profile> = {}): Profile {
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'mqtts-profiles-'));
 const names = (store: ProfileStore) => store.list().map((p) => p.id);
 
+/** A store in `dir` that saved a, then b: the file holds both, its backup a alone. */
+async function savedTwice(dir: string): Promise<ProfileStore> {
+  const store = new ProfileStore(dir);
+  await store.load();
+  await store.put(profile('a'));
+  await store.put(profile('b'));
+  return store;
+}
+
 describe('profile store', () => {
   it('writes atomically and keeps the previous version as a backup', async () => {
     const dir = tmp();
-    const store = new ProfileStore(dir);
-    await store.load();
-    await store.put(profile('a'));
-    await store.put(profile('b'));
+    await savedTwice(dir);
     const main = JSON.parse(readFileSync(path.join(dir, PROFILES_FILE), 'utf8'));
     const backup = JSON.parse(readFileSync(path.join(dir, `${PROFILES_FILE}.bak`), 'utf8'));
-    expect(main.version).toBe(1);
+    expect(main.version).toBe(PROFILES_VERSION);
     expect(main.profiles.map((p: Profile) => p.id)).toEqual(['a', 'b']);
     expect(backup.profiles.map((p: Profile) => p.id)).toEqual(['a']);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
@@ -75,10 +81,7 @@ describe('profile store', () => {
 
   it('loads the backup with a visible notice when the file is corrupt, and keeps the damaged file', async () => {
     const dir = tmp();
-    const store = new ProfileStore(dir);
-    await store.load();
-    await store.put(profile('a'));
-    await store.put(profile('b'));
+    await savedTwice(dir);
     writeFileSync(path.join(dir, PROFILES_FILE), '{"version":1,"profiles":[{"id":"a","na');
     const reloaded = new ProfileStore(dir);
     await reloaded.load();
@@ -101,6 +104,35 @@ describe('profile store', () => {
     expect(store.notice?.code).toBe('profiles_unreadable');
     await expect(store.put(profile('x'))).rejects.toMatchObject({ error: { code: 'profiles_read_only' } });
     expect(readFileSync(path.join(dir, PROFILES_FILE), 'utf8')).toBe('garbage');
+  });
+
+  it('announces every successful write to its listeners, and no failed one', async () => {
+    const dir = tmp();
+    let fail = false;
+    const reported: unknown[] = [];
+    const store = new ProfileStore(dir, {
+      beforeRename: () => {
+        if (fail) throw new Error('disk full');
+      },
+      onListenerError: (error) => reported.push(error),
+    });
+    await store.load();
+    const seen: string[] = [];
+    store.onChange(({ saved, removed }) => seen.push(`saved ${saved.map((p) => p.id).join(',')} removed ${removed.join(',')} now ${names(store).join(',')}`));
+    // A listener that throws is reported; the write still counts and later listeners still hear of it.
+    const off = store.onChange(() => {
+      throw new Error('listener bug');
+    });
+    const after: string[] = [];
+    store.onChange(() => after.push('heard'));
+    await store.put(profile('a'), profile('b'));
+    off();
+    await store.remove('a');
+    fail = true;
+    await expect(store.put(profile('c'))).rejects.toMatchObject({ error: { code: 'profiles_write_failed' } });
+    expect(seen).toEqual(['saved a,b removed  now a,b', 'saved  removed a now b']);
+    expect(after).toEqual(['heard', 'heard']);
+    expect(reported).toHaveLength(1);
   });
 
   it('refuses to overwrite a file written by a newer version', async () => {

@@ -1,13 +1,13 @@
 /**
- * A connection's fault line (renderer/src/connections/LinkFaultsLine.tsx) and
- * the packet limit field's MB ↔ bytes (MaxPacketField.tsx), checked against
+ * A connection's fault line (renderer/src/connections/link-faults.ts) and
+ * the packet limit field's MB ↔ bytes (packet-limit.ts), checked against
  * what main's profile schema accepts.
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_PACKET_SIZE, ProfileSettingsSchema } from '../../shared/profiles';
 import { NO_LINK_FAULTS } from '../../shared/sessions';
-import { faultSummary } from '../../renderer/src/connections/LinkFaultsLine';
-import { packetLimitBytes, packetLimitText } from '../../renderer/src/connections/MaxPacketField';
+import { faultSummary } from '../../renderer/src/connections/link-faults';
+import { packetLimitBytes, packetLimitText } from '../../renderer/src/connections/packet-limit';
 
 describe('the fault line', () => {
   it('says nothing while nothing went wrong', () => {

@@ -2,14 +2,15 @@
  * The two steps of an import: `inspect` reads a bundle and keeps what it found
  * in memory for a short while under a random id (the renderer only ever gets
  * the summary), `apply` saves it: certificates into the profile, the private
- * key into the keychain. Keychain first, profile second; a failure in between
- * removes what was written, so nothing half-saved remains.
+ * key into the keychain, through the profile writer (keychain first, profile
+ * second, undone on failure), so nothing half-saved remains.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ImportSummary } from '../../../shared/certificates';
 import { createProfile, type Profile, type ProfileSettings } from '../../../shared/profiles';
 import { AppFailure } from '../../../shared/result';
 import type { ProfileStore } from '../profiles/profile-store';
+import { ProfileWriter } from '../profiles/profile-writer';
 import type { SecretStore } from '../secrets/secret-store';
 import { inspectBundle, type BundleInput, type BundleMaterial, type InspectOptions } from './bundle';
 
@@ -60,27 +61,12 @@ export class ImportService {
     }
     if (material.clientCertificate && material.key) {
       profile.tls.clientCertificate = material.clientCertificate;
-      profile.secrets.clientKey = true;
-      // The key is stored decrypted (the keychain protects it), so an old passphrase no longer applies.
-      profile.secrets.passphrase = false;
       profile.pendingSecrets = profile.pendingSecrets.filter((s) => s !== 'clientKey');
     }
-
-    // Keep the key being replaced, so a failed profile write can put it back.
-    const previousKey = material.key && existing?.secrets.clientKey ? await this.secrets.get(profile.id, 'clientKey') : null;
-    if (material.key) await this.secrets.set(profile.id, 'clientKey', material.key);
-    try {
-      await this.profiles.put(profile);
-    } catch (error) {
-      if (material.key) {
-        const restore = previousKey !== null ? this.secrets.set(profile.id, 'clientKey', previousKey) : this.secrets.delete(profile.id, 'clientKey');
-        await restore.catch(() => undefined);
-      }
-      throw error;
-    }
-    if (material.key && existing?.secrets.passphrase) await this.secrets.delete(profile.id, 'passphrase').catch(() => undefined);
+    // The key is stored decrypted (the keychain protects it), so an old passphrase no longer applies.
+    const saved = await new ProfileWriter(this.profiles, this.secrets).save(profile, material.key ? { clientKey: material.key, passphrase: null } : {});
     this.pending.delete(importId);
-    return profile;
+    return saved;
   }
 
   private expire(): void {

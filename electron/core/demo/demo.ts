@@ -93,6 +93,13 @@ export class Demo {
     await running.broker.close();
   }
 
+  /** The operator deleted a connection by hand: if it was the demo's, nothing would use its broker any more. */
+  async connectionDeleted(profileId: string): Promise<void> {
+    if (this.settings.current.demoProfileId !== profileId) return;
+    await this.stop();
+    await this.settings.update({ demoProfileId: null });
+  }
+
   /** Removes the demo completely: broker, devices, the connection and its keychain secrets. */
   async remove(): Promise<void> {
     await this.starting?.catch(() => undefined);

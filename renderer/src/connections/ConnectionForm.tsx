@@ -4,10 +4,14 @@
  * security grade of such a connection is always insecure. A saved connection
  * shows the certificates and key it uses and can take a bundle (PKCS#12, zip,
  * folder) through the import wizard; when the wizard changes its certificates,
- * the form takes them over and keeps the operator's other edits.
+ * the form takes them over and keeps the operator's other edits. A picked file
+ * that holds a private key is never kept as a certificate: a CA file with a key
+ * is refused at once, a client certificate file's key is said to go to the
+ * keychain (main moves it there on save).
  */
 import { useState, type FormEvent } from 'react';
 import type { Profile, ProfileSettingsInput, Qos, SecretInput } from '../../../shared/profiles';
+import { certificateFieldProblem, readCertificateField } from '../../../shared/pem';
 import type { AppError } from '../../../shared/result';
 import { client } from '../client';
 import { setState } from '../app/store';
@@ -15,12 +19,15 @@ import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
 import { Field } from '../forms/Field';
 import { CertificatesInUse } from './CertificatesInUse';
-import { MaxPacketField, packetLimitBytes, packetLimitText } from './MaxPacketField';
+import { MaxPacketField } from './MaxPacketField';
+import { packetLimitBytes, packetLimitText } from './packet-limit';
 import { readText } from './files';
 
 interface PickedText {
   name: string;
   text: string;
+  /** A client certificate file that also holds its private key. */
+  holdsKey?: boolean;
 }
 
 interface FormState {
@@ -152,6 +159,8 @@ function toSecrets(f: FormState): SecretInput {
 export function ConnectionForm({ profile, onDone, onImportBundle }: { profile: Profile | null; onDone: (saved: Profile | null) => void; onImportBundle?: () => void }) {
   const [f, setF] = useState<FormState>(() => initialState(profile));
   const [error, setError] = useState<AppError | null>(null);
+  /** A picked file that was not taken, and why. */
+  const [refused, setRefused] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
   // When the saved certificates change underneath (the import wizard applied a bundle), take them
   // over, so saving this form does not put the old ones back.
@@ -189,8 +198,20 @@ export function ConnectionForm({ profile, onDone, onImportBundle }: { profile: P
 
   async function pickCa(files: FileList | null) {
     if (!files) return;
-    const picked = await Promise.all([...files].map(async (file) => ({ name: file.name, text: await readText(file) })));
-    setF((s) => ({ ...s, ca: [...s.ca, ...picked], trust: s.trust === 'system' ? 'custom' : s.trust }));
+    const read = await Promise.all([...files].map(async (file) => ({ name: file.name, text: await readText(file) })));
+    const problems = read.map((file) => certificateFieldProblem(file.text, 'ca'));
+    const picked = read.filter((_, i) => problems[i] === null);
+    const firstRefused = problems.findIndex((p) => p !== null);
+    setRefused(firstRefused < 0 ? null : { code: 'ca_file_refused', message: `${read[firstRefused]?.name} was not added. ${problems[firstRefused]}`, hint: '' });
+    if (picked.length) setF((s) => ({ ...s, ca: [...s.ca, ...picked], trust: s.trust === 'system' ? 'custom' : s.trust }));
+  }
+
+  async function pickClientCertificate(file: File | undefined) {
+    if (!file) return;
+    const text = await readText(file);
+    const problem = certificateFieldProblem(text, 'client');
+    setRefused(problem ? { code: 'certificate_file_refused', message: `${file.name} was not used. ${problem}`, hint: '' } : null);
+    if (!problem) set('clientCertificate', { name: file.name, text, holdsKey: readCertificateField(text).privateKeys.length > 0 });
   }
 
   return (
@@ -290,15 +311,21 @@ export function ConnectionForm({ profile, onDone, onImportBundle }: { profile: P
           )}
           <div className="row">
             <Field label="Client certificate (PEM)" hint={f.clientCertificate ? f.clientCertificate.name : 'None'}>
-              <input name="clientCertificate" type="file" accept=".pem,.crt,.cer" onChange={async (e) => { const file = e.target.files?.[0]; if (file) set('clientCertificate', { name: file.name, text: await readText(file) }); }} />
+              <input name="clientCertificate" type="file" accept=".pem,.crt,.cer" onChange={(e) => void pickClientCertificate(e.target.files?.[0])} />
             </Field>
-            <Field label="Client private key (PEM)" hint={f.clientKey ? `${f.clientKey.name}, goes to the keychain` : stored?.clientKey ? 'Stored in the keychain.' : 'None'}>
+            <Field label="Client private key (PEM)" hint={f.clientKey ? `${f.clientKey.name}, goes to the keychain` : f.clientCertificate?.holdsKey ? `From ${f.clientCertificate.name}, goes to the keychain` : stored?.clientKey ? 'Stored in the keychain.' : 'None'}>
               <input name="clientKey" type="file" accept=".pem,.key" onChange={async (e) => { const file = e.target.files?.[0]; if (file) set('clientKey', { name: file.name, text: await readText(file) }); }} />
             </Field>
             <Field label="Key passphrase" hint={stored?.passphrase ? 'Stored in the keychain; type to replace.' : undefined}>
               <input name="passphrase" type="password" value={f.passphrase} onChange={(e) => set('passphrase', e.target.value)} autoComplete="off" />
             </Field>
           </div>
+          {f.clientCertificate?.holdsKey && !f.removeIdentity && (
+            <p className="muted small" role="status" data-testid="certificate-key-note">
+              {f.clientCertificate.name} also holds the private key. On save, the key goes to the OS keychain as this connection's client key; the connection keeps the certificate only.
+            </p>
+          )}
+          {refused && <Problem problem={refused} testId="file-refused" />}
           {(stored?.clientKey || profile?.tls.clientCertificate) && (
             <label className="check">
               <input type="checkbox" checked={f.removeIdentity} onChange={(e) => set('removeIdentity', e.target.checked)} /> Remove the client certificate and its key

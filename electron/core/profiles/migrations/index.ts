@@ -1,0 +1,30 @@
+/**
+ * The profiles file's format history, one step per file (`vN-to-vN+1.ts`), run
+ * in order on load. The current format is the one after the last step; a file
+ * of a newer format is never migrated (the store opens it read-only).
+ */
+import type { FoundSecret, MigrationStep } from './step';
+import { v1ToV2 } from './v1-to-v2';
+
+export type { FoundSecret } from './step';
+
+export const MIGRATIONS: readonly MigrationStep[] = [v1ToV2];
+
+export const PROFILES_VERSION = 1 + MIGRATIONS.length;
+
+export interface Migrated {
+  profiles: unknown[];
+  notes: string[];
+  secrets: FoundSecret[];
+}
+
+/** Runs every step from `version` up to the current format. */
+export function migrateProfiles(profiles: readonly unknown[], version: number): Migrated {
+  let result: Migrated = { profiles: [...profiles], notes: [], secrets: [] };
+  for (const step of MIGRATIONS) {
+    if (step.from < version) continue;
+    const next = step.run(result.profiles);
+    result = { profiles: next.profiles, notes: [...result.notes, ...next.notes], secrets: [...result.secrets, ...next.secrets] };
+  }
+  return result;
+}

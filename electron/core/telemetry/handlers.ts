@@ -1,0 +1,69 @@
+/**
+ * The `topics.*` channels (what arrived on a connection, clearing retained
+ * messages) and the `telemetry.*` channels (a window's feed, chart views, CSV,
+ * the sample memory budget).
+ */
+import { AppFailure } from '../../../shared/result';
+import { seriesFileName } from '../../../shared/telemetry';
+import type { Handlers } from '../ipc/dispatcher';
+import type { SessionManager } from '../sessions/manager';
+import type { SettingsStore } from '../settings';
+import type { ClientFeeds } from './client-feeds';
+import type { Telemetry } from './service';
+
+export function topicHandlers({ telemetry, sessions }: { telemetry: Telemetry; sessions: Pick<SessionManager, 'get'> }) {
+  return {
+    'topics.snapshot': ({ connectionId }) => {
+      const now = Date.now();
+      return telemetry.store(connectionId).all().map((s) => s.update(now));
+    },
+    'topics.payload': ({ connectionId, topic }) => {
+      const stats = telemetry.store(connectionId).get(topic);
+      if (!stats) throw new AppFailure('not_found', `No message has arrived on ${topic} yet.`, 'Wait for a message, or check the subscription.');
+      return { base64: stats.payload.toString('base64'), size: stats.size, complete: stats.fullPayloadKept };
+    },
+    'topics.retained': ({ connectionId, prefix }) => ({ topics: telemetry.store(connectionId).retainedUnder(prefix) }),
+    'topics.clearRetained': async ({ connectionId, prefix, topics: confirmed }) => {
+      const topics = telemetry.store(connectionId).retainedUnder(prefix);
+      const same = topics.length === confirmed.length && confirmed.every((t) => topics.includes(t));
+      if (!same) {
+        throw new AppFailure('retained_changed', `The retained messages under ${prefix || 'the root'} changed since you confirmed (${topics.length} now, ${confirmed.length} confirmed).`, 'Review the new list and confirm again.');
+      }
+      const session = sessions.get(connectionId);
+      for (const topic of topics) await session.publish(topic, Buffer.alloc(0), { qos: 1, retain: true });
+      return { cleared: topics.length };
+    },
+  } satisfies Pick<Handlers, 'topics.snapshot' | 'topics.payload' | 'topics.retained' | 'topics.clearRetained'>;
+}
+
+export interface TelemetryHandlerDeps {
+  telemetry: Telemetry;
+  feeds: ClientFeeds;
+  settings: Pick<SettingsStore, 'update'>;
+}
+
+export function telemetryHandlers({ telemetry, feeds, settings }: TelemetryHandlerDeps) {
+  return {
+    'telemetry.ack': ({ seq }, context) => {
+      feeds.of(context).ack(seq);
+      return null;
+    },
+    'telemetry.topics': ({ connectionIds }, context) => {
+      feeds.of(context).showTopicsOf(connectionIds);
+      return null;
+    },
+    'telemetry.watch': ({ keys }, context) => {
+      feeds.of(context).watch(keys);
+      return null;
+    },
+    'telemetry.view': ({ key, window, width }) => telemetry.view(key, window, width),
+    'telemetry.csv': ({ key }) => ({ fileName: seriesFileName(key), text: telemetry.csv(key) }),
+    'telemetry.budget': async ({ megabytes }) => {
+      if (megabytes !== undefined) {
+        await settings.update({ sampleBudgetMB: megabytes });
+        telemetry.pool.setBudget(megabytes * 1024 * 1024);
+      }
+      return telemetry.budget();
+    },
+  } satisfies Pick<Handlers, 'telemetry.ack' | 'telemetry.topics' | 'telemetry.watch' | 'telemetry.view' | 'telemetry.csv' | 'telemetry.budget'>;
+}

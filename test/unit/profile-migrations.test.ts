@@ -1,0 +1,66 @@
+/**
+ * The profiles file's format history: steps in order, one test per step. The
+ * moves into the real keychain and the rewrite on disk are tested in
+ * test/integration/keys-in-clear.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { ProfileSchema, ProfileSettingsSchema } from '../../shared/profiles';
+import { createDemoPki } from '../../electron/core/demo/demo-broker';
+import { MIGRATIONS, migrateProfiles, PROFILES_VERSION } from '../../electron/core/profiles/migrations';
+import { v1ToV2 } from '../../electron/core/profiles/migrations/v1-to-v2';
+
+const pki = createDemoPki();
+
+/** A profile as format 1 wrote it: the same fields, certificate fields free-form. */
+function v1Profile(id: string, tls: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  const settings = ProfileSettingsSchema.parse({ name: `Line ${id}`, url: `mqtts://${id}.example:8883` });
+  return { ...settings, id, secrets: { password: false, clientKey: false, passphrase: false }, pendingSecrets: [], dashboard: { charts: [] }, ...extra, tls: { ...settings.tls, ...tls } };
+}
+
+describe('migration steps', () => {
+  it('run in order, one per format, and the current format is the one after the last', () => {
+    expect(MIGRATIONS.map((step) => step.from)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    expect(PROFILES_VERSION).toBe(MIGRATIONS.length + 1);
+  });
+
+  it('leave a file of the current format as it is', () => {
+    const profiles = [v1Profile('a', { clientCertificate: `${pki.operator.certificate}${pki.operator.key}` })];
+    expect(migrateProfiles(profiles, PROFILES_VERSION)).toEqual({ profiles, notes: [], secrets: [] });
+  });
+});
+
+describe('v1 to v2: connections hold no private key', () => {
+  const combined = `${pki.operator.certificate}${pki.operator.key}`;
+
+  it('takes the key out of a client certificate and hands it over for the keychain', () => {
+    const { profiles, notes, secrets } = v1ToV2.run([v1Profile('a', { clientCertificate: `subject=/CN=x\n${combined}` })]);
+    expect(profiles[0]).toMatchObject({ id: 'a', tls: { clientCertificate: pki.operator.certificate } });
+    expect(secrets).toEqual([{ profileId: 'a', profileName: 'Line a', item: 'clientKey', value: pki.operator.key.trim() }]);
+    expect(notes).toEqual([]);
+    expect(JSON.stringify(profiles)).not.toMatch(/PRIVATE KEY/);
+  });
+
+  it('drops a key found among the CAs, and any other block, saying so', () => {
+    const { profiles, notes, secrets } = v1ToV2.run([
+      v1Profile('b', { trust: 'custom', ca: [`${pki.ca}${pki.operator.key}`, `${pki.ca}-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n`] }),
+    ]);
+    expect(profiles[0]).toMatchObject({ tls: { ca: [pki.ca, pki.ca] } });
+    expect(secrets).toEqual([]);
+    expect(notes).toEqual(['Line b: removed from its CA certificates: a private key.', 'Line b: removed from its CA certificates: a "X509 CRL" block.']);
+  });
+
+  it('leaves clean profiles untouched, and what it cannot read for the schema to judge', () => {
+    const clean = v1Profile('c', { ca: [pki.ca], clientCertificate: pki.operator.certificate });
+    const odd = { id: 'd', tls: 'not an object' };
+    const { profiles, notes, secrets } = v1ToV2.run([clean, odd]);
+    expect(profiles).toEqual([clean, odd]);
+    expect(notes).toEqual([]);
+    expect(secrets).toEqual([]);
+  });
+
+  it('produces profiles the current schema accepts', () => {
+    const { profiles } = migrateProfiles([v1Profile('e', { ca: [`${pki.ca}${pki.operator.key}`], clientCertificate: `${combined}${pki.operator.key.slice(0, 50)}` })], 1);
+    const parsed = ProfileSchema.safeParse(profiles[0]);
+    expect(parsed.success).toBe(true);
+  });
+});
