@@ -10,19 +10,22 @@ import { CertificateSummarySchema } from './security';
 
 /** Bundle inputs are bounded: a certificate bundle is kilobytes, never tens of megabytes. */
 export const MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
+export const MAX_BUNDLE_FILES = 500;
+export const MAX_BUNDLE_FILE_NAME = 1024;
+export const MAX_PASSPHRASE_LENGTH = 4096;
 
 export const BundleFileSchema = z.object({
   /** The file's name, or its path inside a picked folder (`bundle/certs/device.crt`). */
-  name: z.string().min(1).max(1024),
+  name: z.string().min(1).max(MAX_BUNDLE_FILE_NAME),
   base64: z.string().max(Math.ceil((MAX_BUNDLE_BYTES * 4) / 3) + 4),
 });
 export type BundleFile = z.infer<typeof BundleFileSchema>;
 
 export const ImportRequestSchema = z
   .object({
-    files: z.array(BundleFileSchema).min(1).max(500),
+    files: z.array(BundleFileSchema).min(1).max(MAX_BUNDLE_FILES),
     /** For encrypted keys and PKCS#12 files. */
-    passphrase: z.string().max(4096).optional(),
+    passphrase: z.string().max(MAX_PASSPHRASE_LENGTH).optional(),
   })
   .strict();
 export type ImportRequest = z.infer<typeof ImportRequestSchema>;

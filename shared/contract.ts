@@ -20,16 +20,28 @@ import {
 } from './telemetry';
 
 const Id = z.string().min(1).max(64);
+/** A profiles export re-imported as text: the largest text any channel takes. */
+export const MAX_PROFILES_TEXT = 8 * 1024 * 1024;
 const Empty = z.object({}).strict();
 
 export const DemoStatusSchema = z.object({ running: z.boolean(), profileId: z.string().nullable() });
 export type DemoStatus = z.infer<typeof DemoStatusSchema>;
 
+/**
+ * Where secrets live this run: `os` is the OS keychain (its `detail` says why it
+ * refuses, when it does); `session` is process memory, chosen only when no OS
+ * keychain answered at all (`detail` is what the system answered instead).
+ */
+export const KeychainStatusSchema = z.object({ store: z.enum(['os', 'session']), available: z.boolean(), detail: z.string() });
+export type KeychainStatus = z.infer<typeof KeychainStatusSchema>;
+/** What the app says, everywhere, while secrets live in the session store. */
+export const SESSION_KEYCHAIN_NOTICE = 'Secrets are kept in memory until the app closes: no OS keychain found';
+
 export const AppInfoSchema = z.object({
   name: z.string(),
   version: z.string(),
   transport: z.enum(['electron', 'websocket']),
-  keychain: z.object({ available: z.boolean(), detail: z.string() }),
+  keychain: KeychainStatusSchema,
   /** Something the operator must know about the saved connections (recovered from backup, unreadable). */
   profilesNotice: AppErrorSchema.nullable(),
 });
@@ -55,7 +67,7 @@ export const contract = {
       response: z.object({ fileName: z.string(), text: z.string() }),
     },
     'profiles.import': {
-      request: z.object({ text: z.string().min(2).max(8 * 1024 * 1024) }).strict(),
+      request: z.object({ text: z.string().min(2).max(MAX_PROFILES_TEXT) }).strict(),
       response: z.array(ProfileSchema),
     },
 

@@ -182,6 +182,15 @@ export const ProfileSchema = ProfileSettingsSchema.extend({
 export type Profile = z.infer<typeof ProfileSchema>;
 
 /**
+ * Whether a pending secret of this profile was stored once and lost with the
+ * session keychain (memory, when no OS keychain exists): its flag still says
+ * stored. An import's pending secrets never had a flag.
+ */
+export function secretsLostWithSession(profile: Pick<Profile, 'secrets' | 'pendingSecrets'>): boolean {
+  return profile.pendingSecrets.some((item) => profile.secrets[item]);
+}
+
+/**
  * Secrets the operator types or picks, sent from the renderer to main once and
  * never sent back. `null` deletes the stored value; absent leaves it unchanged.
  * PKCS#12 files go through the bundle import, which stores their key.

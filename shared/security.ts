@@ -6,18 +6,25 @@
 import { z } from 'zod';
 import { AppErrorSchema } from './result';
 
+/** A field of a certificate that could not be read (a malformed certificate from a broker or a file), and why. */
+export const UnreadableFieldSchema = z.object({ field: z.string(), reason: z.string() });
+export type UnreadableField = z.infer<typeof UnreadableFieldSchema>;
+
 export const CertificateSummarySchema = z.object({
   subject: z.string(),
   issuer: z.string(),
   subjectAltNames: z.array(z.string()),
   serialNumber: z.string(),
-  notBefore: z.string(),
-  notAfter: z.string(),
+  /** ISO time; null when the field is unreadable (then listed in `unreadable`). */
+  notBefore: z.string().nullable(),
+  notAfter: z.string().nullable(),
   fingerprint256: z.string(),
   keyType: z.string(),
   keyBits: z.number().int().nullable(),
   isCA: z.boolean(),
   selfSigned: z.boolean(),
+  /** Fields that could not be read; each shows as "unreadable" (text), null, [] or false above. */
+  unreadable: z.array(UnreadableFieldSchema),
 });
 export type CertificateSummary = z.infer<typeof CertificateSummarySchema>;
 

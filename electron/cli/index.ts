@@ -2,9 +2,12 @@
  * The command line: the same core as the app, for operators and scripts.
  *   npm run cli -- probe <url> [options]   connect once, print the security status
  *   npm run cli -- import <path>... [options]   read a certificate bundle, optionally save it
+ * With --json, stdout carries exactly one JSON object on every path, failures
+ * included (`{error: {code, message, hint}}`); usage text goes to stderr.
  */
 import { parseArgs } from 'node:util';
-import { EXIT_USAGE, UsageError, type CliIo } from './io';
+import { AppFailure, type AppError } from '../../shared/result';
+import { EXIT_INTERNAL, EXIT_USAGE, UsageError, type CliIo } from './io';
 import { runImport, type ImportArgs } from './import';
 import { runProbe, type ProbeArgs } from './probe';
 
@@ -13,10 +16,36 @@ export const USAGE = `usage:
                  [--passphrase-env VAR] [--username U] [--password-env VAR]
                  [--servername NAME] [--alpn PROTO]... [--min-tls TLSv1.2|TLSv1.3]
                  [--pin sha256:HEX]... [--insecure] [--timeout MS] [--mqtt-version 4|5] [--json]
-    exit codes: 0 secure, 1 warning, 2 insecure, 3 could not connect, 64 bad arguments
+    exit codes: 0 secure, 1 warning, 2 insecure, 3 could not connect, 64 bad arguments, 70 internal error
   npm run cli -- import <file|folder|zip>... [--passphrase-env VAR] [--json]
                  [--save NAME [--url mqtts://host:8883]] [--data-dir DIR]
-    exit codes: 0 usable, 1 usable with warnings, 3 nothing usable, 64 bad arguments`;
+    exit codes: 0 usable, 1 usable with warnings, 3 nothing usable, 64 bad arguments, 70 internal error
+  With --json, every outcome is one JSON object on stdout; a failure is {"error": {"code", "message", "hint"}}.`;
+
+const COMMANDS = ['probe', 'import'];
+
+/** A failure of the command itself (not of a probe or an import), as the operator and a script see it. */
+export function cliFailure(error: unknown, command: string | undefined): { exit: number; error: AppError; usage: boolean } {
+  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    const unknown = error instanceof UsageError && error.unknownCommand;
+    return {
+      exit: EXIT_USAGE,
+      usage: true,
+      error: {
+        code: unknown ? 'unknown_command' : 'bad_arguments',
+        message: (error as Error).message,
+        hint: unknown ? `The commands are ${COMMANDS.join(' and ')}: npm run cli -- help` : `See the usage of ${command ?? 'the command line'}: npm run cli -- help`,
+      },
+    };
+  }
+  if (error instanceof AppFailure) return { exit: EXIT_INTERNAL, usage: false, error: error.error };
+  const detail = error instanceof Error ? error.message : String(error);
+  return {
+    exit: EXIT_INTERNAL,
+    usage: false,
+    error: { code: 'internal', message: `The command failed unexpectedly: ${detail.slice(0, 300)}`, hint: 'This is a bug: report it with the command you ran (without secrets).' },
+  };
+}
 
 function parseProbe(argv: string[]): ProbeArgs {
   const { values, positionals } = parseArgs({
@@ -98,14 +127,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         io.stdout(USAGE);
         return command ? 0 : EXIT_USAGE;
       default:
-        throw new UsageError(`Unknown command "${command}".`);
+        throw new UsageError(`Unknown command "${command}".`, { unknownCommand: true });
     }
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr(`${(error as Error).message}\n${USAGE}`);
-      return EXIT_USAGE;
-    }
-    throw error;
+    const failure = cliFailure(error, command);
+    // Read from the raw arguments: they may be the very thing that failed to parse.
+    if (argv.includes('--json')) io.stdout(JSON.stringify({ error: failure.error }));
+    io.stderr(failure.usage ? `${failure.error.message}\n${USAGE}` : `${failure.error.message} ${failure.error.hint}`);
+    return failure.exit;
   }
 }
 
@@ -114,6 +143,6 @@ if (require.main === module) {
     .then((code) => process.exit(code))
     .catch((error: unknown) => {
       console.error(error instanceof Error ? error.message : String(error));
-      process.exit(70);
+      process.exit(EXIT_INTERNAL);
     });
 }

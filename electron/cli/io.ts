@@ -8,7 +8,15 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
-/** Bad arguments: exit code 64 (EX_USAGE). */
-export class UsageError extends Error {}
+/** Bad arguments, or an unknown command: exit code 64 (EX_USAGE). */
+export class UsageError extends Error {
+  readonly unknownCommand: boolean;
+  constructor(message: string, options: { unknownCommand?: boolean } = {}) {
+    super(message);
+    this.unknownCommand = options.unknownCommand ?? false;
+  }
+}
 
 export const EXIT_USAGE = 64;
+/** The command itself failed (EX_SOFTWARE): a bug, reported as `internal`. */
+export const EXIT_INTERNAL = 70;

@@ -155,8 +155,8 @@ function text(report: ReturnType<typeof probeReport>): string {
   if (report.tls) {
     const t = report.tls;
     lines.push(`  TLS ${t.version ?? '?'} ${t.cipher ?? ''}; chain ${t.authorized ? 'verified' : `NOT verified${t.authorizationError ? ` (${t.authorizationError})` : ''}`}; verification ${t.verification ? 'on' : 'OFF'}`);
-    t.peerChain.forEach((c, i) => lines.push(`  ${i === 0 ? 'broker' : `ca[${i}]`}: ${c.subject} (issuer ${c.issuer}; until ${c.notAfter.slice(0, 10)}; ${c.keyType}${c.keyBits ? ` ${c.keyBits}` : ''}; ${c.fingerprint256})`));
-    if (t.clientCertificate) lines.push(`  client: ${t.clientCertificate.subject} (until ${t.clientCertificate.notAfter.slice(0, 10)})`);
+    t.peerChain.forEach((c, i) => lines.push(`  ${i === 0 ? 'broker' : `ca[${i}]`}: ${c.subject} (issuer ${c.issuer}; until ${c.notAfter?.slice(0, 10) ?? 'unreadable'}; ${c.keyType}${c.keyBits ? ` ${c.keyBits}` : ''}; ${c.fingerprint256})`));
+    if (t.clientCertificate) lines.push(`  client: ${t.clientCertificate.subject} (until ${t.clientCertificate.notAfter?.slice(0, 10) ?? 'unreadable'})`);
   }
   for (const r of report.reasons) lines.push(`  [${r.level}] ${r.message}`);
   return lines.join('\n');

@@ -18,7 +18,8 @@ import { EventHub } from './ipc/events';
 import { consoleLogger, type Logger } from './logger';
 import { dashboardHandlers, profileHandlers } from './profiles/handlers';
 import { ProfileStore, type ProfileStoreOptions } from './profiles/profile-store';
-import type { SecretStore } from './secrets/secret-store';
+import { settlePendingSecrets } from './secrets/pending';
+import { lastingStore, type SecretStore } from './secrets/secret-store';
 import type { BackoffPolicy } from './sessions/backoff';
 import { sessionHandlers } from './sessions/handlers';
 import { SessionManager } from './sessions/manager';
@@ -45,6 +46,16 @@ export interface BackendOptions {
   sampleBudgetMB?: number;
   /** false: an installed demo is not restarted with the backend (tests that inspect it first). */
   resumeDemo?: boolean;
+  /**
+   * Check every handler result and pushed event against the contract's schemas
+   * (violations are logged as errors and not delivered). The tests turn it on;
+   * the app leaves it off: the results are typed from the same schemas, so it
+   * only catches what types cannot (a NaN, a string too long), which the tests
+   * exercise on every channel, while in the app it would parse every telemetry
+   * batch and view (megabytes a second) on the thread that takes in MQTT
+   * messages, and turn a slightly-off value into a failed call for the operator.
+   */
+  checkContract?: boolean;
 }
 
 export interface Backend {
@@ -60,11 +71,16 @@ export interface Backend {
 
 export async function createBackend(options: BackendOptions): Promise<Backend> {
   const logger = options.logger ?? consoleLogger;
-  const events = new EventHub();
+  const events = new EventHub({
+    checkPayloads: options.checkContract,
+    onViolation: (name, violation) => logger.error(`Event ${name} refused`, violation),
+  });
   const secrets = options.secrets;
-  const profiles = new ProfileStore(options.dataDir, { secrets, onListenerError: (error) => logger.error('A profile change listener failed', error), ...options.profileStore });
+  const profiles = new ProfileStore(options.dataDir, { secrets: lastingStore(secrets), onListenerError: (error) => logger.error('A profile change listener failed', error), ...options.profileStore });
   await profiles.load();
   if (profiles.notice) logger.warn(`${profiles.notice.code}: ${profiles.notice.message}`);
+  // Connections whose secrets this run's store cannot give back ask for them instead of failing.
+  await settlePendingSecrets(profiles, secrets).catch((error: unknown) => logger.warn(`Saved connections were not checked for lost secrets: ${(error as Error).message}`));
 
   const settings = new SettingsStore(options.dataDir);
   await settings.load();
@@ -105,13 +121,14 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     profileHandlers({ profiles, secrets, sessions, afterDelete: (id) => demo.connectionDeleted(id) }),
     dashboardHandlers({ profiles }),
     certificateHandlers({ imports: new ImportService(profiles, secrets) }),
-    sessionHandlers({ profiles, sessions }),
+    sessionHandlers({ profiles, sessions, secrets }),
     topicHandlers({ telemetry, sessions }),
     telemetryHandlers({ telemetry, feeds, settings }),
     demoHandlers({ demo }),
   );
   const dispatch = createDispatcher(handlers, {
     onInternalError: (name, error) => logger.error(`Handler ${name} failed`, error),
+    checkResults: options.checkContract,
   });
 
   // A demo installed before a restart resumes: its broker lived in the previous process.

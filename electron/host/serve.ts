@@ -9,8 +9,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../core/app-paths';
 import { createBackend } from '../core/backend';
-import { keytarBackend } from '../core/secrets/keytar-backend';
-import { SecretStore } from '../core/secrets/secret-store';
+import { describeCrash, installLastResort } from '../core/process/last-resort';
+import { openSecretStore } from '../core/secrets/open-store';
+import { SESSION_KEYCHAIN_NOTICE } from '../../shared/contract';
 import { startHost } from './server';
 
 const root = path.resolve(__dirname, '../..');
@@ -22,6 +23,8 @@ function usage(): never {
 }
 
 async function main(): Promise<void> {
+  // A bug must not take every connection down with it; see last-resort.ts for why it is never relied on.
+  installLastResort({ log: (message, error) => console.error(message, describeCrash(error)) });
   let values;
   try {
     ({ values } = parseArgs({
@@ -49,8 +52,10 @@ async function main(): Promise<void> {
   }
   const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
   const dataDir = values['data-dir'] ?? defaultDataDir();
-  const backend = await createBackend({ dataDir, secrets: new SecretStore(keytarBackend()), transport: 'websocket', version });
-  const host = await startHost({ backend, staticDir, port });
+  const secrets = await openSecretStore();
+  if (secrets.home.kind === 'session') console.log(`${SESSION_KEYCHAIN_NOTICE} (${secrets.home.reason}).`);
+  const backend = await createBackend({ dataDir, secrets, transport: 'websocket', version });
+  const host = await startHost({ backend, staticDir, port, log: (message) => console.warn(message) });
   // A demo already installed resumes by itself; --demo installs it only on a first start.
   if (values.demo && backend.profiles.list().length === 0) {
     const started = await backend.dispatch('demo.start', {});

@@ -4,23 +4,23 @@
  */
 import { app, BrowserWindow, ipcMain } from 'electron';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { createBackend, type Backend } from '../core/backend';
-import { keytarBackend } from '../core/secrets/keytar-backend';
-import { SecretStore } from '../core/secrets/secret-store';
+import { describeCrash, installLastResort } from '../core/process/last-resort';
+import { openSecretStore } from '../core/secrets/open-store';
 import { attachWindow, bindInvokeHandlers } from './ipc';
 import { notifyOnAlerts } from './notifications';
-import type { TrustedOrigins } from './trust';
+import { registerAppScheme, serveRenderer } from './renderer-protocol';
+import { APP_PAGE_URL, type TrustedOrigins } from './trust';
 import { createMainWindow, hardenContents, hardenSession } from './window';
 
+// A bug must not take every connection down with it (nor show Electron's crash dialog); see last-resort.ts.
+installLastResort({ log: (message, error) => console.error(message, describeCrash(error)) });
 app.enableSandbox();
+registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
 
 const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
-const trusted: TrustedOrigins = {
-  fileUrl: pathToFileURL(path.join(__dirname, '../renderer/index.html')).href,
-  devOrigin: devUrl,
-};
+const trusted: TrustedOrigins = { appUrl: APP_PAGE_URL, devOrigin: devUrl };
 
 let backend: Backend | null = null;
 
@@ -41,9 +41,11 @@ app.on('second-instance', () => {
 
 void app.whenReady().then(async () => {
   hardenSession();
+  serveRenderer(path.join(__dirname, '../renderer'));
   backend = await createBackend({
     dataDir: app.getPath('userData'),
-    secrets: new SecretStore(keytarBackend()),
+    // The OS keychain whenever one answers; memory for this run only when none exists.
+    secrets: await openSecretStore(),
     transport: 'electron',
     version: app.getVersion(),
   });

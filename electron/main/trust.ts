@@ -1,10 +1,18 @@
 /**
- * Which renderer frames may talk to main: only the top frame of our own page.
- * Pure so it is unit-tested; `ipc.ts` applies it to every invoke.
+ * Which renderer frames may talk to main, and where the window may navigate:
+ * only the top frame of our own page, app://mqtts/index.html (served by
+ * renderer-protocol.ts; never file://), or the dev server in development.
+ * Pure so it is unit-tested; `ipc.ts` applies it to every invoke, `window.ts`
+ * to every navigation.
  */
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'mqtts';
+/** The page main loads in production. */
+export const APP_PAGE_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
+
 export interface TrustedOrigins {
-  /** file:// URL of the packaged renderer's index.html. */
-  fileUrl?: string;
+  /** Our page: APP_PAGE_URL in the app. */
+  appUrl: string;
   /** Origin of the dev server (electron-vite dev), when running in development. */
   devOrigin?: string;
 }
@@ -14,19 +22,25 @@ export interface SenderFrameLike {
   parent: unknown;
 }
 
-export function isTrustedUrl(url: string, trusted: TrustedOrigins): boolean {
-  let parsed: URL;
+function parse(url: string): URL | null {
   try {
-    parsed = new URL(url);
+    return new URL(url);
   } catch {
-    return false;
+    return null;
   }
-  if (parsed.protocol === 'file:') {
-    if (!trusted.fileUrl) return false;
-    const expected = new URL(trusted.fileUrl);
-    return parsed.pathname === expected.pathname;
+}
+
+export function isTrustedUrl(url: string, trusted: TrustedOrigins): boolean {
+  const parsed = parse(url);
+  if (!parsed) return false;
+  if (parsed.protocol === `${APP_SCHEME}:`) {
+    const page = parse(trusted.appUrl);
+    // Compared part by part: Node gives non-special schemes an opaque origin ("null").
+    return !!page && parsed.host === page.host && !parsed.username && !parsed.password && parsed.pathname === page.pathname;
   }
-  return !!trusted.devOrigin && parsed.origin === new URL(trusted.devOrigin).origin;
+  if (!trusted.devOrigin) return false;
+  const dev = parse(trusted.devOrigin);
+  return !!dev && (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.origin === dev.origin;
 }
 
 export function isTrustedSender(frame: SenderFrameLike | null | undefined, trusted: TrustedOrigins): boolean {

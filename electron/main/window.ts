@@ -1,12 +1,12 @@
 /**
  * The application window, locked down per Electron's security checklist:
- * context isolation, sandbox, no Node integration, no navigation, no new
- * windows, no permission grants, no webviews.
+ * context isolation, sandbox, no Node integration, no navigation away from our
+ * page, no new windows and no external links (the page has none to open), no
+ * permission grants, no webviews, served from app:// rather than file://.
  */
-import { BrowserWindow, session, shell, type WebContents } from 'electron';
+import { BrowserWindow, session, type WebContents } from 'electron';
 import path from 'node:path';
-import type { TrustedOrigins } from './trust';
-import { isTrustedUrl } from './trust';
+import { APP_PAGE_URL, isTrustedUrl, type TrustedOrigins } from './trust';
 
 export function hardenSession(): void {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
@@ -14,11 +14,8 @@ export function hardenSession(): void {
 }
 
 export function hardenContents(contents: WebContents, trusted: TrustedOrigins): void {
-  contents.setWindowOpenHandler(({ url }) => {
-    // Links to documentation open in the system browser, never in the app.
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  // No window.open and no link opens anything, in the app or in the system browser.
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   contents.on('will-navigate', (event, url) => {
     if (!isTrustedUrl(url, trusted)) event.preventDefault();
   });
@@ -45,11 +42,13 @@ export function createMainWindow(trusted: TrustedOrigins, devUrl: string | undef
       allowRunningInsecureContent: false,
       webviewTag: false,
       spellcheck: false,
+      // A middle click must not open a link in a new window either.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   hardenContents(window.webContents, trusted);
   window.once('ready-to-show', () => window.show());
   if (devUrl) void window.loadURL(devUrl);
-  else void window.loadFile(path.join(__dirname, '../renderer/index.html'));
+  else void window.loadURL(APP_PAGE_URL);
   return window;
 }

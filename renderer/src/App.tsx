@@ -11,6 +11,8 @@ import { NotifyToggle } from './app/NotifyToggle';
 import { startBrowserNotifications } from './app/notifications';
 import { DemoBanner } from './demo/DemoBanner';
 import { DemoOffer } from './demo/DemoOffer';
+import { landOnDemo } from './demo/landing';
+import { SESSION_KEYCHAIN_NOTICE } from '../../shared/contract';
 import { ConnectionForm } from './connections/ConnectionForm';
 import { ConnectionList } from './connections/ConnectionList';
 import { ConnectionView } from './connections/ConnectionView';
@@ -34,7 +36,7 @@ export function App() {
     const stop = startEventFeed();
     const stopLive = startTelemetryFeed();
     const stopNotifications = startBrowserNotifications();
-    void loadInitialState();
+    void loadInitialState().then(landOnDemo);
     return () => {
       stop();
       stopLive();
@@ -64,7 +66,12 @@ export function App() {
             v{info.version} · {info.transport === 'electron' ? 'desktop' : 'headless host'}
           </span>
         )}
-        {info && !info.keychain.available && (
+        {info?.keychain.store === 'session' && (
+          <span className="notice" role="status" data-testid="keychain-session" title={info.keychain.detail}>
+            {SESSION_KEYCHAIN_NOTICE}
+          </span>
+        )}
+        {info && info.keychain.store === 'os' && !info.keychain.available && (
           <span className="warn small" role="status" data-testid="keychain-warning">
             Keychain unavailable: private keys and passwords cannot be saved. {info.keychain.detail}
           </span>

@@ -11,6 +11,7 @@ import type { ApiClient } from '../../shared/client';
 import type { EventName, EventPayload } from '../../shared/contract';
 import type { SessionView } from '../../shared/sessions';
 import { attachWindow, bindInvokeHandlers } from '../../electron/main/ipc';
+import { APP_PAGE_URL } from '../../electron/main/trust';
 import { createPreloadApi } from '../../electron/preload/api';
 import { startHost, type RunningHost } from '../../electron/host/server';
 import { createBridgeClient } from '../../renderer/src/client/bridge-client';
@@ -126,13 +127,13 @@ function contractSuite(name: string, open: () => Promise<Transport>) {
   });
 }
 
-const trustedPage = { fileUrl: 'file:///app/out/renderer/index.html' };
+const trustedPage = { appUrl: APP_PAGE_URL };
 
 contractSuite('Electron IPC', async () => {
   const t = await createTestBackend({ transport: 'electron' });
   const ipcMain = new FakeIpcMain();
   const unbind = bindInvokeHandlers(ipcMain, t.backend.dispatch, trustedPage);
-  const window = new FakeWindow(ipcMain, { url: trustedPage.fileUrl, parent: null });
+  const window = new FakeWindow(ipcMain, { url: trustedPage.appUrl, parent: null });
   attachWindow(t.backend.events, window);
   const client = createBridgeClient(createPreloadApi(window));
   return {
@@ -170,7 +171,7 @@ describe('Electron IPC specifics', () => {
     const api = createPreloadApi(new FakeWindow(ipcMain, { url: 'https://evil.example/', parent: null }));
     const result = await api.invoke['profiles.save']({ settings: { name: 'evil', url: 'mqtts://evil.example' } });
     expect(result.ok || result.error.code).toBe('untrusted_sender');
-    const subframe = createPreloadApi(new FakeWindow(ipcMain, { url: trustedPage.fileUrl, parent: {} }));
+    const subframe = createPreloadApi(new FakeWindow(ipcMain, { url: trustedPage.appUrl, parent: {} }));
     const fromFrame = await subframe.invoke['profiles.list']({});
     expect(fromFrame.ok || fromFrame.error.code).toBe('untrusted_sender');
     expect(t.backend.profiles.list()).toHaveLength(0);

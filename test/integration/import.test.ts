@@ -3,7 +3,7 @@
  * real keychain in chunks, connects with mutual TLS to a real mosquitto, and
  * leaves with its profile. Afterwards nothing secret is found in the data
  * folder, the logs, or anything sent to the renderer. Also: the CLI `import`,
- * and a keychain that is not there.
+ * with a keychain that refuses (locked) and with none at all.
  */
 import { execFile } from 'node:child_process';
 import { createPrivateKey, randomBytes } from 'node:crypto';
@@ -203,7 +203,7 @@ describe('CLI import', () => {
     );
     expect(code).toBe(0);
     const saved = JSON.parse(out[0] ?? '{}').saved;
-    expect(saved).toMatchObject({ name: 'Line 9', created: true });
+    expect(saved).toMatchObject({ name: 'Line 9', created: true, keyStoredIn: 'os', note: 'The client key is in the OS keychain.' });
     const profiles = JSON.parse(readFileSync(path.join(dataDir, 'profiles.json'), 'utf8'));
     expect(profiles.profiles[0].tls.clientCertificate).toContain('BEGIN CERTIFICATE');
     expect(readFileSync(path.join(dataDir, 'profiles.json'), 'utf8')).not.toMatch(/PRIVATE KEY/);
@@ -212,24 +212,55 @@ describe('CLI import', () => {
     for (const c of raw.filter((x) => x.account.startsWith(`${saved.id}/`))) await keytarBackend().deletePassword('mqtts-dashboard', c.account);
   });
 
-  it('refuses to save a private key anywhere when the keychain is unavailable', async () => {
-    const dataDir = tempDir('no-keychain');
+  /** The CLI in its own process, in an environment the test chooses (`wrap` runs it under another command). */
+  async function cliProcess(args: string[], env: NodeJS.ProcessEnv, wrap: string[] = []): Promise<{ code: number; stdout: string }> {
     const cli = path.resolve(__dirname, '../../electron/cli/index.ts');
-    const run = promisify(execFile);
-    // No D-Bus session: the Secret Service cannot be reached, as on a server without a desktop keyring.
-    const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' };
-    let code = 0;
-    let stdout = '';
+    const [command = process.execPath, ...before] = [...wrap, process.execPath];
     try {
-      ({ stdout } = await run(process.execPath, ['--import', 'tsx', cli, 'import', pki.client.cert.path, pki.client.key.path, pki.caBundle.path, '--json', '--save', 'No keychain', '--url', 'mqtts://localhost:8883', '--data-dir', dataDir], { env, timeout: 60_000 }));
+      const { stdout } = await promisify(execFile)(command, [...before, '--import', 'tsx', cli, ...args], { env, timeout: 60_000 });
+      return { code: 0, stdout };
     } catch (error) {
-      code = (error as { code: number }).code;
-      stdout = (error as { stdout: string }).stdout;
+      return { code: (error as { code: number }).code, stdout: (error as { stdout: string }).stdout };
     }
+  }
+
+  it.runIf(process.platform === 'linux')('refuses to save a private key anywhere when the keychain exists but is locked', async () => {
+    const dataDir = tempDir('locked-keychain');
+    // A Secret Service of its own, unlocked then locked again: it answers, and refuses.
+    const withKeyring = path.resolve(__dirname, '../with-keyring.sh');
+    const { code, stdout } = await cliProcess(
+      ['import', pki.client.cert.path, pki.client.key.path, pki.caBundle.path, '--json', '--save', 'Locked', '--url', 'mqtts://localhost:8883', '--data-dir', dataDir],
+      process.env,
+      ['bash', withKeyring, '--locked'],
+    );
     expect(code).toBe(3);
     const report = JSON.parse(stdout);
-    expect(report.errors.map((e: { code: string }) => e.code)).toContain('keychain_unavailable');
-    expect(report.errors.at(-1).message).toMatch(/never stored anywhere else/);
+    expect(report.saved).toBeNull();
+    const failure = report.errors.at(-1);
+    expect(failure.code).toBe('keychain_unavailable');
+    expect(failure.message).toContain('Cannot create an item in a locked collection');
+    expect(failure.message).toMatch(/never stored anywhere else/);
     expect(readdirSync(dataDir)).toEqual([]);
+  });
+
+  it.runIf(process.platform === 'linux')('with no keychain at all, saves the connection, says the key lived only as long as the command, and the app will ask for it', async () => {
+    const dataDir = tempDir('no-keychain');
+    // No D-Bus session: the Secret Service cannot even be looked for, as on a server without a desktop.
+    const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' };
+    const { code, stdout } = await cliProcess(
+      ['import', pki.client.cert.path, pki.client.key.path, pki.caBundle.path, '--json', '--save', 'No keychain', '--url', 'mqtts://localhost:8883', '--data-dir', dataDir],
+      env,
+    );
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.saved).toMatchObject({ name: 'No keychain', created: true, keyStoredIn: 'session' });
+    expect(report.saved.note).toMatch(/No OS keychain found: the client key was held in this command’s memory only and is gone now that it exits/);
+    const text = readFileSync(path.join(dataDir, 'profiles.json'), 'utf8');
+    expect(text).not.toMatch(/PRIVATE KEY/);
+    const [profile] = JSON.parse(text).profiles as Profile[];
+    expect(profile?.pendingSecrets).toEqual(['clientKey']);
+
+    const plain = await cliProcess(['import', pki.client.cert.path, pki.client.key.path, '--save', 'No keychain', '--data-dir', dataDir], env);
+    expect(plain.stdout).toContain('saved as connection "No keychain". No OS keychain found: the client key was held in this command’s memory only');
   });
 });

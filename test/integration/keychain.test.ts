@@ -1,11 +1,16 @@
 /**
  * keytar against a real Secret Service (gnome-keyring in a private D-Bus
- * session, see test/with-keyring.sh): set, read back, chunk, delete.
+ * session, see test/with-keyring.sh): set, read back, chunk, delete; chosen
+ * over the session store when it answers; and, locked, a clear refusal.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateKey, privateKeyPem } from '../../electron/core/certificates/issue';
 import { keytarBackend } from '../../electron/core/secrets/keytar-backend';
+import { openSecretStore } from '../../electron/core/secrets/open-store';
 import { CHUNK_BYTES, SecretStore } from '../../electron/core/secrets/secret-store';
 
 const raw = keytarBackend();
@@ -24,8 +29,9 @@ describe('OS keychain through keytar', () => {
     expect(await raw.getPassword(service, 'smoke')).toBeNull();
   });
 
-  it('reports the keychain as available', async () => {
-    expect(await store.status()).toEqual({ available: true, detail: 'OS keychain available.' });
+  it('reports the keychain as available, and is the store chosen at start', async () => {
+    expect(await store.status()).toEqual({ store: 'os', available: true, detail: 'OS keychain available.' });
+    expect((await openSecretStore({ service })).home).toEqual({ kind: 'os' });
   });
 
   it('splits an RSA-4096 key into entries no larger than the Windows limit and reads it back whole', async () => {
@@ -61,5 +67,29 @@ describe('OS keychain through keytar', () => {
     await store.set('p4', 'passphrase', 'pw');
     await store.deleteProfile('p4');
     expect((await raw.findCredentials(service)).filter((e) => e.account.startsWith('p4/'))).toHaveLength(0);
+  });
+
+  it.runIf(process.platform === 'linux')('locked with entries in it: deleting a connection fails with a clear error, and the process lives on', async () => {
+    // A keyring of its own (locking the shared one would disturb the suites running beside this one).
+    // keytar's listing crashes the process on a locked collection holding entries; the store must not get there.
+    const script = `
+      const { execFileSync } = require('node:child_process');
+      const { SecretStore } = require('./electron/core/secrets/secret-store.ts');
+      const { keytarBackend } = require('./electron/core/secrets/keytar-backend.ts');
+      (async () => {
+        const store = new SecretStore(keytarBackend(), 'locked-test');
+        await store.set('p', 'clientKey', 'k'.repeat(4500));
+        execFileSync('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.secrets', '/org/freedesktop/secrets',
+          'org.freedesktop.Secret.Service.Lock', 'array:objpath:/org/freedesktop/secrets/collection/login']);
+        const outcome = await store.deleteProfile('p').then(() => ({ deleted: true }), (e) => e.error);
+        console.log(JSON.stringify({ outcome, status: await store.status() }));
+      })();`;
+    const root = path.resolve(__dirname, '../..');
+    const { stdout } = await promisify(execFile)('bash', [path.join(root, 'test/with-keyring.sh'), process.execPath, '--import', 'tsx', '-e', script], { cwd: root, timeout: 60_000 });
+    const { outcome, status } = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+    expect(outcome.code).toBe('keychain_unavailable');
+    expect(outcome.message).toContain('Cannot create an item in a locked collection');
+    expect(outcome.hint).toContain('gnome-keyring-daemon --unlock');
+    expect(status).toMatchObject({ store: 'os', available: false });
   });
 });

@@ -17,6 +17,7 @@ import { createDemoPki } from '../../electron/core/demo/demo-broker';
 import { PROFILES_FILE, ProfileStore } from '../../electron/core/profiles/profile-store';
 import { keytarBackend } from '../../electron/core/secrets/keytar-backend';
 import { SecretStore } from '../../electron/core/secrets/secret-store';
+import { sessionKeychain } from '../../electron/core/secrets/session-keychain';
 import { createTestBackend, tempDir, type TestBackend } from '../support/backend';
 
 const pki = createDemoPki();
@@ -187,5 +188,20 @@ describe('a profiles file of format 1 that holds keys', () => {
     expect(profiles.find((p) => p.id === 'moved')?.pendingSecrets).toEqual(['clientKey']);
     await expect(store.remove('ca')).rejects.toMatchObject({ error: { code: 'profiles_read_only' } });
     expect(readFileSync(file(dataDir), 'utf8')).toBe(body);
+  });
+
+  it('with secrets in memory only (no OS keychain at all), does not move a key there: it would be lost at exit', async () => {
+    const dataDir = tempDir('v1-session');
+    const body = writeV1(dataDir);
+    const secrets = new SecretStore(sessionKeychain(), 'v1-session', { kind: 'session', reason: 'Cannot autolaunch D-Bus without X11 $DISPLAY' });
+    const t = await createTestBackend({ dataDir, secrets });
+    try {
+      const info = await t.backend.dispatch('app.info', {});
+      expect(info).toMatchObject({ ok: true, value: { keychain: { store: 'session' }, profilesNotice: { code: 'profiles_key_in_file' } } });
+      expect(await secrets.accounts()).toEqual([]);
+      for (const copy of [file(dataDir), `${file(dataDir)}.bak`]) expect(readFileSync(copy, 'utf8')).toBe(body);
+    } finally {
+      await t.cleanup();
+    }
   });
 });

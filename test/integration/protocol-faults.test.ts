@@ -52,13 +52,13 @@ function delays(id: string): number[] {
 
 const states = (id: string) => h.views.filter((v) => v.id === id).map((v) => v.state);
 
-async function expectRetriedProtocolError(id: string, detail: RegExp, retries = 4): Promise<SessionView> {
+async function expectRetriedProtocolError(id: string, detail: RegExp, retries = 4, code = 'mqtt_broker_protocol_error'): Promise<SessionView> {
   const view = await waitFor(() => {
     const v = h.latest(id);
     return v && v.faults.protocolErrors >= retries ? v : undefined;
   }, `${retries} protocol errors on ${id}`);
   const lost = [...h.views].reverse().find((v) => v.id === id && v.state === 'reconnecting');
-  expect(lost?.error?.code).toBe('broker_protocol_error');
+  expect(lost?.error?.code).toBe(code);
   expect(lost?.reason).toMatch(/Protocol error from the broker at 127\.0\.0\.1:\d+: /);
   expect(lost?.reason).toMatch(detail);
   expect(lost?.reason).toMatch(/Retrying in \d+ s/);
@@ -91,7 +91,7 @@ describe('protocol errors from the broker', () => {
     }, 'leaving connected');
     expect(left.history.at(-1)?.at ?? 0).toBeLessThan(malformedAt + 5000);
     expect(left.state).toBe('reconnecting');
-    await expectRetriedProtocolError('malformed', /invalid packet \(Packet must not have both QoS bits set to 1\)/);
+    await expectRetriedProtocolError('malformed', /it sent a packet that is not valid MQTT \(Packet must not have both QoS bits set to 1\)/, 4, 'mqtt_malformed_packet');
     expect(broker.connections).toBeGreaterThanOrEqual(4);
   });
 
@@ -138,7 +138,7 @@ describe('protocol errors from the broker', () => {
     });
     h.manager.connect(testProfile('v5disconnect', { name: 'v5disconnect', url: `mqtt://127.0.0.1:${disconnect.port}`, protocolVersion: 5 }));
     // mqtt-packet's parser already rejects it; either way it is the broker's protocol error.
-    await expectRetriedProtocolError('v5disconnect', /invalid packet \(Invalid disconnect reason code\)/, 3);
+    await expectRetriedProtocolError('v5disconnect', /not valid MQTT \(Invalid disconnect reason code\)/, 3, 'mqtt_malformed_packet');
   });
 });
 

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { SessionView } from '../../shared/sessions';
 import { createBackend, type Backend, type BackendOptions, type Logger } from '../../electron/core/backend';
+import { ContractViolation } from '../../electron/core/ipc/dispatcher';
 import { keytarBackend } from '../../electron/core/secrets/keytar-backend';
 import { SecretStore } from '../../electron/core/secrets/secret-store';
 
@@ -17,6 +18,8 @@ export interface TestBackend {
   dataDir: string;
   secrets: SecretStore;
   logs: string[];
+  /** Results and events the contract's schemas refused; cleanup fails the test if there are any. */
+  violations: string[];
   cleanup(): Promise<void>;
 }
 
@@ -28,10 +31,14 @@ export async function createTestBackend(options: Partial<BackendOptions> = {}): 
   const dataDir = options.dataDir ?? tempDir('data');
   const secrets = options.secrets ?? new SecretStore(keytarBackend(), `mqtts-dashboard-test-${randomBytes(4).toString('hex')}`);
   const logs: string[] = [];
+  const violations: string[] = [];
   const logger: Logger = {
     info: (m) => logs.push(m),
     warn: (m) => logs.push(m),
-    error: (m, e) => logs.push(`${m} ${e instanceof Error ? e.stack : String(e ?? '')}`),
+    error: (m, e) => {
+      logs.push(`${m} ${e instanceof Error ? e.stack : String(e ?? '')}`);
+      if (e instanceof ContractViolation) violations.push(`${m}: ${e.message}`);
+    },
   };
   const backend = await createBackend({
     transport: 'websocket',
@@ -39,6 +46,8 @@ export async function createTestBackend(options: Partial<BackendOptions> = {}): 
     backoff: { initialMs: 200, maxMs: 1000, factor: 2 },
     connectTimeoutMs: 8000,
     logger,
+    // Every handler result and pushed event is checked against the contract in every test.
+    checkContract: true,
     ...options,
     dataDir,
     secrets,
@@ -48,6 +57,7 @@ export async function createTestBackend(options: Partial<BackendOptions> = {}): 
     dataDir,
     secrets,
     logs,
+    violations,
     cleanup: async () => {
       await backend.dispose();
       for (const account of await secrets.accounts()) {
@@ -55,6 +65,7 @@ export async function createTestBackend(options: Partial<BackendOptions> = {}): 
         if (id && item) await secrets.deleteProfile(id);
       }
       rmSync(dataDir, { recursive: true, force: true });
+      if (violations.length) throw new Error(`The core produced values its contract refuses:\n${violations.join('\n')}`);
     },
   };
 }

@@ -10,7 +10,7 @@ import { composeHandlers } from '../../electron/core/ipc/compose';
 import type { Handlers } from '../../electron/core/ipc/dispatcher';
 
 const app = {
-  'app.info': () => ({ name: 'x', version: '1', transport: 'websocket' as const, keychain: { available: true, detail: '' }, profilesNotice: null }),
+  'app.info': () => ({ name: 'x', version: '1', transport: 'websocket' as const, keychain: { store: 'os' as const, available: true, detail: '' }, profilesNotice: null }),
 } satisfies Pick<Handlers, 'app.info'>;
 // The other channels, by name only: this test is about which names are covered, not what they do.
 const rest = Object.fromEntries(invokeNames.filter((n) => n !== 'app.info').map((n) => [n, () => null])) as unknown as Omit<Handlers, 'app.info'>;

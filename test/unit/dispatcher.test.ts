@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { invokeNames, contract } from '../../shared/contract';
 import { createProfile } from '../../shared/profiles';
 import { AppFailure } from '../../shared/result';
-import { createDispatcher, type Handlers } from '../../electron/core/ipc/dispatcher';
+import { ContractViolation, createDispatcher, type Handlers } from '../../electron/core/ipc/dispatcher';
+import { EventHub } from '../../electron/core/ipc/events';
 
 const validSettings = { name: 'Plant A', url: 'mqtts://broker.example:8883' };
 
@@ -80,5 +81,44 @@ describe('dispatcher', () => {
       expect(contract.invoke[name].request.safeParse).toBeTypeOf('function');
       expect(contract.invoke[name].response.safeParse).toBeTypeOf('function');
     }
+  });
+
+  it('with checkResults, answers a result its response schema refuses as internal and reports the violation', async () => {
+    const errors: unknown[] = [];
+    const dispatch = createDispatcher(
+      handlers({
+        'demo.status': () => ({ running: 'yes', profileId: null }) as never,
+        'telemetry.budget': () => ({ budgetBytes: Number.NaN }) as never,
+      }),
+      { checkResults: true, onInternalError: (_n, e) => errors.push(e) },
+    );
+    const status = await dispatch('demo.status', {});
+    expect(status.ok || status.error.code).toBe('internal');
+    expect(errors[0]).toBeInstanceOf(ContractViolation);
+    expect((errors[0] as Error).message).toMatch(/demo\.status.*running/);
+    expect((await dispatch('telemetry.budget', {})).ok).toBe(false);
+    // Off (the app's setting), the same result goes through unchecked.
+    const unchecked = createDispatcher(handlers({ 'demo.status': () => ({ running: 'yes', profileId: null }) as never }));
+    expect((await unchecked('demo.status', {})).ok).toBe(true);
+  });
+});
+
+describe('event hub', () => {
+  it('with checkPayloads, delivers valid events and refuses the others, broadcast or sent by a client feed', () => {
+    const violations: string[] = [];
+    const hub = new EventHub({ checkPayloads: true, onViolation: (name, v) => violations.push(`${name}: ${v.message}`) });
+    const received: string[] = [];
+    let feedSink: ((name: 'telemetry.batch', payload: never) => void) | null = null;
+    hub.observeClients((_client, sink) => {
+      feedSink = sink as never;
+      return () => undefined;
+    });
+    hub.attach((name) => received.push(name), 'w1');
+    hub.emit('profiles.changed', []);
+    hub.emit('profiles.changed', [{ id: 1 }] as never);
+    feedSink!('telemetry.batch', { seq: -1 } as never);
+    expect(received).toEqual(['profiles.changed']);
+    expect(violations).toHaveLength(2);
+    expect(violations.join('\n')).toMatch(/telemetry\.batch/);
   });
 });

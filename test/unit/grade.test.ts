@@ -18,6 +18,7 @@ function cert(daysLeft: number, extra: Partial<CertificateSummary> = {}): Certif
     keyBits: 256,
     isCA: false,
     selfSigned: false,
+    unreadable: [],
     ...extra,
   };
 }
@@ -68,6 +69,14 @@ describe('security grade', () => {
     expect(client.grade).toBe('warning');
     expect(codes(client)).toEqual(['client_expiring']);
     expect(grade(tls({ clientCertificate: cert(31) })).grade).toBe('secure');
+  });
+
+  it('is insecure when a certificate of the broker has unreadable fields, and says which', () => {
+    const malformed = cert(300, { notBefore: null, unreadable: [{ field: 'notBefore', reason: 'malformed time "Bad time value"' }] });
+    const s = grade(tls({ verification: false, authorized: false, peerChain: [malformed] }));
+    expect(s.grade).toBe('insecure');
+    expect(s.reasons.find((r) => r.code === 'peer_unreadable')?.message).toMatch(/notBefore \(malformed time/);
+    expect(codes(grade(tls({ clientCertificate: malformed })))).toEqual(['client_unreadable']);
   });
 
   it('warns about TLS 1.2 without forward secrecy', () => {

@@ -48,7 +48,7 @@ describe('packet sizes', () => {
 
   it('refuses a length of more than four bytes', () => {
     const faults = feed(Buffer.concat([CONNACK, Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01])]), 1, 1 << 30);
-    expect(faults).toEqual([{ kind: 'protocol', detail: 'malformed packet (the length of a PUBLISH packet takes more than four bytes)' }]);
+    expect(faults).toEqual([{ kind: 'malformed', detail: 'the length of a PUBLISH packet takes more than four bytes' }]);
   });
 
   it('reports one fault and then stays quiet', () => {
@@ -124,7 +124,8 @@ describe('what faults say', () => {
 
   it('words each link fault with its detail and retries it', () => {
     const cases: Array<[LinkFault, string, RegExp]> = [
-      [{ kind: 'protocol', detail: 'it sent a SUBSCRIBE packet, which a broker must never send' }, 'broker_protocol_error', /^Protocol error from the broker at broker\.example:8883: it sent a SUBSCRIBE packet/],
+      [{ kind: 'protocol', detail: 'it sent a SUBSCRIBE packet, which a broker must never send' }, 'mqtt_broker_protocol_error', /^Protocol error from the broker at broker\.example:8883: it sent a SUBSCRIBE packet/],
+      [{ kind: 'malformed', detail: 'the length of a PUBLISH packet takes more than four bytes' }, 'mqtt_malformed_packet', /^Protocol error from the broker at broker\.example:8883: it sent a packet that is not valid MQTT \(the length/],
       [{ kind: 'too_large', size: 268_435_460, limit: 16 * 1024 * 1024 }, 'mqtt_incoming_too_large', /\(256\.0 MB announced, at most 16\.0 MB accepted\)/],
       [{ kind: 'stalled', silentMs: 62_000, keepaliveS: 60 }, 'net_stalled', /went silent: nothing received for 62\.0 s, longer than the keepalive \(60 s\) plus 2 s\.$/],
     ];
@@ -139,10 +140,10 @@ describe('what faults say', () => {
 
   it('reads mqtt.js errors: parser errors are protocol errors, socket errors pass, its keepalive is a stall', () => {
     const parser = translateError(causeOfClientError(new Error('Invalid header flag bits, must be 0x0 for puback packet')), ctx);
-    expect(parser).toMatchObject({ code: 'broker_protocol_error', retryable: true });
-    expect(parser.message).toMatch(/invalid packet \(Invalid header flag bits/);
+    expect(parser).toMatchObject({ code: 'mqtt_malformed_packet', retryable: true });
+    expect(parser.message).toMatch(/not valid MQTT \(Invalid header flag bits/);
     const own = translateError(causeOfClientError(Object.assign(new Error('Received unregistered Topic Alias'), { code: 130 })), ctx);
-    expect(own).toMatchObject({ code: 'broker_protocol_error' });
+    expect(own).toMatchObject({ code: 'mqtt_broker_protocol_error' });
     expect(translateError(causeOfClientError(new Error('Keepalive timeout')), ctx).code).toBe('net_stalled');
     expect(causeOfClientError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toMatchObject({ code: 'ECONNRESET' });
     expect(causeOfClientError(new Error('client disconnecting'))).toBeNull();
@@ -150,9 +151,9 @@ describe('what faults say', () => {
 
   it('passes reason codes MQTT defines and calls the others protocol errors', () => {
     expect(translateError(causeOfReasonCode('CONNACK', 5, 4), ctx)).toMatchObject({ code: 'mqtt_not_authorized', retryable: false });
-    expect(translateError(causeOfReasonCode('CONNACK', 0x80, 4), ctx).code).toBe('broker_protocol_error');
+    expect(translateError(causeOfReasonCode('CONNACK', 0x80, 4), ctx).code).toBe('mqtt_broker_protocol_error');
     expect(translateError(causeOfReasonCode('CONNACK', 0x86, 5), ctx).code).toBe('mqtt_bad_credentials');
-    expect(translateError(causeOfReasonCode('CONNACK', 0x8b, 5), ctx).code).toBe('broker_protocol_error');
+    expect(translateError(causeOfReasonCode('CONNACK', 0x8b, 5), ctx).code).toBe('mqtt_broker_protocol_error');
     expect(translateError(causeOfReasonCode('DISCONNECT', 0x8b, 5), ctx)).toMatchObject({ code: 'mqtt_server_shutting_down', retryable: true });
     expect(translateError(causeOfReasonCode('DISCONNECT', 0x00, 5), ctx)).toMatchObject({ code: 'mqtt_disconnected', retryable: true });
     expect(translateError(causeOfReasonCode('DISCONNECT', 0x05, 5), ctx).message).toMatch(/DISCONNECT with reason code 0x05, which MQTT 5 does not define there/);

@@ -2,7 +2,8 @@
  * The installer configuration, checked with electron-builder's own loader and
  * schema validation (building installers needs the Electron binary, which this
  * machine cannot download): targets for Linux, macOS and Windows, icons that
- * exist, keytar unpacked from the asar, the built main entry.
+ * exist, keytar unpacked from the asar, the built main entry, and the Electron
+ * fuses that lock the packaged binary down.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,6 +21,7 @@ interface BuilderConfig {
   mac?: { target?: string; icon?: string };
   win?: { target?: string; icon?: string };
   deb?: { depends?: string[] };
+  electronFuses?: Record<string, boolean> | null;
 }
 
 async function builder() {
@@ -79,5 +81,21 @@ describe('installer configuration', () => {
       expect(width).toBeGreaterThanOrEqual(512);
       expect(height).toBe(width);
     }
+  });
+
+  it('sets the fuses: no running as Node, no NODE_OPTIONS or inspector, encrypted cookies, asar only and integrity-checked', async () => {
+    const config = await load();
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableCookieEncryption: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+    // A misspelt fuse would silently stay at Electron's default: the schema refuses it.
+    const { validate } = await builder();
+    await expect(validate({ ...config, electronFuses: { runAsnode: false } })).rejects.toThrow(/Invalid configuration object/);
   });
 });

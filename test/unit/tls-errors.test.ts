@@ -15,6 +15,7 @@ const leaf = {
   keyBits: 256,
   isCA: false,
   selfSigned: false,
+  unreadable: [],
 };
 
 function t(code: string | number, context: ErrorContext = ctx, message = 'x') {
@@ -31,6 +32,9 @@ describe('error translation', () => {
     ['CERT_NOT_YET_VALID', 'tls_cert_not_yet_valid', /not valid yet/, /date and time/],
     ['ERR_TLS_CERT_ALTNAME_INVALID', 'tls_hostname_mismatch', /not issued for broker\.example/, /host name the certificate lists/],
     ['TLS_PIN_MISMATCH', 'tls_pin_mismatch', /pinned/, /intercept/],
+    ['ERROR_IN_CERT_NOT_BEFORE_FIELD', 'tls_cert_malformed', /malformed/, /reissue/],
+    ['TLS_PEER_UNREADABLE', 'tls_cert_malformed', /malformed/, /reissue/],
+    ['MQTT_MALFORMED_PACKET', 'mqtt_malformed_packet', /not valid MQTT/, /retried/],
     ['ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', 'tls_client_cert_required', /requires a client certificate/, /Import the client certificate/],
     ['ERR_SSL_TLSV1_ALERT_UNKNOWN_CA', 'tls_client_cert_unknown_ca', /does not trust the CA that issued the client certificate/, /signed by a CA the broker/],
     ['ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE', 'tls_client_cert_rejected', /rejected the client certificate/, /registered/],

@@ -1,25 +1,36 @@
 /**
  * What a saved connection uses, for the connection form: its CAs, its client
  * certificate chain and a description of the key in the keychain (type, size,
- * whether it belongs to the certificate), never the key itself.
+ * whether it belongs to the certificate), never the key itself. Total: a
+ * saved certificate that cannot be read is a warning, not an error.
  */
-import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type X509Certificate } from 'node:crypto';
 import type { ProfileCertificates } from '../../../shared/certificates';
 import type { Profile } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
 import type { SecretStore } from '../secrets/secret-store';
 import { EXPIRY_WARNING_DAYS } from '../tls/grade';
-import { daysLeft, keyDescription, parsePemCertificates, summarize } from './x509';
+import { daysLeft, describeCertificate, keyDescription, parsePemCertificates } from './x509';
 
 export async function describeProfileCertificates(profile: Profile, secrets: SecretStore, now = Date.now()): Promise<ProfileCertificates> {
   const warnings: AppError[] = [];
-  const ca = profile.tls.ca.flatMap((pem) => parsePemCertificates(pem)).map(summarize);
-  const chainCerts = profile.tls.clientCertificate ? parsePemCertificates(profile.tls.clientCertificate) : [];
-  const clientChain = chainCerts.map(summarize);
+  // A saved certificate that no longer parses is reported, never thrown: the form must still open to replace it.
+  const read = (pem: string, what: string): X509Certificate[] => {
+    try {
+      return parsePemCertificates(pem);
+    } catch (error) {
+      warnings.push({ code: 'certificate_unreadable', message: `The ${what} cannot be read: ${(error as Error).message}`, hint: 'Import the certificate again from the files your broker or PKI issued.' });
+      return [];
+    }
+  };
+  const ca = profile.tls.ca.flatMap((pem) => read(pem, 'CA certificate')).map(describeCertificate);
+  const chainCerts = profile.tls.clientCertificate ? read(profile.tls.clientCertificate, 'client certificate') : [];
+  const clientChain = chainCerts.map(describeCertificate);
 
   for (const cert of [...clientChain, ...ca]) {
     const left = daysLeft(cert, now);
-    if (left < 0) warnings.push({ code: 'certificate_expired', message: `${cert.subject} expired on ${cert.notAfter.slice(0, 10)}.`, hint: 'Import a renewed certificate.' });
+    if (cert.unreadable.length) warnings.push({ code: 'certificate_unreadable', message: `${cert.subject} has fields that cannot be read: ${cert.unreadable.map((u) => `${u.field} (${u.reason})`).join(', ')}.`, hint: 'Import a certificate reissued by its CA.' });
+    else if (left < 0) warnings.push({ code: 'certificate_expired', message: `${cert.subject} expired on ${cert.notAfter?.slice(0, 10)}.`, hint: 'Import a renewed certificate.' });
     else if (left < EXPIRY_WARNING_DAYS) warnings.push({ code: 'certificate_expiring', message: `${cert.subject} expires in ${Math.floor(left)} days.`, hint: 'Plan its renewal now.' });
   }
 

@@ -24,7 +24,17 @@ export type Dispatch = (name: string, payload: unknown, context?: CallContext) =
 export interface DispatcherOptions {
   /** Where unexpected exceptions are reported; their details never cross to the renderer. */
   onInternalError?: (name: string, error: unknown) => void;
+  /**
+   * Check every handler result against its channel's response schema: a result
+   * the schema refuses is reported to `onInternalError` as a ContractViolation
+   * and answered as `internal`. On in the tests (test/support/backend.ts), off
+   * in the app; createBackend says why.
+   */
+  checkResults?: boolean;
 }
+
+/** A value the core produced that the contract's own schema refuses: always a bug in the core. */
+export class ContractViolation extends Error {}
 
 export function describeIssues(error: z.ZodError): string {
   return error.issues
@@ -49,7 +59,12 @@ export function createDispatcher(handlers: Handlers, options: DispatcherOptions 
     try {
       // The handler map is keyed by the same name, so the parsed payload matches its handler.
       const handler = handlers[name] as (request: unknown, context: CallContext) => Promise<unknown> | unknown;
-      return ok(await handler(parsed.data, context));
+      const value = await handler(parsed.data, context);
+      if (options.checkResults) {
+        const checked = contract.invoke[name].response.safeParse(value);
+        if (!checked.success) throw new ContractViolation(`${name} returned a result its response schema refuses: ${describeIssues(checked.error)}.`);
+      }
+      return ok(value);
     } catch (error) {
       if (error instanceof AppFailure) return { ok: false, error: error.error };
       options.onInternalError?.(name, error);

@@ -2,9 +2,12 @@
  * Secrets (private keys, passphrases, passwords) in the OS keychain, one
  * account per profile and item. Values over ~2 KB are split into chunks because
  * Windows' credential store caps an entry near 2.5 KB and an RSA-4096 key is
- * larger. There is no fallback: if the keychain cannot be used, saving fails.
+ * larger. There is no fallback: if a keychain exists but cannot be used, saving
+ * fails. Only where no OS keychain exists at all does the same store run over
+ * the session keychain (memory, this run only; see `open-store.ts`).
  */
 import { createHash } from 'node:crypto';
+import type { KeychainStatus } from '../../../shared/contract';
 import type { SecretItem } from '../../../shared/profiles';
 import { AppFailure } from '../../../shared/result';
 
@@ -50,18 +53,29 @@ export function keychainFailure(error: unknown): AppFailure {
   const detail = error instanceof Error ? error.message : String(error);
   const hint =
     process.platform === 'linux'
-      ? 'Start and unlock a Secret Service keyring (GNOME Keyring or KWallet) in your desktop session, then try again.'
+      ? 'Unlock your Secret Service keyring (GNOME Keyring or KWallet) by logging in to the desktop, or without one with `gnome-keyring-daemon --unlock`, then try again.'
       : process.platform === 'darwin'
         ? 'Unlock the login keychain (Keychain Access) and allow this app to use it, then try again.'
         : 'Check that Windows Credential Manager is available for your user, then try again.';
   return new AppFailure('keychain_unavailable', `The OS keychain cannot be used (${detail.slice(0, 200)}). Private keys and passwords are never stored anywhere else.`, hint);
 }
 
+/** Where a store keeps secrets; `session` only when no OS keychain answered, with what it answered. */
+export type StoreHome = { kind: 'os' } | { kind: 'session'; reason: string };
+
 export class SecretStore {
+  private probes = 0;
+
   constructor(
     private readonly backend: KeychainBackend,
     readonly service: string = SERVICE,
+    readonly home: StoreHome = { kind: 'os' },
   ) {}
+
+  /** Where a secret saved now ends up, in the operator's words. */
+  get where(): string {
+    return this.home.kind === 'session' ? 'memory until the app closes (no OS keychain found)' : 'the OS keychain';
+  }
 
   private account(profileId: string, item: SecretItem): string {
     return `${profileId}/${item}`;
@@ -76,17 +90,36 @@ export class SecretStore {
   }
 
   /** Round-trips a throwaway entry: the only honest test that the keychain is usable now. */
-  async status(): Promise<{ available: boolean; detail: string }> {
-    const account = `probe/${process.pid}`;
-    try {
+  private async roundTrip(): Promise<void> {
+    // One account per call: two probes at once must not read each other's entry.
+    const account = `probe/${process.pid}-${++this.probes}`;
+    await this.call(async () => {
       await this.backend.setPassword(this.service, account, 'probe');
       const back = await this.backend.getPassword(this.service, account);
       await this.backend.deletePassword(this.service, account);
-      if (back !== 'probe') return { available: false, detail: 'The keychain did not return what was stored.' };
-      return { available: true, detail: 'OS keychain available.' };
+      if (back !== 'probe') throw new Error('the keychain did not return what was stored');
+    });
+  }
+
+  async status(): Promise<KeychainStatus> {
+    if (this.home.kind === 'session') return { store: 'session', available: true, detail: this.home.reason };
+    try {
+      await this.roundTrip();
+      return { store: 'os', available: true, detail: 'OS keychain available.' };
     } catch (error) {
-      return { available: false, detail: keychainFailure(error).message };
+      return { store: 'os', available: false, detail: (error as Error).message };
     }
+  }
+
+  /**
+   * Every entry of this app. keytar's listing crashes the whole process on a
+   * locked Secret Service collection that holds entries (libsecret hands back
+   * no value; seen with gnome-keyring), so a locked keychain is found out first
+   * by the round trip, which fails with a clear error instead.
+   */
+  private async credentials(): Promise<Array<{ account: string; password: string }>> {
+    if (this.home.kind === 'os') await this.roundTrip();
+    return this.call(() => this.backend.findCredentials(this.service));
   }
 
   async set(profileId: string, item: SecretItem, value: string): Promise<void> {
@@ -135,7 +168,7 @@ export class SecretStore {
   /** Deletes every entry of a profile, including strays of an interrupted write. */
   async deleteProfile(profileId: string): Promise<void> {
     const prefix = `${profileId}/`;
-    const all = await this.call(() => this.backend.findCredentials(this.service));
+    const all = await this.credentials();
     for (const { account } of all) {
       if (account.startsWith(prefix)) await this.call(() => this.backend.deletePassword(this.service, account));
     }
@@ -143,7 +176,7 @@ export class SecretStore {
 
   /** Accounts this app holds in the keychain (names only). */
   async accounts(): Promise<string[]> {
-    const all = await this.call(() => this.backend.findCredentials(this.service));
+    const all = await this.credentials();
     return all.map((c) => c.account);
   }
 
@@ -156,4 +189,14 @@ export class SecretStore {
   private async deleteChunks(base: string, from: number, to: number): Promise<void> {
     for (let i = from; i < to; i++) await this.call(() => this.backend.deletePassword(this.service, `${base}#${i}`));
   }
+}
+
+/**
+ * The store when it keeps secrets beyond this run (the OS keychain). What must
+ * never end up in memory only goes here or nowhere: a private key moved out of
+ * an old profiles file is erased from the file once moved, so moving it into
+ * the session store would lose it at exit.
+ */
+export function lastingStore(store: SecretStore): SecretStore | undefined {
+  return store.home.kind === 'os' ? store : undefined;
 }

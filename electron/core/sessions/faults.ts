@@ -16,20 +16,30 @@ const CONNACK_V5 = new Set([0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88
 /** MQTT 5 DISCONNECT reason codes a server may send (3.14.2.1). */
 const DISCONNECT_V5 = new Set([0x00, 0x80, 0x81, 0x82, 0x83, 0x87, 0x89, 0x8b, 0x8d, 0x8e, 0x8f, 0x90, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f, 0xa0, 0xa1, 0xa2]);
 
-export const PROTOCOL_ERROR = 'MQTT_PROTOCOL_ERROR';
+/** A packet that is not valid MQTT at all. */
+const MALFORMED = 'MQTT_MALFORMED_PACKET';
+/** Valid MQTT the broker must not send: a forbidden packet type, an undefined reason code. */
+const PROTOCOL_ERROR = 'MQTT_PROTOCOL_ERROR';
 
 export function protocolError(detail: string): CodedError {
   return new CodedError(PROTOCOL_ERROR, detail);
 }
 
+function malformed(detail: string): CodedError {
+  return new CodedError(MALFORMED, detail);
+}
+
+/** Both kinds are the broker's protocol errors: counted together, retried alike. */
 export function isProtocolError(cause: unknown): boolean {
-  return cause instanceof CodedError && cause.code === PROTOCOL_ERROR;
+  return cause instanceof CodedError && (cause.code === PROTOCOL_ERROR || cause.code === MALFORMED);
 }
 
 export function causeOfLinkFault(fault: LinkFault): CodedError {
   switch (fault.kind) {
     case 'protocol':
       return protocolError(fault.detail);
+    case 'malformed':
+      return malformed(fault.detail);
     case 'too_large':
       return new CodedError('INCOMING_TOO_LARGE', `${formatBytes(fault.size)} announced, at most ${formatBytes(fault.limit)} accepted`);
     case 'stalled':
@@ -52,13 +62,14 @@ export function causeOfReasonCode(packet: 'CONNACK' | 'DISCONNECT', code: number
  * nothing about the link. Errors with a string code come from the socket or
  * TLS and pass through. mqtt.js emits numbered errors only for what it
  * detects itself (refusals arrive as CONNACK, read before), and errors without
- * a code for what its parser or handlers reject: all protocol errors of the
- * broker, except its own keepalive timeout.
+ * a code for what its parser (malformed packets) or handlers reject: all
+ * protocol errors of the broker, except its own keepalive timeout.
  */
 export function causeOfClientError(error: Error & { code?: unknown }): Error | null {
   if (typeof error.code === 'string') return error;
   if (error.message === 'client disconnecting') return null;
   if (error.message === 'Keepalive timeout') return new CodedError('LINK_STALLED', 'no answer to the keepalive ping within 1.5 × keepalive');
-  const detail = typeof error.code === 'number' || /^protocol error/i.test(error.message) ? error.message : `invalid packet (${error.message})`;
-  return protocolError(detail);
+  // Numbered errors and "Protocol error: …" are mqtt.js's handlers; the rest its packet parser.
+  if (typeof error.code === 'number' || /^protocol error/i.test(error.message)) return protocolError(error.message);
+  return malformed(error.message);
 }

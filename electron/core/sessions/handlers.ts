@@ -1,26 +1,32 @@
 /**
  * The `sessions.*` channels: connect, disconnect and publish on a saved
- * connection. A connection imported without its secrets is refused with what
- * it still needs, before any socket opens.
+ * connection. A connection imported without its secrets, or whose secrets
+ * lived in memory in an earlier run (no OS keychain), is refused with what it
+ * still needs, before any socket opens.
  */
+import { secretsLostWithSession } from '../../../shared/profiles';
 import { AppFailure } from '../../../shared/result';
 import type { Handlers } from '../ipc/dispatcher';
 import type { ProfileStore } from '../profiles/profile-store';
+import type { SecretStore } from '../secrets/secret-store';
 import type { SessionManager } from './manager';
 
 export interface SessionHandlerDeps {
   profiles: Pick<ProfileStore, 'get'>;
   sessions: SessionManager;
+  /** Where the secrets asked for will be kept. */
+  secrets: Pick<SecretStore, 'where'>;
 }
 
-export function sessionHandlers({ profiles, sessions }: SessionHandlerDeps) {
+export function sessionHandlers({ profiles, sessions, secrets }: SessionHandlerDeps) {
   return {
     'sessions.list': () => sessions.list(),
     'sessions.connect': ({ id }) => {
       const profile = profiles.get(id);
       if (profile.pendingSecrets.length) {
         const what = profile.pendingSecrets.map((s) => (s === 'clientKey' ? 'the client key' : 'the password')).join(' and ');
-        throw new AppFailure('secrets_required', `${profile.name} was imported without its secrets: it needs ${what}.`, `Enter ${what} for this connection; they are stored in the OS keychain.`);
+        const why = secretsLostWithSession(profile) ? 'kept its secrets in memory only (no OS keychain), and the run that held them has ended' : 'was imported without its secrets';
+        throw new AppFailure('secrets_required', `${profile.name} ${why}: it needs ${what}.`, `Enter ${what} for this connection; they are kept in ${secrets.where}.`);
       }
       return sessions.connect(profile);
     },

@@ -19,6 +19,7 @@ export const LIVENESS_MARGIN_MS = 2000;
 
 export type LinkFault =
   | { kind: 'protocol'; detail: string }
+  | { kind: 'malformed'; detail: string }
   | { kind: 'too_large'; size: number; limit: number }
   | { kind: 'stalled'; silentMs: number; keepaliveS: number };
 
@@ -163,7 +164,7 @@ export class LinkWatch {
       this.multiplier *= 128;
       this.lengthBytes++;
       if (byte & 0x80) {
-        if (this.lengthBytes === 4) return { kind: 'protocol', detail: `malformed packet (the length of a ${TYPE_NAMES[this.type]} packet takes more than four bytes)` };
+        if (this.lengthBytes === 4) return { kind: 'malformed', detail: `the length of a ${TYPE_NAMES[this.type]} packet takes more than four bytes` };
         continue;
       }
       const size = 1 + this.lengthBytes + this.length;

@@ -33,17 +33,21 @@ function secureConnect(options: ConnectionOptions, spec: StreamSpec): TLSSocket 
   socket.setNoDelay(true);
   socket.cork();
   socket.prependListener('secure', () => {
-    spec.observer.onHandshake(inspectTls(socket, spec.expect, null));
+    const { details, failure } = inspectTls(socket, spec.expect, null);
+    spec.observer.onHandshake(details);
+    // A chain that cannot even be described fails the connection here, before anything is sent.
+    if (failure) socket.destroy(failure);
   });
   socket.once('secureConnect', () => {
+    if (socket.destroyed) return;
     const error = socket.authorizationError;
-    const details = inspectTls(socket, spec.expect, {
+    const { details, failure } = inspectTls(socket, spec.expect, {
       authorized: socket.authorized,
       authorizationError: error ? String((error as { code?: string }).code ?? error) : null,
     });
-    if (details.pin.matched === false) {
+    if (failure || details.pin.matched === false) {
       spec.observer.onHandshake(details);
-      socket.destroy(new CodedError('TLS_PIN_MISMATCH', 'The certificate matches no pin.'));
+      socket.destroy(failure ?? new CodedError('TLS_PIN_MISMATCH', 'The certificate matches no pin.'));
       return;
     }
     spec.observer.onVerified(details);

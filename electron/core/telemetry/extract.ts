@@ -4,6 +4,7 @@
  * every element). A payload that yields no number is reported, never thrown.
  * Compiled once per series; a payload is parsed once per message however many
  * series read it. Plain paths are read straight from the bytes (json-scan.ts).
+ * Only finite numbers are samples: Infinity (`1e999`), NaN and text are bad values.
  */
 import { FALLBACK, scannable, scanNumber, type PlainSegment } from './json-scan';
 
@@ -207,7 +208,12 @@ export function compileExtractor(spec: ExtractorSpec, options: { scan?: boolean 
       const keys = segments.map((s) => ('key' in s ? Buffer.from(s.key, 'utf8') : Buffer.alloc(0)));
       return collecting(spec, (view, emit) => {
         if (plain) {
-          const fast = scanNumber(view.payload, segments as PlainSegment[], keys);
+          let fast: number | typeof FALLBACK = FALLBACK;
+          try {
+            fast = scanNumber(view.payload, segments as PlainSegment[], keys);
+          } catch {
+            // Only a bug in the scanner gets here (its fuzz test looks for one); the full parser still decides.
+          }
           if (fast !== FALLBACK) return hit(emit, fast);
         }
         const json = view.json();

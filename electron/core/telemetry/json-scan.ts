@@ -4,8 +4,11 @@
  * decoding the payload to a string or building its objects, while checking
  * that the whole payload is valid JSON. It only answers what it is sure of;
  * anything else (strings, nulls, objects at the path, missing keys, invalid
- * JSON) returns FALLBACK and the full parser decides, so both paths always
- * agree. At tens of thousands of messages a second this is most of the cost.
+ * JSON, numbers too large to be finite such as 1e999, nesting deeper than
+ * MAX_NESTING) returns FALLBACK and the full parser decides, so both paths
+ * always agree. Its own signals never escape, and nothing else is thrown: a
+ * payload is attacker-controlled. At tens of thousands of messages a second
+ * this is most of the cost.
  */
 
 export const FALLBACK = Symbol('fallback');
@@ -33,6 +36,9 @@ const NINE = 0x39;
 class Fail extends Error {}
 const FAIL = new Fail();
 
+/** Deeper documents go to the full parser (iterative in V8) rather than down this recursion. */
+export const MAX_NESTING = 128;
+
 /** Exact powers of ten: an integer below 2^53 divided by one of them is correctly rounded. */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
@@ -42,6 +48,8 @@ class Scanner {
   escaped = false;
   /** Set when the target value was read. */
   value: number | typeof FALLBACK = FALLBACK;
+  /** Objects and arrays open around pos. */
+  private nesting = 0;
   private b: Buffer = Buffer.alloc(0);
   private path: readonly PlainSegment[] = [];
   private keys: readonly Buffer[] = [];
@@ -54,6 +62,7 @@ class Scanner {
     this.pos = 0;
     this.escaped = false;
     this.value = FALLBACK;
+    this.nesting = 0;
     return this;
   }
 
@@ -198,16 +207,22 @@ class Scanner {
       return;
     }
     const n = this.number();
-    if (atTarget) this.value = n;
+    if (atTarget) {
+      // 1e999 is valid JSON but no sample: the full parser reports it as a bad value.
+      if (!Number.isFinite(n)) throw new FallbackSignal();
+      this.value = n;
+    }
   }
 
   object(depth: number): void {
     const seg = depth >= 0 && depth < this.path.length ? this.path[depth] : undefined;
     const key = seg && 'key' in seg ? this.keys[depth] : undefined;
+    if (++this.nesting > MAX_NESTING) throw new FallbackSignal();
     this.pos++;
     this.ws();
     if (this.b[this.pos] === RBRACE) {
       this.pos++;
+      this.nesting--;
       return;
     }
     for (;;) {
@@ -227,7 +242,10 @@ class Scanner {
       const c = this.b[this.pos];
       this.pos++;
       if (c === COMMA) continue;
-      if (c === RBRACE) return;
+      if (c === RBRACE) {
+        this.nesting--;
+        return;
+      }
       throw FAIL;
     }
   }
@@ -235,10 +253,12 @@ class Scanner {
   array(depth: number): void {
     const seg = depth >= 0 && depth < this.path.length ? this.path[depth] : undefined;
     const wanted = seg && 'index' in seg ? seg.index : -1;
+    if (++this.nesting > MAX_NESTING) throw new FallbackSignal();
     this.pos++;
     this.ws();
     if (this.b[this.pos] === RBRACKET) {
       this.pos++;
+      this.nesting--;
       return;
     }
     for (let i = 0; ; i++) {
@@ -247,7 +267,10 @@ class Scanner {
       const c = this.b[this.pos];
       this.pos++;
       if (c === COMMA) continue;
-      if (c === RBRACKET) return;
+      if (c === RBRACKET) {
+        this.nesting--;
+        return;
+      }
       throw FAIL;
     }
   }
@@ -281,7 +304,8 @@ export function scanNumber(payload: Buffer, path: readonly PlainSegment[], keys:
     s.ws();
     if (s.pos !== payload.length) return FALLBACK;
     return s.value;
-  } catch {
-    return FALLBACK;
+  } catch (signal) {
+    if (signal === FAIL || signal instanceof FallbackSignal) return FALLBACK;
+    throw signal; // a bug in this scanner: the fuzz test must see it, not have it silently hidden
   }
 }

@@ -121,6 +121,15 @@ const UNREACHABLE = transient(
   () => 'Check this computer\'s network connection, VPN or proxy.',
 );
 
+const MALFORMED_CERT = fatal(
+  'tls_cert_malformed',
+  () => "The broker's certificate is malformed: a field of it (such as its validity dates) cannot be read.",
+  () => "Ask the broker's operator to reissue the certificate; do not turn verification off for it, it proves nothing.",
+);
+
+const BROKER_PROTOCOL_HINT =
+  'It is retried with growing delays. If it repeats, the broker (or a proxy or load balancer in between) sends invalid MQTT: check that the port serves MQTT, the broker\'s version and its log.';
+
 const BY_CODE: Record<string, Entry> = {
   // OpenSSL chain verification, as Node reports it in error.code.
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNKNOWN_CA,
@@ -131,12 +140,12 @@ const BY_CODE: Record<string, Entry> = {
   CERT_UNTRUSTED: UNKNOWN_CA,
   CERT_HAS_EXPIRED: fatal(
     'tls_cert_expired',
-    (c) => `The broker's certificate has expired${c.peerLeaf ? ` (on ${c.peerLeaf.notAfter.slice(0, 10)})` : ''}.`,
+    (c) => `The broker's certificate has expired${c.peerLeaf?.notAfter ? ` (on ${c.peerLeaf.notAfter.slice(0, 10)})` : ''}.`,
     () => "Ask the broker's operator to renew the certificate; if this computer's clock is wrong, correct it.",
   ),
   CERT_NOT_YET_VALID: fatal(
     'tls_cert_not_yet_valid',
-    (c) => `The broker's certificate is not valid yet${c.peerLeaf ? ` (from ${c.peerLeaf.notBefore.slice(0, 10)})` : ''}.`,
+    (c) => `The broker's certificate is not valid yet${c.peerLeaf?.notBefore ? ` (from ${c.peerLeaf.notBefore.slice(0, 10)})` : ''}.`,
     () => "Check this computer's date and time; otherwise ask the broker's operator for a certificate that is already valid.",
   ),
   ERR_TLS_CERT_ALTNAME_INVALID: fatal(
@@ -153,6 +162,12 @@ const BY_CODE: Record<string, Entry> = {
   CERT_SIGNATURE_FAILURE: fatal('tls_bad_signature', () => "The broker's certificate signature is invalid.", () => 'The certificate is corrupt or forged; do not connect until the broker\'s operator replaces it.'),
   INVALID_CA: fatal('tls_invalid_ca', () => 'A certificate in the broker\'s chain is used as a CA but is not one.', () => 'Ask the broker\'s operator to fix the chain it serves.'),
   INVALID_PURPOSE: fatal('tls_invalid_purpose', () => "The broker's certificate is not meant for TLS servers (wrong key usage).", () => 'Ask the broker\'s operator for a certificate with the serverAuth extended key usage.'),
+  // A certificate the broker sent that OpenSSL or we could not read: no identity can be proven with it.
+  ERROR_IN_CERT_NOT_BEFORE_FIELD: MALFORMED_CERT,
+  ERROR_IN_CERT_NOT_AFTER_FIELD: MALFORMED_CERT,
+  UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY: MALFORMED_CERT,
+  UNABLE_TO_DECRYPT_CERT_SIGNATURE: MALFORMED_CERT,
+  TLS_PEER_UNREADABLE: MALFORMED_CERT,
   CERT_CHAIN_TOO_LONG: fatal('tls_chain_too_long', () => "The broker's certificate chain is too long.", () => 'Ask the broker\'s operator to serve a shorter chain.'),
   TLS_PIN_MISMATCH: fatal(
     'tls_pin_mismatch',
@@ -257,10 +272,15 @@ const BY_CODE: Record<string, Entry> = {
 
   // Faults the session finds on an established link (see sessions/faults.ts). All retried:
   // the next connection may well be fine, and the backoff grows while they repeat.
+  MQTT_MALFORMED_PACKET: transient(
+    'mqtt_malformed_packet',
+    (c, detail) => `Protocol error from the broker at ${at(c)}: it sent a packet that is not valid MQTT (${detail}), so the connection was closed.`,
+    () => BROKER_PROTOCOL_HINT,
+  ),
   MQTT_PROTOCOL_ERROR: transient(
-    'broker_protocol_error',
+    'mqtt_broker_protocol_error',
     (c, detail) => `Protocol error from the broker at ${at(c)}: ${detail}.`,
-    () => 'Retrying with growing delays. If it repeats, the broker (or a proxy or load balancer in between) sends invalid MQTT: check its version and log.',
+    () => BROKER_PROTOCOL_HINT,
   ),
   LINK_STALLED: transient(
     'net_stalled',

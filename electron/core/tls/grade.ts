@@ -5,7 +5,7 @@
  * fails, or there is no TLS. Pure, so every rule is unit-tested.
  */
 import type { AppError } from '../../../shared/result';
-import type { Grade, Reason, SecurityStatus, TlsDetails, Transport } from '../../../shared/security';
+import type { CertificateSummary, Grade, Reason, SecurityStatus, TlsDetails, Transport } from '../../../shared/security';
 import { daysLeft } from '../certificates/x509';
 
 export const EXPIRY_WARNING_DAYS = 30;
@@ -28,6 +28,7 @@ const UNTRUSTED_PEER = new Set([
   'tls_invalid_ca',
   'tls_invalid_purpose',
   'tls_chain_too_long',
+  'tls_cert_malformed',
 ]);
 
 export function isUntrustedPeer(code: string): boolean {
@@ -53,20 +54,33 @@ function days(n: number): string {
   return d === 1 ? '1 day' : `${d} days`;
 }
 
+/** `2030-01-31`; unreadable dates never get here (their certificate is reported unreadable instead). */
+const day = (iso: string | null) => (iso ?? '').slice(0, 10);
+
+function unreadableFields(cert: CertificateSummary): string {
+  return cert.unreadable.map((u) => `${u.field} (${u.reason})`).join(', ');
+}
+
 function certificateReasons(tls: TlsDetails, now: number, reasons: Reason[]): void {
   tls.peerChain.forEach((cert, i) => {
     const left = daysLeft(cert, now);
     const who = i === 0 ? "The broker's certificate" : `The broker's CA certificate ${cert.subject}`;
-    if (left < 0) reasons.push({ level: 'insecure', code: 'peer_expired', message: `${who} expired on ${cert.notAfter.slice(0, 10)}.` });
-    else if (Date.parse(cert.notBefore) > now) reasons.push({ level: 'insecure', code: 'peer_not_yet_valid', message: `${who} is not valid before ${cert.notBefore.slice(0, 10)}.` });
-    else if (left < EXPIRY_WARNING_DAYS) reasons.push({ level: 'warning', code: 'peer_expiring', message: `${who} expires in ${days(left)} (${cert.notAfter.slice(0, 10)}).` });
+    if (cert.unreadable.length) {
+      // A malformed certificate is no proof of identity, whatever else it says.
+      reasons.push({ level: 'insecure', code: 'peer_unreadable', message: `${who} has fields that cannot be read: ${unreadableFields(cert)}.` });
+      return;
+    }
+    if (left < 0) reasons.push({ level: 'insecure', code: 'peer_expired', message: `${who} expired on ${day(cert.notAfter)}.` });
+    else if (Date.parse(cert.notBefore ?? '') > now) reasons.push({ level: 'insecure', code: 'peer_not_yet_valid', message: `${who} is not valid before ${day(cert.notBefore)}.` });
+    else if (left < EXPIRY_WARNING_DAYS) reasons.push({ level: 'warning', code: 'peer_expiring', message: `${who} expires in ${days(left)} (${day(cert.notAfter)}).` });
   });
   const client = tls.clientCertificate;
   if (client) {
     const left = daysLeft(client, now);
-    if (left < 0) reasons.push({ level: 'warning', code: 'client_expired', message: `The client certificate expired on ${client.notAfter.slice(0, 10)}.` });
-    else if (left < EXPIRY_WARNING_DAYS) reasons.push({ level: 'warning', code: 'client_expiring', message: `The client certificate expires in ${days(left)} (${client.notAfter.slice(0, 10)}); renew it before the broker rejects it.` });
-    else reasons.push({ level: 'ok', code: 'client_certificate', message: `Client certificate ${client.subject}, valid until ${client.notAfter.slice(0, 10)}.` });
+    if (client.unreadable.length) reasons.push({ level: 'warning', code: 'client_unreadable', message: `The client certificate has fields that cannot be read: ${unreadableFields(client)}.` });
+    else if (left < 0) reasons.push({ level: 'warning', code: 'client_expired', message: `The client certificate expired on ${day(client.notAfter)}.` });
+    else if (left < EXPIRY_WARNING_DAYS) reasons.push({ level: 'warning', code: 'client_expiring', message: `The client certificate expires in ${days(left)} (${day(client.notAfter)}); renew it before the broker rejects it.` });
+    else reasons.push({ level: 'ok', code: 'client_certificate', message: `Client certificate ${client.subject}, valid until ${day(client.notAfter)}.` });
   }
 }
 

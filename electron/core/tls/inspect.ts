@@ -5,10 +5,11 @@
  * completes (so a chain that fails verification can still be shown), once after
  * Node's own verification with its verdict.
  */
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import tls, { type TLSSocket } from 'node:tls';
 import type { CertificateSummary, TlsDetails } from '../../../shared/security';
-import { certSha256, spkiSha256, summarize } from '../certificates/x509';
+import { certSha256, describeCertificate, readCertificate, spkiSha256 } from '../certificates/x509';
+import { CodedError } from './options';
 
 export interface InspectExpectations {
   /** The name the certificate must be issued for (SNI name or host). */
@@ -18,7 +19,22 @@ export interface InspectExpectations {
   pins: readonly string[];
 }
 
-/** The peer chain, leaf first, as X509 objects. */
+/**
+ * What the handshake showed. `failure` is set when the broker's chain cannot be
+ * described at all (a certificate Node cannot read back): the connection must be
+ * failed with it, since nothing about the broker's identity can be shown or checked.
+ */
+export interface Inspection {
+  details: TlsDetails;
+  failure: CodedError | null;
+}
+
+function unreadablePeer(why: unknown): CodedError {
+  const reason = why instanceof Error ? why.message : String(why);
+  return new CodedError('TLS_PEER_UNREADABLE', `The broker's certificate chain cannot be read: ${reason.slice(0, 200)}`);
+}
+
+/** The peer chain, leaf first, as X509 objects; throws CertificateReadError when one cannot be read. */
 export function peerChain(socket: TLSSocket): X509Certificate[] {
   const chain: X509Certificate[] = [];
   let current: tls.DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
@@ -27,16 +43,24 @@ export function peerChain(socket: TLSSocket): X509Certificate[] {
     const fingerprint = current.fingerprint256;
     if (seen.has(fingerprint)) break;
     seen.add(fingerprint);
-    chain.push(new X509Certificate(current.raw));
+    chain.push(readCertificate(current.raw));
     current = current.issuerCertificate;
   }
   return chain;
 }
 
+/** A pin matches the certificate or its public key; a key Node cannot export matches no key pin. */
 export function pinMatches(chain: readonly X509Certificate[], pins: readonly string[]): boolean | null {
   if (pins.length === 0) return null;
   const wanted = new Set(pins.map((p) => p.replace(/^sha256:/, '')));
-  return chain.some((cert) => wanted.has(certSha256(cert)) || wanted.has(spkiSha256(cert)));
+  const spki = (cert: X509Certificate) => {
+    try {
+      return spkiSha256(cert);
+    } catch {
+      return null;
+    }
+  };
+  return chain.some((cert) => wanted.has(certSha256(cert)) || wanted.has(spki(cert) ?? ''));
 }
 
 function forwardSecret(version: string | null, standardName: string | null): boolean | null {
@@ -46,43 +70,77 @@ function forwardSecret(version: string | null, standardName: string | null): boo
   return /^TLS_(EC)?DHE_/.test(standardName);
 }
 
+/** false also when the certificate is too malformed for Node's check: it proves no name. */
 function hostnameMatches(socket: TLSSocket, hostname: string): boolean | null {
   const peer = socket.getPeerCertificate();
   if (!peer || !peer.raw) return null;
-  return tls.checkServerIdentity(hostname, peer) === undefined;
+  try {
+    return tls.checkServerIdentity(hostname, peer) === undefined;
+  } catch {
+    return false;
+  }
 }
 
 function clientCertificate(socket: TLSSocket): CertificateSummary | null {
   const own = socket.getX509Certificate();
-  return own ? summarize(own) : null;
+  return own ? describeCertificate(own) : null;
 }
 
 /**
  * `authorized` is Node's verdict; before Node has checked (on the early snapshot)
- * pass `null` and the chain is reported as not (yet) verified.
+ * pass `null` and the chain is reported as not (yet) verified. Never throws:
+ * it runs in the socket's event handlers, where a throw would end the process.
  */
 export function inspectTls(
   socket: TLSSocket,
   expect: InspectExpectations,
   verdict: { authorized: boolean; authorizationError: string | null } | null,
-): TlsDetails {
-  const chain = peerChain(socket);
-  const cipher = socket.getCipher();
-  const version = socket.getProtocol();
-  const standardName = cipher?.standardName ?? null;
-  return {
-    version,
-    cipher: cipher?.name ?? null,
-    cipherStandardName: standardName,
-    forwardSecret: forwardSecret(version, standardName),
-    alpnProtocol: typeof socket.alpnProtocol === 'string' ? socket.alpnProtocol : null,
+): Inspection {
+  const base: TlsDetails = {
+    version: null,
+    cipher: null,
+    cipherStandardName: null,
+    forwardSecret: null,
+    alpnProtocol: null,
     servername: expect.hostname,
     verification: expect.verify,
     authorized: verdict?.authorized ?? false,
     authorizationError: verdict?.authorizationError ?? null,
-    hostname: { expected: expect.hostname, matched: hostnameMatches(socket, expect.hostname) },
-    peerChain: chain.map(summarize),
-    clientCertificate: clientCertificate(socket),
-    pin: { configured: expect.pins.length, matched: pinMatches(chain, expect.pins) },
+    hostname: { expected: expect.hostname, matched: null },
+    peerChain: [],
+    clientCertificate: null,
+    pin: { configured: expect.pins.length, matched: expect.pins.length ? false : null },
   };
+  try {
+    const cipher = socket.getCipher();
+    const version = socket.getProtocol();
+    const standardName = cipher?.standardName ?? null;
+    const negotiated: TlsDetails = {
+      ...base,
+      version,
+      cipher: cipher?.name ?? null,
+      cipherStandardName: standardName,
+      forwardSecret: forwardSecret(version, standardName),
+      alpnProtocol: typeof socket.alpnProtocol === 'string' ? socket.alpnProtocol : null,
+    };
+    let chain: X509Certificate[];
+    try {
+      chain = peerChain(socket);
+    } catch (error) {
+      return { details: negotiated, failure: unreadablePeer(error) };
+    }
+    return {
+      details: {
+        ...negotiated,
+        hostname: { expected: expect.hostname, matched: hostnameMatches(socket, expect.hostname) },
+        peerChain: chain.map(describeCertificate),
+        clientCertificate: clientCertificate(socket),
+        pin: { configured: expect.pins.length, matched: pinMatches(chain, expect.pins) },
+      },
+      failure: null,
+    };
+  } catch (error) {
+    // Unreachable by design (every step above is guarded); kept so no peer can turn a bug into a crash.
+    return { details: base, failure: unreadablePeer(error) };
+  }
 }

@@ -1,12 +1,14 @@
 /**
- * A connection imported from an export carries no secrets. Before its first
- * connect this asks for the ones it lists (the password, the client key file
- * and its passphrase), saves them to the keychain with `profiles.save`, then
+ * A connection imported from an export carries no secrets, and one whose
+ * secrets lived in memory (no OS keychain) lost them when that run ended.
+ * Before it connects this asks for the ones it lists (the password, the client
+ * key file and its passphrase), saves them with `profiles.save`, then
  * connects. What is typed stays in this form only until it is sent.
  */
 import { useState, type FormEvent } from 'react';
-import type { Profile, SecretInput } from '../../../shared/profiles';
+import { secretsLostWithSession, type Profile, type SecretInput } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
+import { useStore } from '../app/store';
 import { client } from '../client';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
@@ -17,6 +19,7 @@ import { settingsOf } from './settings';
 export function PendingSecretsPrompt({ profile, onCancel, onConnected }: { profile: Profile; onCancel: () => void; onConnected: () => void }) {
   const needsPassword = profile.pendingSecrets.includes('password');
   const needsKey = profile.pendingSecrets.includes('clientKey');
+  const inMemory = useStore((s) => s.info?.keychain.store === 'session');
   const [password, setPassword] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [keyFile, setKeyFile] = useState<File | null>(null);
@@ -26,7 +29,7 @@ export function PendingSecretsPrompt({ profile, onCancel, onConnected }: { profi
   async function submit(event: FormEvent) {
     event.preventDefault();
     if ((needsKey && !keyFile) || (needsPassword && !password) || busy) return;
-    setBusy('Saving to the keychain…');
+    setBusy(inMemory ? 'Saving…' : 'Saving to the keychain…');
     setError(null);
     const secrets: SecretInput = {};
     if (needsPassword) secrets.password = password;
@@ -49,8 +52,12 @@ export function PendingSecretsPrompt({ profile, onCancel, onConnected }: { profi
 
   return (
     <form className="panel pending" onSubmit={(e) => void submit(e)} aria-label="Secrets this connection needs" aria-busy={!!busy} data-testid="pending-secrets">
-      <p className="failure-message">This connection was imported without its secrets.</p>
-      <p className="muted">Give them once; they are saved in the OS keychain, not in the connection file.</p>
+      <p className="failure-message">
+        {secretsLostWithSession(profile) ? 'Its secrets were kept in memory only (no OS keychain), and the run that held them has ended.' : 'This connection was imported without its secrets.'}
+      </p>
+      <p className="muted">
+        {inMemory ? 'They are kept in memory until the app closes, never in the connection file.' : 'Give them once; they are saved in the OS keychain, not in the connection file.'}
+      </p>
       <div className="row">
         {needsPassword && (
           <Field label={`Password${profile.username ? ` for ${profile.username}` : ''}`}>

@@ -4,7 +4,7 @@
  * operator sees live charts and a security grade within a minute.
  */
 import { client } from '../client';
-import { refreshDemo, setState } from '../app/store';
+import { refreshDemo, setState, useStore } from '../app/store';
 import { showTab } from '../connections/ConnectionView';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
@@ -12,6 +12,7 @@ import { useAction } from '../feedback/use-action';
 
 export function DemoOffer() {
   const { busy, error, run } = useAction();
+  const inMemory = useStore((s) => s.info?.keychain.store === 'session');
 
   async function start() {
     const started = await run(() => client.invoke('demo.start', {}));
@@ -26,7 +27,7 @@ export function DemoOffer() {
       <h2>See it work first</h2>
       <p>
         Start a demo fleet on this computer: a broker that requires client certificates, a throwaway certificate authority, and a dozen simulated devices. Its
-        client key goes to your OS keychain like any other, and one click removes all of it.
+        client key is kept {inMemory ? 'in memory until the app closes' : 'in your OS keychain'} like any other, and one click removes all of it.
       </p>
       {busy ? (
         <Busy label="Starting the demo broker and devices…" />

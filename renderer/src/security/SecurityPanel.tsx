@@ -7,12 +7,12 @@ import type { CertificateSummary } from '../../../shared/security';
 import type { SessionView } from '../../../shared/sessions';
 import { GradeBadge, StateText } from './badges';
 
-function date(iso: string): string {
-  return iso.slice(0, 10);
+function date(iso: string | null): string {
+  return iso === null ? 'unreadable' : iso.slice(0, 10);
 }
 
 function CertificateCard({ cert, role }: { cert: CertificateSummary; role: string }) {
-  const expired = Date.parse(cert.notAfter) < Date.now();
+  const expired = cert.notAfter !== null && Date.parse(cert.notAfter) < Date.now();
   return (
     <div className="cert" data-testid="chain-certificate">
       <div className="cert-role">{role}</div>
@@ -39,6 +39,14 @@ function CertificateCard({ cert, role }: { cert: CertificateSummary; role: strin
         </dd>
         <dt>SHA-256</dt>
         <dd className="mono small">{cert.fingerprint256}</dd>
+        {cert.unreadable.length > 0 && (
+          <>
+            <dt>Unreadable</dt>
+            <dd className="bad" data-testid="unreadable-fields">
+              {cert.unreadable.map((u) => `${u.field}: ${u.reason}`).join('; ')}
+            </dd>
+          </>
+        )}
       </dl>
     </div>
   );
