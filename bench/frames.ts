@@ -6,13 +6,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type { ChartSpec } from '../shared/telemetry';
-import { createBackend } from '../electron/core/backend';
-import { keytarBackend } from '../electron/core/secrets/keytar-backend';
-import { SecretStore } from '../electron/core/secrets/secret-store';
-import { startHost } from '../electron/host/server';
-import { openBrowser } from '../test/support/browser';
 import { benchBroker } from './broker';
+import { openLiveDashboard } from './dashboard';
 
 export interface FrameTimes {
   p50: number;
@@ -41,43 +36,28 @@ const MEASURE = `(async (seconds) => {
 
 export async function frameTimes(rate: number, topics: number, seconds: number): Promise<FrameTimes> {
   const broker = await benchBroker();
-  const { dir, url, caFile } = broker;
-  const backend = await createBackend({ dataDir: path.join(dir, 'data'), secrets: new SecretStore(keytarBackend(), 'mqtts-dashboard-bench'), transport: 'websocket', version: 'bench', logger: { info: () => undefined, warn: () => undefined, error: () => undefined } });
-  const host = await startHost({ backend, staticDir: path.resolve(__dirname, '../out/renderer') });
   let publisher: ChildProcess | null = null;
-  const browser = await openBrowser();
   try {
-    const saved = await backend.dispatch('profiles.save', { settings: { name: 'Fleet', url, tls: { trust: 'custom', ca: [broker.ca] }, subscriptions: [{ filter: 'fleet/#', qos: 0 }] } });
-    if (!saved.ok) throw new Error(saved.error.message);
-    const id = (saved.value as { id: string }).id;
-    const charts: ChartSpec[] = Array.from({ length: 8 }, (_, i) => ({ id: `c${i}`, title: `Device ${i}`, unit: '°C', window: '1m', series: [{ connectionId: id, topic: `fleet/dev${i}/telemetry`, extractor: { kind: 'json', path: 'temp' }, label: '' }] }));
-    const dashboard = await backend.dispatch('dashboard.save', { profileId: id, dashboard: { charts } });
-    if (!dashboard.ok) throw new Error(dashboard.error.message);
-    await backend.dispatch('sessions.connect', { id });
-
-    const page = browser.page;
-    await page.goto(host.url);
-    await page.locator('[data-testid=connection-item]').first().click();
-    await page.getByTestId('tab-dashboard').click();
-    await page.getByTestId('dashboard').waitFor();
-
-    publisher = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'publisher.ts'), url, caFile, String(rate * (seconds + 6)), String(topics), String(rate)], { stdio: ['ignore', 'inherit', 'inherit'] });
-    // Let the flow settle and the charts fill before measuring.
-    await page.waitForTimeout(3000);
-    const before = backend.telemetry.store(id).messages;
-    const started = performance.now();
-    const result = (await page.evaluate(`${MEASURE}(${seconds})`)) as { deltas: number[]; longTasks: number };
-    const elapsed = (performance.now() - started) / 1000;
-    const ingested = backend.telemetry.store(id).messages - before;
-    const deltas = result.deltas.slice(1).sort((a, b) => a - b);
-    const q = (p: number) => deltas[Math.min(deltas.length - 1, Math.floor(p * deltas.length))] ?? 0;
-    if (browser.errors.length) throw new Error(`the page logged errors: ${browser.errors.slice(0, 3).join('; ')}`);
-    return { p50: q(0.5), p95: q(0.95), frames: deltas.length, seconds: elapsed, ingestPerSecond: ingested / elapsed, longTasks: result.longTasks };
+    const { backend, id, browser, close } = await openLiveDashboard(broker, 8);
+    try {
+      const page = browser.page;
+      publisher = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'publisher.ts'), broker.url, broker.caFile, String(rate * (seconds + 6)), String(topics), String(rate)], { stdio: ['ignore', 'inherit', 'inherit'] });
+      // Let the flow settle and the charts fill before measuring.
+      await page.waitForTimeout(3000);
+      const before = backend.telemetry.store(id).messages;
+      const started = performance.now();
+      const result = (await page.evaluate(`${MEASURE}(${seconds})`)) as { deltas: number[]; longTasks: number };
+      const elapsed = (performance.now() - started) / 1000;
+      const ingested = backend.telemetry.store(id).messages - before;
+      const deltas = result.deltas.slice(1).sort((a, b) => a - b);
+      const q = (p: number) => deltas[Math.min(deltas.length - 1, Math.floor(p * deltas.length))] ?? 0;
+      if (browser.errors.length) throw new Error(`the page logged errors: ${browser.errors.slice(0, 3).join('; ')}`);
+      return { p50: q(0.5), p95: q(0.95), frames: deltas.length, seconds: elapsed, ingestPerSecond: ingested / elapsed, longTasks: result.longTasks };
+    } finally {
+      publisher?.kill('SIGTERM');
+      await close();
+    }
   } finally {
-    publisher?.kill('SIGTERM');
-    await browser.close();
-    await host.close();
-    await backend.dispose();
     await broker.close();
   }
 }

@@ -1,8 +1,9 @@
 /**
  * The benchmark's separate publisher process: connects to the broker over TLS
  * and publishes `count` QoS 0 messages round-robin over `topics` topics as
- * fast as the connection takes them (bounded by count and by 120 s).
- * argv: url caFile count topics
+ * fast as the connection takes them, or at `rate` a second (bounded by count
+ * and by time: 120 s, or the paced duration plus 30 s for long runs).
+ * argv: url caFile count topics [rate]
  */
 import { readFileSync } from 'node:fs';
 import mqtt from 'mqtt';
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
   /** Messages per second; 0 = as fast as possible. */
   const rate = Number(rateArg);
   const client = await mqtt.connectAsync(url, { ca: readFileSync(caFile, 'utf8'), reconnectPeriod: 0, clientId: `bench-pub-${process.pid}` });
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + Math.max(120_000, rate > 0 ? (count / rate) * 1000 + 30_000 : 0);
   const started = performance.now();
   for (let i = 0; i < count && Date.now() < deadline; i++) {
     client.publish(topicName(i % topics), `{"t":${i},"temp":21.37,"hum":40}`, { qos: 0 });

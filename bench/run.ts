@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: the figures behind the performance targets, in one run.
  * Prints a table, then as its last line one JSON object with the keys the
- * issue names. Everything talks to 127.0.0.1 only; every loop is bounded.
+ * issue names. `npm run bench -- --soak [--minutes N]` runs only the long soak
+ * (10 minutes by default). Everything talks to 127.0.0.1 only; every loop is
+ * bounded.
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -41,7 +43,36 @@ async function clientBound(): Promise<{ core: number; raw: number }> {
   return { raw: median(raw.map((r) => r.perSecond)), core: median(core.map((r) => r.perSecond)) };
 }
 
+/** `--soak [--minutes N]`: the long run alone, in a process of its own with --expose-gc. */
+async function soakRun(minutes: number): Promise<void> {
+  execFileSync('npx', ['electron-vite', 'build'], { cwd: path.resolve(__dirname, '..'), stdio: 'ignore', timeout: 180_000 });
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'soak.ts'), String(minutes)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const last = output.trim().split('\n').at(-1) ?? '';
+  if (code !== 0 || !last.startsWith('{')) throw new Error(`the soak run failed (exit ${code})`);
+  const r = JSON.parse(last) as Record<string, number>;
+  const rows: Array<[string, string]> = [
+    [`soak: ${r.soak_minutes} min, ${r.soak_msgs_per_s} msgs/s, 1000 topics, 8 charts`, `warm-up ${r.soak_warmup_s} s`],
+    ['RSS start / middle / end', `${r.soak_rss_start_mb} / ${r.soak_rss_mid_mb} / ${r.soak_rss_end_mb} MB`],
+    ['soak_rss_growth_mb (goal ≤ 50)', String(r.soak_rss_growth_mb)],
+    ['heap start / middle / end', `${r.soak_heap_start_mb} / ${r.soak_heap_mid_mb} / ${r.soak_heap_end_mb} MB`],
+    ['Chromium page heap start / end', `${r.soak_page_heap_start_mb} / ${r.soak_page_heap_end_mb} MB`],
+    ['event-loop lag p50 / p99 / max', `${r.event_loop_lag_p50_ms} / ${r.event_loop_lag_p99_ms} / ${r.event_loop_lag_max_ms} ms`],
+  ];
+  console.log(`\n${'soak'.padEnd(50)}value`);
+  for (const [name, value] of rows) console.log(`${name.padEnd(50)}${value}`);
+  console.log(last);
+}
+
 async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--soak')) {
+    const i = args.indexOf('--minutes');
+    return soakRun(i >= 0 ? Number(args[i + 1]) : 10);
+  }
   const started = Date.now();
   const rows: Array<[string, string]> = [];
   const result: Record<string, number> = {};

@@ -7,6 +7,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { generateKey, issueCertificate, privateKeyPem } from '../electron/core/certificates/issue';
+import { packet } from '../test/fixtures/fake-broker';
 
 export interface StandIn {
   port: number;
@@ -14,21 +15,9 @@ export interface StandIn {
   close(): Promise<void>;
 }
 
-function remainingLength(n: number): Buffer {
-  const bytes: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (n > 0);
-  return Buffer.from(bytes);
-}
-
 export function encodePublish(topic: string, payload: Buffer): Buffer {
   const t = Buffer.from(topic);
-  const body = Buffer.concat([Buffer.from([t.length >> 8, t.length & 0xff]), t, payload]);
-  return Buffer.concat([Buffer.from([0x30]), remainingLength(body.length), body]);
+  return packet(0x30, Buffer.concat([Buffer.from([t.length >> 8, t.length & 0xff]), t, payload]));
 }
 
 /** `count` messages round-robin over `topics` topics: `{"t":n,"temp":21.37,"hum":40}` on `fleet/dev<i>/telemetry`. */

@@ -44,6 +44,18 @@ export const ERROR_MEANINGS = {
   no_feed: 'The calling window receives no live data (it has no telemetry feed).',
   too_many_windows: 'More windows or tabs show live data than the core serves at once.',
   retained_changed: 'The retained messages under a topic changed since the operator confirmed clearing them.',
+  publish_unconfirmed: 'The link dropped before the broker acknowledged a QoS 1/2 publish: it may or may not have arrived.',
+  net_stalled: 'Nothing arrived from the broker within keepalive + LIVENESS_MARGIN_MS: the link is dead (stalled without a reset).',
+  mqtt_broker_protocol_error: 'The broker sent valid MQTT that a broker must never send (a SUBSCRIBE, a PUBLISH before CONNACK, an undefined reason code).',
+  mqtt_incoming_too_large: 'The broker announced a packet larger than the connection’s maximum packet size; it was refused from its header, unread.',
+
+  // The data folder
+  settings_write_failed: 'Saving the settings file failed for a reason no more specific code names; the previous file is intact.',
+  disk_full: 'The disk holding the data folder is full; what was saved before is intact.',
+  disk_quota: 'The user’s disk quota is used up; what was saved before is intact.',
+  disk_read_only: 'The data folder is on a read-only file system; what was saved before is intact.',
+  disk_permission: 'The app may not write in the data folder; what was saved before is intact.',
+  disk_io_error: 'The disk reported an input/output error while saving; what was saved before is intact.',
 
   // Certificate import
   bundle_too_large: 'The picked files add up to far more than a certificate bundle.',
@@ -165,6 +177,16 @@ export const ERROR_MEANINGS = {
   mqtt_session_taken_over: 'Another client connected with the same client ID.',
   mqtt_keepalive_timeout: 'The broker heard nothing within the keepalive.',
   mqtt_server_shutting_down: 'The broker is shutting down.',
+  mqtt_disconnected: 'The broker closed the connection with a DISCONNECT (reason in the message).',
+  mqtt_administrative_action: 'The broker’s administrator disconnected this client.',
+  mqtt_topic_filter_invalid: 'The broker refused a topic filter.',
+  mqtt_receive_maximum_exceeded: 'The client sent more unacknowledged QoS 1/2 messages than the broker allows.',
+  mqtt_topic_alias_invalid: 'The broker refused a topic alias.',
+  mqtt_rate_too_high: 'The client published faster than the broker allows.',
+  mqtt_maximum_connect_time: 'The broker ended the connection after its maximum connect time.',
+  mqtt_shared_subscriptions_unsupported: 'The broker does not support shared subscriptions.',
+  mqtt_subscription_ids_unsupported: 'The broker does not support subscription identifiers.',
+  mqtt_wildcards_unsupported: 'The broker does not support wildcard subscriptions.',
 
   // Checks in the window before a request is sent
   confirm_insecure: 'Verification is off but the operator has not acknowledged it.',

@@ -130,6 +130,16 @@ export type SecretFlags = z.infer<typeof SecretFlagsSchema>;
 export const SECRET_ITEMS = ['password', 'clientKey', 'passphrase'] as const;
 export type SecretItem = (typeof SECRET_ITEMS)[number];
 
+/**
+ * The largest MQTT packet a connection accepts from its broker, in bytes (fixed
+ * header included, as MQTT 5's Maximum Packet Size counts it). MQTT itself
+ * allows 256 MB; a dashboard has no use for that much in one message.
+ */
+export const DEFAULT_MAX_PACKET_SIZE = 16 * 1024 * 1024;
+/** 1 + 4 bytes of fixed header + the largest remaining length MQTT can encode. */
+export const MQTT_MAX_PACKET_SIZE = 268_435_460;
+export const MaxPacketSizeSchema = z.number().int().min(1024, 'Accept at least 1 KB per packet.').max(MQTT_MAX_PACKET_SIZE, 'MQTT packets are at most 256 MB.');
+
 /** What the operator edits: every setting of a connection, no secrets. */
 export const ProfileSettingsSchema = z.object({
   name: z.string().trim().min(1, 'Give the connection a name.').max(200),
@@ -143,6 +153,8 @@ export const ProfileSettingsSchema = z.object({
   will: WillSchema.nullable().default(null),
   tls: TlsSettingsSchema.default(TlsSettingsSchema.parse({})),
   subscriptions: z.array(SubscriptionSchema).max(256).default([]),
+  /** Larger incoming packets are refused unread and the connection is dropped; MQTT 5 also tells the broker. */
+  maxPacketSize: MaxPacketSizeSchema.default(DEFAULT_MAX_PACKET_SIZE),
 });
 export type ProfileSettings = z.infer<typeof ProfileSettingsSchema>;
 export type ProfileSettingsInput = z.input<typeof ProfileSettingsSchema>;

@@ -18,6 +18,22 @@ export const TransitionSchema = z.object({
 });
 export type Transition = z.infer<typeof TransitionSchema>;
 
+/** Faults seen on this connection since the operator last pressed Connect. */
+export const LinkFaultsSchema = z.object({
+  /** Established connections that were lost, whatever the cause. */
+  lost: z.number().int(),
+  /** Malformed packets, packets a broker must not send, unknown reason codes. */
+  protocolErrors: z.number().int(),
+  /** Links that went silent for longer than keepalive plus the margin. */
+  stalls: z.number().int(),
+  /** Incoming packets refused for announcing more than the connection's maximum packet size. */
+  oversizedPackets: z.number().int(),
+  /** The size the last refused packet announced, in bytes. */
+  lastOversizedBytes: z.number().nullable(),
+});
+export type LinkFaults = z.infer<typeof LinkFaultsSchema>;
+export const NO_LINK_FAULTS: LinkFaults = Object.freeze({ lost: 0, protocolErrors: 0, stalls: 0, oversizedPackets: 0, lastOversizedBytes: null });
+
 export const SessionViewSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -33,5 +49,6 @@ export const SessionViewSchema = z.object({
   nextRetryAt: z.number().nullable(),
   history: z.array(TransitionSchema),
   security: SecurityStatusSchema,
+  faults: LinkFaultsSchema,
 });
 export type SessionView = z.infer<typeof SessionViewSchema>;

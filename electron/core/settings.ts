@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from './profiles/atomic-file';
+import { saveFailure, writeFileAtomic } from './profiles/atomic-file';
 
 const SettingsSchema = z.object({
   sampleBudgetMB: z.number().int().min(16).max(65536).default(256),
@@ -35,7 +35,11 @@ export class SettingsStore {
 
   async update(change: Partial<Settings>): Promise<Settings> {
     const next = SettingsSchema.parse({ ...this.current, ...change });
-    await writeFileAtomic(this.file, JSON.stringify(next, null, 2) + '\n', { backup: false });
+    try {
+      await writeFileAtomic(this.file, JSON.stringify(next, null, 2) + '\n', { backup: false });
+    } catch (error) {
+      throw saveFailure(error, 'The settings', this.file, 'settings_write_failed');
+    }
     this.current = next;
     return next;
   }

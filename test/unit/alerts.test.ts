@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alertFor } from '../../shared/alerts';
 import type { Grade } from '../../shared/security';
-import type { SessionState, SessionView } from '../../shared/sessions';
+import { NO_LINK_FAULTS, type SessionState, type SessionView } from '../../shared/sessions';
 
 function view(state: SessionState, grade: Grade, extra: Partial<SessionView> = {}): SessionView {
   return {
@@ -14,6 +14,7 @@ function view(state: SessionState, grade: Grade, extra: Partial<SessionView> = {
     attempt: 0,
     nextRetryAt: null,
     history: [],
+    faults: NO_LINK_FAULTS,
     security: { transport: 'mqtts', encrypted: true, tls: null, grade, reasons: [{ level: 'warning', code: 'peer_expiring', message: 'expires in 9 days' }], error: null },
     ...extra,
   };

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PublishRequestSchema } from '../../shared/telemetry';
-import { publishRequest, type PublishForm } from '../../renderer/src/publish/publish-request';
+import { pendingText, publishRequest, sentText, type PublishForm } from '../../renderer/src/publish/publish-request';
 
 function form(extra: Partial<PublishForm> = {}): PublishForm {
   return { topic: 'plant/line1/cmd', payload: 'start', encoding: 'text', qos: 1, retain: false, contentType: '', userProperties: [], ...extra };
@@ -122,5 +122,19 @@ describe('MQTT 5 properties', () => {
     expect(reason(form({ encoding: 'base64', payload: '!!', userProperties: [{ key: 'a', value: '1' }, { key: 'a', value: '2' }] }), true)).toBe(
       'The payload is not valid base64.',
     );
+  });
+});
+
+describe('what the panel says about a send', () => {
+  it('waits for the acknowledgement of QoS 1 and 2, only for the write of QoS 0', () => {
+    expect(pendingText(0)).toBe('Sending…');
+    expect(pendingText(1)).toBe('Waiting for the broker to acknowledge (QoS 1)…');
+    expect(pendingText(2)).toBe('Waiting for the broker to acknowledge (QoS 2)…');
+  });
+
+  it('claims an acknowledgement only where the broker gave one', () => {
+    expect(sentText('a/b', 0, false, '10:00:00')).toBe('Sent to a/b at 10:00:00 (QoS 0: the broker does not acknowledge it).');
+    expect(sentText('a/b', 1, true, '10:00:00')).toBe('The broker acknowledged the message to a/b at 10:00:00 (QoS 1, retained).');
+    expect(sentText('a/b', 2, false, '10:00:00')).toBe('The broker acknowledged the message to a/b at 10:00:00 (QoS 2).');
   });
 });

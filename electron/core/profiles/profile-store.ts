@@ -13,7 +13,7 @@ import { ProfileSchema, type Profile } from '../../../shared/profiles';
 import { AppFailure, type AppError } from '../../../shared/result';
 import { describeIssues } from '../ipc/dispatcher';
 import type { SecretStore } from '../secrets/secret-store';
-import { writeFileAtomic, type AtomicWriteOptions } from './atomic-file';
+import { saveFailure, writeFileAtomic, type AtomicWriteOptions } from './atomic-file';
 import { migrateProfiles, PROFILES_VERSION, type Migrated } from './migrations';
 import { moveFoundSecrets } from './migrations/found-secrets';
 
@@ -251,7 +251,7 @@ export class ProfileStore {
       try {
         await this.write(next);
       } catch (error) {
-        throw new AppFailure('profiles_write_failed', `The connections could not be saved (${(error as Error).message}).`, 'Check free disk space and the permissions of the data folder; the previous connections are intact.');
+        throw saveFailure(error, 'The connections', this.file, 'profiles_write_failed');
       }
       this.profiles = next;
       this.diskGood = true;

@@ -2,26 +2,32 @@
  * One connection to one broker: an mqtt.js client per attempt over our own
  * transport, the state machine with the reason of every transition, reconnects
  * with backoff, resubscription, and the security verdict of the latest
- * handshake. Retries network trouble; gives up on what retrying cannot fix.
+ * handshake. Retries network trouble and protocol errors of the broker; gives
+ * up on what retrying cannot fix. A link watch between the socket and mqtt.js
+ * refuses oversized and forbidden packets and notices a silent link; faults
+ * are counted in the view. Publishing needs a live connection: nothing is
+ * queued, and a QoS 1/2 message still unacknowledged when the link drops is
+ * reported as unconfirmed, never dropped silently.
  */
 import { randomBytes } from 'node:crypto';
 import { MqttClient, type IClientOptions, type IPublishPacket } from 'mqtt';
 import type { Profile, Qos, Subscription } from '../../../shared/profiles';
 import { AppFailure } from '../../../shared/result';
 import type { TlsDetails } from '../../../shared/security';
-import type { SessionState, SessionView, Transition } from '../../../shared/sessions';
+import { NO_LINK_FAULTS, type LinkFaults, type SessionState, type SessionView, type Transition } from '../../../shared/sessions';
 import { gradeConnection, isEncrypted, isUntrustedPeer } from '../tls/grade';
 import { translateError, type ErrorContext, type TranslatedError } from '../tls/errors';
 import { buildTlsOptions, checkIdentity, CodedError, serverName, type ClientIdentity } from '../tls/options';
 import type { SystemTrust } from '../tls/system-roots';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { backoffDelay, DEFAULT_BACKOFF, wasStable, type BackoffPolicy } from './backoff';
+import { causeOfClientError, causeOfLinkFault, causeOfReasonCode, isProtocolError } from './faults';
+import { LinkWatch } from './link-watch';
 import { parseTarget, type Target } from './target';
 import { openStream } from './transport';
 
 export interface SessionSecrets extends ClientIdentity {
   password?: string;
 }
-
 
 export interface SessionDeps {
   /** Reads the profile's secrets (from the keychain) at the start of each attempt. */
@@ -41,6 +47,13 @@ export interface SessionDeps {
 const HISTORY_LIMIT = 50;
 const ACTIVE: readonly SessionState[] = ['connecting', 'connected', 'reconnecting'];
 
+/** A message published from the dashboard, sent and not yet acknowledged (or, for QoS 0, not yet written). */
+interface InFlight {
+  topic: string;
+  qos: Qos;
+  reject: (failure: AppFailure) => void;
+}
+
 export class Session {
   private profile: Profile;
   private target: Target;
@@ -50,6 +63,11 @@ export class Session {
   private tls: TlsDetails | null = null;
   private history: Transition[] = [];
   private attempt = 0;
+  /** Failed attempts in a row, connections that did not last counted in: drives the backoff. */
+  private failures = 0;
+  private connectedAt = 0;
+  private faults: LinkFaults = { ...NO_LINK_FAULTS };
+  private readonly inFlight = new Set<InFlight>();
   private nextRetryAt: number | null = null;
   private client: MqttClient | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -91,6 +109,7 @@ export class Session {
       attempt: this.attempt,
       nextRetryAt: this.nextRetryAt,
       history: [...this.history],
+      faults: { ...this.faults },
       security: gradeConnection({
         transport: this.target.transport,
         tls: this.tls,
@@ -107,6 +126,8 @@ export class Session {
     this.tls = null;
     this.error = null;
     this.attempt = 0;
+    this.failures = 0;
+    this.faults = { ...NO_LINK_FAULTS };
     this.transition('connecting', 'Connect requested by the operator.');
     void this.runAttempt();
   }
@@ -118,15 +139,42 @@ export class Session {
     const client = this.client;
     this.client = null;
     if (this.state !== 'idle' && this.state !== 'closed') this.transition('closed', reason);
+    // A graceful end still lets acknowledgements in flight arrive; whatever is left was not confirmed.
     if (client) await endClient(client);
+    this.dropInFlight('the connection was closed');
   }
 
-  async publish(topic: string, payload: Buffer, options: { qos: Qos; retain: boolean; properties?: IClientOptions['properties'] }): Promise<void> {
+  /**
+   * Sends now or refuses: nothing is queued for later. A command an operator
+   * sends is meant for the moment it is sent; delivered minutes later, after a
+   * reconnect, it may do harm, and the operator has moved on. Resolves when
+   * the broker acknowledged it (QoS 1/2) or it was written (QoS 0).
+   */
+  publish(topic: string, payload: Buffer, options: { qos: Qos; retain: boolean; properties?: IClientOptions['properties'] }): Promise<void> {
     const client = this.client;
-    if (!client || this.state !== 'connected') {
-      throw new AppFailure('not_connected', `${this.profile.name} is not connected.`, 'Connect first, then publish.');
+    if (!client || this.state !== 'connected') return Promise.reject(this.refusal());
+    return new Promise<void>((resolve, reject) => {
+      const entry: InFlight = { topic, qos: options.qos, reject };
+      this.inFlight.add(entry);
+      client.publish(topic, payload, { qos: options.qos, retain: options.retain, properties: options.properties as never }, (error) => {
+        if (!this.inFlight.delete(entry)) return;
+        if (error) reject(unconfirmed(entry, `sending failed (${error.message})`));
+        else resolve();
+      });
+    });
+  }
+
+  private refusal(): AppFailure {
+    const name = this.profile.name;
+    if (this.state === 'connecting' || this.state === 'reconnecting') {
+      return new AppFailure('not_connected', `${name} is ${this.state}: the message was not sent, and nothing is queued.`, 'Send it again once the connection shows connected.');
     }
-    await client.publishAsync(topic, payload, { qos: options.qos, retain: options.retain, properties: options.properties as never });
+    return new AppFailure('not_connected', `${name} is not connected: the message was not sent.`, 'Connect first, then publish.');
+  }
+
+  private dropInFlight(why: string): void {
+    for (const entry of this.inFlight) entry.reject(unconfirmed(entry, why));
+    this.inFlight.clear();
   }
 
   private now(): number {
@@ -185,7 +233,17 @@ export class Session {
     const tlsOptions = encrypted ? buildTlsOptions(profile.tls, target.host, profile.tls.clientCertificate, secrets, this.deps.systemTrust) : null;
     let handshakeDone = false;
     let connected = false;
-    let cause: unknown = null;
+    let cause: Error | null = null;
+    let oversized: number | null = null;
+    const watch = new LinkWatch({
+      protocolVersion: profile.protocolVersion,
+      maxPacketSize: profile.maxPacketSize,
+      now: this.deps.now,
+      onFault: (fault) => {
+        if (fault.kind === 'too_large') oversized = fault.size;
+        abort(causeOfLinkFault(fault));
+      },
+    });
     const observer = {
       onHandshake: (details: TlsDetails) => {
         if (generation !== this.generation) return;
@@ -199,7 +257,7 @@ export class Session {
       },
     };
     const client = new MqttClient(
-      () => openStream({ target, tls: tlsOptions, expect: { hostname, verify: profile.tls.verify, pins: profile.tls.pins }, observer }),
+      () => watch.attach(openStream({ target, tls: tlsOptions, expect: { hostname, verify: profile.tls.verify, pins: profile.tls.pins }, observer })),
       {
         protocolVersion: profile.protocolVersion,
         clientId: profile.clientId || `mqtts-dash-${randomBytes(4).toString('hex')}`,
@@ -212,18 +270,38 @@ export class Session {
         connectTimeout: 24 * 3600_000,
         resubscribe: false,
         queueQoSZero: false,
+        // MQTT 5 tells the broker our limit, so it drops larger messages instead of sending them.
+        properties: profile.protocolVersion === 5 ? { maximumPacketSize: profile.maxPacketSize } : undefined,
       },
     );
     this.client = client;
+    /** Ends this attempt at once: the cause is kept and the socket closed, which settles the attempt. */
+    const abort = (reason: Error) => {
+      cause ??= reason;
+      client.removeAllListeners('message');
+      client.stream?.destroy();
+    };
     const timeout = setTimeout(() => {
       cause = new CodedError(handshakeDone || !encrypted ? 'CONNACK_TIMEOUT' : 'TLS_HANDSHAKE_TIMEOUT', 'timed out');
       client.stream?.destroy();
     }, this.deps.connectTimeoutMs ?? 20_000);
 
+    client.once('packetreceive', (packet) => {
+      // The link watch made sure the first packet is a CONNACK; its code must be one MQTT defines.
+      if (packet.cmd !== 'connack') return;
+      const code = profile.protocolVersion === 5 ? packet.reasonCode : packet.returnCode;
+      if (!code) return;
+      const refused = causeOfReasonCode('CONNACK', code, profile.protocolVersion);
+      if (isProtocolError(refused)) abort(refused);
+      else cause ??= refused;
+    });
     client.on('connect', () => {
       clearTimeout(timeout);
-      if (generation !== this.generation) return;
+      // A fault found in the same chunk as the CONNACK: this attempt is already ending.
+      if (generation !== this.generation || cause) return;
       connected = true;
+      this.connectedAt = this.now();
+      watch.startLiveness(client.keepalive);
       this.attempt = 0;
       this.error = null;
       this.subscribed.clear();
@@ -233,30 +311,39 @@ export class Session {
     const onMessage = this.deps.onMessage;
     const id = profile.id;
     client.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) => onMessage(id, topic, payload, packet.qos, packet.retain));
-    client.on('error', (error: Error & { code?: unknown }) => {
-      if (!connected || error.code !== undefined) {
-        cause ??= error;
-        return;
-      }
-      // Once connected, an error without a code is mqtt.js's packet parser refusing what the broker
-      // sent. Its parser cannot resume after that, so the connection would look alive but read
-      // nothing more: close it (MQTT requires that too), with the parser's reason as the cause.
-      cause ??= new CodedError('MQTT_MALFORMED_PACKET', error.message);
-      client.stream?.destroy();
+    client.on('error', (error: Error) => {
+      if (cause) return;
+      const found = causeOfClientError(error);
+      // Whatever the error, this connection is done: close it now rather than wait for a keepalive.
+      if (found) abort(found);
     });
     client.on('disconnect', (packet) => {
-      cause ??= Object.assign(new Error('disconnected by the broker'), { code: packet.reasonCode ?? 0x80 });
+      abort(causeOfReasonCode('DISCONNECT', packet.reasonCode ?? 0, profile.protocolVersion));
     });
     client.on('close', () => {
       clearTimeout(timeout);
+      watch.stop();
       if (generation !== this.generation) return;
       void endClient(client);
       this.client = null;
-      const translated = cause
-        ? translateError(cause, this.errorContext())
-        : translateError(new CodedError(connected ? 'ECONNRESET' : 'CLOSED_BEFORE_CONNACK', 'closed'), this.errorContext());
+      this.dropInFlight('the connection was lost');
+      this.count(cause, connected, oversized);
+      const context = { ...this.errorContext(), connected };
+      const translated = translateError(cause ?? new CodedError(connected ? 'ECONNRESET' : 'CLOSED_BEFORE_CONNACK', 'closed'), context);
       this.settle(generation, translated, connected);
     });
+  }
+
+  private count(cause: Error | null, wasConnected: boolean, oversized: number | null): void {
+    const f = this.faults;
+    if (wasConnected) f.lost++;
+    if (isProtocolError(cause)) f.protocolErrors++;
+    const code = (cause as { code?: unknown } | null)?.code;
+    if (code === 'LINK_STALLED') f.stalls++;
+    if (oversized !== null) {
+      f.oversizedPackets++;
+      f.lastOversizedBytes = oversized;
+    }
   }
 
   /** After an attempt ends: retry with backoff, or give up. */
@@ -271,7 +358,10 @@ export class Session {
       this.transition('failed', `${error.message} ${error.hint}`.trim());
       return;
     }
-    const delay = backoffDelay(Math.max(1, this.attempt), this.deps.backoff ?? DEFAULT_BACKOFF);
+    const policy = this.deps.backoff ?? DEFAULT_BACKOFF;
+    if (wasConnected && wasStable(this.now() - this.connectedAt, policy)) this.failures = 0;
+    this.failures++;
+    const delay = backoffDelay(this.failures, policy);
     this.nextRetryAt = this.now() + delay;
     const lead = wasConnected ? 'Connection lost' : 'Connection attempt failed';
     this.transition('reconnecting', `${lead}: ${error.message} Retrying in ${Math.ceil(delay / 1000)} s (attempt ${this.attempt + 1}).`);
@@ -302,6 +392,17 @@ export class Session {
       for (const [f, q] of added) this.subscribed.set(f, q);
     }
   }
+}
+
+function unconfirmed(entry: InFlight, why: string): AppFailure {
+  if (entry.qos === 0) {
+    return new AppFailure('publish_unconfirmed', `The message to ${entry.topic} was still being sent when ${why}. QoS 0 has no acknowledgement: it may or may not have reached the broker.`, 'Check whether it arrived; use QoS 1 to be told.');
+  }
+  return new AppFailure(
+    'publish_unconfirmed',
+    `The message to ${entry.topic} was sent, but ${why} before the broker acknowledged it (QoS ${entry.qos}): it may or may not have reached the broker.`,
+    entry.qos === 1 ? 'Check whether it arrived before sending it again: sending again may deliver it twice.' : 'Check whether it arrived before sending it again: exactly-once delivery cannot be promised across a lost connection.',
+  );
 }
 
 /**

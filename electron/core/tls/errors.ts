@@ -1,8 +1,9 @@
 /**
  * Translation of everything that can go wrong while connecting (OpenSSL
  * verification codes, TLS alerts, key loading, socket errors, MQTT CONNACK and
- * DISCONNECT reason codes) into one sentence of cause and one of fix, plus
- * whether retrying can help. Pure: the session and the CLI both call it.
+ * DISCONNECT reason codes, faults the session finds on a live link) into one
+ * sentence of cause and one of fix, plus whether retrying can help. Pure: the
+ * session and the CLI both call it.
  */
 import type { ErrorCode } from '../../../shared/errors';
 import type { AppError } from '../../../shared/result';
@@ -24,12 +25,15 @@ export interface ErrorContext {
   peerLeaf?: CertificateSummary | null;
   /** The minimum TLS version this connection asked for. */
   minVersion?: string;
+  /** Whether the broker had accepted the connection (CONNACK) before it ended. */
+  connected?: boolean;
 }
 
 interface Entry {
   code: ErrorCode;
   retryable: boolean;
-  message: (c: ErrorContext) => string;
+  /** `detail` is the error's own message, for entries that quote what was found. */
+  message: (c: ErrorContext, detail: string) => string;
   hint: (c: ErrorContext) => string;
 }
 
@@ -105,10 +109,12 @@ const TIMEOUT = transient(
 );
 const RESET = transient(
   'net_reset',
-  (c) => `The broker at ${at(c)} closed the connection during setup.`,
-  (c) => c.hasClientCertificate
-    ? 'If it keeps happening, the broker may be rejecting this client certificate or client ID; check the broker log.'
-    : 'If it keeps happening, the broker may require a client certificate or reject this client ID; check the broker log.',
+  (c) => (c.connected ? `The connection to ${at(c)} was closed by the broker or the network.` : `The broker at ${at(c)} closed the connection during setup.`),
+  (c) => c.connected
+    ? 'Reconnecting. If it keeps happening, check the broker\'s log and the network path.'
+    : c.hasClientCertificate
+      ? 'If it keeps happening, the broker may be rejecting this client certificate or client ID; check the broker log.'
+      : 'If it keeps happening, the broker may require a client certificate or reject this client ID; check the broker log.',
 );
 const UNREACHABLE = transient(
   'net_unreachable',
@@ -121,6 +127,9 @@ const MALFORMED_CERT = fatal(
   () => "The broker's certificate is malformed: a field of it (such as its validity dates) cannot be read.",
   () => "Ask the broker's operator to reissue the certificate; do not turn verification off for it, it proves nothing.",
 );
+
+const BROKER_PROTOCOL_HINT =
+  'It is retried with growing delays. If it repeats, the broker (or a proxy or load balancer in between) sends invalid MQTT: check that the port serves MQTT, the broker\'s version and its log.';
 
 const BY_CODE: Record<string, Entry> = {
   // OpenSSL chain verification, as Node reports it in error.code.
@@ -256,15 +265,33 @@ const BY_CODE: Record<string, Entry> = {
     (c) => `The TLS handshake with ${at(c)} did not finish in time.`,
     () => 'Check that the port is the broker\'s TLS port and that no proxy or firewall holds the connection.',
   ),
-  MQTT_MALFORMED_PACKET: transient(
-    'mqtt_malformed_packet',
-    (c) => `The broker at ${at(c)} sent a packet that is not valid MQTT, so the connection was closed.`,
-    () => 'It will be retried; if it repeats, check that the port serves MQTT and report the broker\'s version to its operator.',
-  ),
   CONNACK_TIMEOUT: transient(
     'mqtt_connack_timeout',
     (c) => `The broker at ${at(c)} accepted the connection but never answered the MQTT CONNECT.`,
     () => 'Check that the port serves MQTT (not HTTP or another protocol) and the broker\'s load.',
+  ),
+
+  // Faults the session finds on an established link (see sessions/faults.ts). All retried:
+  // the next connection may well be fine, and the backoff grows while they repeat.
+  MQTT_MALFORMED_PACKET: transient(
+    'mqtt_malformed_packet',
+    (c, detail) => `Protocol error from the broker at ${at(c)}: it sent a packet that is not valid MQTT (${detail}), so the connection was closed.`,
+    () => BROKER_PROTOCOL_HINT,
+  ),
+  MQTT_PROTOCOL_ERROR: transient(
+    'mqtt_broker_protocol_error',
+    (c, detail) => `Protocol error from the broker at ${at(c)}: ${detail}.`,
+    () => BROKER_PROTOCOL_HINT,
+  ),
+  LINK_STALLED: transient(
+    'net_stalled',
+    (c, detail) => `The link to ${at(c)} went silent: ${detail}.`,
+    () => 'Reconnecting. If it repeats, check the network path (VPN, NAT or firewall timeouts that drop idle connections) or raise the keepalive.',
+  ),
+  INCOMING_TOO_LARGE: transient(
+    'mqtt_incoming_too_large',
+    (c, detail) => `The broker at ${at(c)} sent a packet larger than this connection accepts (${detail}); it was refused before being read and the connection was dropped.`,
+    () => 'Raise "Maximum incoming packet" in the connection settings if messages that large are expected, or find out who publishes them. With MQTT 5 the broker is told the limit and drops such messages itself.',
   ),
 };
 
@@ -275,8 +302,9 @@ const BAD_CREDENTIALS = mqttFatal('mqtt_bad_credentials', 'The broker refused th
 const NOT_AUTHORIZED = mqttFatal('mqtt_not_authorized', 'The broker refused this client: it is not authorized to connect.', 'Ask the broker\'s operator to allow this client ID, user or certificate.');
 const UNAVAILABLE = mqttTransient('mqtt_server_unavailable', 'The broker is unavailable right now.', 'It will be retried; if it persists, check the broker\'s health.');
 
-/** MQTT 3.1.1 CONNACK return codes (1-5) and MQTT 5 reason codes (0x80 and above). */
+/** MQTT 3.1.1 CONNACK return codes (1-5) and MQTT 5 CONNACK and DISCONNECT reason codes (0, 0x80 and above). */
 const BY_MQTT_REASON: Record<number, Entry> = {
+  0: mqttTransient('mqtt_disconnected', 'The broker ended the connection (normal disconnection).', 'Reconnecting; if it repeats, check the broker\'s log.'),
   1: mqttFatal('mqtt_protocol_version', 'The broker does not accept this MQTT protocol version.', 'Switch the connection between MQTT 3.1.1 and MQTT 5.'),
   2: mqttFatal('mqtt_client_id_rejected', 'The broker rejected the client ID.', 'Use a shorter client ID of letters and digits, or leave it empty to have one generated.'),
   3: UNAVAILABLE,
@@ -297,16 +325,30 @@ const BY_MQTT_REASON: Record<number, Entry> = {
   0x8c: mqttFatal('mqtt_bad_auth_method', 'The broker does not support this authentication method.', 'Remove the authentication method or use one the broker supports.'),
   0x8d: mqttTransient('mqtt_keepalive_timeout', 'The broker closed the connection: no keepalive in time.', 'It will be retried; if it repeats, check the network or lower the keepalive.'),
   0x8e: mqttFatal('mqtt_session_taken_over', 'Another client connected with the same client ID and took over this session.', 'Give each connection its own client ID.'),
+  0x8f: mqttFatal('mqtt_topic_filter_invalid', 'The broker rejected a topic filter of this connection.', 'Check the subscriptions of this connection.'),
   0x90: mqttFatal('mqtt_topic_invalid', 'The broker rejected a topic name.', 'Check the topic names of the will message and publications.'),
   0x95: mqttFatal('mqtt_packet_too_large', 'A packet was larger than the broker accepts.', 'Send smaller payloads.'),
+  0x93: mqttTransient('mqtt_receive_maximum_exceeded', 'The broker says this client sent more unacknowledged messages than it allows.', 'It will be retried; publish fewer QoS 1/2 messages at once.'),
+  0x94: mqttTransient('mqtt_topic_alias_invalid', 'The broker rejected a topic alias sent by this client.', 'It will be retried; report it if it repeats.'),
+  0x96: mqttTransient('mqtt_rate_too_high', 'The broker says this client publishes too fast.', 'It will be retried; publish less often.'),
   0x97: mqttTransient('mqtt_quota_exceeded', 'The broker\'s quota for this client is exceeded.', 'It will be retried later; ask the broker\'s operator about its limits.'),
   0x99: mqttFatal('mqtt_payload_format_invalid', 'The broker rejected a payload format.', 'Check the will message payload.'),
   0x9a: mqttFatal('mqtt_retain_not_supported', 'The broker does not support retained messages.', 'Turn off retain on the will message.'),
   0x9b: mqttFatal('mqtt_qos_not_supported', 'The broker does not support the requested QoS.', 'Lower the QoS of the will message.'),
   0x9c: mqttFatal('mqtt_use_another_server', 'The broker asks the client to use another server.', 'Point the connection at the server the broker\'s operator names.'),
   0x9d: mqttFatal('mqtt_server_moved', 'The broker has moved.', 'Point the connection at the broker\'s new address.'),
+  0x98: mqttTransient('mqtt_administrative_action', 'The broker\'s operator closed this connection.', 'It will be retried; ask the broker\'s operator if it repeats.'),
+  0x9e: mqttFatal('mqtt_shared_subscriptions_unsupported', 'The broker does not support shared subscriptions.', 'Remove the $share/ subscriptions of this connection.'),
   0x9f: mqttTransient('mqtt_connection_rate_exceeded', 'The broker refused: too many connection attempts.', 'It will be retried with a longer delay.'),
+  0xa0: mqttTransient('mqtt_maximum_connect_time', 'The broker ended the connection: its maximum connection time was reached.', 'It will be retried.'),
+  0xa1: mqttFatal('mqtt_subscription_ids_unsupported', 'The broker does not support subscription identifiers.', 'Report it: this app does not use them.'),
+  0xa2: mqttFatal('mqtt_wildcards_unsupported', 'The broker does not support wildcard subscriptions.', 'Subscribe to exact topics instead of filters with + or #.'),
 };
+
+/** Whether an MQTT reason code has its own sentence (a code outside the table is a protocol error from the broker). */
+export function hasReasonCode(code: number): boolean {
+  return Object.prototype.hasOwnProperty.call(BY_MQTT_REASON, code);
+}
 
 interface ErrorLike {
   code?: unknown;
@@ -358,7 +400,7 @@ export function translateError(error: unknown, context: ErrorContext): Translate
       cause,
     };
   }
-  return { code: entry.code, message: entry.message(context), hint: entry.hint(context), retryable: entry.retryable, cause };
+  return { code: entry.code, message: entry.message(context, message), hint: entry.hint(context), retryable: entry.retryable, cause };
 }
 
 /** The OpenSSL verification code as a sentence, for an unverified chain when verification is off. */

@@ -14,12 +14,7 @@ export function formatRate(perSecond: number): string {
   return `${perSecond < 10 ? perSecond.toFixed(1) : Math.round(perSecond)}/s`;
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  // The unit follows the rounded figure: 1,048,575 bytes is "1.0 MB", not "1024.0 KB".
-  if (Math.round((bytes / 1024) * 10) / 10 < 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
+export { formatBytes } from '../../../shared/sizes';
 
 export function formatTime(ms: number): string {
   return new Date(ms).toLocaleTimeString(undefined, { hour12: false });

@@ -9,6 +9,7 @@ import type { AppError } from '../../../shared/result';
 import { Field } from '../forms/Field';
 import { invalidRows } from '../topics/subscription-rows';
 import { SubscriptionRows } from '../topics/SubscriptionRows';
+import { MaxPacketField } from './MaxPacketField';
 import { defaultName, isEncryptedUrl, sentSubscriptionRows, type FormState, type SetField } from './form-state';
 
 interface Props {
@@ -49,6 +50,7 @@ export function BrokerFieldset({ f, set }: Props) {
           <input type="checkbox" checked={f.clean} onChange={(e) => set('clean', e.target.checked)} /> Clean start
         </label>
       </div>
+      <MaxPacketField value={f.maxPacketMB} onChange={(text) => set('maxPacketMB', text)} />
     </fieldset>
   );
 }

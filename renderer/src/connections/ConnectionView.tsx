@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
 import type { Result } from '../../../shared/result';
-import type { SessionView } from '../../../shared/sessions';
+import { NO_LINK_FAULTS, type SessionView } from '../../../shared/sessions';
 import { useServices } from '../app/services';
 import { Dashboard } from '../charts/Dashboard';
 import { Busy } from '../feedback/Busy';
@@ -18,6 +18,7 @@ import { PublishPanel } from '../publish/PublishPanel';
 import { GradeBadge, StatusLight } from '../security/badges';
 import { SecurityPanel } from '../security/SecurityPanel';
 import { TopicsView } from '../topics/TopicsView';
+import { LinkFaultsLine } from './LinkFaultsLine';
 import { PendingSecretsPrompt } from './PendingSecretsPrompt';
 
 type Tab = 'security' | 'topics' | 'dashboard' | 'publish';
@@ -52,6 +53,7 @@ function idleView(profile: Profile): SessionView {
     attempt: 0,
     nextRetryAt: null,
     history: [],
+    faults: NO_LINK_FAULTS,
     security: {
       transport: profile.url.split(':')[0] as SessionView['security']['transport'],
       encrypted,
@@ -138,6 +140,7 @@ export function ConnectionView({ profile, view, onEdit }: { profile: Profile; vi
       <p className="reason-line" data-testid="state-reason">
         {shown.reason}
       </p>
+      <LinkFaultsLine faults={shown.faults} />
       {askSecrets && (
         <PendingSecretsPrompt
           profile={profile}

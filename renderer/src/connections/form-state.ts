@@ -13,6 +13,7 @@ import { certificateFieldProblem, readCertificateField } from '../../../shared/p
 import type { Profile, ProfileSettingsInput, Qos, SecretInput, Trust } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
 import type { SubscriptionRow } from '../topics/subscription-rows';
+import { packetLimitBytes, packetLimitText } from './packet-limit';
 
 export interface PickedText {
   name: string;
@@ -54,6 +55,8 @@ export interface FormState {
   password: string;
   clearPassword: boolean;
   keepalive: string;
+  /** The maximum incoming packet size as typed, in MB (packet-limit.ts converts). */
+  maxPacketMB: string;
   clean: boolean;
   willEnabled: boolean;
   willTopic: string;
@@ -111,6 +114,7 @@ export function initialState(profile: Profile | null): FormState {
     password: '',
     clearPassword: false,
     keepalive: String(profile?.keepalive ?? 60),
+    maxPacketMB: packetLimitText(profile?.maxPacketSize),
     clean: profile?.clean ?? true,
     willEnabled: !!profile?.will,
     willTopic: profile?.will?.topic ?? '',
@@ -175,6 +179,7 @@ export function toSettings(f: FormState): ProfileSettingsInput {
     clientId: f.clientId,
     username: f.username,
     keepalive: Number(f.keepalive),
+    maxPacketSize: packetLimitBytes(f.maxPacketMB),
     clean: f.clean,
     will: f.willEnabled ? { topic: f.willTopic, payload: f.willPayload, qos: f.willQos, retain: f.willRetain } : null,
     tls: {

@@ -1,7 +1,9 @@
 /**
  * The Publish tab: topic, payload (text or base64), QoS, retain, and for MQTT 5
- * connections the content type and user properties. Send reports success or
- * main's error; the form says why it is disabled when not connected.
+ * connections the content type and user properties. Send shows the message
+ * pending until the broker acknowledges it, then the outcome: acknowledged,
+ * or main's error (refused, or unconfirmed when the link dropped first). The
+ * form says why it is disabled when not connected: nothing is queued.
  */
 import { useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
@@ -13,7 +15,7 @@ import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
 import { Field } from '../forms/Field';
 import { formatTime } from '../app/format';
-import { publishRequest, type PublishForm } from './publish-request';
+import { pendingText, publishRequest, sentText, type PublishForm } from './publish-request';
 import { UserPropertiesEditor } from './UserPropertiesEditor';
 
 /** The form per connection, kept while the operator looks at other tabs. */
@@ -23,7 +25,7 @@ const EMPTY: PublishForm = { topic: '', payload: '', encoding: 'text', qos: 0, r
 export function PublishPanel({ profile, state }: { profile: Profile; state: SessionState }) {
   const client = useClient();
   const [f, setF] = useState<PublishForm>(() => drafts.get(profile.id) ?? EMPTY);
-  const { busy, error, run, fail } = useAction();
+  const { busy, label, error, run, fail } = useAction();
   const [sent, setSent] = useState<string | null>(null);
   const connected = state === 'connected';
   const mqtt5 = profile.protocolVersion === 5;
@@ -38,9 +40,9 @@ export function PublishPanel({ profile, state }: { profile: Profile; state: Sess
     setSent(null);
     const built = publishRequest(profile.id, f, mqtt5);
     if (!built.ok) return fail({ code: 'invalid_publish', message: built.reason, hint: '' });
-    const result = await run(() => client.invoke('sessions.publish', built.request));
+    const result = await run(() => client.invoke('sessions.publish', built.request), { label: pendingText(f.qos) });
     if (!result.ok) return;
-    setSent(`Sent to ${f.topic} at ${formatTime(Date.now())}${f.retain ? ' (retained)' : ''}.`);
+    setSent(sentText(f.topic, f.qos, f.retain, formatTime(Date.now())));
   }
 
   return (
@@ -57,7 +59,7 @@ export function PublishPanel({ profile, state }: { profile: Profile; state: Sess
         <h2>Publish</h2>
         {!connected && (
           <span className="warn small" data-testid="publish-disabled">
-            Publishing needs a live connection; {profile.name} is {state}. Connect first.
+            Publishing needs a live connection; {profile.name} is {state}. Nothing is queued: send once it is connected.
           </span>
         )}
       </header>
@@ -101,7 +103,7 @@ export function PublishPanel({ profile, state }: { profile: Profile; state: Sess
         <button type="submit" className="primary" disabled={!connected || busy} data-testid="publish-send">
           Send
         </button>
-        {busy && <Busy label="Sending…" />}
+        {busy && <Busy label={label ?? ''} />}
         {sent && <Done testId="publish-sent">{sent}</Done>}
       </div>
       {error && <Problem problem={error} testId="publish-error" />}

@@ -1,6 +1,7 @@
 /**
  * The publish form's fields turned into a `sessions.publish` request, or a
- * sentence saying what to fix first.
+ * sentence saying what to fix first; and the words for a send in progress and
+ * a send done, which claim no more than the broker confirmed.
  */
 import type { InvokeRequest } from '../../../shared/contract';
 import type { Qos } from '../../../shared/mqtt';
@@ -37,4 +38,20 @@ export function publishRequest(id: string, f: PublishForm, mqtt5: boolean): { ok
     if (Object.keys(properties).length) request.properties = properties;
   }
   return { ok: true, request };
+}
+
+/** While a send waits: QoS 1/2 wait for the broker's acknowledgement, QoS 0 only for the write. */
+export function pendingText(qos: Qos): string {
+  return qos === 0 ? 'Sending…' : `Waiting for the broker to acknowledge (QoS ${qos})…`;
+}
+
+/**
+ * After a send succeeded. An acknowledgement means the broker took the message,
+ * not that a subscriber got it; QoS 0 has none at all.
+ */
+export function sentText(topic: string, qos: Qos, retain: boolean, time: string): string {
+  const retained = retain ? ', retained' : '';
+  return qos === 0
+    ? `Sent to ${topic} at ${time} (QoS 0${retained}: the broker does not acknowledge it).`
+    : `The broker acknowledged the message to ${topic} at ${time} (QoS ${qos}${retained}).`;
 }
