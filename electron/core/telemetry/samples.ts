@@ -284,7 +284,7 @@ export interface ChartView {
  * Min/max per pixel column over [from, to]: each column keeps its lowest and
  * highest sample in time order, so spikes and dips survive at any zoom.
  */
-export function downsample(series: Series, from: number, to: number, width: number): ChartView {
+export function downsample(series: Pick<Series, 'forEach'>, from: number, to: number, width: number): ChartView {
   const columns = Math.max(1, Math.floor(width));
   const span = Math.max(1e-9, to - from);
   // Extremes are told apart by sample index, not time: a burst of messages shares one millisecond.

@@ -18,7 +18,7 @@ import { saveDashboard } from './save-dashboard';
 import { SeriesLegend } from './SeriesLegend';
 
 const PLOT_HEIGHT = 220;
-const WINDOW_LABEL: Record<ChartWindow, string> = { '1m': '1 min', '5m': '5 min', '1h': '1 hour', all: 'All kept' };
+const WINDOW_LABEL: Record<ChartWindow, string> = { '1m': '1 min', '5m': '5 min', '1h': '1 hour', '24h': '24 hours', '7d': '7 days', all: 'All kept' };
 
 /** A text field that commits on Enter or when it loses focus. */
 function CommitInput({ value, onCommit, label, className, maxLength, testId }: { value: string; onCommit: (v: string) => void; label: string; className?: string; maxLength: number; testId?: string }) {
