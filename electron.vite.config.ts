@@ -1,5 +1,6 @@
 /**
- * Three bundles: main (Node, dependencies external, keytar native), the
+ * Three bundles: main (Node, dependencies external, keytar and better-sqlite3
+ * native, plus the history recorder's worker thread as a second entry), the
  * sandboxed preload (one self-contained CJS file), and the React renderer.
  */
 import react from '@vitejs/plugin-react';
@@ -18,7 +19,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(__dirname, 'electron/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'electron/main/index.ts'),
+          // Started by electron/core/history/recorder.ts from beside index.js (BUILT_WORKER_FILE).
+          'history-worker': resolve(__dirname, 'electron/core/history/worker.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -313,7 +313,11 @@ export class Recorder {
   flush(): boolean {
     const b = this.batch;
     if (b.empty || this.exited) return true;
-    if (!this.accepting) return false;
+    if (!this.accepting) {
+      // Stopped: names defined since are of no use to a worker that writes nothing.
+      this.batch = new Batch();
+      return false;
+    }
     const bytes = b.bytes;
     if (this.pending.size >= MAX_PENDING_BATCHES || this.pendingBytes + bytes > MAX_PENDING_BYTES) return false;
     const { batch, transfer } = b.toMessage(++this.seq);
@@ -385,7 +389,7 @@ export class Recorder {
   async settle(): Promise<void> {
     await this.opened;
     if (this.exited) return;
-    while (!this.flush()) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (this.accepting && !this.flush()) await new Promise((resolve) => setTimeout(resolve, 20));
     await this.request('settle', null);
   }
 
