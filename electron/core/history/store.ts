@@ -73,10 +73,14 @@ type Statements = ReturnType<typeof statements>;
  * points before `before` (the minute that holds `before` also holds samples
  * memory has; theirs come from memory, so the points stay in time order).
  */
-function pushExtremes(points: PointList, lo: number, loT: number, hi: number, hiT: number, before: number): void {
-  const [t1, v1, t2, v2] = loT <= hiT ? [loT, lo, hiT, hi] : [hiT, hi, loT, lo];
+function pushExtremes(points: PointList, lo: number, loT: number, loSeq: number, hi: number, hiT: number, hiSeq: number, before: number): void {
+  if (loT === hiT && loSeq === hiSeq) {
+    if (loT < before) points.push(loT, lo);
+    return;
+  }
+  const [t1, v1, t2, v2] = loT < hiT || (loT === hiT && loSeq < hiSeq) ? [loT, lo, hiT, hi] : [hiT, hi, loT, lo];
   if (t1 < before) points.push(t1, v1);
-  if (t2 !== t1 && t2 < before) points.push(t2, v2);
+  if (t2 < before) points.push(t2, v2);
 }
 
 export class HistoryStore {
@@ -128,7 +132,7 @@ export class HistoryStore {
         if (!u) usage.set(conn, (u = { samples: 0, messages: 0, bytes: 0 }));
         return u;
       };
-      const samples = this.writeSamples(batch.samples, (conn, n) => (use(conn).samples += n));
+      const samples = this.writeSamples(batch.samples);
       const m = batch.messages;
       const arena = Buffer.from(m.arena.buffer, m.arena.byteOffset, m.arena.byteLength);
       let start = 0;
@@ -155,7 +159,7 @@ export class HistoryStore {
    * Appends samples (series given by this run's index) and folds them into the
    * per-minute rollups. Also used by the benchmark to fill a week quickly.
    */
-  writeSamples(s: RecordBatch['samples'], counted: (conn: number, n: number) => void = () => undefined): number {
+  writeSamples(s: RecordBatch['samples']): number {
     const minutes = new Map<number, Minute>();
     const done: Minute[] = [];
     const perConn = new Map<number, number>();
@@ -197,7 +201,7 @@ export class HistoryStore {
       acc.n++;
     }
     for (const acc of [...done, ...minutes.values()]) this.s.rollupUpsert.run(acc.series, acc.minute, acc.lo, acc.loT, acc.hi, acc.hiT, acc.total, acc.n);
-    for (const [conn, n] of perConn) counted(conn, n);
+    for (const [conn, n] of perConn) this.s.usageAdd.run(conn, n, 0, 0);
     return written;
   }
 
@@ -238,21 +242,23 @@ export class HistoryStore {
         .all(row.id, q.from - MINUTE_MS, end) as Array<[number, number, number, number, number]>;
       for (const [lo, loT, hi, hiT, n] of rows) {
         samples += n;
-        pushExtremes(points, lo, loT, hi, hiT, q.before);
+        // Minutes keep no sample numbers: the lowest and highest of one millisecond count as one sample only when equal.
+        pushExtremes(points, lo, loT, 0, hi, hiT, lo === hi ? 0 : 1, q.before);
       }
     } else {
       // One GROUP BY per extreme: SQLite gives the row of a lone min() or max() as its bare columns.
       const bucket = `CAST(((t - ?) / ?) * ? AS INTEGER)`;
       const range = 'FROM samples WHERE series = ? AND t >= ? AND t <= ? AND t < ?';
       const args = [q.from, Math.max(1e-9, q.to - q.from), columns, row.id, q.from, q.to, q.before] as const;
-      const lows = this.db.prepare(`SELECT ${bucket} AS c, min(v), t, count(*) ${range} GROUP BY c ORDER BY c`).raw().all(...args) as Array<[number, number, number, number]>;
-      const highs = this.db.prepare(`SELECT ${bucket} AS c, max(v), t ${range} GROUP BY c ORDER BY c`).raw().all(...args) as Array<[number, number, number]>;
+      // (Of equal lowest values SQLite may give any one's time; memory gives the first. Same value, same column.)
+      const lows = this.db.prepare(`SELECT ${bucket} AS c, min(v), t, seq, count(*) ${range} GROUP BY c ORDER BY c`).raw().all(...args) as Array<[number, number, number, number, number]>;
+      const highs = this.db.prepare(`SELECT ${bucket} AS c, max(v), t, seq ${range} GROUP BY c ORDER BY c`).raw().all(...args) as Array<[number, number, number, number]>;
       samples = 0;
       for (let i = 0; i < lows.length; i++) {
-        const [, lo, loT, n] = lows[i] as [number, number, number, number];
-        const [, hi, hiT] = highs[i] as [number, number, number];
+        const [, lo, loT, loSeq, n] = lows[i] as [number, number, number, number, number];
+        const [, hi, hiT, hiSeq] = highs[i] as [number, number, number, number];
         samples += n;
-        pushExtremes(points, lo, loT, hi, hiT, q.before);
+        pushExtremes(points, lo, loT, loSeq, hi, hiT, hiSeq, q.before);
       }
     }
     const reduced = downsample(points, q.from, q.to, q.width);
