@@ -6,7 +6,7 @@
  * retention in small steps; exports read in chunks by keyset, so no read
  * holds the database between two chunks.
  */
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { ConnectionUsage } from '../../../shared/history';
 import { topicMatchesFilter } from '../../../shared/mqtt';
 import { downsample } from '../telemetry/samples';
@@ -46,6 +46,39 @@ interface Minute {
   n: number;
 }
 
+/** Rows per INSERT statement: one call into SQLite for many rows costs far less than one per row. */
+const ROWS_PER_INSERT = 64;
+
+/** Inserts rows in groups of ROWS_PER_INSERT through one multi-row statement, the rest one by one. */
+class RowInserter {
+  private readonly args: unknown[] = [];
+  private rows = 0;
+  private readonly many: Statement;
+  private readonly one: Statement;
+
+  constructor(db: Database, head: string, private readonly columns: number, tail = '') {
+    const row = `(${new Array(columns).fill('?').join(', ')})`;
+    this.one = db.prepare(`${head} VALUES ${row} ${tail}`);
+    this.many = db.prepare(`${head} VALUES ${new Array(ROWS_PER_INSERT).fill(row).join(', ')} ${tail}`);
+  }
+
+  add(...values: unknown[]): void {
+    for (const v of values) this.args.push(v);
+    if (++this.rows === ROWS_PER_INSERT) {
+      this.many.run(this.args);
+      this.args.length = 0;
+      this.rows = 0;
+    }
+  }
+
+  /** Inserts what is left; call before the transaction ends. */
+  finish(): void {
+    for (let i = 0; i < this.rows; i++) this.one.run(this.args.slice(i * this.columns, (i + 1) * this.columns));
+    this.args.length = 0;
+    this.rows = 0;
+  }
+}
+
 function statements(db: Database) {
   return {
       connInsert: db.prepare('INSERT INTO connections (name) VALUES (?) ON CONFLICT (name) DO NOTHING'),
@@ -55,13 +88,13 @@ function statements(db: Database) {
       seriesLast: db.prepare('SELECT t, seq FROM samples WHERE series = ? ORDER BY t DESC, seq DESC LIMIT 1'),
       topicInsert: db.prepare('INSERT INTO topics (conn, topic) VALUES (?, ?) ON CONFLICT (conn, topic) DO NOTHING'),
       topicId: db.prepare('SELECT id FROM topics WHERE conn = ? AND topic = ?'),
-      sampleInsert: db.prepare('INSERT INTO samples (series, t, seq, v) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+      samples: new RowInserter(db, 'INSERT INTO samples (series, t, seq, v)', 4, 'ON CONFLICT DO NOTHING'),
       rollupUpsert: db.prepare(`INSERT INTO rollups (series, minute, lo, lo_t, hi, hi_t, total, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (series, minute) DO UPDATE SET
           lo_t = CASE WHEN excluded.lo < lo THEN excluded.lo_t ELSE lo_t END, lo = min(lo, excluded.lo),
           hi_t = CASE WHEN excluded.hi > hi THEN excluded.hi_t ELSE hi_t END, hi = max(hi, excluded.hi),
           total = total + excluded.total, n = n + excluded.n`),
-      messageInsert: db.prepare('INSERT INTO messages (conn, topic, t, qos, retain, size, payload) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      messages: new RowInserter(db, 'INSERT INTO messages (conn, topic, t, qos, retain, size, payload)', 7),
       usageAdd: db.prepare(`INSERT INTO usage (conn, samples, messages, payload_bytes) VALUES (?, ?, ?, ?)
         ON CONFLICT (conn) DO UPDATE SET samples = samples + excluded.samples, messages = messages + excluded.messages, payload_bytes = payload_bytes + excluded.payload_bytes`),
     };
@@ -142,7 +175,7 @@ export class HistoryStore {
         const topic = this.topicsByIndex.get(m.topic[i] as number);
         if (topic) {
           const flags = m.flags[i] as number;
-          this.s.messageInsert.run(topic.conn, topic.id, Math.round(m.times[i] as number), flags & 3, flags & RETAIN_FLAG ? 1 : 0, m.sizes[i] as number, arena.subarray(start, end));
+          this.s.messages.add(topic.conn, topic.id, Math.round(m.times[i] as number), flags & 3, flags & RETAIN_FLAG ? 1 : 0, m.sizes[i] as number, arena.subarray(start, end));
           const u = use(topic.conn);
           u.messages++;
           u.bytes += end - start;
@@ -150,6 +183,7 @@ export class HistoryStore {
         }
         start = end;
       }
+      this.s.messages.finish();
       for (const [conn, u] of usage) this.s.usageAdd.run(conn, u.samples, u.messages, u.bytes);
       return { samples, messages };
     })();
@@ -176,7 +210,7 @@ export class HistoryStore {
       }
       last.seq = t === last.t ? last.seq + 1 : 0;
       last.t = t;
-      this.s.sampleInsert.run(row.id, t, last.seq, v);
+      this.s.samples.add(row.id, t, last.seq, v);
       written++;
       perConn.set(row.conn, (perConn.get(row.conn) ?? 0) + 1);
       const minute = t - (((t % MINUTE_MS) + MINUTE_MS) % MINUTE_MS);
@@ -200,6 +234,7 @@ export class HistoryStore {
       acc.total += v;
       acc.n++;
     }
+    this.s.samples.finish();
     for (const acc of [...done, ...minutes.values()]) this.s.rollupUpsert.run(acc.series, acc.minute, acc.lo, acc.loT, acc.hi, acc.hiT, acc.total, acc.n);
     for (const [conn, n] of perConn) this.s.usageAdd.run(conn, n, 0, 0);
     return written;
