@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import { loadInitialState, setState, startEventFeed, useStore } from './app/store';
 import { ProfilesNotice } from './app/ProfilesNotice';
+import { HistoryNotice } from './history/HistoryNotice';
 import { startTelemetryFeed } from './app/telemetry-feed';
 import { NotifyToggle } from './app/NotifyToggle';
 import { startBrowserNotifications } from './app/notifications';
@@ -77,6 +78,7 @@ export function App() {
           </span>
         )}
         {info?.profilesNotice && <ProfilesNotice key={info.profilesNotice.code + info.profilesNotice.message} notice={info.profilesNotice} />}
+        <HistoryNotice />
         {loadError && (
           <span className="warn small" role="alert">
             {loadError}

@@ -10,6 +10,7 @@ import type { AppError } from '../../../shared/result';
 import { ChartWindowSchema, type ChartSpec, type ChartWindow, type Dashboard } from '../../../shared/telemetry';
 import { useFrameSignal } from '../app/frame-signal';
 import { Problem } from '../feedback/Problem';
+import { ExportRange } from '../history/ExportRange';
 import { chartData, type ChartData } from './chart-data';
 import { ChartPlot } from './ChartPlot';
 import { changeChart, moveChart, removeChart, removeSeries } from './dashboard-edit';
@@ -101,6 +102,7 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
             </option>
           ))}
         </select>
+        <ExportRange spec={spec} />
         <button
           type="button"
           className="small-button"

@@ -12,6 +12,7 @@ import { client } from '../client';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
 import { tabPanelProps, Tabs, type TabItem } from '../forms/Tabs';
+import { RecordingSettings } from '../history/RecordingSettings';
 import { PublishPanel } from '../publish/PublishPanel';
 import { GradeBadge, StatusLight } from '../security/badges';
 import { SecurityPanel } from '../security/SecurityPanel';
@@ -19,12 +20,13 @@ import { loadTopics } from '../topics/live-topics';
 import { TopicsView } from '../topics/TopicsView';
 import { PendingSecretsPrompt } from './PendingSecretsPrompt';
 
-type Tab = 'security' | 'topics' | 'dashboard' | 'publish';
+type Tab = 'security' | 'topics' | 'dashboard' | 'publish' | 'history';
 const TABS: Array<TabItem<Tab>> = [
   { key: 'security', label: 'Security' },
   { key: 'topics', label: 'Topics' },
   { key: 'dashboard', label: 'Dashboard' },
   { key: 'publish', label: 'Publish' },
+  { key: 'history', label: 'History' },
 ];
 /** The tab each connection showed last, so coming back to it shows the same. */
 const lastTab = new Map<string, Tab>();
@@ -167,6 +169,7 @@ export function ConnectionView({ profile, view, onEdit }: { profile: Profile; vi
         {tab === 'topics' && <TopicsView profile={profile} connected={shown.state === 'connected'} onOpenDashboard={() => setTab('dashboard')} />}
         {tab === 'dashboard' && <Dashboard profile={profile} onOpenTopics={() => setTab('topics')} />}
         {tab === 'publish' && <PublishPanel profile={profile} state={shown.state} />}
+        {tab === 'history' && <RecordingSettings profile={profile} />}
       </div>
     </div>
   );
