@@ -190,6 +190,9 @@ describe('Electron IPC specifics', () => {
         "demo.remove",
         "demo.start",
         "demo.status",
+        "history.export",
+        "history.settings",
+        "history.status",
         "profiles.delete",
         "profiles.describe",
         "profiles.export",
@@ -214,6 +217,8 @@ describe('Electron IPC specifics', () => {
     `);
     expect(Object.keys(api.on).sort()).toMatchInlineSnapshot(`
       [
+        "history.changed",
+        "history.export",
         "profiles.changed",
         "sessions.changed",
         "telemetry.batch",

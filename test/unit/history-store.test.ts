@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openHistoryFile } from '../../electron/core/history/schema/open';
 import { SCHEMA_VERSION } from '../../electron/core/history/schema';
 import { HistoryStore, MINUTE_MS } from '../../electron/core/history/store';
-import type { RecordBatch } from '../../electron/core/history/protocol';
+import { START_CURSOR, type RecordBatch } from '../../electron/core/history/protocol';
 import { downsample, SamplePool, Series } from '../../electron/core/telemetry/samples';
 import { tempDir } from '../support/backend';
 
@@ -204,5 +204,38 @@ describe('opening a history file', () => {
     reopened.defineSeries(0, 'c|number|z', 'c');
     reopened.db.transaction(() => reopened.writeSamples(samples([0], [START], [3])))();
     expect(reopened.view({ key: 'c|number|z', from: START, to: START + MINUTE_MS, width: 1, before: Infinity }).samples).toBe(3);
+  });
+});
+
+describe('exports read from the database', () => {
+  it('resume where the last chunk stopped, inside a block of messages, and keep to the topic filter', () => {
+    const { store } = open();
+    store.defineTopic(0, 'a', 'x/1');
+    store.defineTopic(1, 'a', 'y/1');
+    const n = 25;
+    const times = Array.from({ length: n }, (_, i) => START + i * 100);
+    const arena = new Uint8Array(Buffer.from(times.map((_, i) => String(i).padStart(2, '0')).join('')));
+    store.write({
+      seq: 1,
+      series: [],
+      topics: [],
+      samples: samples([], [], []),
+      messages: { count: n, topic: Uint32Array.from(times, (_, i) => i % 2), times: Float64Array.from(times), flags: new Uint8Array(n), sizes: new Uint32Array(n).fill(2), ends: Uint32Array.from(times, (_, i) => 2 * (i + 1)), arena },
+    });
+    const read = (topicFilter: string | null, from = START, to = START + DAY) => {
+      const q = { kind: 'messages' as const, format: 'jsonl' as const, connectionIds: ['a', 'missing'], topicFilter, from, to, names: { a: 'A' } };
+      const lines: string[] = [];
+      let cursor: typeof START_CURSOR | null = START_CURSOR;
+      for (let chunks = 0; cursor && chunks < 50; chunks++) {
+        const chunk = store.exportChunk(q, cursor, 7);
+        lines.push(...chunk.text.split('\n').filter(Boolean));
+        cursor = chunk.next;
+      }
+      expect(store.count(q)).toBe(lines.length);
+      return lines.map((l) => JSON.parse(l) as { topic: string; payload: string });
+    };
+    expect(read(null).map((m) => m.payload)).toEqual(times.map((_, i) => String(i).padStart(2, '0')));
+    expect(read('y/#').map((m) => `${m.topic}=${m.payload}`)).toEqual(times.flatMap((_, i) => (i % 2 ? [`y/1=${String(i).padStart(2, '0')}`] : [])));
+    expect(read(null, START + 1000, START + 1500).map((m) => m.payload)).toEqual(['10', '11', '12', '13', '14', '15']);
   });
 });

@@ -13,7 +13,7 @@ import type { ExportProgress, ExportRequest, ExportStart } from '../../../shared
 import type { Profile } from '../../../shared/profiles';
 import { AppFailure, type AppError } from '../../../shared/result';
 import { CSV_BOM, csvLine, MESSAGE_CSV_HEADER, SAMPLE_CSV_HEADER } from './export-format';
-import type { ExportQuery } from './protocol';
+import { START_CURSOR, type ExportCursor, type ExportQuery } from './protocol';
 import type { Recorder } from './recorder';
 
 /** Rows per chunk the worker formats: a few hundred kilobytes of text. */
@@ -158,7 +158,7 @@ export class Exports {
       };
       await write(header);
       this.deps.emit({ exportId: prepared.id, state: 'running', rows, total, bytes, error: null });
-      let cursor: { part: number; t: number; after: number } | null = { part: 0, t: q.from, after: -1 };
+      let cursor: ExportCursor | null = START_CURSOR;
       let reported = Date.now();
       while (cursor) {
         const chunk = await recorder.exportChunk({ export: q, cursor, rows: EXPORT_CHUNK_ROWS });

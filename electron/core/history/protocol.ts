@@ -69,13 +69,17 @@ export type ExportQuery =
   | { kind: 'samples'; keys: string[]; from: number; to: number; names: Record<string, string> }
   | { kind: 'messages'; format: 'csv' | 'jsonl'; connectionIds: string[]; topicFilter: string | null; from: number; to: number; names: Record<string, string> };
 
-/** Where an export stopped: which series or connection, and the last row written there. */
+/**
+ * Where an export stopped: which series or connection (`part`), and there the
+ * last sample written (`t`, `after` = its seq), or the message block to go on
+ * from (`t` = block id) and the last message written in it (`after`).
+ */
 export interface ExportCursor {
   part: number;
   t: number;
-  /** `seq` of the last sample, or id of the last message. */
   after: number;
 }
+export const START_CURSOR: ExportCursor = { part: 0, t: Number.NEGATIVE_INFINITY, after: -1 };
 
 export interface ExportChunk {
   text: string;

@@ -12,7 +12,8 @@ import { topicMatchesFilter } from '../../../shared/mqtt';
 import { downsample } from '../telemetry/samples';
 import { PointList } from './points';
 import { csvLine, csvNumber, csvText, fieldOf, isoTime, messageCsvLine, messageJsonLine } from './export-format';
-import { RETAIN_FLAG, type ExportChunk, type ExportCursor, type ExportQuery, type RecordBatch, type RetentionReport, type RetentionRule, type ViewAnswer, type ViewQuery } from './protocol';
+import { BlockReader, bytesOf, packBlocks, type StoredBlock } from './message-blocks';
+import { START_CURSOR, type ExportChunk, type ExportCursor, type ExportQuery, type RecordBatch, type RetentionReport, type RetentionRule, type ViewAnswer, type ViewQuery } from './protocol';
 
 export const MINUTE_MS = 60_000;
 /**
@@ -28,7 +29,7 @@ export const RAW_VIEW_MAX_SAMPLES = 250_000;
 export const RETENTION_STEP_ROWS = 2000;
 /** Rough bytes on disk per row, for the per-connection use the operator sees (the file size is exact). */
 export const SAMPLE_ROW_BYTES = 40;
-export const MESSAGE_ROW_BYTES = 48;
+export const MESSAGE_ROW_BYTES = 24;
 
 interface SeriesRow {
   id: number;
@@ -94,7 +95,7 @@ function statements(db: Database) {
           lo_t = CASE WHEN excluded.lo < lo THEN excluded.lo_t ELSE lo_t END, lo = min(lo, excluded.lo),
           hi_t = CASE WHEN excluded.hi > hi THEN excluded.hi_t ELSE hi_t END, hi = max(hi, excluded.hi),
           total = total + excluded.total, n = n + excluded.n`),
-      messages: new RowInserter(db, 'INSERT INTO messages (conn, topic, t, qos, retain, size, payload)', 7),
+      blockInsert: db.prepare('INSERT INTO message_blocks (conn, t_first, t_last, count, payload_bytes, topics, times, sizes, ends, flags, payloads) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       usageAdd: db.prepare(`INSERT INTO usage (conn, samples, messages, payload_bytes) VALUES (?, ?, ?, ?)
         ON CONFLICT (conn) DO UPDATE SET samples = samples + excluded.samples, messages = messages + excluded.messages, payload_bytes = payload_bytes + excluded.payload_bytes`),
     };
@@ -114,6 +115,12 @@ function pushExtremes(points: PointList, lo: number, loT: number, loSeq: number,
   const [t1, v1, t2, v2] = loT < hiT || (loT === hiT && loSeq < hiSeq) ? [loT, lo, hiT, hi] : [hiT, hi, loT, lo];
   if (t1 < before) points.push(t1, v1);
   if (t2 < before) points.push(t2, v2);
+}
+
+/** The recorded connection of a messages export and its topics (those the filter matches), id → name. */
+interface MessageScope {
+  conn: number;
+  names: Map<number, string>;
 }
 
 export class HistoryStore {
@@ -166,24 +173,15 @@ export class HistoryStore {
         return u;
       };
       const samples = this.writeSamples(batch.samples);
-      const m = batch.messages;
-      const arena = Buffer.from(m.arena.buffer, m.arena.byteOffset, m.arena.byteLength);
-      let start = 0;
       let messages = 0;
-      for (let i = 0; i < m.count; i++) {
-        const end = m.ends[i] as number;
-        const topic = this.topicsByIndex.get(m.topic[i] as number);
-        if (topic) {
-          const flags = m.flags[i] as number;
-          this.s.messages.add(topic.conn, topic.id, Math.round(m.times[i] as number), flags & 3, flags & RETAIN_FLAG ? 1 : 0, m.sizes[i] as number, arena.subarray(start, end));
-          const u = use(topic.conn);
-          u.messages++;
-          u.bytes += end - start;
-          messages++;
-        }
-        start = end;
+      for (const block of packBlocks(batch.messages, (index) => this.topicsByIndex.get(index))) {
+        const { topics, times, sizes, ends, flags, payloads } = block;
+        this.s.blockInsert.run(block.conn, block.tFirst, block.tLast, block.count, block.payloadBytes, bytesOf(topics), bytesOf(times), bytesOf(sizes), bytesOf(ends), bytesOf(flags), bytesOf(payloads));
+        const u = use(block.conn);
+        u.messages += block.count;
+        u.bytes += block.payloadBytes;
+        messages += block.count;
       }
-      this.s.messages.finish();
       for (const [conn, u] of usage) this.s.usageAdd.run(conn, u.samples, u.messages, u.bytes);
       return { samples, messages };
     })();
@@ -323,7 +321,7 @@ export class HistoryStore {
     const s = this.db
       .prepare('SELECT min((SELECT min(t) FROM samples WHERE series = s.id)) AS oldest, max((SELECT max(t) FROM samples WHERE series = s.id)) AS newest FROM series s WHERE s.conn = ?')
       .get(conn) as { oldest: number | null; newest: number | null };
-    const m = this.db.prepare('SELECT min(t) AS oldest, max(t) AS newest FROM messages WHERE conn = ?').get(conn) as { oldest: number | null; newest: number | null };
+    const m = this.db.prepare('SELECT min(t_first) AS oldest, max(t_last) AS newest FROM message_blocks WHERE conn = ?').get(conn) as { oldest: number | null; newest: number | null };
     const pick = (a: number | null, b: number | null, f: (x: number, y: number) => number) => (a === null ? b : b === null ? a : f(a, b));
     return { oldest: pick(s.oldest, m.oldest, Math.min), newest: pick(s.newest, m.newest, Math.max) };
   }
@@ -399,12 +397,16 @@ export class HistoryStore {
       let messages = 0;
       let bytes = 0;
       if (left > 0) {
-        const gone = this.db.prepare('SELECT count(*) AS n, total(length(payload)) AS bytes FROM (SELECT payload FROM messages WHERE conn = ? AND t < ? ORDER BY t LIMIT ?)').get(conn, cutoff, left) as {
+        // Whole blocks (a minute at most each), a few per step: each may hold thousands of messages.
+        const blocks = Math.max(1, Math.ceil(left / 1000));
+        const gone = this.db.prepare('SELECT count(*) AS blocks, total(count) AS n, total(payload_bytes) AS bytes FROM (SELECT count, payload_bytes FROM message_blocks WHERE conn = ? AND t_last < ? ORDER BY t_last LIMIT ?)').get(conn, cutoff, blocks) as {
+          blocks: number;
           n: number;
           bytes: number;
         };
-        if (gone.n > 0) {
-          messages = this.db.prepare('DELETE FROM messages WHERE conn = ? AND t < ? ORDER BY t LIMIT ?').run(conn, cutoff, left).changes;
+        if (gone.blocks > 0) {
+          this.db.prepare('DELETE FROM message_blocks WHERE conn = ? AND t_last < ? ORDER BY t_last LIMIT ?').run(conn, cutoff, blocks);
+          messages = gone.n;
           bytes = gone.bytes;
         }
       }
@@ -415,7 +417,7 @@ export class HistoryStore {
 
   /** A connection whose data is all gone and that has no profile any more: its names go too. */
   private forgetConnection(conn: number): void {
-    const left = this.db.prepare('SELECT EXISTS (SELECT 1 FROM messages WHERE conn = ?) OR EXISTS (SELECT 1 FROM samples WHERE series IN (SELECT id FROM series WHERE conn = ?)) AS n').get(conn, conn) as { n: number };
+    const left = this.db.prepare('SELECT EXISTS (SELECT 1 FROM message_blocks WHERE conn = ?) OR EXISTS (SELECT 1 FROM samples WHERE series IN (SELECT id FROM series WHERE conn = ?)) AS n').get(conn, conn) as { n: number };
     if (left.n) return;
     this.db.transaction(() => {
       for (const table of ['series', 'topics', 'usage']) this.db.prepare(`DELETE FROM ${table} WHERE conn = ?`).run(conn);
@@ -445,25 +447,40 @@ export class HistoryStore {
     for (let part = 0; part < q.connectionIds.length; part++) {
       const scope = this.messageScope(q, part);
       if (!scope) continue;
-      const where = HistoryStore.scopeSql(scope);
-      n += (this.db.prepare(`SELECT count(*) AS n FROM messages m WHERE ${where.sql} AND m.t >= ? AND m.t <= ?`).get(...where.args, q.from, q.to) as { n: number }).n;
+      let after = -1;
+      for (;;) {
+        const blocks = this.blocksAfter(scope.conn, q, after, 16);
+        for (const { id, reader } of blocks) {
+          after = id;
+          for (let k = 0; k < reader.count; k++) if (this.inExport(q, scope, reader, k)) n++;
+        }
+        if (blocks.length < 16) break;
+      }
     }
     return n;
   }
 
   /** The recorded connection of part `part` of a messages export and, with a topic filter, the ids of the topics it matches. */
-  private messageScope(q: Extract<ExportQuery, { kind: 'messages' }>, part: number): { conn: number; topics: string | null } | null {
+  private messageScope(q: Extract<ExportQuery, { kind: 'messages' }>, part: number): MessageScope | null {
     const conn = this.db.prepare('SELECT id FROM connections WHERE name = ?').pluck().get(q.connectionIds[part]) as number | undefined;
     if (conn === undefined) return null;
-    const filter = q.topicFilter;
-    if (!filter) return { conn, topics: null };
     const all = this.db.prepare('SELECT id, topic FROM topics WHERE conn = ?').raw().all(conn) as Array<[number, string]>;
-    return { conn, topics: JSON.stringify(all.filter(([, topic]) => topicMatchesFilter(filter, topic)).map(([id]) => id)) };
+    const filter = q.topicFilter;
+    const names = new Map(filter ? all.filter(([, topic]) => topicMatchesFilter(filter, topic)) : all);
+    return { conn, names };
   }
 
-  /** SQL narrowing messages (alias `m`) to a scope, and its arguments. */
-  private static scopeSql(scope: { conn: number; topics: string | null }): { sql: string; args: Array<number | string> } {
-    return scope.topics === null ? { sql: 'm.conn = ?', args: [scope.conn] } : { sql: 'm.conn = ? AND m.topic IN (SELECT value FROM json_each(?))', args: [scope.conn, scope.topics] };
+  /** Blocks of a connection overlapping the export's range, after block id `after`, in the order they were written. */
+  private blocksAfter(conn: number, q: { from: number; to: number }, after: number, limit: number): Array<{ id: number; reader: BlockReader }> {
+    const rows = this.db
+      .prepare('SELECT id, topics, times, sizes, ends, flags, payloads FROM message_blocks WHERE conn = ? AND id > ? AND t_last >= ? AND t_first <= ? ORDER BY id LIMIT ?')
+      .all(conn, after, q.from, q.to, limit) as StoredBlock[];
+    return rows.map((row) => ({ id: row.id, reader: new BlockReader(row) }));
+  }
+
+  private inExport(q: { from: number; to: number }, scope: MessageScope, reader: BlockReader, k: number): boolean {
+    const t = reader.time(k);
+    return t >= q.from && t <= q.to && scope.names.has(reader.topic(k));
   }
 
   /** Up to `rows` rows of an export after `cursor`, as text. */
@@ -483,7 +500,7 @@ export class HistoryStore {
   private sampleRows(q: Extract<ExportQuery, { kind: 'samples' }>, cursor: ExportCursor, limit: number): ExportChunk {
     const key = q.keys[cursor.part];
     if (key === undefined) return { text: '', rows: 0, next: null };
-    const nextPart = { part: cursor.part + 1, t: q.from, after: -1 };
+    const nextPart = { ...START_CURSOR, part: cursor.part + 1 };
     const row = this.seriesOf(key);
     if (!row) return { text: '', rows: 0, next: nextPart };
     const [connectionId = '', extractor = '', ...rest] = key.split('|');
@@ -491,36 +508,43 @@ export class HistoryStore {
     const element = rest.length > 1 && /^\[\d+\]$/.test(rest[rest.length - 1] as string) ? (rest.pop() as string) : '';
     const prefix = `${csvText(q.names[connectionId] ?? connectionId)},${csvText(rest.join('|'))},${csvText(fieldOf(extractor, element))},`;
     const found = this.db
-      .prepare('SELECT t, seq, v FROM samples WHERE series = ? AND (t, seq) > (?, ?) AND t <= ? ORDER BY t, seq LIMIT ?')
+      .prepare('SELECT t, seq, v FROM samples WHERE series = ? AND (t, seq) > (?, ?) AND t >= ? AND t <= ? ORDER BY t, seq LIMIT ?')
       .raw()
-      .all(row.id, cursor.t, cursor.after, q.to, limit) as Array<[number, number, number]>;
+      .all(row.id, cursor.t, cursor.after, q.from, q.to, limit) as Array<[number, number, number]>;
     let text = '';
     for (const [t, , v] of found) text += prefix + csvLine([isoTime(t), csvNumber(v)]);
     const last = found[found.length - 1];
     return { text, rows: found.length, next: found.length < limit || !last ? nextPart : { part: cursor.part, t: last[0], after: last[1] } };
   }
 
+  /** Messages of part `cursor.part` from block `cursor.t`, after its message `cursor.after`. */
   private messageRows(q: Extract<ExportQuery, { kind: 'messages' }>, cursor: ExportCursor, limit: number): ExportChunk {
     if (cursor.part >= q.connectionIds.length) return { text: '', rows: 0, next: null };
-    const nextPart = { part: cursor.part + 1, t: q.from, after: -1 };
+    const nextPart = { ...START_CURSOR, part: cursor.part + 1 };
     const scope = this.messageScope(q, cursor.part);
     if (!scope) return { text: '', rows: 0, next: nextPart };
-    const where = HistoryStore.scopeSql(scope);
     const connectionId = q.connectionIds[cursor.part] as string;
     const connection = q.names[connectionId] ?? connectionId;
-    const found = this.db
-      .prepare(
-        `SELECT m.id, m.t, m.qos, m.retain, m.size, m.payload, tp.topic FROM messages m JOIN topics tp ON tp.id = m.topic
-         WHERE ${where.sql} AND (m.t, m.id) > (?, ?) AND m.t <= ? ORDER BY m.t, m.id LIMIT ?`,
-      )
-      .raw()
-      .all(...where.args, cursor.t, cursor.after, q.to, limit) as Array<[number, number, number, number, number, Buffer, string]>;
     let text = '';
-    for (const [, t, qos, retain, size, payload, topic] of found) {
-      const message = { connection, topic, t, qos, retain: retain === 1, size, payload };
-      text += q.format === 'jsonl' ? messageJsonLine(message) : messageCsvLine(message);
+    let rows = 0;
+    let block = Math.max(0, cursor.t);
+    let after = cursor.after;
+    for (;;) {
+      // The cursor's own block first (it may be part-way through), then the ones after it.
+      const blocks = this.blocksAfter(scope.conn, q, block - 1, 4);
+      for (const { id, reader } of blocks) {
+        const from = id === block ? after + 1 : 0;
+        for (let k = from; k < reader.count; k++) {
+          if (!this.inExport(q, scope, reader, k)) continue;
+          const m = reader.message(k);
+          const message = { connection, topic: scope.names.get(m.topic) as string, t: m.t, qos: m.qos, retain: m.retain, size: m.size, payload: m.payload };
+          text += q.format === 'jsonl' ? messageJsonLine(message) : messageCsvLine(message);
+          if (++rows === limit) return { text, rows, next: k + 1 < reader.count ? { part: cursor.part, t: id, after: k } : { part: cursor.part, t: id + 1, after: -1 } };
+        }
+        block = id + 1;
+        after = -1;
+      }
+      if (blocks.length < 4) return { text, rows, next: nextPart };
     }
-    const last = found[found.length - 1];
-    return { text, rows: found.length, next: found.length < limit || !last ? nextPart : { part: cursor.part, t: last[1], after: last[0] } };
   }
 }
