@@ -22,6 +22,7 @@ import { startMosquitto, type Broker, tlsListener } from '../fixtures/mosquitto'
 import { createTestPki, type TestPki } from '../fixtures/pki';
 import { createTestBackend, tempDir, waitForSession, type TestBackend } from '../support/backend';
 import { parseCsv } from '../support/csv';
+import { until } from '../support/until';
 
 let pki: TestPki;
 let broker: Broker;
@@ -42,15 +43,6 @@ async function call<T>(t: TestBackend, channel: string, payload: unknown): Promi
   return result.value as T;
 }
 
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function exportDone(t: TestBackend, exportId: string): Promise<ExportProgress> {
   return new Promise((resolve) => {

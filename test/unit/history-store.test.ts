@@ -34,6 +34,14 @@ function samples(series: number[], times: number[], values: number[]): RecordBat
   return { count: times.length, series: Uint32Array.from(series), times: Float64Array.from(times), values: Float64Array.from(values) };
 }
 
+/** Messages of a batch: topic indexes, times and payloads (kept whole). */
+function messages(topics: number[], times: number[], payloads: string[]): RecordBatch['messages'] {
+  const arena = new Uint8Array(Buffer.from(payloads.join('')));
+  let end = 0;
+  const ends = Uint32Array.from(payloads, (p) => (end += Buffer.byteLength(p)));
+  return { count: times.length, topic: Uint32Array.from(topics), times: Float64Array.from(times), flags: new Uint8Array(times.length), sizes: Uint32Array.from(payloads, (p) => Buffer.byteLength(p)), ends, arena };
+}
+
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 0, 5);
 
@@ -106,13 +114,7 @@ describe('retention', () => {
     store.defineSeries(0, 'a|number|t', 'a');
     store.defineTopic(0, 'a', 't');
     const times = Array.from({ length: 10 }, (_, day) => START + day * DAY);
-    store.write({
-      seq: 1,
-      series: [],
-      topics: [],
-      samples: samples(new Array(10).fill(0), times, times.map((_, i) => i)),
-      messages: { count: 10, topic: new Uint32Array(10), times: Float64Array.from(times), flags: new Uint8Array(10), sizes: new Uint32Array(10).fill(1), ends: Uint32Array.from(times, (_, i) => i + 1), arena: new Uint8Array(10) },
-    });
+    store.write({ seq: 1, series: [], topics: [], samples: samples(new Array(10).fill(0), times, times.map((_, i) => i)), messages: messages(new Array(10).fill(0), times, new Array(10).fill('x')) });
     store.setRules([{ connectionId: 'a', maxAgeMs: 3 * DAY, maxBytes: 1e12 }]);
     const now = START + 9 * DAY + 1;
     for (let step = 0; step < 100; step++) {
@@ -214,14 +216,8 @@ describe('exports read from the database', () => {
     store.defineTopic(1, 'a', 'y/1');
     const n = 25;
     const times = Array.from({ length: n }, (_, i) => START + i * 100);
-    const arena = new Uint8Array(Buffer.from(times.map((_, i) => String(i).padStart(2, '0')).join('')));
-    store.write({
-      seq: 1,
-      series: [],
-      topics: [],
-      samples: samples([], [], []),
-      messages: { count: n, topic: Uint32Array.from(times, (_, i) => i % 2), times: Float64Array.from(times), flags: new Uint8Array(n), sizes: new Uint32Array(n).fill(2), ends: Uint32Array.from(times, (_, i) => 2 * (i + 1)), arena },
-    });
+    const payloads = times.map((_, i) => String(i).padStart(2, '0'));
+    store.write({ seq: 1, series: [], topics: [], samples: samples([], [], []), messages: messages(times.map((_, i) => i % 2), times, payloads) });
     const read = (topicFilter: string | null, from = START, to = START + DAY) => {
       const q = { kind: 'messages' as const, format: 'jsonl' as const, connectionIds: ['a', 'missing'], topicFilter, from, to, names: { a: 'A' } };
       const lines: string[] = [];

@@ -35,6 +35,9 @@ const ARENA_MAX_BYTES = 8 * 1024 * 1024;
 export const MAX_PENDING_BATCHES = 64;
 export const MAX_PENDING_BYTES = 96 * 1024 * 1024;
 const DAY_MS = 86_400_000;
+/** Retention runs this often, and this soon after the settings changed (a smaller limit applies without waiting). */
+export const RETENTION_EVERY_MS = 10 * 60_000;
+const RETENTION_AFTER_CHANGE_MS = 2000;
 
 /** Appends one sample of a series; made once per series, called per sample. */
 export type SampleSink = (time: number, value: number) => void;
@@ -114,6 +117,9 @@ export interface RecorderOptions {
   /** Test hook: SQLite's page limit, to reach a real "database or disk is full". */
   maxPageCount?: number;
   flushMs?: number;
+  /** The clock retention measures age by. */
+  now?: () => number;
+  retentionEveryMs?: number;
 }
 
 export class Recorder {
@@ -139,6 +145,8 @@ export class Recorder {
   private nextRequest = 1;
   private readonly waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private readonly timer: NodeJS.Timeout;
+  private readonly retentionTimer: NodeJS.Timeout;
+  private retentionSoon: NodeJS.Timeout | null = null;
   private reportedDrops = 0;
   private exited = false;
   private closed: () => void = () => undefined;
@@ -166,6 +174,8 @@ export class Recorder {
     });
     this.timer = setInterval(() => this.tick(), options.flushMs ?? FLUSH_MS);
     this.timer.unref?.();
+    this.retentionTimer = setInterval(() => this.retainInBackground(), options.retentionEveryMs ?? RETENTION_EVERY_MS);
+    this.retentionTimer.unref?.();
   }
 
   private received(message: FromWorker, opened: () => void): void {
@@ -242,6 +252,14 @@ export class Recorder {
     this.connections = next;
     this.lastConnection = null;
     this.post({ type: 'rules', rules });
+    if (this.retentionSoon) clearTimeout(this.retentionSoon);
+    this.retentionSoon = setTimeout(() => this.retainInBackground(), RETENTION_AFTER_CHANGE_MS);
+    this.retentionSoon.unref?.();
+  }
+
+  private retainInBackground(): void {
+    if (this.exited || !this.accepting) return;
+    this.retain((this.options.now ?? Date.now)()).catch((error: unknown) => this.options.logger?.warn(`History retention did not finish: ${(error as Error).message}`));
   }
 
   /** The sink for one series' samples; its samples are recorded while the recorder is. */
@@ -395,6 +413,8 @@ export class Recorder {
 
   async dispose(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.retentionTimer);
+    if (this.retentionSoon) clearTimeout(this.retentionSoon);
     if (this.exited) return;
     await this.settle().catch(() => undefined);
     this.accepting = false;
