@@ -82,23 +82,23 @@ class RowInserter {
 
 function statements(db: Database) {
   return {
-      connInsert: db.prepare('INSERT INTO connections (name) VALUES (?) ON CONFLICT (name) DO NOTHING'),
-      connId: db.prepare('SELECT id FROM connections WHERE name = ?'),
-      seriesInsert: db.prepare('INSERT INTO series (conn, key) VALUES (?, ?) ON CONFLICT (key) DO NOTHING'),
-      seriesByKey: db.prepare('SELECT id, conn FROM series WHERE key = ?'),
-      seriesLast: db.prepare('SELECT t, seq FROM samples WHERE series = ? ORDER BY t DESC, seq DESC LIMIT 1'),
-      topicInsert: db.prepare('INSERT INTO topics (conn, topic) VALUES (?, ?) ON CONFLICT (conn, topic) DO NOTHING'),
-      topicId: db.prepare('SELECT id FROM topics WHERE conn = ? AND topic = ?'),
-      samples: new RowInserter(db, 'INSERT INTO samples (series, t, seq, v)', 4, 'ON CONFLICT DO NOTHING'),
-      rollupUpsert: db.prepare(`INSERT INTO rollups (series, minute, lo, lo_t, hi, hi_t, total, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (series, minute) DO UPDATE SET
-          lo_t = CASE WHEN excluded.lo < lo THEN excluded.lo_t ELSE lo_t END, lo = min(lo, excluded.lo),
-          hi_t = CASE WHEN excluded.hi > hi THEN excluded.hi_t ELSE hi_t END, hi = max(hi, excluded.hi),
-          total = total + excluded.total, n = n + excluded.n`),
-      blockInsert: db.prepare('INSERT INTO message_blocks (conn, t_first, t_last, count, payload_bytes, topics, times, sizes, ends, flags, payloads) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-      usageAdd: db.prepare(`INSERT INTO usage (conn, samples, messages, payload_bytes) VALUES (?, ?, ?, ?)
-        ON CONFLICT (conn) DO UPDATE SET samples = samples + excluded.samples, messages = messages + excluded.messages, payload_bytes = payload_bytes + excluded.payload_bytes`),
-    };
+    connInsert: db.prepare('INSERT INTO connections (name) VALUES (?) ON CONFLICT (name) DO NOTHING'),
+    connId: db.prepare('SELECT id FROM connections WHERE name = ?'),
+    seriesInsert: db.prepare('INSERT INTO series (conn, key) VALUES (?, ?) ON CONFLICT (key) DO NOTHING'),
+    seriesByKey: db.prepare('SELECT id, conn FROM series WHERE key = ?'),
+    seriesLast: db.prepare('SELECT t, seq FROM samples WHERE series = ? ORDER BY t DESC, seq DESC LIMIT 1'),
+    topicInsert: db.prepare('INSERT INTO topics (conn, topic) VALUES (?, ?) ON CONFLICT (conn, topic) DO NOTHING'),
+    topicId: db.prepare('SELECT id FROM topics WHERE conn = ? AND topic = ?'),
+    samples: new RowInserter(db, 'INSERT INTO samples (series, t, seq, v)', 4, 'ON CONFLICT DO NOTHING'),
+    rollupUpsert: db.prepare(`INSERT INTO rollups (series, minute, lo, lo_t, hi, hi_t, total, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (series, minute) DO UPDATE SET
+        lo_t = CASE WHEN excluded.lo < lo THEN excluded.lo_t ELSE lo_t END, lo = min(lo, excluded.lo),
+        hi_t = CASE WHEN excluded.hi > hi THEN excluded.hi_t ELSE hi_t END, hi = max(hi, excluded.hi),
+        total = total + excluded.total, n = n + excluded.n`),
+    blockInsert: db.prepare('INSERT INTO message_blocks (conn, t_first, t_last, count, payload_bytes, topics, times, sizes, ends, flags, payloads) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    usageAdd: db.prepare(`INSERT INTO usage (conn, samples, messages, payload_bytes) VALUES (?, ?, ?, ?)
+      ON CONFLICT (conn) DO UPDATE SET samples = samples + excluded.samples, messages = messages + excluded.messages, payload_bytes = payload_bytes + excluded.payload_bytes`),
+  };
 }
 type Statements = ReturnType<typeof statements>;
 
