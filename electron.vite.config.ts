@@ -1,7 +1,8 @@
 /**
- * Three bundles: main (Node, dependencies external, keytar native, plus the
- * certificate reader's worker thread as a second entry), the sandboxed
- * preload (one self-contained CJS file), and the React renderer.
+ * Three bundles: main (Node, dependencies external, keytar and better-sqlite3
+ * native, plus two worker threads as further entries: the certificate reader
+ * and the history recorder), the sandboxed preload (one self-contained CJS
+ * file), and the React renderer.
  */
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
@@ -24,6 +25,8 @@ export default defineConfig({
           index: resolve(__dirname, 'electron/main/index.ts'),
           // Started by electron/core/certificates/inspection.ts from beside index.js (BUILT_WORKER_FILE).
           'certificates-worker': resolve(__dirname, 'electron/core/certificates/inspect-worker.ts'),
+          // Started by electron/core/history/recorder.ts from beside index.js (BUILT_WORKER_FILE).
+          'history-worker': resolve(__dirname, 'electron/core/history/worker.ts'),
         },
       },
     },

@@ -6,6 +6,7 @@
 import mqtt from 'mqtt';
 import { createProfile, ProfileSettingsSchema, type Profile } from '../shared/profiles';
 import { seriesKey, type SeriesSpec } from '../shared/telemetry';
+import { Recorder } from '../electron/core/history/recorder';
 import { SessionManager } from '../electron/core/sessions/manager';
 import { Telemetry } from '../electron/core/telemetry/service';
 import { createSystemTrust } from '../electron/core/tls/system-roots';
@@ -60,10 +61,29 @@ export async function bareClient(target: Target, count: number, limitMs: number,
   return rate;
 }
 
-export async function wholeCore(target: Target, count: number, limitMs: number, topics: number, onReady?: () => void): Promise<Rate & { batches: number; samples: number }> {
+export interface Recording {
+  /** A fresh data folder for the history database. */
+  dataDir: string;
+}
+
+export interface CoreRate extends Rate {
+  batches: number;
+  samples: number;
+  /** With recording: what the recorder dropped, and how long its worker took to write the rest after the last message. */
+  recorded?: { droppedSamples: number; droppedMessages: number; catchUpMs: number };
+}
+
+/**
+ * The whole core on the stream; with `recording`, the history recorder takes
+ * every message raw (filter `#`) and every charted sample, as the app does.
+ */
+export async function wholeCore(target: Target, count: number, limitMs: number, topics: number, onReady?: () => void, recording?: Recording): Promise<CoreRate> {
   const m = meter(count, limitMs);
-  const telemetry = new Telemetry({ budgetBytes: 256 * 1024 * 1024 });
   const id = 'bench';
+  const recorder = recording ? new Recorder({ dataDir: recording.dataDir }) : null;
+  recorder?.configure([{ id, recording: { messageFilters: ['#'], maxPayloadBytes: 65536, retentionDays: 30, retentionMB: 1024 * 1024 } } as Profile]);
+  if (recorder) await recorder.canRead();
+  const telemetry = new Telemetry({ budgetBytes: 256 * 1024 * 1024, recorder: recorder ?? undefined });
   const specs: SeriesSpec[] = Array.from({ length: topics }, (_, i) => ({ connectionId: id, topic: `fleet/dev${i}/telemetry`, extractor: { kind: 'json', path: 'temp' }, label: '' }));
   telemetry.setCharted(specs);
   // A window watching eight charts, its batches serialised as a transport would, acknowledged at once.
@@ -94,7 +114,14 @@ export async function wholeCore(target: Target, count: number, limitMs: number, 
   onReady?.();
   const rate = await m.done;
   const samples = telemetry.budget().samples;
+  let recorded: CoreRate['recorded'];
+  if (recorder) {
+    const ended = performance.now();
+    await recorder.settle();
+    recorded = { droppedSamples: recorder.dropped.samples, droppedMessages: recorder.dropped.messages, catchUpMs: performance.now() - ended };
+    await recorder.dispose();
+  }
   telemetry.dispose();
   await manager.dispose();
-  return { ...rate, batches, samples };
+  return { ...rate, batches, samples, recorded };
 }

@@ -9,7 +9,10 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { throughBroker } from './broker';
 import { frameTimes } from './frames';
-import { bareClient, wholeCore, type Rate } from './ingest';
+import { rmSync } from 'node:fs';
+import { weekFromHistory } from './history';
+import { bareClient, wholeCore, type CoreRate, type Rate } from './ingest';
+import { tempDir } from '../test/support/backend';
 import { spawnStandIn } from './standin';
 import { startTimes } from './startup';
 import { viewOfMillion } from './view';
@@ -28,19 +31,24 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-async function clientBound(): Promise<{ core: number; raw: number }> {
+async function clientBound(): Promise<{ core: number; raw: number; recording: number; recorded: CoreRate[] }> {
   const standIn = await spawnStandIn(MESSAGES, TOPICS);
   const target = { url: `mqtts://localhost:${standIn.port}`, ca: standIn.ca, filter: 'fleet/#' };
   const raw: Rate[] = [];
   const core: Rate[] = [];
+  const recorded: CoreRate[] = [];
   // Alternate so neither side benefits from a warmer JIT or a quieter machine; report medians.
   for (let round = 0; round < 5; round++) {
     raw.push(await bareClient(target, MESSAGES, 60_000));
     core.push(await wholeCore(target, MESSAGES, 60_000, TOPICS));
+    // Recording every message raw and every charted sample, into a fresh database each round.
+    const dataDir = tempDir('bench-record');
+    recorded.push(await wholeCore(target, MESSAGES, 60_000, TOPICS, undefined, { dataDir }));
+    rmSync(dataDir, { recursive: true, force: true });
   }
   await standIn.close();
-  for (const r of [...raw, ...core]) if (r.messages < MESSAGES) throw new Error(`only ${r.messages} of ${MESSAGES} messages arrived`);
-  return { raw: median(raw.map((r) => r.perSecond)), core: median(core.map((r) => r.perSecond)) };
+  for (const r of [...raw, ...core, ...recorded]) if (r.messages < MESSAGES) throw new Error(`only ${r.messages} of ${MESSAGES} messages arrived`);
+  return { raw: median(raw.map((r) => r.perSecond)), core: median(core.map((r) => r.perSecond)), recording: median(recorded.map((r) => r.perSecond)), recorded };
 }
 
 /** `--soak [--minutes N]`: the long run alone, in a process of its own with --expose-gc. */
@@ -84,6 +92,13 @@ async function main(): Promise<void> {
   rows.push(['client-bound ingest, whole core', `${result.ingest_msgs_per_s} msgs/s`]);
   rows.push(['client-bound ingest, bare mqtt.js', `${result.raw_msgs_per_s} msgs/s`]);
   rows.push(['ingest ratio (target ≥ 0.5)', String(result.ingest_ratio)]);
+  result.record_msgs_per_s = Math.round(ingest.recording);
+  result.record_ratio = Math.round((ingest.recording / ingest.core) * 1000) / 1000;
+  const drops = ingest.recorded.map((r) => (r.recorded?.droppedSamples ?? 0) + (r.recorded?.droppedMessages ?? 0));
+  result.record_dropped = Math.max(...drops);
+  result.record_catch_up_ms = Math.round(median(ingest.recorded.map((r) => r.recorded?.catchUpMs ?? 0)));
+  rows.push(['client-bound ingest, recording every message', `${result.record_msgs_per_s} msgs/s (dropped per round: ${drops.join(', ')}; writer done ${result.record_catch_up_ms} ms after the last message)`]);
+  rows.push(['record ratio (target ≥ 0.8)', String(result.record_ratio)]);
 
   const broker = await throughBroker(MESSAGES, TOPICS, 3);
   const brokerCore = median(broker.core.map((r) => r.perSecond));
@@ -113,7 +128,14 @@ async function main(): Promise<void> {
 
   const view = viewOfMillion();
   result.view_1m_ms = Math.round(view.medianMs * 100) / 100;
-  rows.push(['chart view of 1M samples at 1000 px (≤ 16)', `${result.view_1m_ms} ms (${view.points} points)`]);
+  result.view_bare_ms = Math.round(view.bareMs * 100) / 100;
+  result.view_ratio = Math.round(view.ratio * 100) / 100;
+  rows.push(['chart view of 1M samples at 1000 px', `${result.view_1m_ms} ms (${view.points} points)`]);
+  rows.push(['view ratio to one bare min/max pass (≤ 3)', `${result.view_ratio} (bare pass ${result.view_bare_ms} ms)`]);
+
+  const week = await weekFromHistory();
+  result.history_view_7d_ms = Math.round(week.medianMs * 10) / 10;
+  rows.push(['7-day chart from the database, 1000 px (≤ 100)', `${result.history_view_7d_ms} ms (${week.samples} samples, ${week.points} points; week written in ${Math.round(week.fillMs)} ms)`]);
 
   const lag = runPart<{ lagP99Ms: number; lagMaxMs: number; inspectMs: number; usable: boolean }>('import-lag.ts');
   if (!lag.usable) throw new Error('the 600,000-iteration PKCS#12 was not read as a usable bundle');

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ImportProgressSchema, ImportRequestSchema, ImportSummarySchema, InspectionIdSchema, ProfileCertificatesSchema } from './certificates';
+import { ExportProgressSchema, ExportRequestSchema, ExportStartSchema, HistoryHealthSchema, HistoryStatusSchema, RecordingSettingsSchema, TimeRangeSchema } from './history';
 import { ProfileSchema, ProfileSettingsDraftSchema, ProfileSettingsSchema, SecretInputSchema } from './profiles';
 import { AppErrorSchema } from './result';
 import { SessionViewSchema } from './sessions';
@@ -114,13 +115,31 @@ export const contract = {
     'telemetry.topics': { request: z.object({ connectionIds: z.array(Id).max(1000).nullable() }).strict(), response: z.null() },
     /** The series this window shows now; batches carry their new samples (series already watched keep their place). */
     'telemetry.watch': { request: z.object({ keys: z.array(z.string().max(70000)).max(512) }).strict(), response: z.null() },
+    /**
+     * A series reduced to min/max per pixel column over a live `window` (up to now) or an absolute
+     * `range`, one of the two: recent samples from memory, older ones from the recorded history.
+     */
     'telemetry.view': {
-      request: z.object({ key: z.string().max(70000), window: ChartWindowSchema, width: z.number().int().min(1).max(8000) }).strict(),
+      request: z
+        .object({ key: z.string().max(70000), window: ChartWindowSchema.optional(), range: TimeRangeSchema.optional(), width: z.number().int().min(1).max(8000) })
+        .strict()
+        .refine((r) => (r.window === undefined) !== (r.range === undefined), 'Give either a live window or an absolute range.'),
       response: ChartViewSchema,
     },
     'telemetry.csv': { request: z.object({ key: z.string().max(70000) }).strict(), response: z.object({ fileName: z.string(), text: z.string() }) },
     /** Reads, or with `megabytes` sets, the global sample memory budget. */
     'telemetry.budget': { request: z.object({ megabytes: z.number().int().min(16).max(65536).optional() }).strict(), response: BudgetStatsSchema },
+
+    /** The recorder's state, what it dropped, and the disk use of each connection's history. */
+    'history.status': { request: Empty, response: HistoryStatusSchema },
+    /** What a connection records and how long it is kept; saved with its profile. */
+    'history.settings': { request: z.object({ connectionId: Id, recording: RecordingSettingsSchema }).strict(), response: ProfileSchema },
+    /**
+     * Starts an export of a range. In the desktop app main asks where to save it (its own
+     * dialog) and writes the file; in the browser the host streams it as a download.
+     * Progress arrives as `history.export` events.
+     */
+    'history.export': { request: ExportRequestSchema, response: ExportStartSchema },
 
     /** Starts (or resumes) the demo fleet: an embedded TLS broker, simulated devices, a "Demo fleet" connection. */
     'demo.start': { request: Empty, response: ProfileSchema },
@@ -134,6 +153,9 @@ export const contract = {
     'telemetry.batch': TelemetryBatchSchema,
     /** Progress of the inspection this window started (only that window gets it). */
     'certificates.progress': ImportProgressSchema,
+    /** The recorder started, stopped recording (with why), or dropped data. */
+    'history.changed': HistoryHealthSchema,
+    'history.export': ExportProgressSchema,
   },
 } as const;
 

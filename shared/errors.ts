@@ -49,6 +49,15 @@ export const ERROR_MEANINGS = {
   mqtt_broker_protocol_error: 'The broker sent valid MQTT that a broker must never send (a SUBSCRIBE, a PUBLISH before CONNACK, an undefined reason code).',
   mqtt_incoming_too_large: 'The broker announced a packet larger than the connection’s maximum packet size; it was refused from its header, unread.',
 
+  // Recorded history (electron/core/history/)
+  history_newer: 'The history database comes from a newer version of the app; it is left untouched and the app runs live-only.',
+  history_corrupt: 'The history database is damaged (or not ours); it was moved aside and the app runs live-only.',
+  history_disk_full: 'The disk filled up while recording history; what was recorded stays readable, recording stopped.',
+  history_unwritable: 'The history database cannot be written (permissions, read-only file system); the app runs live-only.',
+  history_failed: 'The history database failed for a reason no more specific code names; the app runs live-only.',
+  history_unavailable: 'History is not recorded in this run (see the history notice), so there is nothing to read or export.',
+  export_failed: 'An export stopped before it was complete; the partial file was removed.',
+
   // The data folder
   settings_write_failed: 'Saving the settings file failed for a reason no more specific code names; the previous file is intact.',
   disk_full: 'The disk holding the data folder is full; what was saved before is intact.',

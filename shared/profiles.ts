@@ -4,8 +4,9 @@
  * a profile only records which of them exist (`secrets`).
  */
 import { z } from 'zod';
-import { QosSchema } from './mqtt';
+import { QosSchema, topicFilterValid } from './mqtt';
 import { certificateFieldProblem, type CertificateField } from './pem';
+import { DEFAULT_RECORDING, RecordingSettingsSchema } from './history';
 import { DashboardSchema } from './telemetry';
 
 export const SCHEMES = ['mqtts:', 'wss:', 'mqtt:', 'ws:'] as const;
@@ -91,7 +92,7 @@ export const TlsSettingsSchema = z.object({
 });
 export type TlsSettings = z.infer<typeof TlsSettingsSchema>;
 
-export { QosSchema, type Qos } from './mqtt';
+export { QosSchema, topicFilterValid, type Qos } from './mqtt';
 
 export const SubscriptionSchema = z.object({
   filter: z
@@ -102,16 +103,6 @@ export const SubscriptionSchema = z.object({
   qos: QosSchema.default(0),
 });
 export type Subscription = z.infer<typeof SubscriptionSchema>;
-
-export function topicFilterValid(filter: string): boolean {
-  if (filter.length === 0 || filter.includes('\u0000')) return false;
-  const levels = filter.split('/');
-  return levels.every((level, i) => {
-    if (level.includes('#')) return level === '#' && i === levels.length - 1;
-    if (level.includes('+')) return level === '+';
-    return true;
-  });
-}
 
 export const WillSchema = z.object({
   topic: z.string().min(1).max(65535),
@@ -178,6 +169,8 @@ export const ProfileSchema = ProfileSettingsSchema.extend({
   pendingSecrets: z.array(PendingSecretSchema).default([]),
   /** The charts of this connection's dashboard; a chart may also show series of other connections. */
   dashboard: DashboardSchema.default({ charts: [] }),
+  /** What this connection records to the history database; set apart from the connection form (`history.settings`). */
+  recording: RecordingSettingsSchema.default(DEFAULT_RECORDING),
 });
 export type Profile = z.infer<typeof ProfileSchema>;
 
@@ -205,6 +198,6 @@ export type SecretInput = z.infer<typeof SecretInputSchema>;
 const NO_SECRETS: SecretFlags = { password: false, clientKey: false, passphrase: false };
 
 /** A profile from its settings: no secrets stored yet, nothing pending, an empty dashboard unless given. */
-export function createProfile(settings: ProfileSettings, id: string, extra: Partial<Pick<Profile, 'secrets' | 'pendingSecrets' | 'dashboard'>> = {}): Profile {
-  return { ...settings, id, secrets: { ...NO_SECRETS }, pendingSecrets: [], dashboard: { charts: [] }, ...extra };
+export function createProfile(settings: ProfileSettings, id: string, extra: Partial<Pick<Profile, 'secrets' | 'pendingSecrets' | 'dashboard' | 'recording'>> = {}): Profile {
+  return { ...settings, id, secrets: { ...NO_SECRETS }, pendingSecrets: [], dashboard: { charts: [] }, recording: structuredClone(DEFAULT_RECORDING), ...extra };
 }

@@ -30,9 +30,10 @@ export const SeriesSpecSchema = z.object({
 });
 export type SeriesSpec = z.infer<typeof SeriesSpecSchema>;
 
-export const ChartWindowSchema = z.enum(['1m', '5m', '1h', 'all']);
+/** Live windows: the last minutes, hours or days up to now (older than memory holds comes from the recorded history), or all samples kept in memory. */
+export const ChartWindowSchema = z.enum(['1m', '5m', '1h', '24h', '7d', 'all']);
 export type ChartWindow = z.infer<typeof ChartWindowSchema>;
-export const WINDOW_MS: Record<ChartWindow, number | null> = { '1m': 60_000, '5m': 300_000, '1h': 3_600_000, all: null };
+export const WINDOW_MS: Record<ChartWindow, number | null> = { '1m': 60_000, '5m': 300_000, '1h': 3_600_000, '24h': 86_400_000, '7d': 604_800_000, all: null };
 
 export const ChartSpecSchema = z.object({
   id: z.string().min(1).max(64),
@@ -129,6 +130,8 @@ export const ChartViewSchema = z.object({
   samples: z.number().int(),
   from: z.number(),
   to: z.number(),
+  /** How many of `samples` were read from the recorded history (the rest from memory); absent when none. */
+  recorded: z.number().int().optional(),
   ...SeriesHealthShape,
 });
 export type ChartViewData = z.infer<typeof ChartViewSchema>;

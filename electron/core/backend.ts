@@ -15,6 +15,10 @@ import { demoHandlers } from './demo/handlers';
 import { composeHandlers } from './ipc/compose';
 import { createDispatcher, type Dispatch, type Handlers } from './ipc/dispatcher';
 import { EventHub } from './ipc/events';
+import { Exports, type ChooseExportFile } from './history/exports';
+import { historyHandlers } from './history/handlers';
+import { Recorder } from './history/recorder';
+import { ChartViews } from './history/views';
 import { consoleLogger, type Logger } from './logger';
 import { dashboardHandlers, profileHandlers } from './profiles/handlers';
 import { ProfileStore, type ProfileStoreOptions } from './profiles/profile-store';
@@ -56,6 +60,12 @@ export interface BackendOptions {
    * messages, and turn a slightly-off value into a failed call for the operator.
    */
   checkContract?: boolean;
+  /** false: nothing is recorded (no history database is opened). */
+  recordHistory?: boolean;
+  /** Test hook: the history database's page limit, to reach a real "disk full". */
+  historyMaxPageCount?: number;
+  /** Desktop: main's save dialog for exports. Without it, exports are offered as browser downloads. */
+  chooseExportFile?: ChooseExportFile;
 }
 
 export interface Backend {
@@ -65,6 +75,8 @@ export interface Backend {
   profiles: ProfileStore;
   sessions: SessionManager;
   telemetry: Telemetry;
+  /** The recorder (null when history is off) and the exports it serves. */
+  history: { recorder: Recorder | null; exports: Exports; views: ChartViews };
   demo: Demo;
   dispose(): Promise<void>;
 }
@@ -84,7 +96,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
 
   const settings = new SettingsStore(options.dataDir);
   await settings.load();
-  const telemetry = new Telemetry({ budgetBytes: (options.sampleBudgetMB ?? settings.current.sampleBudgetMB) * 1024 * 1024 });
+  const recorder =
+    options.recordHistory === false ? null : new Recorder({ dataDir: options.dataDir, logger, maxPageCount: options.historyMaxPageCount, onHealth: (health) => events.emit('history.changed', health) });
+  const telemetry = new Telemetry({ budgetBytes: (options.sampleBudgetMB ?? settings.current.sampleBudgetMB) * 1024 * 1024, recorder: recorder ?? undefined });
+  const views = new ChartViews(telemetry, recorder);
+  const exports = new Exports({ recorder, profiles, emit: (progress) => events.emit('history.export', progress), chooseFile: options.chooseExportFile });
   const feeds = new ClientFeeds(telemetry, events, logger);
   const sessions = new SessionManager({
     secrets: (profile) => readSessionSecrets(secrets, profile),
@@ -109,10 +125,12 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   // What follows the saved profiles learns of every change from the store itself.
   const chartSaved = () => telemetry.setCharted(profiles.list().flatMap((p) => p.dashboard.charts.flatMap((c) => c.series)));
   chartSaved();
+  recorder?.configure(profiles.list());
   profiles.onChange(({ removed }) => {
     for (const id of removed) telemetry.removeConnection(id);
     chartSaved();
   });
+  profiles.onChange(() => recorder?.configure(profiles.list()));
   profiles.onChange(({ saved }) => saved.forEach((profile) => sessions.updated(profile)));
   profiles.onChange(() => events.emit('profiles.changed', profiles.list()));
 
@@ -124,7 +142,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     certificateHandlers({ imports, events }),
     sessionHandlers({ profiles, sessions, secrets }),
     topicHandlers({ telemetry, sessions }),
-    telemetryHandlers({ telemetry, feeds, settings }),
+    telemetryHandlers({ telemetry, views, feeds, settings }),
+    historyHandlers({ recorder, exports, profiles }),
     demoHandlers({ demo }),
   );
   const dispatch = createDispatcher(handlers, {
@@ -144,12 +163,15 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     profiles,
     sessions,
     telemetry,
+    history: { recorder, exports, views },
     demo,
     dispose: async () => {
       imports.cancelAll();
       telemetry.dispose();
       await sessions.dispose();
       await demo.stop();
+      // Last: whatever arrived until the sessions closed is written before the file is closed.
+      await recorder?.dispose();
     },
   };
 }

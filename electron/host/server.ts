@@ -10,7 +10,7 @@
  * the largest legitimate request, and connections and request rates are
  * limited with a clear reason (503, 429, close code 1008).
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -18,9 +18,11 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventName, EventPayload } from '../../shared/contract';
+import { EXPORT_PATH, exportSignatureInput } from '../../shared/history';
 import { err } from '../../shared/result';
 import { ClientFrameSchema, MAX_REQUEST_FRAME_BYTES, WS_PATH, type ServerFrame } from '../../shared/wire';
 import type { Backend } from '../core/backend';
+import type { ExportSink } from '../core/history/exports';
 import { describeIssues } from '../core/ipc/dispatcher';
 import { resolveStaticFile, staticHeaders } from '../core/static/renderer-files';
 
@@ -145,11 +147,72 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 
+  /**
+   * An export the page started over the WebSocket, as a download: the URL names
+   * the export and carries an HMAC of it keyed with the host's token, so only
+   * a page that holds the token can fetch it, and the token itself never
+   * appears in the URL (nor in the browser's download list). Each export is
+   * fetched once, within a minute of being started.
+   */
+  function serveExport(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
+    if (!allowedHosts().includes(req.headers.host ?? '')) {
+      res.writeHead(421, { 'Content-Type': 'text/plain' }).end('Misdirected request');
+      return;
+    }
+    if (req.method !== 'GET') {
+      res.writeHead(405, { Allow: 'GET' }).end();
+      return;
+    }
+    const id = url.pathname.slice(EXPORT_PATH.length + 1);
+    const expected = createHmac('sha256', token).update(exportSignatureInput(id)).digest('hex');
+    if (!/^[0-9a-f]{32}$/.test(id) || !tokensEqual(url.searchParams.get('sig') ?? '', expected)) {
+      res.writeHead(401, { 'Content-Type': 'text/plain' }).end('Unauthorized');
+      return;
+    }
+    const prepared = options.backend.history.exports.takeDownload(id);
+    if (!prepared) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('This export has expired or was downloaded already; start it again.');
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': prepared.contentType,
+      'Content-Disposition': `attachment; filename="${prepared.fileName}"`,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    let gone = false;
+    res.on('close', () => (gone = true));
+    const sink: ExportSink = {
+      write: (chunk) =>
+        new Promise((resolve, reject) => {
+          if (gone) return reject(new Error('the browser stopped the download'));
+          if (res.write(chunk)) return resolve();
+          const settle = () => {
+            res.off('drain', settle);
+            res.off('close', settle);
+            if (gone) reject(new Error('the browser stopped the download'));
+            else resolve();
+          };
+          res.on('drain', settle);
+          res.on('close', settle);
+        }),
+      end: () => new Promise((resolve) => res.end(() => resolve())),
+      // A cut-off download must not look complete: the connection is dropped, not ended.
+      abort: async () => void res.destroy(),
+    };
+    void options.backend.history.exports.run(prepared, sink);
+  }
+
   const server = http.createServer((req, res) => {
     let limit = limits.get(req.socket);
     if (!limit) limits.set(req.socket, (limit = new RateLimit(HTTP_RATE)));
     if (!limit.take()) {
       res.writeHead(429, { 'Content-Type': 'text/plain', 'Retry-After': '1' }).end('Too many requests');
+      return;
+    }
+    const url = requestUrl(req.url);
+    if (url?.pathname.startsWith(`${EXPORT_PATH}/`)) {
+      serveExport(req, res, url);
       return;
     }
     serveStatic(req, res).catch((error: unknown) => {

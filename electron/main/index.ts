@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createBackend, type Backend } from '../core/backend';
 import { describeCrash, installLastResort } from '../core/process/last-resort';
 import { openSecretStore } from '../core/secrets/open-store';
+import { chooseExportFile } from './export-dialog';
 import { attachWindow, bindInvokeHandlers } from './ipc';
 import { notifyOnAlerts } from './notifications';
 import { registerAppScheme, serveRenderer } from './renderer-protocol';
@@ -48,6 +49,7 @@ void app.whenReady().then(async () => {
     secrets: await openSecretStore(),
     transport: 'electron',
     version: app.getVersion(),
+    chooseExportFile,
   });
   bindInvokeHandlers(ipcMain, backend.dispatch, trusted);
   notifyOnAlerts(backend.events);

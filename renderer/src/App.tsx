@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import { useServices } from './app/services';
 import { useStore } from './app/store';
 import { ProfilesNotice } from './app/ProfilesNotice';
+import { HistoryNotice } from './history/HistoryNotice';
 import { startTelemetryFeed } from './app/telemetry-feed';
 import { NotifyToggle } from './app/NotifyToggle';
 import { startBrowserNotifications } from './app/notifications';
@@ -80,6 +81,7 @@ export function App() {
           </span>
         )}
         {info?.profilesNotice && <ProfilesNotice key={info.profilesNotice.code + info.profilesNotice.message} notice={info.profilesNotice} />}
+        <HistoryNotice />
         {loadError && (
           <span className="warn small" role="alert">
             {loadError}

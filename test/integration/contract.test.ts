@@ -191,6 +191,9 @@ describe('Electron IPC specifics', () => {
         "demo.remove",
         "demo.start",
         "demo.status",
+        "history.export",
+        "history.settings",
+        "history.status",
         "profiles.delete",
         "profiles.describe",
         "profiles.export",
@@ -216,6 +219,8 @@ describe('Electron IPC specifics', () => {
     expect(Object.keys(api.on).sort()).toMatchInlineSnapshot(`
       [
         "certificates.progress",
+        "history.changed",
+        "history.export",
         "profiles.changed",
         "sessions.changed",
         "telemetry.batch",

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Profile, ProfileSettingsInput } from '../../shared/profiles';
 import type { Result } from '../../shared/result';
 import { createDemoPki } from '../../electron/core/demo/demo-broker';
-import { PROFILES_FILE, ProfileStore } from '../../electron/core/profiles/profile-store';
+import { PROFILES_FILE, PROFILES_VERSION, ProfileStore } from '../../electron/core/profiles/profile-store';
 import { keytarBackend } from '../../electron/core/secrets/keytar-backend';
 import { SecretStore } from '../../electron/core/secrets/secret-store';
 import { sessionKeychain } from '../../electron/core/secrets/session-keychain';
@@ -170,7 +170,7 @@ describe('a profiles file of format 1 that holds keys', () => {
       expect(await secrets.get('moved', 'clientKey')).toBe(pki.operator.key.trim());
       expect(await secrets.get('kept', 'clientKey')).toBe(other.operator.key);
       expect(t.backend.profiles.get('moved').secrets.clientKey).toBe(true);
-      for (const copy of [file(dataDir), `${file(dataDir)}.bak`]) expect(JSON.parse(readFileSync(copy, 'utf8')).version).toBe(2);
+      for (const copy of [file(dataDir), `${file(dataDir)}.bak`]) expect(JSON.parse(readFileSync(copy, 'utf8')).version).toBe(PROFILES_VERSION);
       const listed = await t.backend.dispatch('profiles.list', {});
       expectNoKeyMaterial([...files(dataDir), ['profiles.list', JSON.stringify(listed)]], [createPrivateKey(pki.operator.key), createPrivateKey(other.operator.key)]);
     } finally {

@@ -10,6 +10,7 @@ import { seriesKey, type ChartViewData, type SeriesSpec, type TopicUpdate } from
 import { startMosquitto, type Broker, tlsListener } from '../fixtures/mosquitto';
 import { createTestPki, type TestPki } from '../fixtures/pki';
 import { createTestBackend, tempDir, waitForSession, type TestBackend } from '../support/backend';
+import { until } from '../support/until';
 
 let pki: TestPki;
 let broker: Broker;
@@ -24,15 +25,6 @@ async function call<T>(channel: string, payload: unknown): Promise<T> {
 
 const url = () => `mqtts://localhost:${broker.ports.tls}`;
 
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 beforeAll(async () => {
   pki = createTestPki(tempDir('pki'));

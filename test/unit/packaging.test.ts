@@ -67,6 +67,7 @@ describe('installer configuration', () => {
   it('unpacks keytar from the asar and ships the built bundles', async () => {
     const config = await load();
     expect(config.asarUnpack).toContain('**/node_modules/keytar/**');
+    expect(config.asarUnpack).toContain('**/node_modules/better-sqlite3/**');
     const files = (config.files ?? []).flatMap((f) => (typeof f === 'string' ? [f] : (f.filter ?? [])));
     expect(files).toContain('out/**');
     expect(config.extraMetadata?.main).toBe('out/main/index.js');

@@ -8,6 +8,8 @@ import { ProfileSchema, ProfileSettingsSchema } from '../../shared/profiles';
 import { createDemoPki } from '../../electron/core/demo/demo-broker';
 import { MIGRATIONS, migrateProfiles, PROFILES_VERSION } from '../../electron/core/profiles/migrations';
 import { v1ToV2 } from '../../electron/core/profiles/migrations/v1-to-v2';
+import { v2ToV3 } from '../../electron/core/profiles/migrations/v2-to-v3';
+import { DEFAULT_RECORDING } from '../../shared/history';
 
 const pki = createDemoPki();
 
@@ -62,5 +64,21 @@ describe('v1 to v2: connections hold no private key', () => {
     const { profiles } = migrateProfiles([v1Profile('e', { ca: [`${pki.ca}${pki.operator.key}`], clientCertificate: `${combined}${pki.operator.key.slice(0, 50)}` })], 1);
     const parsed = ProfileSchema.safeParse(profiles[0]);
     expect(parsed.success).toBe(true);
+  });
+});
+
+describe('v2 to v3: each connection says what it records', () => {
+  it('writes the recording defaults out, keeping settings a file already has', () => {
+    const own = { messageFilters: ['a/#'], maxPayloadBytes: 10, retentionDays: 2, retentionMB: 3 };
+    const { profiles, notes, secrets } = v2ToV3.run([v1Profile('a', {}), v1Profile('b', {}, { recording: own }), 'odd']);
+    expect(ProfileSchema.parse(profiles[0]).recording).toEqual(DEFAULT_RECORDING);
+    expect((profiles[0] as { recording: unknown }).recording).toEqual(DEFAULT_RECORDING);
+    expect((profiles[1] as { recording: unknown }).recording).toEqual(own);
+    expect(profiles[2]).toBe('odd');
+    expect([notes, secrets]).toEqual([[], []]);
+  });
+
+  it('records samples of charted series and no raw messages by default, for 30 days or 1 GB', () => {
+    expect(DEFAULT_RECORDING).toEqual({ messageFilters: [], maxPayloadBytes: 65536, retentionDays: 30, retentionMB: 1024 });
   });
 });

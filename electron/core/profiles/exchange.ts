@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { createProfile, PendingSecretSchema, ProfileSettingsSchema, type PendingSecret, type Profile } from '../../../shared/profiles';
 import { AppFailure } from '../../../shared/result';
+import { RecordingSettingsSchema } from '../../../shared/history';
 import { DashboardSchema } from '../../../shared/telemetry';
 import { describeIssues } from '../ipc/dispatcher';
 
@@ -17,6 +18,7 @@ const ExportedProfileSchema = ProfileSettingsSchema.extend({
   /** Secrets the connection had and that were deliberately left out. */
   secretsNotIncluded: z.array(PendingSecretSchema).default([]),
   dashboard: DashboardSchema.optional(),
+  recording: RecordingSettingsSchema.optional(),
   /** The id on the exporting machine, so charts that combine exported connections keep pointing at them. */
   ref: z.string().max(64).optional(),
 });
@@ -43,7 +45,7 @@ export function exportProfiles(profiles: Profile[], now = new Date()): { fileNam
     profiles: profiles.map((p) => {
       // Rebuilt field by field from the settings schema: nothing outside it (ids, secret flags) can leak.
       const settings = ProfileSettingsSchema.parse(p);
-      return { ...settings, dashboard: p.dashboard, ref: p.id, secretsNotIncluded: withheld(p) };
+      return { ...settings, dashboard: p.dashboard, recording: p.recording, ref: p.id, secretsNotIncluded: withheld(p) };
     }),
   };
   const stamp = now.toISOString().slice(0, 10);
@@ -65,11 +67,11 @@ export function importProfiles(text: string): Profile[] {
     throw new AppFailure('profiles_import_newer', `The export was made by a newer version of the app (format ${parsed.data.version}).`, 'Update the app, then import again.');
   }
   const ids = new Map(parsed.data.profiles.filter((p) => p.ref).map((p) => [p.ref as string, randomUUID()]));
-  return parsed.data.profiles.map(({ secretsNotIncluded, dashboard, ref, ...settings }) => {
+  return parsed.data.profiles.map(({ secretsNotIncluded, dashboard, recording, ref, ...settings }) => {
     const charts = (dashboard?.charts ?? []).map((chart) => ({
       ...chart,
       series: chart.series.map((s) => ({ ...s, connectionId: ids.get(s.connectionId) ?? s.connectionId })),
     }));
-    return createProfile(settings, (ref && ids.get(ref)) || randomUUID(), { pendingSecrets: secretsNotIncluded, dashboard: { charts } });
+    return createProfile(settings, (ref && ids.get(ref)) || randomUUID(), { pendingSecrets: secretsNotIncluded, dashboard: { charts }, ...(recording && { recording }) });
   });
 }

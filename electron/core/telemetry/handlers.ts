@@ -8,6 +8,7 @@ import { seriesFileName } from '../../../shared/telemetry';
 import type { Handlers } from '../ipc/dispatcher';
 import type { SessionManager } from '../sessions/manager';
 import type { SettingsStore } from '../settings';
+import type { ChartViews } from '../history/views';
 import type { ClientFeeds } from './client-feeds';
 import type { Telemetry } from './service';
 
@@ -38,11 +39,13 @@ export function topicHandlers({ telemetry, sessions }: { telemetry: Telemetry; s
 
 export interface TelemetryHandlerDeps {
   telemetry: Telemetry;
+  /** Views of any range: memory and the recorded history together (history/views.ts). */
+  views: Pick<ChartViews, 'view'>;
   feeds: ClientFeeds;
   settings: Pick<SettingsStore, 'update'>;
 }
 
-export function telemetryHandlers({ telemetry, feeds, settings }: TelemetryHandlerDeps) {
+export function telemetryHandlers({ telemetry, views, feeds, settings }: TelemetryHandlerDeps) {
   return {
     'telemetry.ack': ({ seq }, context) => {
       feeds.of(context).ack(seq);
@@ -56,7 +59,7 @@ export function telemetryHandlers({ telemetry, feeds, settings }: TelemetryHandl
       feeds.of(context).watch(keys);
       return null;
     },
-    'telemetry.view': ({ key, window, width }) => telemetry.view(key, window, width),
+    'telemetry.view': (request) => views.view(request),
     'telemetry.csv': ({ key }) => ({ fileName: seriesFileName(key), text: telemetry.csv(key) }),
     'telemetry.budget': async ({ megabytes }) => {
       if (megabytes !== undefined) {

@@ -282,7 +282,7 @@ export interface ChartView {
 }
 
 /** Min/max per pixel column over [from, to] (shared/min-max.ts): spikes and dips survive at any zoom. */
-export function downsample(series: Series, from: number, to: number, width: number): ChartView {
+export function downsample(series: Pick<Series, 'forEach'>, from: number, to: number, width: number): ChartView {
   const reduce = new MinMaxColumns(from, to, width);
   series.forEach(from, to, (t, v) => reduce.add(t, v));
   const { times, values } = reduce.finish();

@@ -26,6 +26,13 @@ export interface ChartedExtractor {
   emit: Emit;
 }
 
+/** Where charted samples and raw messages are recorded (the history recorder), told of each one. */
+export interface TelemetryRecorder {
+  /** The sink of one series' samples, asked once per series (not per sample). */
+  sink(key: string): (time: number, value: number) => void;
+  message(connectionId: string, topic: string, payload: Buffer, qos: Qos, retain: boolean, time: number): void;
+}
+
 export class Telemetry {
   readonly pool: SamplePool;
   private readonly stores = new Map<string, TopicStore>();
@@ -42,10 +49,12 @@ export class Telemetry {
   private readonly payloadView = new PayloadView();
   private readonly adopter: NodeJS.Timeout;
   readonly now: () => number;
+  private readonly recorder: TelemetryRecorder | null;
 
-  constructor(options: { budgetBytes?: number; now?: () => number } = {}) {
+  constructor(options: { budgetBytes?: number; now?: () => number; recorder?: TelemetryRecorder } = {}) {
     this.pool = new SamplePool(options.budgetBytes ?? DEFAULT_BUDGET_BYTES);
     this.now = options.now ?? Date.now;
+    this.recorder = options.recorder ?? null;
     // Payloads are kept as parser views for at most one interval, then copied (see TopicStats.adopt).
     this.adopter = setInterval(() => {
       for (const store of this.stores.values()) store.adopt();
@@ -74,6 +83,7 @@ export class Telemetry {
     const now = this.now();
     this.clock = now;
     const stats = this.store(connectionId).record(topic, payload, qos, retain, now);
+    this.recorder?.message(connectionId, topic, payload, qos, retain, now);
     const feeds = this.feeds;
     for (let i = 0; i < feeds.length; i++) (feeds[i] as Feed).touch(connectionId, stats);
     // Which series read this topic is looked up once per topic, not per message.
@@ -93,8 +103,15 @@ export class Telemetry {
   }
 
   private emitter(key: string, base: Series, elements: Map<string, Series>): Emit {
+    const recorder = this.recorder;
+    const record = recorder?.sink(key);
+    const recordElements = new Map<string, (time: number, value: number) => void>();
     return (sub, value) => {
-      if (sub === '') return base.append(this.clock, value);
+      if (sub === '') {
+        base.append(this.clock, value);
+        record?.(this.clock, value);
+        return;
+      }
       let element = elements.get(sub);
       if (!element) {
         element = new Series(this.pool);
@@ -103,6 +120,11 @@ export class Telemetry {
         this.baseOf.set(`${key}|${sub}`, key);
       }
       element.append(this.clock, value);
+      if (recorder) {
+        let sink = recordElements.get(sub);
+        if (!sink) recordElements.set(sub, (sink = recorder.sink(`${key}|${sub}`)));
+        sink(this.clock, value);
+      }
     };
   }
 
@@ -166,6 +188,12 @@ export class Telemetry {
     const extent = series?.span();
     const to = span === null && extent ? extent.last : now;
     const from = span === null ? (extent?.first ?? now) : now - span;
+    return this.viewRange(key, from, to, width);
+  }
+
+  /** A series over [from, to] from memory alone, reduced to min/max per pixel column. */
+  viewRange(key: string, from: number, to: number, width: number): ChartViewData {
+    const series = this.series.get(key);
     const view = series ? downsample(series, from, to, width) : { times: [], values: [], samples: 0 };
     const elements = this.keysOf(key).filter((k) => k !== key);
     return { key, elements, ...view, from, to, errors: series?.errors ?? 0, lastError: series?.lastError ?? null, evicted: series?.evicted ?? 0 };

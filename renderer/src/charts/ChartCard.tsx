@@ -12,6 +12,7 @@ import { useServices } from '../app/services';
 import { Problem } from '../feedback/Problem';
 import { ConfirmButton } from '../forms/ConfirmButton';
 import { useAction } from '../feedback/use-action';
+import { ExportRange } from '../history/ExportRange';
 import { chartData, type ChartData } from './chart-data';
 import { ChartPlot } from './ChartPlot';
 import { changeChart, moveChart, removeChart, removeSeries } from './dashboard-edit';
@@ -19,7 +20,7 @@ import { LiveChart } from './live-charts';
 import { SeriesLegend } from './SeriesLegend';
 
 const PLOT_HEIGHT = 220;
-const WINDOW_LABEL: Record<ChartWindow, string> = { '1m': '1 min', '5m': '5 min', '1h': '1 hour', all: 'All kept' };
+const WINDOW_LABEL: Record<ChartWindow, string> = { '1m': '1 min', '5m': '5 min', '1h': '1 hour', '24h': '24 hours', '7d': '7 days', all: 'All kept' };
 
 /** A text field that commits on Enter or when it loses focus. */
 function CommitInput({ value, onCommit, label, className, maxLength, testId }: { value: string; onCommit: (v: string) => void; label: string; className?: string; maxLength: number; testId?: string }) {
@@ -99,6 +100,7 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
             </option>
           ))}
         </select>
+        <ExportRange spec={spec} />
         <button
           type="button"
           className="small-button"

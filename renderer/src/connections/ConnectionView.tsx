@@ -14,6 +14,7 @@ import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
 import { ConfirmButton } from '../forms/ConfirmButton';
 import { tabPanelProps, Tabs, type TabItem } from '../forms/Tabs';
+import { RecordingSettings } from '../history/RecordingSettings';
 import { PublishPanel } from '../publish/PublishPanel';
 import { GradeBadge, StatusLight } from '../security/badges';
 import { SecurityPanel } from '../security/SecurityPanel';
@@ -21,12 +22,13 @@ import { TopicsView } from '../topics/TopicsView';
 import { LinkFaultsLine } from './LinkFaultsLine';
 import { PendingSecretsPrompt } from './PendingSecretsPrompt';
 
-type Tab = 'security' | 'topics' | 'dashboard' | 'publish';
+type Tab = 'security' | 'topics' | 'dashboard' | 'publish' | 'history';
 const TABS: Array<TabItem<Tab>> = [
   { key: 'security', label: 'Security' },
   { key: 'topics', label: 'Topics' },
   { key: 'dashboard', label: 'Dashboard' },
   { key: 'publish', label: 'Publish' },
+  { key: 'history', label: 'History' },
 ];
 /** The tab each connection showed last, so coming back to it shows the same. */
 const lastTab = new Map<string, Tab>();
@@ -158,6 +160,7 @@ export function ConnectionView({ profile, view, onEdit }: { profile: Profile; vi
         {tab === 'topics' && <TopicsView profile={profile} connected={shown.state === 'connected'} onOpenDashboard={() => setTab('dashboard')} />}
         {tab === 'dashboard' && <Dashboard profile={profile} onOpenTopics={() => setTab('topics')} />}
         {tab === 'publish' && <PublishPanel profile={profile} state={shown.state} />}
+        {tab === 'history' && <RecordingSettings profile={profile} />}
       </div>
     </div>
   );

@@ -5,10 +5,11 @@
  */
 import type { FoundSecret, MigrationStep } from './step';
 import { v1ToV2 } from './v1-to-v2';
+import { v2ToV3 } from './v2-to-v3';
 
 export type { FoundSecret } from './step';
 
-export const MIGRATIONS: readonly MigrationStep[] = [v1ToV2];
+export const MIGRATIONS: readonly MigrationStep[] = [v1ToV2, v2ToV3];
 
 export const PROFILES_VERSION = 1 + MIGRATIONS.length;
 

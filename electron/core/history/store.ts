@@ -1,0 +1,550 @@
+/**
+ * The history database's reads and writes (run in the recorder's worker
+ * thread, or directly by the benchmark): a batch of samples and messages in
+ * one transaction with the per-minute rollups and usage counts updated in the
+ * same one; chart views reduced per pixel column in SQL or from the rollups;
+ * retention in small steps; exports read in chunks by keyset, so no read
+ * holds the database between two chunks.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import type { ConnectionUsage } from '../../../shared/history';
+import { topicMatchesFilter } from '../../../shared/mqtt';
+import { downsample } from '../telemetry/samples';
+import { PointList } from './points';
+import { csvLine, csvNumber, csvText, fieldOf, isoTime, messageCsvLine, messageJsonLine } from './export-format';
+import { BlockReader, bytesOf, packBlocks, type StoredBlock } from './message-blocks';
+import { START_CURSOR, type ExportChunk, type ExportCursor, type ExportQuery, type RecordBatch, type RetentionReport, type RetentionRule, type ViewAnswer, type ViewQuery } from './protocol';
+
+export const MINUTE_MS = 60_000;
+/**
+ * A view whose pixel columns are this wide or wider is drawn from the
+ * per-minute rollups: each column then spans five minutes or more, so the
+ * minutes cut by a column border are a small part of it (their extremes are
+ * placed by their own time, and the extremes of the whole range are exact).
+ */
+export const ROLLUP_COLUMN_MS = 5 * MINUTE_MS;
+/** Narrower columns over more samples than this are still drawn from rollups when a column spans a minute or more. */
+export const RAW_VIEW_MAX_SAMPLES = 250_000;
+/** Rows removed per retention step: a few milliseconds of work, so batches never wait long. */
+export const RETENTION_STEP_ROWS = 2000;
+/** Rough bytes on disk per row, for the per-connection use the operator sees (the file size is exact). */
+export const SAMPLE_ROW_BYTES = 40;
+export const MESSAGE_ROW_BYTES = 24;
+
+interface SeriesRow {
+  id: number;
+  conn: number;
+}
+
+interface Minute {
+  series: number;
+  minute: number;
+  lo: number;
+  loT: number;
+  hi: number;
+  hiT: number;
+  total: number;
+  n: number;
+}
+
+/** Rows per INSERT statement: one call into SQLite for many rows costs far less than one per row. */
+const ROWS_PER_INSERT = 64;
+
+/** Inserts rows in groups of ROWS_PER_INSERT through one multi-row statement, the rest one by one. */
+class RowInserter {
+  private readonly args: unknown[] = [];
+  private rows = 0;
+  private readonly many: Statement;
+  private readonly one: Statement;
+
+  constructor(db: Database, head: string, private readonly columns: number, tail = '') {
+    const row = `(${new Array(columns).fill('?').join(', ')})`;
+    this.one = db.prepare(`${head} VALUES ${row} ${tail}`);
+    this.many = db.prepare(`${head} VALUES ${new Array(ROWS_PER_INSERT).fill(row).join(', ')} ${tail}`);
+  }
+
+  add(...values: unknown[]): void {
+    for (const v of values) this.args.push(v);
+    if (++this.rows === ROWS_PER_INSERT) {
+      this.many.run(this.args);
+      this.args.length = 0;
+      this.rows = 0;
+    }
+  }
+
+  /** Inserts what is left; call before the transaction ends. */
+  finish(): void {
+    for (let i = 0; i < this.rows; i++) this.one.run(this.args.slice(i * this.columns, (i + 1) * this.columns));
+    this.args.length = 0;
+    this.rows = 0;
+  }
+}
+
+function statements(db: Database) {
+  return {
+    connInsert: db.prepare('INSERT INTO connections (name) VALUES (?) ON CONFLICT (name) DO NOTHING'),
+    connId: db.prepare('SELECT id FROM connections WHERE name = ?'),
+    seriesInsert: db.prepare('INSERT INTO series (conn, key) VALUES (?, ?) ON CONFLICT (key) DO NOTHING'),
+    seriesByKey: db.prepare('SELECT id, conn FROM series WHERE key = ?'),
+    seriesLast: db.prepare('SELECT t, seq FROM samples WHERE series = ? ORDER BY t DESC, seq DESC LIMIT 1'),
+    topicInsert: db.prepare('INSERT INTO topics (conn, topic) VALUES (?, ?) ON CONFLICT (conn, topic) DO NOTHING'),
+    topicId: db.prepare('SELECT id FROM topics WHERE conn = ? AND topic = ?'),
+    samples: new RowInserter(db, 'INSERT INTO samples (series, t, seq, v)', 4, 'ON CONFLICT DO NOTHING'),
+    rollupUpsert: db.prepare(`INSERT INTO rollups (series, minute, lo, lo_t, hi, hi_t, total, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (series, minute) DO UPDATE SET
+        lo_t = CASE WHEN excluded.lo < lo THEN excluded.lo_t ELSE lo_t END, lo = min(lo, excluded.lo),
+        hi_t = CASE WHEN excluded.hi > hi THEN excluded.hi_t ELSE hi_t END, hi = max(hi, excluded.hi),
+        total = total + excluded.total, n = n + excluded.n`),
+    blockInsert: db.prepare('INSERT INTO message_blocks (conn, t_first, t_last, count, payload_bytes, topics, times, sizes, ends, flags, payloads) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    usageAdd: db.prepare(`INSERT INTO usage (conn, samples, messages, payload_bytes) VALUES (?, ?, ?, ?)
+      ON CONFLICT (conn) DO UPDATE SET samples = samples + excluded.samples, messages = messages + excluded.messages, payload_bytes = payload_bytes + excluded.payload_bytes`),
+  };
+}
+type Statements = ReturnType<typeof statements>;
+
+/**
+ * A column's or a minute's lowest and highest sample, in time order, as
+ * points before `before` (the minute that holds `before` also holds samples
+ * memory has; theirs come from memory, so the points stay in time order).
+ */
+function pushExtremes(points: PointList, lo: number, loT: number, loSeq: number, hi: number, hiT: number, hiSeq: number, before: number): void {
+  if (loT === hiT && loSeq === hiSeq) {
+    if (loT < before) points.push(loT, lo);
+    return;
+  }
+  const [t1, v1, t2, v2] = loT < hiT || (loT === hiT && loSeq < hiSeq) ? [loT, lo, hiT, hi] : [hiT, hi, loT, lo];
+  if (t1 < before) points.push(t1, v1);
+  if (t2 < before) points.push(t2, v2);
+}
+
+/** The recorded connection of a messages export and its topics (those the filter matches), id → name. */
+interface MessageScope {
+  conn: number;
+  names: Map<number, string>;
+}
+
+export class HistoryStore {
+  private readonly connIds = new Map<string, number>();
+  private readonly seriesByIndex = new Map<number, SeriesRow>();
+  /** The last sample time and seq written per series id, to number samples of the same millisecond. */
+  private readonly lastOf = new Map<number, { t: number; seq: number }>();
+  private readonly topicsByIndex = new Map<number, { id: number; conn: number }>();
+  private rules: RetentionRule[] | null = null;
+  private readonly s: Statements;
+
+  constructor(readonly db: Database) {
+    this.s = statements(db);
+  }
+
+  // ---- writing
+
+  private connection(name: string): number {
+    let id = this.connIds.get(name);
+    if (id === undefined) {
+      this.s.connInsert.run(name);
+      id = (this.s.connId.get(name) as { id: number }).id;
+      this.connIds.set(name, id);
+    }
+    return id;
+  }
+
+  /** Defines a series for this run's batches (index → row), creating its row when new. */
+  defineSeries(index: number, key: string, connectionId: string): void {
+    const conn = this.connection(connectionId);
+    this.s.seriesInsert.run(conn, key);
+    this.seriesByIndex.set(index, this.s.seriesByKey.get(key) as SeriesRow);
+  }
+
+  defineTopic(index: number, connectionId: string, topic: string): void {
+    const conn = this.connection(connectionId);
+    this.s.topicInsert.run(conn, topic);
+    this.topicsByIndex.set(index, { id: (this.s.topicId.get(conn, topic) as { id: number }).id, conn });
+  }
+
+  /** Writes one batch in one transaction; returns what it wrote. */
+  write(batch: RecordBatch): { samples: number; messages: number } {
+    return this.db.transaction(() => {
+      for (const d of batch.series) this.defineSeries(d.index, d.key, d.connectionId);
+      for (const d of batch.topics) this.defineTopic(d.index, d.connectionId, d.topic);
+      const usage = new Map<number, { samples: number; messages: number; bytes: number }>();
+      const use = (conn: number) => {
+        let u = usage.get(conn);
+        if (!u) usage.set(conn, (u = { samples: 0, messages: 0, bytes: 0 }));
+        return u;
+      };
+      const samples = this.writeSamples(batch.samples);
+      let messages = 0;
+      for (const block of packBlocks(batch.messages, (index) => this.topicsByIndex.get(index))) {
+        const { topics, times, sizes, ends, flags, payloads } = block;
+        this.s.blockInsert.run(block.conn, block.tFirst, block.tLast, block.count, block.payloadBytes, bytesOf(topics), bytesOf(times), bytesOf(sizes), bytesOf(ends), bytesOf(flags), bytesOf(payloads));
+        const u = use(block.conn);
+        u.messages += block.count;
+        u.bytes += block.payloadBytes;
+        messages += block.count;
+      }
+      for (const [conn, u] of usage) this.s.usageAdd.run(conn, u.samples, u.messages, u.bytes);
+      return { samples, messages };
+    })();
+  }
+
+  /**
+   * Appends samples (series given by this run's index) and folds them into the
+   * per-minute rollups. Also used by the benchmark to fill a week quickly.
+   */
+  writeSamples(s: RecordBatch['samples']): number {
+    const minutes = new Map<number, Minute>();
+    const done: Minute[] = [];
+    const perConn = new Map<number, number>();
+    let written = 0;
+    for (let i = 0; i < s.count; i++) {
+      const row = this.seriesByIndex.get(s.series[i] as number);
+      const v = s.values[i] as number;
+      if (!row || Number.isNaN(v)) continue;
+      const t = Math.round(s.times[i] as number);
+      let last = this.lastOf.get(row.id);
+      if (!last) {
+        const stored = this.s.seriesLast.get(row.id) as { t: number; seq: number } | undefined;
+        this.lastOf.set(row.id, (last = stored ? { t: stored.t, seq: stored.seq } : { t: -Infinity, seq: 0 }));
+      }
+      last.seq = t === last.t ? last.seq + 1 : 0;
+      last.t = t;
+      this.s.samples.add(row.id, t, last.seq, v);
+      written++;
+      perConn.set(row.conn, (perConn.get(row.conn) ?? 0) + 1);
+      const minute = t - (((t % MINUTE_MS) + MINUTE_MS) % MINUTE_MS);
+      let acc = minutes.get(row.id);
+      if (acc && acc.minute !== minute) {
+        done.push(acc);
+        acc = undefined;
+      }
+      if (!acc) {
+        minutes.set(row.id, { series: row.id, minute, lo: v, loT: t, hi: v, hiT: t, total: v, n: 1 });
+        continue;
+      }
+      if (v < acc.lo) {
+        acc.lo = v;
+        acc.loT = t;
+      }
+      if (v > acc.hi) {
+        acc.hi = v;
+        acc.hiT = t;
+      }
+      acc.total += v;
+      acc.n++;
+    }
+    this.s.samples.finish();
+    for (const acc of [...done, ...minutes.values()]) this.s.rollupUpsert.run(acc.series, acc.minute, acc.lo, acc.loT, acc.hi, acc.hiT, acc.total, acc.n);
+    for (const [conn, n] of perConn) this.s.usageAdd.run(conn, n, 0, 0);
+    return written;
+  }
+
+  // ---- reading
+
+  private seriesOf(key: string): SeriesRow | null {
+    return (this.s.seriesByKey.get(key) as SeriesRow | undefined) ?? null;
+  }
+
+  /** Keys recorded for the elements of a wildcard series (`key|[0]`, …). */
+  elementsOf(key: string): string[] {
+    // '}' follows '|' in byte order: the range holds exactly the keys that start with `key|`.
+    const rows = this.db.prepare('SELECT key FROM series WHERE key > ? AND key < ? ORDER BY key').all(`${key}|`, `${key}}`) as Array<{ key: string }>;
+    return rows.map((r) => r.key);
+  }
+
+  /**
+   * A series over [from, min(to, before)) as min/max points per pixel column
+   * of the whole [from, to] grid (so the caller can add memory's part and
+   * reduce once more with the same columns).
+   */
+  view(q: ViewQuery): ViewAnswer {
+    const elements = this.elementsOf(q.key);
+    const row = this.seriesOf(q.key);
+    const end = Math.min(q.to, q.before - 1e-9);
+    const empty = { times: new Float64Array(0), values: new Float64Array(0), samples: 0, elements };
+    if (!row || end < q.from) return empty;
+    const columns = Math.max(1, Math.floor(q.width));
+    const columnMs = (q.to - q.from) / columns;
+    const points = new PointList();
+    let samples: number;
+    const useRollups = columnMs >= ROLLUP_COLUMN_MS || (columnMs >= MINUTE_MS && this.countInRollups(row.id, q.from, end) > RAW_VIEW_MAX_SAMPLES);
+    if (useRollups) {
+      samples = 0;
+      const rows = this.db
+        .prepare('SELECT lo, lo_t, hi, hi_t, n FROM rollups WHERE series = ? AND minute > ? AND minute <= ? ORDER BY minute')
+        .raw()
+        .all(row.id, q.from - MINUTE_MS, end) as Array<[number, number, number, number, number]>;
+      for (const [lo, loT, hi, hiT, n] of rows) {
+        samples += n;
+        // Minutes keep no sample numbers: the lowest and highest of one millisecond count as one sample only when equal.
+        pushExtremes(points, lo, loT, 0, hi, hiT, lo === hi ? 0 : 1, q.before);
+      }
+    } else {
+      // One GROUP BY per extreme: SQLite gives the row of a lone min() or max() as its bare columns.
+      const bucket = `CAST(((t - ?) / ?) * ? AS INTEGER)`;
+      const range = 'FROM samples WHERE series = ? AND t >= ? AND t <= ? AND t < ?';
+      const args = [q.from, Math.max(1e-9, q.to - q.from), columns, row.id, q.from, q.to, q.before] as const;
+      // (Of equal lowest values SQLite may give any one's time; memory gives the first. Same value, same column.)
+      const lows = this.db.prepare(`SELECT ${bucket} AS c, min(v), t, seq, count(*) ${range} GROUP BY c ORDER BY c`).raw().all(...args) as Array<[number, number, number, number, number]>;
+      const highs = this.db.prepare(`SELECT ${bucket} AS c, max(v), t, seq ${range} GROUP BY c ORDER BY c`).raw().all(...args) as Array<[number, number, number, number]>;
+      samples = 0;
+      for (let i = 0; i < lows.length; i++) {
+        const [, lo, loT, loSeq, n] = lows[i] as [number, number, number, number, number];
+        const [, hi, hiT, hiSeq] = highs[i] as [number, number, number, number];
+        samples += n;
+        pushExtremes(points, lo, loT, loSeq, hi, hiT, hiSeq, q.before);
+      }
+    }
+    const reduced = downsample(points, q.from, q.to, q.width);
+    return { times: Float64Array.from(reduced.times), values: Float64Array.from(reduced.values), samples, elements };
+  }
+
+  private countInRollups(series: number, from: number, to: number): number {
+    const row = this.db.prepare('SELECT total(n) AS n FROM rollups WHERE series = ? AND minute > ? AND minute <= ?').get(series, from - MINUTE_MS, to) as { n: number };
+    return row.n;
+  }
+
+  usage(): ConnectionUsage[] {
+    const rows = this.db.prepare('SELECT c.id AS id, c.name AS name, u.samples AS samples, u.messages AS messages, u.payload_bytes AS bytes FROM connections c JOIN usage u ON u.conn = c.id').all() as Array<{
+      id: number;
+      name: string;
+      samples: number;
+      messages: number;
+      bytes: number;
+    }>;
+    return rows.map((r) => {
+      const span = this.spanOf(r.id);
+      return { connectionId: r.name, samples: r.samples, messages: r.messages, bytes: r.samples * SAMPLE_ROW_BYTES + r.messages * MESSAGE_ROW_BYTES + r.bytes, oldest: span.oldest, newest: span.newest };
+    });
+  }
+
+  private spanOf(conn: number): { oldest: number | null; newest: number | null } {
+    const s = this.db
+      .prepare('SELECT min((SELECT min(t) FROM samples WHERE series = s.id)) AS oldest, max((SELECT max(t) FROM samples WHERE series = s.id)) AS newest FROM series s WHERE s.conn = ?')
+      .get(conn) as { oldest: number | null; newest: number | null };
+    const m = this.db.prepare('SELECT min(t_first) AS oldest, max(t_last) AS newest FROM message_blocks WHERE conn = ?').get(conn) as { oldest: number | null; newest: number | null };
+    const pick = (a: number | null, b: number | null, f: (x: number, y: number) => number) => (a === null ? b : b === null ? a : f(a, b));
+    return { oldest: pick(s.oldest, m.oldest, Math.min), newest: pick(s.newest, m.newest, Math.max) };
+  }
+
+  // ---- retention
+
+  setRules(rules: RetentionRule[]): void {
+    this.rules = rules;
+  }
+
+  /**
+   * Removes data past each connection's age and size limits (and all data of
+   * connections that no longer exist), at most RETENTION_STEP_ROWS rows per
+   * call, oldest first. Returns what it removed; nothing removed means done.
+   */
+  retentionStep(now: number): RetentionReport {
+    const report: RetentionReport = { deletedSamples: 0, deletedMessages: 0, deletedRollups: 0 };
+    if (!this.rules) return report;
+    const byName = new Map(this.rules.map((r) => [r.connectionId, r]));
+    const conns = this.db.prepare('SELECT c.id AS id, c.name AS name, u.samples AS samples, u.messages AS messages, u.payload_bytes AS bytes FROM connections c LEFT JOIN usage u ON u.conn = c.id').all() as Array<{
+      id: number;
+      name: string;
+      samples: number | null;
+      messages: number | null;
+      bytes: number | null;
+    }>;
+    let budget = RETENTION_STEP_ROWS;
+    for (const c of conns) {
+      if (budget <= 0) break;
+      const rule = byName.get(c.name);
+      let cutoff: number;
+      if (!rule) {
+        cutoff = Number.MAX_SAFE_INTEGER;
+      } else {
+        cutoff = now - rule.maxAgeMs;
+        const bytes = (c.samples ?? 0) * SAMPLE_ROW_BYTES + (c.messages ?? 0) * MESSAGE_ROW_BYTES + (c.bytes ?? 0);
+        if (bytes > rule.maxBytes) {
+          // Over its size: remove the oldest part that should free the excess (plus a tenth, so a
+          // connection at its limit is not trimmed on every pass), assuming data spread evenly in time.
+          const span = this.spanOf(c.id);
+          if (span.oldest !== null && span.newest !== null) {
+            const share = Math.min(1, (bytes - rule.maxBytes * 0.9) / bytes);
+            cutoff = Math.max(cutoff, span.oldest + Math.max(1, Math.ceil(share * (span.newest - span.oldest))));
+          }
+        }
+      }
+      const removed = this.deleteBefore(c.id, cutoff, budget);
+      report.deletedSamples += removed.samples;
+      report.deletedMessages += removed.messages;
+      report.deletedRollups += removed.rollups;
+      budget -= removed.samples + removed.messages + removed.rollups;
+      if (!rule && removed.samples + removed.messages + removed.rollups === 0) this.forgetConnection(c.id);
+    }
+    return report;
+  }
+
+  private deleteBefore(conn: number, cutoff: number, limit: number): { samples: number; messages: number; rollups: number } {
+    return this.db.transaction(() => {
+      let left = limit;
+      let samples = 0;
+      let rollups = 0;
+      const series = this.db.prepare('SELECT id FROM series WHERE conn = ?').pluck().all(conn) as number[];
+      for (const id of series) {
+        if (left <= 0) break;
+        const n = this.db.prepare('DELETE FROM samples WHERE series = ? AND t < ? LIMIT ?').run(id, cutoff, left).changes;
+        samples += n;
+        left -= n;
+        if (left <= 0) break;
+        const r = this.db.prepare('DELETE FROM rollups WHERE series = ? AND minute <= ? LIMIT ?').run(id, cutoff - MINUTE_MS, left).changes;
+        rollups += r;
+        left -= r;
+      }
+      let messages = 0;
+      let bytes = 0;
+      if (left > 0) {
+        // Whole blocks (a minute at most each), a few per step: each may hold thousands of messages.
+        const blocks = Math.max(1, Math.ceil(left / 1000));
+        const gone = this.db.prepare('SELECT count(*) AS blocks, total(count) AS n, total(payload_bytes) AS bytes FROM (SELECT count, payload_bytes FROM message_blocks WHERE conn = ? AND t_last < ? ORDER BY t_last LIMIT ?)').get(conn, cutoff, blocks) as {
+          blocks: number;
+          n: number;
+          bytes: number;
+        };
+        if (gone.blocks > 0) {
+          this.db.prepare('DELETE FROM message_blocks WHERE conn = ? AND t_last < ? ORDER BY t_last LIMIT ?').run(conn, cutoff, blocks);
+          messages = gone.n;
+          bytes = gone.bytes;
+        }
+      }
+      if (samples || messages) this.db.prepare('UPDATE usage SET samples = max(0, samples - ?), messages = max(0, messages - ?), payload_bytes = max(0, payload_bytes - ?) WHERE conn = ?').run(samples, messages, bytes, conn);
+      return { samples, messages, rollups };
+    })();
+  }
+
+  /** A connection whose data is all gone and that has no profile any more: its names go too. */
+  private forgetConnection(conn: number): void {
+    const left = this.db.prepare('SELECT EXISTS (SELECT 1 FROM message_blocks WHERE conn = ?) OR EXISTS (SELECT 1 FROM samples WHERE series IN (SELECT id FROM series WHERE conn = ?)) AS n').get(conn, conn) as { n: number };
+    if (left.n) return;
+    this.db.transaction(() => {
+      for (const table of ['series', 'topics', 'usage']) this.db.prepare(`DELETE FROM ${table} WHERE conn = ?`).run(conn);
+      this.db.prepare('DELETE FROM connections WHERE id = ?').run(conn);
+    })();
+    for (const [name, id] of this.connIds) if (id === conn) this.connIds.delete(name);
+    for (const [index, row] of this.seriesByIndex) if (row.conn === conn) this.seriesByIndex.delete(index);
+    for (const [index, row] of this.topicsByIndex) if (row.conn === conn) this.topicsByIndex.delete(index);
+  }
+
+  /** Gives pages freed by retention back to the file system, a few at a time. */
+  shrink(pages = 500): void {
+    this.db.pragma(`incremental_vacuum(${pages})`);
+  }
+
+  // ---- exports
+
+  count(q: ExportQuery): number {
+    let n = 0;
+    if (q.kind === 'samples') {
+      for (const key of q.keys) {
+        const row = this.seriesOf(key);
+        if (row) n += (this.db.prepare('SELECT count(*) AS n FROM samples WHERE series = ? AND t >= ? AND t <= ?').get(row.id, q.from, q.to) as { n: number }).n;
+      }
+      return n;
+    }
+    for (let part = 0; part < q.connectionIds.length; part++) {
+      const scope = this.messageScope(q, part);
+      if (!scope) continue;
+      let after = -1;
+      for (;;) {
+        const blocks = this.blocksAfter(scope.conn, q, after, 16);
+        for (const { id, reader } of blocks) {
+          after = id;
+          for (let k = 0; k < reader.count; k++) if (this.inExport(q, scope, reader, k)) n++;
+        }
+        if (blocks.length < 16) break;
+      }
+    }
+    return n;
+  }
+
+  /** The recorded connection of part `part` of a messages export and, with a topic filter, the ids of the topics it matches. */
+  private messageScope(q: Extract<ExportQuery, { kind: 'messages' }>, part: number): MessageScope | null {
+    const conn = this.db.prepare('SELECT id FROM connections WHERE name = ?').pluck().get(q.connectionIds[part]) as number | undefined;
+    if (conn === undefined) return null;
+    const all = this.db.prepare('SELECT id, topic FROM topics WHERE conn = ?').raw().all(conn) as Array<[number, string]>;
+    const filter = q.topicFilter;
+    const names = new Map(filter ? all.filter(([, topic]) => topicMatchesFilter(filter, topic)) : all);
+    return { conn, names };
+  }
+
+  /** Blocks of a connection overlapping the export's range, after block id `after`, in the order they were written. */
+  private blocksAfter(conn: number, q: { from: number; to: number }, after: number, limit: number): Array<{ id: number; reader: BlockReader }> {
+    const rows = this.db
+      .prepare('SELECT id, topics, times, sizes, ends, flags, payloads FROM message_blocks WHERE conn = ? AND id > ? AND t_last >= ? AND t_first <= ? ORDER BY id LIMIT ?')
+      .all(conn, after, q.from, q.to, limit) as StoredBlock[];
+    return rows.map((row) => ({ id: row.id, reader: new BlockReader(row) }));
+  }
+
+  private inExport(q: { from: number; to: number }, scope: MessageScope, reader: BlockReader, k: number): boolean {
+    const t = reader.time(k);
+    return t >= q.from && t <= q.to && scope.names.has(reader.topic(k));
+  }
+
+  /** Up to `rows` rows of an export after `cursor`, as text. */
+  exportChunk(q: ExportQuery, cursor: ExportCursor, rows: number): ExportChunk {
+    let text = '';
+    let written = 0;
+    let c: ExportCursor | null = cursor;
+    while (c && written < rows) {
+      const step: ExportChunk = q.kind === 'samples' ? this.sampleRows(q, c, rows - written) : this.messageRows(q, c, rows - written);
+      text += step.text;
+      written += step.rows;
+      c = step.next;
+    }
+    return { text, rows: written, next: c };
+  }
+
+  private sampleRows(q: Extract<ExportQuery, { kind: 'samples' }>, cursor: ExportCursor, limit: number): ExportChunk {
+    const key = q.keys[cursor.part];
+    if (key === undefined) return { text: '', rows: 0, next: null };
+    const nextPart = { ...START_CURSOR, part: cursor.part + 1 };
+    const row = this.seriesOf(key);
+    if (!row) return { text: '', rows: 0, next: nextPart };
+    const [connectionId = '', extractor = '', ...rest] = key.split('|');
+    // A wildcard element's key ends in `|[n]`: the topic is what lies between.
+    const element = rest.length > 1 && /^\[\d+\]$/.test(rest[rest.length - 1] as string) ? (rest.pop() as string) : '';
+    const prefix = `${csvText(q.names[connectionId] ?? connectionId)},${csvText(rest.join('|'))},${csvText(fieldOf(extractor, element))},`;
+    const found = this.db
+      .prepare('SELECT t, seq, v FROM samples WHERE series = ? AND (t, seq) > (?, ?) AND t >= ? AND t <= ? ORDER BY t, seq LIMIT ?')
+      .raw()
+      .all(row.id, cursor.t, cursor.after, q.from, q.to, limit) as Array<[number, number, number]>;
+    let text = '';
+    for (const [t, , v] of found) text += prefix + csvLine([isoTime(t), csvNumber(v)]);
+    const last = found[found.length - 1];
+    return { text, rows: found.length, next: found.length < limit || !last ? nextPart : { part: cursor.part, t: last[0], after: last[1] } };
+  }
+
+  /** Messages of part `cursor.part` from block `cursor.t`, after its message `cursor.after`. */
+  private messageRows(q: Extract<ExportQuery, { kind: 'messages' }>, cursor: ExportCursor, limit: number): ExportChunk {
+    if (cursor.part >= q.connectionIds.length) return { text: '', rows: 0, next: null };
+    const nextPart = { ...START_CURSOR, part: cursor.part + 1 };
+    const scope = this.messageScope(q, cursor.part);
+    if (!scope) return { text: '', rows: 0, next: nextPart };
+    const connectionId = q.connectionIds[cursor.part] as string;
+    const connection = q.names[connectionId] ?? connectionId;
+    let text = '';
+    let rows = 0;
+    let block = Math.max(0, cursor.t);
+    let after = cursor.after;
+    for (;;) {
+      // The cursor's own block first (it may be part-way through), then the ones after it.
+      const blocks = this.blocksAfter(scope.conn, q, block - 1, 4);
+      for (const { id, reader } of blocks) {
+        const from = id === block ? after + 1 : 0;
+        for (let k = from; k < reader.count; k++) {
+          if (!this.inExport(q, scope, reader, k)) continue;
+          const m = reader.message(k);
+          const message = { connection, topic: scope.names.get(m.topic) as string, t: m.t, qos: m.qos, retain: m.retain, size: m.size, payload: m.payload };
+          text += q.format === 'jsonl' ? messageJsonLine(message) : messageCsvLine(message);
+          if (++rows === limit) return { text, rows, next: k + 1 < reader.count ? { part: cursor.part, t: id, after: k } : { part: cursor.part, t: id + 1, after: -1 } };
+        }
+        block = id + 1;
+        after = -1;
+      }
+      if (blocks.length < 4) return { text, rows, next: nextPart };
+    }
+  }
+}

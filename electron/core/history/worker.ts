@@ -1,0 +1,136 @@
+/**
+ * The recorder's worker thread: it alone opens the history database, writes
+ * the batches main posts (one transaction each), answers views, usage and
+ * export chunks, and removes old data in small steps between batches. When
+ * writing fails (disk full, file gone read-only or damaged) it stops writing,
+ * says why once, and keeps answering reads while the file can be read. Built
+ * as its own entry (out/main/history-worker.js) and started by recorder.ts.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { problemOf, type HistoryProblem } from './problems';
+import type { FromWorker, RecordBatch, Requests, RequestKind, RetentionReport, ToWorker, WorkerInput } from './protocol';
+import { keepAside, openHistoryFile } from './schema/open';
+import { HistoryStore } from './store';
+
+const input = workerData as WorkerInput;
+
+function post(message: FromWorker): void {
+  parentPort?.postMessage(message);
+}
+
+const opened = openHistoryFile(input.file, { maxPageCount: input.maxPageCount });
+let store: HistoryStore | null = opened.ok ? new HistoryStore(opened.db) : null;
+/** Once set, nothing more is written this run. */
+let writeProblem: HistoryProblem | null = opened.ok ? null : opened.problem;
+post({ type: 'opened', problem: writeProblem });
+
+/** A damaged file found while running is closed and moved aside, as on open. */
+function stopOn(error: unknown): HistoryProblem {
+  const problem = problemOf(error);
+  if (problem.kind === 'corrupt' && store) {
+    try {
+      store.db.close();
+    } catch {
+      // Already unusable; it is moved aside below all the same.
+    }
+    store = null;
+    try {
+      problem.keptAs = keepAside(input.file, Date.now());
+    } catch (moveError) {
+      problem.detail += `; it could not be moved aside (${(moveError as Error).message})`;
+    }
+  }
+  writeProblem ??= problem;
+  return problem;
+}
+
+function write(batch: RecordBatch): void {
+  if (!store || writeProblem) {
+    post({ type: 'written', seq: batch.seq, samples: 0, messages: 0, problem: writeProblem });
+    return;
+  }
+  try {
+    const done = store.write(batch);
+    post({ type: 'written', seq: batch.seq, ...done, problem: null });
+  } catch (error) {
+    post({ type: 'written', seq: batch.seq, samples: 0, messages: 0, problem: stopOn(error) });
+  }
+}
+
+// Retention runs as a chain of small steps, each its own transaction, with
+// incoming batches and requests handled between them (setImmediate yields).
+let retention: { now: number; report: RetentionReport; waiting: number[] } | null = null;
+
+function retentionStep(): void {
+  const run = retention;
+  if (!run) return;
+  let more = false;
+  try {
+    if (store && !writeProblem) {
+      const step = store.retentionStep(run.now);
+      run.report.deletedSamples += step.deletedSamples;
+      run.report.deletedMessages += step.deletedMessages;
+      run.report.deletedRollups += step.deletedRollups;
+      more = step.deletedSamples + step.deletedMessages + step.deletedRollups > 0;
+      if (!more) store.shrink();
+    }
+  } catch (error) {
+    stopOn(error);
+  }
+  if (more) {
+    setImmediate(retentionStep);
+    return;
+  }
+  retention = null;
+  for (const id of run.waiting) post({ type: 'answer', id, ok: true, value: run.report });
+}
+
+function answer(id: number, kind: RequestKind, query: unknown): void {
+  if (kind === 'retain') {
+    const now = (query as Requests['retain']['query']).now;
+    if (retention) {
+      retention.now = Math.max(retention.now, now);
+      retention.waiting.push(id);
+    } else {
+      retention = { now, report: { deletedSamples: 0, deletedMessages: 0, deletedRollups: 0 }, waiting: [id] };
+      setImmediate(retentionStep);
+    }
+    return;
+  }
+  // Batches are handled in order, so every batch posted before this request is written.
+  if (kind === 'settle') return post({ type: 'answer', id, ok: true, value: null });
+  if (!store) return post({ type: 'answer', id, ok: false, problem: writeProblem ?? { kind: 'failed', detail: 'no history database is open' } });
+  try {
+    let value: unknown;
+    if (kind === 'view') value = store.view(query as Requests['view']['query']);
+    else if (kind === 'usage') value = store.usage();
+    else if (kind === 'exportCount') value = store.count(query as Requests['exportCount']['query']);
+    else {
+      const q = query as Requests['exportChunk']['query'];
+      value = store.exportChunk(q.export, q.cursor, q.rows);
+    }
+    post({ type: 'answer', id, ok: true, value });
+  } catch (error) {
+    post({ type: 'answer', id, ok: false, problem: problemOf(error) });
+  }
+}
+
+parentPort?.on('message', (message: ToWorker) => {
+  switch (message.type) {
+    case 'batch':
+      return write(message.batch);
+    case 'rules':
+      return store?.setRules(message.rules);
+    case 'request':
+      return answer(message.id, message.kind, message.query);
+    case 'close':
+      try {
+        store?.db.close();
+      } catch {
+        // The file is left as SQLite left it; its write-ahead log is replayed on the next open.
+      }
+      store = null;
+      post({ type: 'closed' });
+      parentPort?.close();
+  }
+});
