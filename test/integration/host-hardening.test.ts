@@ -223,7 +223,11 @@ describe('the host against malformed requests', () => {
     const ws = new WebSocket(`ws://${hostHeader()}${WS_PATH}?token=${host.token}`, { origin: host.origin });
     await new Promise((resolve) => ws.once('open', resolve));
     const answer = await new Promise<{ id: number; result: { ok: boolean; error?: { code: string } } }>((resolve, reject) => {
-      ws.on('message', (data) => resolve(JSON.parse(data.toString())));
+      // Pushed events (telemetry, history) may arrive first: the answer is the frame with our id.
+      ws.on('message', (data) => {
+        const frame = JSON.parse(data.toString()) as { id?: number };
+        if (frame.id === 9) resolve(frame as { id: number; result: { ok: boolean; error?: { code: string } } });
+      });
       ws.on('close', (code) => reject(new Error(`closed with ${code}`)));
       ws.send(big);
     });
