@@ -47,6 +47,8 @@ export const ERROR_MEANINGS = {
   publish_unconfirmed: 'The link dropped before the broker acknowledged a QoS 1/2 publish: it may or may not have arrived.',
   net_stalled: 'Nothing arrived from the broker within keepalive + LIVENESS_MARGIN_MS: the link is dead (stalled without a reset).',
   mqtt_broker_protocol_error: 'The broker sent valid MQTT that a broker must never send (a SUBSCRIBE, a PUBLISH before CONNACK, an undefined reason code).',
+  proto_invalid: 'An imported .proto file does not compile (the message names the file and line), or imports a file that was not imported with it.',
+  decoder_invalid: 'A decoder rule names a Protobuf message none of the connection’s .proto files defines.',
   mqtt_incoming_too_large: 'The broker announced a packet larger than the connection’s maximum packet size; it was refused from its header, unread.',
 
   // Recorded history (electron/core/history/)

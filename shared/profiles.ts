@@ -8,6 +8,7 @@ import { QosSchema, topicFilterValid } from './mqtt';
 import { certificateFieldProblem, type CertificateField } from './pem';
 import { DEFAULT_RECORDING, RecordingSettingsSchema } from './history';
 import { DashboardSchema } from './telemetry';
+import { DecodersSchema, DEFAULT_DECODERS } from './decoders';
 
 export const SCHEMES = ['mqtts:', 'wss:', 'mqtt:', 'ws:'] as const;
 
@@ -146,6 +147,8 @@ export const ProfileSettingsSchema = z.object({
   subscriptions: z.array(SubscriptionSchema).max(256).default([]),
   /** Larger incoming packets are refused unread and the connection is dropped; MQTT 5 also tells the broker. */
   maxPacketSize: MaxPacketSizeSchema.default(DEFAULT_MAX_PACKET_SIZE),
+  /** How payloads are decoded, by topic filter (first match wins), and the .proto files Protobuf rules use. */
+  decoders: DecodersSchema.default(() => structuredClone(DEFAULT_DECODERS)),
 });
 export type ProfileSettings = z.infer<typeof ProfileSettingsSchema>;
 export type ProfileSettingsInput = z.input<typeof ProfileSettingsSchema>;

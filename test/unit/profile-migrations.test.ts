@@ -9,6 +9,8 @@ import { createDemoPki } from '../../electron/core/demo/demo-broker';
 import { MIGRATIONS, migrateProfiles, PROFILES_VERSION } from '../../electron/core/profiles/migrations';
 import { v1ToV2 } from '../../electron/core/profiles/migrations/v1-to-v2';
 import { v2ToV3 } from '../../electron/core/profiles/migrations/v2-to-v3';
+import { v3ToV4 } from '../../electron/core/profiles/migrations/v3-to-v4';
+import { DEFAULT_DECODERS } from '../../shared/decoders';
 import { DEFAULT_RECORDING } from '../../shared/history';
 
 const pki = createDemoPki();
@@ -80,5 +82,17 @@ describe('v2 to v3: each connection says what it records', () => {
 
   it('records samples of charted series and no raw messages by default, for 30 days or 1 GB', () => {
     expect(DEFAULT_RECORDING).toEqual({ messageFilters: [], maxPayloadBytes: 65536, retentionDays: 30, retentionMB: 1024 });
+  });
+});
+
+describe('v3 to v4: each connection says how its payloads are decoded', () => {
+  it('writes Sparkplug B on spBv1.0/# out, keeping rules and .proto files a file already has', () => {
+    const own = { rules: [{ filter: 'factory/#', decoder: 'protobuf', message: 'acme.T' }], protos: [{ name: 'acme.proto', text: 'syntax = "proto3";' }] };
+    const { profiles, notes, secrets } = v3ToV4.run([v1Profile('a', {}), v1Profile('b', {}, { decoders: own }), 'odd']);
+    expect(ProfileSchema.parse(profiles[0]).decoders).toEqual(DEFAULT_DECODERS);
+    expect(DEFAULT_DECODERS.rules).toEqual([{ filter: 'spBv1.0/#', decoder: 'sparkplug', message: '' }]);
+    expect((profiles[1] as { decoders: unknown }).decoders).toEqual(own);
+    expect(profiles[2]).toBe('odd');
+    expect([notes, secrets]).toEqual([[], []]);
   });
 });

@@ -10,6 +10,7 @@ import { joinCertificates, readCertificateField } from '../../../shared/pem';
 import { createProfile, type Profile, type ProfileSettings, type SecretInput } from '../../../shared/profiles';
 import { AppFailure } from '../../../shared/result';
 import { describeProfileCertificates } from '../certificates/describe';
+import { checkDecoders } from '../decoders/rules';
 import type { Handlers } from '../ipc/dispatcher';
 import type { SecretStore } from '../secrets/secret-store';
 import type { SessionManager } from '../sessions/manager';
@@ -78,6 +79,8 @@ export function profileHandlers({ profiles, secrets, sessions, afterDelete }: Pr
 
     'profiles.save': async ({ id, settings: draft, secrets: sent = {} }) => {
       const { settings, secrets: input } = liftClientKey(draft, sent);
+      // .proto files that do not compile, or a rule naming a message they lack, are refused now, not at the first payload.
+      checkDecoders(settings.decoders);
       const existing = id && profiles.has(id) ? profiles.get(id) : null;
       if (id && !existing) throw new AppFailure('not_found', 'That connection does not exist any more.', 'Reload the connection list.');
       const given = (item: 'password' | 'clientKey') => typeof input[item] === 'string' && input[item] !== '';

@@ -5,6 +5,8 @@
  * Compiled once per series; a payload is parsed once per message however many
  * series read it. Plain paths are read straight from the bytes (json-scan.ts).
  * Only finite numbers are samples: Infinity (`1e999`), NaN and text are bad values.
+ * A payload a decoder rule decoded (Sparkplug B, Protobuf, CBOR…) is read the
+ * same way: its decoded value takes the place of the parsed JSON.
  */
 import { FALLBACK, scannable, scanNumber, type PlainSegment } from './json-scan';
 
@@ -86,6 +88,8 @@ export class PayloadView {
   private state: 0 | 1 | 2 = 0; // unparsed, parsed, invalid
   private text: string | null = null;
   payload: Buffer;
+  /** The value is a decoder's, not the payload's JSON: paths read it, never the bytes. */
+  decoded = false;
 
   constructor(payload: Buffer = EMPTY) {
     this.payload = payload;
@@ -96,6 +100,17 @@ export class PayloadView {
     this.parsed = undefined;
     this.state = 0;
     this.text = null;
+    this.decoded = false;
+  }
+
+  /** A message its topic's decoder rule decoded to `value` (electron/core/decoders/). */
+  resetDecoded(payload: Buffer, value: unknown): void {
+    this.payload = payload;
+    this.parsed = value;
+    this.state = 1;
+    this.decoded = true;
+    // A decoded scalar is its own text (a plain number chart of a CBOR number); anything else is no number.
+    this.text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : Array.isArray(value) ? '[array]' : '{object}';
   }
 
   asText(): string {
@@ -207,7 +222,7 @@ export function compileExtractor(spec: ExtractorSpec, options: { scan?: boolean 
       const plain = options.scan !== false && segments.every((s): s is PlainSegment => !('wildcard' in s)) && scannable(segments as PlainSegment[]);
       const keys = segments.map((s) => ('key' in s ? Buffer.from(s.key, 'utf8') : Buffer.alloc(0)));
       return collecting(spec, (view, emit) => {
-        if (plain) {
+        if (plain && !view.decoded) {
           let fast: number | typeof FALLBACK = FALLBACK;
           try {
             fast = scanNumber(view.payload, segments as PlainSegment[], keys);

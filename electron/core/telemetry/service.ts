@@ -11,6 +11,11 @@ import { downsample, SamplePool, Series } from './samples';
 import { AppFailure } from '../../../shared/result';
 import { TopicStore } from './topics';
 import { BATCH_INTERVAL_MS, Feed } from './feed';
+import type { Decoders } from '../../../shared/decoders';
+import type { SparkplugTree } from '../../../shared/sparkplug';
+import { Decoding } from '../decoders/decoding';
+import { FAILED, type TopicDecoding } from '../decoders/topic-decoding';
+import type { TopicStats } from './topics';
 
 export { BATCH_INTERVAL_MS } from './feed';
 export const DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024;
@@ -50,6 +55,8 @@ export class Telemetry {
   private readonly adopter: NodeJS.Timeout;
   readonly now: () => number;
   private readonly recorder: TelemetryRecorder | null;
+  /** Decoder rules per connection; a topic no rule matches skips it after its first message. */
+  private readonly decoding = new Decoding((connectionId, topic) => this.touch(connectionId, topic as TopicStats));
 
   constructor(options: { budgetBytes?: number; now?: () => number; recorder?: TelemetryRecorder } = {}) {
     this.pool = new SamplePool(options.budgetBytes ?? DEFAULT_BUDGET_BYTES);
@@ -89,9 +96,16 @@ export class Telemetry {
     // Which series read this topic is looked up once per topic, not per message.
     let readers = stats.readers;
     if (readers === undefined) readers = stats.readers = this.charted.get(connectionId)?.get(topic) ?? null;
+    let decoding = stats.decoding;
+    if (decoding === undefined) decoding = stats.decoding = this.decoding.resolve(connectionId, stats);
+    if (decoding !== null) return this.decode(decoding, stats, payload, readers);
     if (readers === null) return;
     const view = this.payloadView;
     view.reset(payload);
+    this.extract(readers, view);
+  }
+
+  private extract(readers: ChartedExtractor[], view: PayloadView): void {
     for (let i = 0; i < readers.length; i++) {
       const reader = readers[i] as ChartedExtractor;
       const reason = reader.extractor.each(view, reader.emit);
@@ -100,6 +114,46 @@ export class Telemetry {
         reader.base.lastError = reason;
       }
     }
+  }
+
+  /** A topic with a decoder rule: decoded as it arrives when charted or stateful (Sparkplug), else only for its previews. */
+  private decode(decoding: TopicDecoding, stats: TopicStats, payload: Buffer, readers: ChartedExtractor[] | null): void {
+    if (readers === null && !decoding.eager) return;
+    const value = decoding.arrived(payload, stats.count);
+    if (readers === null) return;
+    if (value === FAILED) {
+      for (const reader of readers) {
+        reader.base.errors++;
+        reader.base.lastError = decoding.lastFailure;
+      }
+      return;
+    }
+    const view = this.payloadView;
+    view.resetDecoded(payload, value);
+    this.extract(readers, view);
+  }
+
+  private touch(connectionId: string, stats: TopicStats): void {
+    for (const feed of this.feeds) feed.touch(connectionId, stats);
+  }
+
+  /**
+   * A connection's decoder rules (saved with its profile). When they change, its
+   * topics pick their decoder again at once and are pushed with their new decoded form.
+   */
+  setDecoders(connectionId: string, decoders: Decoders): void {
+    if (!this.decoding.configure(connectionId, decoders)) return;
+    const store = this.stores.get(connectionId);
+    if (!store) return;
+    for (const stats of store.all()) {
+      stats.decoding?.dispose();
+      stats.decoding = this.decoding.resolve(connectionId, stats);
+      this.touch(connectionId, stats);
+    }
+  }
+
+  sparkplugTree(connectionId: string): SparkplugTree {
+    return this.decoding.sparkplugTree(connectionId);
   }
 
   private emitter(key: string, base: Series, elements: Map<string, Series>): Emit {
@@ -166,6 +220,7 @@ export class Telemetry {
 
   removeConnection(connectionId: string): void {
     this.stores.delete(connectionId);
+    this.decoding.forget(connectionId);
     if (this.last?.id === connectionId) this.last = null;
     for (const feed of this.feeds) feed.forget(connectionId);
   }
