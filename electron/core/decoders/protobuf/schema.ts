@@ -59,9 +59,11 @@ function locate(message: string, files: readonly ProtoFile[], prefer: ProtoFile 
       return { file: file.name, line: start };
     }
     if (quoted) {
-      const last = quoted.split('.').pop() as string;
-      const line = lineOf(file.text, new RegExp(`(^|[^\\w.])${escape(last)}(?![\\w])`, 'm'));
-      if (line !== null) return { file: file.name, line };
+      // The name as written (`common.Unit`), else its last part (`Unit` inside its package).
+      for (const name of [quoted.replace(/^\./, ''), quoted.split('.').pop() as string]) {
+        const line = lineOf(file.text, new RegExp(`(^|[^\\w.])${escape(name)}(?![\\w])`, 'm'));
+        if (line !== null) return { file: file.name, line };
+      }
     }
   }
   return { file: (prefer ?? files[0])?.name ?? '.proto', line: null };

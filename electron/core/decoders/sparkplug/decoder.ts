@@ -92,13 +92,7 @@ class NodeTopic implements TopicDecoder {
       const slot = this.birth ? undefined : this.slot(name, alias);
       name ??= slot?.name ?? null;
       const type = has(m, 'datatype') ? (m.datatype as number) : (slot?.type ?? 0);
-      let value: Plain;
-      try {
-        value = metricValue(m, type, budget, 3);
-      } catch (error) {
-        if (error instanceof DecodeError) throw error;
-        throw new DecodeError(`a metric's value cannot be read: ${libraryReason(error)}`);
-      }
+      const value = metricValue(m, type, budget, 3);
       if (name === null) {
         (unresolved ??= plainObject())[alias === null ? '(no name, no alias)' : String(alias)] = value;
         continue;

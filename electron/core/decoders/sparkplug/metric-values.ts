@@ -164,15 +164,15 @@ export function metricValue(m: MetricMessage, type: number, budget: Budget, dept
   if (type >= 1 && type <= 15) return scalar(m, type, `metric ${m.name ?? ''}`.trim());
   switch (type) {
     case 16:
-      if (!m.dataset_value) throw new DecodeError(`metric ${m.name ?? ''} is a DataSet but carries none`);
+      if (!has(m, 'dataset_value') || !m.dataset_value) throw new DecodeError(`metric ${m.name ?? ''} is a DataSet but carries none`);
       return dataSet(m.dataset_value, budget, depth + 1);
     case 19:
-      if (!m.template_value) throw new DecodeError(`metric ${m.name ?? ''} is a Template but carries none`);
+      if (!has(m, 'template_value') || !m.template_value) throw new DecodeError(`metric ${m.name ?? ''} is a Template but carries none`);
       return template(m.template_value, budget, depth + 1);
     case 17: // Bytes
     case 18: // File
-      return m.bytes_value ? bytesText(m.bytes_value) : null;
+      return has(m, 'bytes_value') ? bytesText(m.bytes_value as Uint8Array) : null;
   }
-  if (type >= 22 && type <= 34) return m.bytes_value ? packedArray(m.bytes_value, type, budget, depth) : null;
+  if (type >= 22 && type <= 34) return has(m, 'bytes_value') ? packedArray(m.bytes_value as Uint8Array, type, budget, depth) : null;
   return undeclared(m);
 }
