@@ -60,7 +60,7 @@ describe('Sparkplug B', () => {
     for (const m of [node.nbirth(), node.dbirth([20, 1.5, 100]), node.ddata([21, 1.6, 101]), node.ddata([22, 1.7, 102])]) h.send(m.topic, m.payload);
 
     const update = h.update(ddata);
-    expect(decodedJson(update.decoded)).toMatchObject({ seq: 3, metrics: { Temperature: 22, Pressure: 1.7, Speed: 102 }, timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    expect(decodedJson(update.decoded)).toMatchObject({ seq: 3, metrics: { Temperature: 22, Pressure: 1.7, Speed: 102 }, timestamp: expect.any(Number) });
     expect(update.decoded?.sparkplug).toEqual({ kind: 'DDATA', group: 'Plant1', edge: 'Edge1', device: 'Press7', born: true, seqGaps: 0, unresolved: 0 });
     expect(update.offline).toBe(false);
     expect(h.series(0)).toEqual({ values: [21, 22], errors: 0, lastError: null });
@@ -158,7 +158,7 @@ describe('Sparkplug B', () => {
   it('shows STATE messages of host applications, online or not', () => {
     const h = harness(DEFAULT_DECODERS);
     h.send('spBv1.0/STATE/scada1', JSON.stringify({ online: true, timestamp: 1_700_000_000_000 }));
-    expect(decodedJson(h.update('spBv1.0/STATE/scada1').decoded)).toEqual({ online: true, timestamp: '2023-11-14T22:13:20.000Z' });
+    expect(decodedJson(h.update('spBv1.0/STATE/scada1').decoded)).toEqual({ online: true, timestamp: 1_700_000_000_000 });
     expect(h.update('spBv1.0/STATE/scada1').offline).toBe(false);
     h.send('spBv1.0/STATE/scada1', 'OFFLINE');
     expect(h.update('spBv1.0/STATE/scada1').offline).toBe(true);

@@ -29,6 +29,8 @@ export function longValue(v: U64 | null | undefined, signed: boolean): number | 
 export function longNumber(v: U64 | null | undefined): number {
   if (v === null || v === undefined) return 0;
   if (typeof v === 'number') return v;
+  // Small values (aliases, sequence numbers) stay small integers: map keys V8 hashes fastest.
+  if (v.high === 0 && v.low >= 0) return v.low;
   return (v.high >>> 0) * TWO_32 + (v.low >>> 0);
 }
 

@@ -24,6 +24,16 @@ export function plainObject(): PlainObject {
   return Object.create(null) as PlainObject;
 }
 
+/**
+ * Sets a decoded key on an ordinary object: the hot path's objects (Sparkplug
+ * metrics by name) keep V8's fast shapes, which prototype-less objects never
+ * have; `__proto__` is still defined as a plain key, never the prototype.
+ */
+export function setKey(object: PlainObject, key: string, value: Plain): void {
+  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
+}
+
 export function bytesText(bytes: Uint8Array): string {
   const shown = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, MAX_BYTES_SHOWN)).toString('base64');
   return bytes.length > MAX_BYTES_SHOWN ? `${shown}… (${bytes.length} bytes)` : shown;
@@ -36,6 +46,12 @@ export function bigText(value: bigint): number | string {
 /** Counts values against MAX_NODES across one payload. */
 export class Budget {
   private nodes = 0;
+  /** Starts over for the next payload (decoding is synchronous: one budget can serve every payload of a decoder). */
+  reset(): this {
+    this.nodes = 0;
+    return this;
+  }
+
   spend(depth: number): void {
     if (depth > MAX_DEPTH) throw new DecodeError(`it is nested deeper than ${MAX_DEPTH} levels`);
     if (++this.nodes > MAX_NODES) throw new DecodeError(`it holds more than ${MAX_NODES.toLocaleString('en-US')} values`);

@@ -113,6 +113,11 @@ export class PayloadView {
     this.text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : Array.isArray(value) ? '[array]' : '{object}';
   }
 
+  /** The decoded value (only meaningful when `decoded`). */
+  get decodedValue(): unknown {
+    return this.parsed;
+  }
+
   asText(): string {
     this.text ??= this.payload.toString('utf8');
     return this.text;
@@ -194,6 +199,24 @@ function walk(value: unknown, segments: Segment[], at: number, key: string, emit
   return walk((value as Record<string, unknown>)[seg.key], segments, at + 1, key, emit);
 }
 
+/** The finite number or boolean (as 0/1) at a path without wildcards, or null when there is none. */
+function follow(value: unknown, segments: readonly PlainSegment[]): number | null {
+  let at = value;
+  for (let i = 0; i < segments.length; i++) {
+    if (at === null || typeof at !== 'object') return null;
+    const seg = segments[i] as PlainSegment;
+    if ('key' in seg) {
+      if (Array.isArray(at) || !Object.prototype.hasOwnProperty.call(at, seg.key)) return null;
+      at = (at as Record<string, unknown>)[seg.key];
+    } else {
+      if (!Array.isArray(at)) return null;
+      at = at[seg.index];
+    }
+  }
+  if (typeof at === 'number') return Number.isFinite(at) ? at : null;
+  return typeof at === 'boolean' ? (at ? 1 : 0) : null;
+}
+
 /** `scan: false` forces the full parser (the fast path's reference in tests). */
 export function compileExtractor(spec: ExtractorSpec, options: { scan?: boolean } = {}): Extractor {
   switch (spec.kind) {
@@ -219,10 +242,17 @@ export function compileExtractor(spec: ExtractorSpec, options: { scan?: boolean 
       });
     case 'json': {
       const segments = parsePath(spec.path);
-      const plain = options.scan !== false && segments.every((s): s is PlainSegment => !('wildcard' in s)) && scannable(segments as PlainSegment[]);
+      const noWildcard = segments.every((s): s is PlainSegment => !('wildcard' in s));
+      const plain = options.scan !== false && noWildcard && scannable(segments as PlainSegment[]);
       const keys = segments.map((s) => ('key' in s ? Buffer.from(s.key, 'utf8') : Buffer.alloc(0)));
       return collecting(spec, (view, emit) => {
-        if (plain && !view.decoded) {
+        if (view.decoded) {
+          // A decoded value is already objects: follow the path straight to a number; anything else, the walk explains.
+          if (noWildcard) {
+            const n = follow(view.decodedValue, segments as PlainSegment[]);
+            if (n !== null) return hit(emit, n);
+          }
+        } else if (plain) {
           let fast: number | typeof FALLBACK = FALLBACK;
           try {
             fast = scanNumber(view.payload, segments as PlainSegment[], keys);

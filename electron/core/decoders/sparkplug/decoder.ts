@@ -1,24 +1,27 @@
 /**
  * The Sparkplug B decoder of one connection: payloads on `spBv1.0/...` topics
  * decoded with the specification's schema into
- * `{timestamp, seq, metrics: {<name>: value}}` (aliases resolved through the
+ * `{timestamp, seq, metrics: {<name>: value}}` (the message's timestamp in
+ * milliseconds, as the specification counts it; aliases resolved through the
  * last birth; metrics whose alias no birth named under `unresolved`, keyed
  * by alias), and, as each message arrives, the connection's SparkplugState
  * updated from it. STATE messages of host applications decode to
- * `{online, timestamp}`. A metric charts by the path `metrics["<name>"]`
+ * `{online, timestamp}` (milliseconds, as sent). A metric charts by the path `metrics["<name>"]`
  * (shared/sparkplug.ts `metricPath`) on its DATA topic.
  */
 import { parseSparkplugTopic, type SparkplugTopic } from '../../../../shared/sparkplug';
 import type { SparkplugFacts } from '../../../../shared/decoders';
 import { DecodeError, libraryReason } from '../decode-error';
 import type { PayloadDecoder, TopicDecoder } from '../decoder';
-import { isoTime, longNumber } from '../long-values';
-import { Budget, bytesText, plainObject, type Plain, type PlainObject } from '../plain-value';
+import { longNumber } from '../long-values';
+import { Budget, bytesText, plainObject, setKey, type Plain, type PlainObject } from '../plain-value';
 import { metricValue } from './metric-values';
 import { sparkplugTypes, type PayloadMessage } from './schema';
 import { SparkplugState, type EdgeNode, type MetricSlot, type Source, type Watcher } from './state';
 
 const has = (m: object, key: string) => Object.prototype.hasOwnProperty.call(m, key);
+/** Decoding is synchronous: one budget serves every payload in turn. */
+const BUDGET = new Budget();
 
 export class SparkplugDecoder implements PayloadDecoder {
   readonly kind = 'sparkplug' as const;
@@ -76,15 +79,14 @@ class NodeTopic implements TopicDecoder {
   }
 
   private read(message: PayloadMessage, observe: boolean): Plain {
-    const budget = new Budget();
+    const budget = BUDGET.reset();
     const time = has(message, 'timestamp') ? longNumber(message.timestamp) : null;
     const seq = has(message, 'seq') ? longNumber(message.seq) : null;
-    const out = plainObject();
-    out.timestamp = time === null ? null : isoTime(time);
-    if (seq !== null) out.seq = seq;
-    const metrics = plainObject();
+    // Ordinary objects of one shape: built for every message of every Sparkplug topic.
+    const metrics: PlainObject = {};
+    const out: PlainObject = { timestamp: time, seq, metrics };
     let unresolved: PlainObject | null = null;
-    const born: MetricSlot[] = [];
+    const born: MetricSlot[] | null = this.birth && observe ? [] : null;
     const source = this.source;
     for (const m of message.metrics) {
       const alias = has(m, 'alias') ? longNumber(m.alias) : null;
@@ -97,16 +99,15 @@ class NodeTopic implements TopicDecoder {
         (unresolved ??= plainObject())[alias === null ? '(no name, no alias)' : String(alias)] = value;
         continue;
       }
-      metrics[name] = value;
+      setKey(metrics, name, value);
       if (!observe) continue;
       const timestamp = has(m, 'timestamp') ? longNumber(m.timestamp) : time;
-      if (this.birth) born.push({ name, alias, type, value, timestamp });
+      if (born) born.push({ name, alias, type, value, timestamp });
       else if (slot) {
         slot.value = value;
         slot.timestamp = timestamp;
       } else if (this.topic.kind === 'NDATA' || this.topic.kind === 'DDATA') source.define({ name, alias, type, value, timestamp });
     }
-    out.metrics = metrics;
     if (unresolved) out.unresolved = unresolved;
     if (message.uuid) out.uuid = message.uuid;
     if (message.body?.length) out.body = bytesText(message.body);
@@ -115,20 +116,20 @@ class NodeTopic implements TopicDecoder {
   }
 
   /** The message's effect on its node and device. */
-  private observe(seq: number | null, born: MetricSlot[], metrics: PlainObject): void {
+  private observe(seq: number | null, born: MetricSlot[] | null, metrics: PlainObject): void {
     const { node, device } = this;
     switch (this.topic.kind) {
       case 'NBIRTH': {
         node.lastSeq = null;
         node.sequence(seq);
-        const bdSeq = metrics.bdSeq;
+        const bdSeq = Object.prototype.hasOwnProperty.call(metrics, 'bdSeq') ? metrics.bdSeq : null;
         node.bdSeq = typeof bdSeq === 'number' ? bdSeq : null;
-        node.rebirth(born);
+        node.rebirth(born ?? []);
         node.setOffline(false);
         return;
       }
       case 'NDEATH': {
-        const bdSeq = metrics.bdSeq;
+        const bdSeq = Object.prototype.hasOwnProperty.call(metrics, 'bdSeq') ? metrics.bdSeq : null;
         if (node.bdSeq !== null && typeof bdSeq === 'number' && bdSeq !== node.bdSeq) {
           node.staleDeaths++;
           return;
@@ -140,7 +141,7 @@ class NodeTopic implements TopicDecoder {
       }
       case 'DBIRTH':
         node.sequence(seq);
-        device?.rebirth(born);
+        device?.rebirth(born ?? []);
         device?.setOffline(false);
         return;
       case 'DDEATH':
@@ -216,7 +217,7 @@ class HostTopic implements TopicDecoder {
     }
     const out = plainObject();
     out.online = online;
-    out.timestamp = timestamp === null ? null : isoTime(timestamp);
+    out.timestamp = timestamp;
     return out;
   }
 

@@ -75,38 +75,39 @@ function packedArray(bytes: Uint8Array, type: number, budget: Budget, depth: num
 
 type Members = Partial<Record<'int_value' | 'float_value' | 'double_value' | 'boolean_value' | 'string_value', number | boolean | string>> & { long_value?: MetricMessage['long_value'] };
 
-/** The scalar member for a scalar data type (shared by metrics, data set cells and template parameters). */
-function scalar(m: Members, type: number, where: string): Plain {
-  const wrong = (member: string): never => {
-    throw new DecodeError(`${where} is a ${dataTypeName(type)} but carries no ${member}`);
-  };
+function lacking(type: number, member: string, where: string, name: string): never {
+  throw new DecodeError(`${where}${name ? ` ${name}` : ''} is a ${dataTypeName(type)} but carries no ${member}`);
+}
+
+/** The scalar member for a scalar data type (shared by metrics, data set cells and template parameters); `where` and `name` only word a refusal. */
+function scalar(m: Members, type: number, where: string, name = ''): Plain {
   switch (type) {
     case 1: // Int8
-      return has(m, 'int_value') ? ((m.int_value as number) << 24) >> 24 : wrong('int_value');
+      return has(m, 'int_value') ? ((m.int_value as number) << 24) >> 24 : lacking(type, 'int_value', where, name);
     case 2: // Int16
-      return has(m, 'int_value') ? ((m.int_value as number) << 16) >> 16 : wrong('int_value');
+      return has(m, 'int_value') ? ((m.int_value as number) << 16) >> 16 : lacking(type, 'int_value', where, name);
     case 3: // Int32
-      return has(m, 'int_value') ? (m.int_value as number) | 0 : wrong('int_value');
+      return has(m, 'int_value') ? (m.int_value as number) | 0 : lacking(type, 'int_value', where, name);
     case 5: // UInt8
     case 6: // UInt16
     case 7: // UInt32
-      return has(m, 'int_value') ? (m.int_value as number) >>> 0 : has(m, 'long_value') ? longValue(m.long_value, false) : wrong('int_value');
+      return has(m, 'int_value') ? (m.int_value as number) >>> 0 : has(m, 'long_value') ? longValue(m.long_value, false) : lacking(type, 'int_value', where, name);
     case 4: // Int64
-      return has(m, 'long_value') ? longValue(m.long_value, true) : wrong('long_value');
+      return has(m, 'long_value') ? longValue(m.long_value, true) : lacking(type, 'long_value', where, name);
     case 8: // UInt64
-      return has(m, 'long_value') ? longValue(m.long_value, false) : wrong('long_value');
+      return has(m, 'long_value') ? longValue(m.long_value, false) : lacking(type, 'long_value', where, name);
     case 9: // Float
-      return has(m, 'float_value') ? (m.float_value as number) : wrong('float_value');
+      return has(m, 'float_value') ? (m.float_value as number) : lacking(type, 'float_value', where, name);
     case 10: // Double
-      return has(m, 'double_value') ? (m.double_value as number) : wrong('double_value');
+      return has(m, 'double_value') ? (m.double_value as number) : lacking(type, 'double_value', where, name);
     case 11: // Boolean
-      return has(m, 'boolean_value') ? (m.boolean_value as boolean) : wrong('boolean_value');
+      return has(m, 'boolean_value') ? (m.boolean_value as boolean) : lacking(type, 'boolean_value', where, name);
     case 12: // String
     case 14: // Text
     case 15: // UUID
-      return has(m, 'string_value') ? (m.string_value as string) : wrong('string_value');
+      return has(m, 'string_value') ? (m.string_value as string) : lacking(type, 'string_value', where, name);
     case 13: // DateTime
-      return has(m, 'long_value') ? isoTime(longNumber(m.long_value)) : wrong('long_value');
+      return has(m, 'long_value') ? isoTime(longNumber(m.long_value)) : lacking(type, 'long_value', where, name);
     default:
       return undeclared(m);
   }
@@ -147,7 +148,7 @@ function template(t: TemplateMessage, budget: Budget, depth: number): Plain {
     const parameters = plainObject();
     for (const p of t.parameters) {
       budget.spend(depth + 2);
-      parameters[p.name ?? ''] = scalar(p, p.type ?? 0, `template parameter ${p.name ?? ''}`);
+      parameters[p.name ?? ''] = scalar(p, p.type ?? 0, 'template parameter', p.name ?? '');
     }
     out.parameters = parameters;
   }
@@ -161,7 +162,7 @@ function template(t: TemplateMessage, budget: Budget, depth: number): Plain {
 export function metricValue(m: MetricMessage, type: number, budget: Budget, depth: number): Plain {
   budget.spend(depth);
   if (m.is_null) return null;
-  if (type >= 1 && type <= 15) return scalar(m, type, `metric ${m.name ?? ''}`.trim());
+  if (type >= 1 && type <= 15) return scalar(m, type, 'metric', m.name ?? '');
   switch (type) {
     case 16:
       if (!has(m, 'dataset_value') || !m.dataset_value) throw new DecodeError(`metric ${m.name ?? ''} is a DataSet but carries none`);
