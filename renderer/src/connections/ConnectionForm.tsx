@@ -16,6 +16,7 @@ import { useAction } from '../feedback/use-action';
 import { AuthFieldset, BrokerFieldset, SubscriptionsFieldset, WillFieldset } from './ConnectionFieldsets';
 import { certificatesOf, formProblem, initialState, isEncryptedUrl, toSecrets, toSettings, withCertificatesOf, type FormState, type SetField } from './form-state';
 import { TlsFieldset } from './TlsFieldset';
+import { DecodersFieldset } from '../decoders/DecodersFieldset';
 
 export function ConnectionForm({ profile, onDone, onImportBundle }: { profile: Profile | null; onDone: (saved: Profile | null) => void; onImportBundle?: () => void }) {
   const { client, store } = useServices();
@@ -53,6 +54,7 @@ export function ConnectionForm({ profile, onDone, onImportBundle }: { profile: P
       <AuthFieldset f={f} set={set} profile={profile} />
       {isEncryptedUrl(f.url) && <TlsFieldset f={f} set={set} update={setF} profile={profile} busy={busy} onImportBundle={onImportBundle} />}
       <SubscriptionsFieldset f={f} set={set} error={error} />
+      <DecodersFieldset decoders={f.decoders} onChange={(decoders) => set('decoders', decoders)} />
       <WillFieldset f={f} set={set} />
 
       {error && <Problem problem={error} testId="form-error" />}

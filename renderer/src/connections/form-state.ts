@@ -9,6 +9,7 @@
  * refused at once, a client certificate file's key is said to go to the
  * keychain (main moves it there on save).
  */
+import { DEFAULT_DECODERS, type Decoders } from '../../../shared/decoders';
 import { certificateFieldProblem, readCertificateField } from '../../../shared/pem';
 import type { Profile, ProfileSettingsInput, Qos, SecretInput, Trust } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
@@ -76,6 +77,8 @@ export interface FormState {
   verify: boolean;
   insecureAcknowledged: boolean;
   subscriptions: SubscriptionRow[];
+  /** Decoder rules and imported .proto files (renderer/src/decoders/). */
+  decoders: Decoders;
 }
 
 /** Sets one field of the form; the fieldsets get it with the state. */
@@ -129,6 +132,7 @@ export function initialState(profile: Profile | null): FormState {
     verify: profile?.tls.verify ?? true,
     insecureAcknowledged: profile ? !profile.tls.verify : false,
     subscriptions: (profile?.subscriptions ?? []).map((s) => ({ ...s })),
+    decoders: structuredClone(profile?.decoders ?? DEFAULT_DECODERS),
   };
 }
 
@@ -196,6 +200,8 @@ export function toSettings(f: FormState): ProfileSettingsInput {
       const s = f.subscriptions[i] as SubscriptionRow;
       return { filter: s.filter.trim(), qos: s.qos };
     }),
+    // A rule left without a filter is dropped, as an empty subscription row is.
+    decoders: { rules: f.decoders.rules.filter((r) => r.filter.trim()).map((r) => ({ ...r, filter: r.filter.trim(), message: r.message.trim() })), protos: f.decoders.protos },
   };
 }
 
