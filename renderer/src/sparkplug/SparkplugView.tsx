@@ -21,6 +21,7 @@ import { RebirthButton } from './RebirthButton';
 import { isOpen, sparkplugRows, valueText, type Row } from './sparkplug-rows';
 
 const REFRESH_MS = 500;
+const plural = (n: number, noun: string) => `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
 const EMPTY: SparkplugTree = { nodes: [], hosts: [], truncated: false };
 
 function useSparkplugTree(connectionId: string, tree: TopicTree): { data: SparkplugTree; error: AppError | null } {
@@ -78,7 +79,7 @@ function RowView({ row, open, selected, onToggle, onSelect }: { row: Row; open: 
           {indent}
           {toggle}
           <span className="tree-name">{row.group}</span>
-          <span className="tree-count muted">{formatCount(row.nodes)} nodes</span>
+          <span className="tree-count muted">{plural(row.nodes, 'edge node')}</span>
         </div>
       );
     case 'node':
@@ -98,7 +99,7 @@ function RowView({ row, open, selected, onToggle, onSelect }: { row: Row; open: 
           <span onClick={(e) => (e.stopPropagation(), onToggle())}>{toggle}</span>
           <span className="tree-name">{row.device.device}</span>
           <State born={row.device.born} offline={row.device.offline || row.node.offline} />
-          <span className="tree-count muted">{formatCount(row.device.metrics.length)} metrics</span>
+          <span className="tree-count muted">{plural(row.device.metrics.length, 'metric')}</span>
         </div>
       );
     case 'metric':
@@ -149,10 +150,14 @@ function Details({ row, profile, connected, onOpenDashboard }: { row: Row; profi
       </div>
     );
   }
-  const metric = row.metric;
   const device = row.device?.device ?? '';
   const topic = device ? sparkplugTopic('DDATA', node.group, node.edge, device) : sparkplugTopic('NDATA', node.group, node.edge);
-  const path = metricPath(metric.name);
+  return <MetricDetails key={row.key} row={row} topic={topic} device={device} profile={profile} onOpenDashboard={onOpenDashboard} />;
+}
+
+function MetricDetails({ row, topic, device, profile, onOpenDashboard }: { row: Extract<Row, { kind: 'metric' }>; topic: string; device: string; profile: Profile; onOpenDashboard: () => void }) {
+  const { metric, node } = row;
+  const [path, setPath] = useState(() => metricPath(metric.name) ?? '');
   return (
     <div data-testid="sp-details">
       <h3 className="mono wrap">{metric.name}</h3>
@@ -175,9 +180,9 @@ function Details({ row, profile, connected, onOpenDashboard }: { row: Row; profi
         </dd>
       </dl>
       <p className="muted small">
-        Charted from <span className="mono">{topic}</span> by the path <span className="mono">{path ?? '(this name cannot be written as a path)'}</span>.
+        Charted from <span className="mono">{topic}</span> by the path <span className="mono">{metricPath(metric.name) ?? '(this name cannot be written as a path)'}</span>.
       </p>
-      {path && <ChartSeriesForm key={path} profile={profile} topic={topic} kind="json" path={path} onPath={() => undefined} onOpenDashboard={onOpenDashboard} />}
+      <ChartSeriesForm profile={profile} topic={topic} kind="json" path={path} onPath={setPath} onOpenDashboard={onOpenDashboard} />
     </div>
   );
 }
@@ -203,7 +208,7 @@ export function SparkplugView({ profile, tree, connected, onOpenDashboard }: { p
         <div className="tree-head">
           <input type="search" className="tree-filter" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Filter nodes, devices, metrics" aria-label="Filter the Sparkplug fleet" spellCheck={false} data-testid="sp-filter" />
           <span className="muted small">
-            {formatCount(data.nodes.length)} edge nodes · {formatCount(data.nodes.reduce((n, node) => n + node.devices.length, 0))} devices
+            {plural(data.nodes.length, 'edge node')} · {plural(data.nodes.reduce((n, node) => n + node.devices.length, 0), 'device')}
           </span>
         </div>
         {data.hosts.length > 0 && (
