@@ -30,7 +30,7 @@ export function SparkplugFacts({ facts, offline, connectionId, connected }: { fa
             : 'No birth has been seen for it since the app started: metrics sent by alias cannot be named until one arrives.'}
         </p>
       )}
-      {(!facts.born || facts.unresolved > 0 || offline) && <RebirthButton connectionId={connectionId} group={facts.group} edge={facts.edge} connected={connected} />}
+      <RebirthButton connectionId={connectionId} group={facts.group} edge={facts.edge} connected={connected} />
     </div>
   );
 }
