@@ -98,7 +98,7 @@ export class TopicDecoding {
     let value: Plain | typeof FAILED | undefined;
     if (this.previewAt !== topic.count) {
       value = this.latest(topic);
-      this.previewJson = value === FAILED ? null : jsonText(value, DECODED_PREVIEW_CHARS);
+      this.previewJson = value === FAILED ? null : jsonText(value, DECODED_PREVIEW_CHARS, topic.size);
       this.previewAt = topic.count;
       // A topic decoded only for its previews does not hold on to its decoded value.
       if (!this.eager) this.value = undefined;
@@ -117,7 +117,7 @@ export class TopicDecoding {
   whole(topic: DecodedTopic): DecodedPayload {
     const value = this.latest(topic);
     if (value === FAILED) return { decoder: this.kind, json: null, truncated: false, error: this.lastFailure };
-    const json = jsonText(value, MAX_DECODED_JSON_CHARS);
+    const json = jsonText(value, MAX_DECODED_JSON_CHARS, topic.size);
     return { decoder: this.kind, json: json.text, truncated: json.truncated, error: null };
   }
 }

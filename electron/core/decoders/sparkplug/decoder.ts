@@ -13,10 +13,10 @@ import { parseSparkplugTopic, type SparkplugTopic } from '../../../../shared/spa
 import type { SparkplugFacts } from '../../../../shared/decoders';
 import { DecodeError, libraryReason } from '../decode-error';
 import type { PayloadDecoder, TopicDecoder } from '../decoder';
-import { longNumber } from '../long-values';
+import { longNumber, type U64 } from '../long-values';
 import { Budget, bytesText, plainObject, setKey, type Plain, type PlainObject } from '../plain-value';
 import { metricValue } from './metric-values';
-import { sparkplugTypes, type PayloadMessage } from './schema';
+import { sparkplugTypes, type MetricMessage, type PayloadMessage } from './schema';
 import { SparkplugState, type EdgeNode, type MetricSlot, type Source, type Watcher } from './state';
 
 const has = (m: object, key: string) => Object.prototype.hasOwnProperty.call(m, key);
@@ -70,13 +70,6 @@ class NodeTopic implements TopicDecoder {
     return this.read(message, observe);
   }
 
-  /** The metric an alias or name refers to: the device's birth first, then its node's (aliases are unique per node). */
-  private slot(name: string | null, alias: number | null): MetricSlot | undefined {
-    const { device, node } = this;
-    if (name !== null) return (device ?? node).metrics.get(name) ?? (device ? node.metrics.get(name) : undefined);
-    if (alias !== null) return (device ?? node).aliases.get(alias) ?? (device ? node.aliases.get(alias) : undefined);
-    return undefined;
-  }
 
   private read(message: PayloadMessage, observe: boolean): Plain {
     const budget = BUDGET.reset();
@@ -88,10 +81,17 @@ class NodeTopic implements TopicDecoder {
     let unresolved: PlainObject | null = null;
     const born: MetricSlot[] | null = this.birth && observe ? [] : null;
     const source = this.source;
-    for (const m of message.metrics) {
+    // Names and aliases resolve through the device's birth first, then its node's (aliases are unique per node).
+    const node = this.device ? this.node : null;
+    const list = message.metrics;
+    for (let i = 0; i < list.length; i++) {
+      const m = list[i] as MetricMessage;
       const alias = has(m, 'alias') ? longNumber(m.alias) : null;
       let name = has(m, 'name') ? (m.name as string) : null;
-      const slot = this.birth ? undefined : this.slot(name, alias);
+      let slot: MetricSlot | undefined;
+      if (this.birth) slot = undefined;
+      else if (name !== null) slot = source.metrics.get(name) ?? node?.metrics.get(name);
+      else if (alias !== null) slot = source.aliases.get(alias) ?? node?.aliases.get(alias);
       name ??= slot?.name ?? null;
       const type = has(m, 'datatype') ? (m.datatype as number) : (slot?.type ?? 0);
       const value = metricValue(m, type, budget, 3);
@@ -101,7 +101,7 @@ class NodeTopic implements TopicDecoder {
       }
       setKey(metrics, name, value);
       if (!observe) continue;
-      const timestamp = has(m, 'timestamp') ? longNumber(m.timestamp) : time;
+      const timestamp = has(m, 'timestamp') ? (m.timestamp as U64) : time;
       if (born) born.push({ name, alias, type, value, timestamp });
       else if (slot) {
         slot.value = value;
