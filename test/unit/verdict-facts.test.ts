@@ -72,8 +72,8 @@ describe('a refused connection’s verdict', () => {
 
   it('says an untrusted chain once, naming the CA it needs and the CAs configured', () => {
     const { error, status } = refused('UNABLE_TO_GET_ISSUER_CERT_LOCALLY', { ...context, trusted: { system: false, subjects: ['CN=Other Root CA'] } });
-    expect(error.message).toMatch(/needs the CA CN=Acme Root CA; this connection trusts CN=Other Root CA\./);
-    expect(error.hint).toMatch(/Import the broker's root CA certificate \(CN=Acme Root CA\)/);
+    expect(error.message).toBe("The broker's certificate chain needs the CA Acme Root CA, which this connection does not trust: it trusts Other Root CA.");
+    expect(error.hint).toMatch(/Import the broker's root CA certificate \(Acme Root CA\)/);
     expect(status.tls?.authorized).toBe(false);
     expect(status.tls?.authorizationError).toBe('UNABLE_TO_GET_ISSUER_CERT_LOCALLY');
     const chainLines = status.reasons.filter((r) => r.level === 'insecure' && /chain|CA/.test(r.message));
@@ -82,10 +82,10 @@ describe('a refused connection’s verdict', () => {
 
   it('names the system roots when the connection trusts them', () => {
     expect(refused('UNABLE_TO_VERIFY_LEAF_SIGNATURE', { ...context, trusted: { system: true, subjects: [] } }).error.message).toMatch(
-      /needs the CA CN=Acme Root CA; this connection trusts the system roots, none of which issued it\./,
+      /intermediate CA certificate is missing\. The broker's chain needs the CA Acme Root CA; this connection trusts the system roots, none of which issued it\./,
     );
-    expect(refused('UNABLE_TO_VERIFY_LEAF_SIGNATURE', { ...context, trusted: { system: true, subjects: ['CN=Plant CA'] } }).error.message).toMatch(
-      /trusts the system roots and CN=Plant CA\./,
+    expect(refused('UNABLE_TO_VERIFY_LEAF_SIGNATURE', { ...context, trusted: { system: true, subjects: ['O=Plant, CN=Plant CA', 'O=No Common Name'] } }).error.message).toMatch(
+      /trusts the system roots and Plant CA; O=No Common Name\./,
     );
   });
 

@@ -48,10 +48,15 @@ const names = (c: ErrorContext) =>
     ? ` It is valid for ${c.peerLeaf.subjectAltNames.join(', ')}.`
     : '';
 
+/** A CA as operators name it: its common name, or the whole subject when it has none. */
+const caName = (dn: string) => /(?:^|,\s*)CN=([^,]+)/.exec(dn)?.[1]?.trim() || dn;
 /** The CA the presented chain needs: the issuer of its last certificate (a self-signed one names itself). */
-const neededCa = (c: ErrorContext) => c.peerChain?.[c.peerChain.length - 1]?.issuer ?? c.peerLeaf?.issuer ?? null;
+const neededCa = (c: ErrorContext) => {
+  const issuer = c.peerChain?.[c.peerChain.length - 1]?.issuer ?? c.peerLeaf?.issuer;
+  return issuer ? caName(issuer) : null;
+};
 const trustedText = (trusted: NonNullable<ErrorContext['trusted']>) => {
-  const own = trusted.subjects.length ? trusted.subjects.join('; ') : '';
+  const own = trusted.subjects.map(caName).join('; ');
   if (trusted.system) return own ? `the system roots and ${own}` : 'the system roots, none of which issued it';
   return own || 'no CA at all';
 };
@@ -67,7 +72,11 @@ const transient = (code: ErrorCode, message: Entry['message'], hint: Entry['hint
 
 const UNKNOWN_CA = fatal(
   'tls_unknown_ca',
-  (c) => `The broker's certificate${issuedBy(c)} was issued by a CA this connection does not trust.${trustGap(c)}`,
+  (c) => {
+    const needed = neededCa(c);
+    if (needed && c.trusted) return `The broker's certificate chain needs the CA ${needed}, which this connection does not trust: it trusts ${trustedText(c.trusted)}.`;
+    return `The broker's certificate${issuedBy(c)} was issued by a CA this connection does not trust.`;
+  },
   (c) => {
     const needed = neededCa(c);
     return `Import the broker's root CA certificate${needed && c.trusted ? ` (${needed})` : ''} and select it as this connection's CA.`;
@@ -80,7 +89,7 @@ const MISSING_INTERMEDIATE = fatal(
 );
 const SELF_SIGNED = fatal(
   'tls_self_signed',
-  (c) => `The broker presented a self-signed certificate${c.peerLeaf ? ` (${c.peerLeaf.subject})` : ''} that this connection does not trust${c.trusted ? `; it trusts ${trustedText(c.trusted)}` : ''}.`,
+  (c) => `The broker presented a self-signed certificate${c.peerLeaf ? ` (${caName(c.peerLeaf.subject)})` : ''} that this connection does not trust${c.trusted ? `; it trusts ${trustedText(c.trusted)}` : ''}.`,
   () => 'Import that certificate as the CA of this connection, or pin its SHA-256 fingerprint.',
 );
 const CLIENT_CERT_REJECTED = fatal(
