@@ -16,7 +16,7 @@ import { savedCaSubjects } from '../../renderer/src/connections/saved-ca';
 import { checkJson, isJsonContentType, looksLikeJson, scannerAccepts } from '../../renderer/src/publish/json-payload';
 import { seededRandom } from '../support/random';
 import { PublishMemory, RECENT_MAX_CHARS, RECENT_PER_TOPIC, RECENT_TOPICS } from '../../renderer/src/publish/memory';
-import { removedText } from '../../renderer/src/demo/use-demo';
+import { removedText } from '../../renderer/src/demo/removed';
 import { shownVerdict } from '../../renderer/src/security/verdict';
 
 const CERT = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';

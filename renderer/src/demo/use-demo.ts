@@ -6,6 +6,7 @@
 import { useServices } from '../app/services';
 import { useAction } from '../feedback/use-action';
 import { showTab } from '../connections/ConnectionView';
+import { removedText } from './removed';
 
 export function useStartDemo() {
   const { client, store } = useServices();
@@ -31,11 +32,4 @@ export function useRemoveDemo() {
     store.set({ notice: removedText(profile?.name ?? 'Demo fleet', profile?.dashboard.charts.length ?? 0, !!profile?.secrets.clientKey) });
   }
   return { remove, busy: action.busy, error: action.error };
-}
-
-/** What a removal took away, as the operator saw it. */
-export function removedText(name: string, charts: number, key: boolean): string {
-  const dashboard = charts ? ` with its ${charts} chart${charts === 1 ? '' : 's'}` : '';
-  const secret = key ? ', and its client key from the keychain' : '';
-  return `Demo removed: its broker and simulated devices, the connection ${name}${dashboard}${secret}.`;
 }
