@@ -2,7 +2,8 @@
  * An operator's first hour with their own brokers, in Chromium through the
  * headless host against real mosquitto listeners: a new connection starts on
  * `#`; a name already taken is pointed out in the form and the list, which
- * shows each broker's host:port and names in full; an encrypted key is seen
+ * shows each broker's host:port and names in full; a tree with no
+ * subscription says how to get one; an encrypted key is seen
  * as soon as it is picked and its passphrase asked at the field; a wrong host
  * is a verified chain and one host name mismatch; a wrong CA names the CA the
  * broker needs next to the configured one, and the form names the saved CA by
@@ -138,6 +139,8 @@ describe('connections as an operator meets them', () => {
   it('names the CA the broker needs next to the configured one, and the form names the saved CA by its subject', async () => {
     const page = b.page;
     await newConnection(page, 'Wrong CA', 'tls', pki.untrustedCa.cert.path);
+    // This one subscribes to nothing.
+    await page.getByTestId('connection-form').getByTestId('subscription-remove').click();
     await page.getByTestId('save-connect').click();
     const connection = view(page, 'Wrong CA');
     await expect.poll(() => connection.getByTestId('session-state').textContent(), { timeout: 15_000 }).toBe('failed');
@@ -145,6 +148,11 @@ describe('connections as an operator meets them', () => {
     expect(failure).toMatch(/needs the CA MQTTS Dashboard Test Root CA, which this connection does not trust: it trusts Untrusted Test Root CA\./);
     expect(occurrences(await visibleText(connection), 'Untrusted Test Root CA')).toBe(1);
     await page.screenshot({ path: screenshotPath('wrong-ca.png') });
+
+    // An empty tree says why it is empty, and what to do.
+    await connection.getByRole('tab', { name: 'Topics' }).click();
+    expect(await connection.getByTestId('no-subscriptions').textContent()).toMatch(/subscribes to nothing yet: add a filter above \(# for every topic\)/);
+    await connection.getByRole('tab', { name: 'Security' }).click();
 
     await connection.getByTestId('edit').click();
     const entries = page.getByTestId('connection-form').getByTestId('ca-entry');
