@@ -91,6 +91,7 @@ describe('publishing, the demo and the wizard', () => {
     await panel.getByTestId('publish-format-json').click();
     expect(await payload.inputValue()).toBe('{\n  "cmd": "start",\n  "speed": 3\n}');
 
+    await page.screenshot({ path: screenshotPath('publish-json.png') });
     await payload.press('Control+Enter');
     await panel.getByTestId('publish-sent').waitFor({ timeout: 15_000 });
     await expect.poll(() => received.at(-1), { timeout: 15_000 }).toBe('{\n  "cmd": "start",\n  "speed": 3\n}');
@@ -185,6 +186,7 @@ describe('publishing, the demo and the wizard', () => {
     expect(await page.getByTestId('sidebar-start-demo').count()).toBe(0);
 
     await page.getByTestId('remove-demo').click();
+    await page.screenshot({ path: screenshotPath('demo-remove-confirm.png') });
     const confirm = page.getByTestId('confirm-remove-demo');
     expect(await confirm.textContent()).toBe('Remove the demo broker, its devices, its connection and its keychain secrets');
     // Nothing is removed until the operator confirms.
@@ -192,6 +194,7 @@ describe('publishing, the demo and the wizard', () => {
     await confirm.click();
     const notice = page.getByTestId('app-notice');
     await notice.waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: screenshotPath('demo-removed.png') });
     expect(await notice.textContent()).toMatch(/^Demo removed: its broker and simulated devices, the connection Demo fleet with its 5 charts, and its client key from the keychain\./);
     expect(await page.locator('[data-testid=connection-item][data-name="Demo fleet"]').count()).toBe(0);
     expect(await page.getByTestId('sidebar-start-demo').count()).toBe(1);
