@@ -12,9 +12,9 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileProtos } from '../../electron/core/decoders/protobuf/schema';
 import type { Profile } from '../../shared/profiles';
 import { startMosquitto, tlsListener, type Broker } from '../fixtures/mosquitto';
+import { acmeTelemetry, ACME_PROTO as ACME } from '../fixtures/acme-proto';
 import { createTestPki, type TestPki } from '../fixtures/pki';
 import { decodeFixture, EdgeNodeFixture } from '../fixtures/sparkplug';
 import { tempDir } from '../support/backend';
@@ -30,24 +30,7 @@ let device: MqttClient;
 let profile: Profile;
 
 const TOPIC = 'factory/line1/telemetry';
-const ACME = `syntax = "proto3";
-package acme;
-import "google/protobuf/timestamp.proto";
-
-message Telemetry {
-  string device = 1;
-  google.protobuf.Timestamp at = 2;
-  Reading reading = 3;
-}
-
-message Reading {
-  double temp = 1;
-  Status status = 2;
-}
-
-enum Status { OK = 0; ALARM = 1; }
-`;
-const Telemetry = compileProtos([{ name: 'acme.proto', text: ACME }]).root.lookupType('acme.Telemetry');
+const Telemetry = acmeTelemetry();
 const reading = (temp: number) => Buffer.from(Telemetry.encode(Telemetry.fromObject({ device: 'press-7', at: { seconds: 1_700_000_000 }, reading: { temp, status: temp > 25 ? 1 : 0 } })).finish());
 const node = new EdgeNodeFixture('Plant1', 'Edge1', 'Press7', ['Temperature', 'Pressure']);
 

@@ -12,12 +12,12 @@
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileProtos } from '../../electron/core/decoders/protobuf/schema';
 import type { Decoders } from '../../shared/decoders';
 import type { Profile } from '../../shared/profiles';
 import type { SparkplugTree } from '../../shared/sparkplug';
 import { seriesKey, type ChartViewData, type SeriesSpec, type TopicUpdate } from '../../shared/telemetry';
 import { startMosquitto, tlsListener, type Broker } from '../fixtures/mosquitto';
+import { acmeTelemetry, ACME_PROTO as ACME } from '../fixtures/acme-proto';
 import { createTestPki, type TestPki } from '../fixtures/pki';
 import { decodeFixture, EdgeNodeFixture } from '../fixtures/sparkplug';
 import { createTestBackend, tempDir, waitForSession, type TestBackend } from '../support/backend';
@@ -35,20 +35,6 @@ async function call<T>(channel: string, payload: unknown): Promise<T> {
 }
 
 const url = () => `mqtts://localhost:${broker.ports.tls}`;
-const ACME = `syntax = "proto3";
-package acme;
-import "google/protobuf/timestamp.proto";
-message Telemetry {
-  string device = 1;
-  google.protobuf.Timestamp at = 2;
-  Reading reading = 3;
-}
-message Reading {
-  double temp = 1;
-  Status status = 2;
-}
-enum Status { OK = 0; ALARM = 1; }
-`;
 const decoders: Decoders = {
   rules: [
     { filter: 'spBv1.0/#', decoder: 'sparkplug', message: '' },
@@ -158,7 +144,7 @@ describe('Sparkplug B through a real broker', () => {
 });
 
 describe('Protobuf with the operator’s .proto through a real broker', () => {
-  const Telemetry = compileProtos(decoders.protos).root.lookupType('acme.Telemetry');
+  const Telemetry = acmeTelemetry();
 
   it('decodes messages readably and charts a nested field; counts payloads that are not the message, with the reason', async () => {
     const device = await mqtt.connectAsync(url(), { ca: pki.rootOnly.pem, reconnectPeriod: 0 });
