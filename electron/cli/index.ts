@@ -2,12 +2,14 @@
  * The command line: the same core as the app, for operators and scripts.
  *   npm run cli -- probe <url> [options]   connect once, print the security status
  *   npm run cli -- import <path>... [options]   read a certificate bundle, optionally save it
+ *   npm run cli -- certs [--data-dir DIR]       every certificate the saved connections rely on
  * With --json, stdout carries exactly one JSON object on every path, failures
  * included (`{error: {code, message, hint}}`); usage text goes to stderr.
  */
 import { parseArgs } from 'node:util';
 import { AppFailure, type AppError } from '../../shared/result';
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError, type CliIo } from './io';
+import { runCerts, type CertsArgs } from './certs';
 import { runImport, type ImportArgs } from './import';
 import { runProbe, type ProbeArgs } from './probe';
 
@@ -20,9 +22,14 @@ export const USAGE = `usage:
   npm run cli -- import <file|folder|zip>... [--passphrase-env VAR] [--json]
                  [--save NAME [--url mqtts://host:8883]] [--data-dir DIR]
     exit codes: 0 usable, 1 usable with warnings, 3 nothing usable, 64 bad arguments, 70 internal error
+  npm run cli -- certs [--data-dir DIR] [--json]
+    every certificate the saved connections rely on, days left and findings
+    exit codes: 0 nothing to act on, 1 a certificate expired, expires within 30 days or was revoked,
+                64 bad arguments, 70 internal error
   With --json, every outcome is one JSON object on stdout; a failure is {"error": {"code", "message", "hint"}}.`;
 
-const COMMANDS = ['probe', 'import'];
+const COMMANDS = ['probe', 'import', 'certs'];
+const commandList = `${COMMANDS.slice(0, -1).join(', ')} and ${COMMANDS[COMMANDS.length - 1]}`;
 
 /** A failure of the command itself (not of a probe or an import), as the operator and a script see it. */
 export function cliFailure(error: unknown, command: string | undefined): { exit: number; error: AppError; usage: boolean } {
@@ -34,7 +41,7 @@ export function cliFailure(error: unknown, command: string | undefined): { exit:
       error: {
         code: unknown ? 'unknown_command' : 'bad_arguments',
         message: (error as Error).message,
-        hint: unknown ? `The commands are ${COMMANDS.join(' and ')}: npm run cli -- help` : `See the usage of ${command ?? 'the command line'}: npm run cli -- help`,
+        hint: unknown ? `The commands are ${commandList}: npm run cli -- help` : `See the usage of ${command ?? 'the command line'}: npm run cli -- help`,
       },
     };
   }
@@ -112,6 +119,16 @@ function parseImport(argv: string[]): ImportArgs {
   return { paths: positionals, passphraseEnv: values['passphrase-env'], json: values.json, save: values.save, url: values.url, dataDir: values['data-dir'] };
 }
 
+function parseCerts(argv: string[]): CertsArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  if (positionals.length) throw new UsageError('certs takes no file names: it reads the data folder (--data-dir).');
+  return { dataDir: values['data-dir'], json: values.json };
+}
+
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -120,6 +137,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await runProbe(parseProbe(rest), io);
       case 'import':
         return await runImport(parseImport(rest), io);
+      case 'certs':
+        return await runCerts(parseCerts(rest), io);
       case undefined:
       case 'help':
       case '--help':

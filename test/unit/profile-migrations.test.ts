@@ -9,7 +9,9 @@ import { createDemoPki } from '../../electron/core/demo/demo-broker';
 import { MIGRATIONS, migrateProfiles, PROFILES_VERSION } from '../../electron/core/profiles/migrations';
 import { v1ToV2 } from '../../electron/core/profiles/migrations/v1-to-v2';
 import { v2ToV3 } from '../../electron/core/profiles/migrations/v2-to-v3';
+import { v3ToV4 } from '../../electron/core/profiles/migrations/v3-to-v4';
 import { DEFAULT_RECORDING } from '../../shared/history';
+import { DEFAULT_REVOCATION } from '../../shared/revocation';
 
 const pki = createDemoPki();
 
@@ -80,5 +82,19 @@ describe('v2 to v3: each connection says what it records', () => {
 
   it('records samples of charted series and no raw messages by default, for 30 days or 1 GB', () => {
     expect(DEFAULT_RECORDING).toEqual({ messageFilters: [], maxPayloadBytes: 65536, retentionDays: 30, retentionMB: 1024 });
+  });
+});
+
+describe('v3 to v4: each connection says how its broker\'s chain is checked for revocation', () => {
+  it('writes the defaults out (no CRL file, soft fail), keeping what a file already has', () => {
+    const own = { crls: [], hardFail: true };
+    const plain = v1Profile('a', {});
+    delete (plain.tls as { revocation?: unknown }).revocation;
+    const { profiles, notes, secrets } = v3ToV4.run([plain, v1Profile('b', { revocation: own }), { id: 'c', tls: 'odd' }, 'odd']);
+    expect((profiles[0] as { tls: { revocation: unknown } }).tls.revocation).toEqual(DEFAULT_REVOCATION);
+    expect(ProfileSchema.parse(profiles[0]).tls.revocation).toEqual({ crls: [], hardFail: false });
+    expect((profiles[1] as { tls: { revocation: unknown } }).tls.revocation).toEqual(own);
+    expect(profiles.slice(2)).toEqual([{ id: 'c', tls: 'odd' }, 'odd']);
+    expect([notes, secrets]).toEqual([[], []]);
   });
 });
