@@ -1,7 +1,7 @@
 /**
  * The application shell: connections on the left, the selected connection (or
- * the form) on the right, notices in the top bar, and the import wizard over
- * everything when it is open.
+ * the form, or the certificates overview) on the right, notices in the top
+ * bar, and the import wizard over everything when it is open.
  */
 import { useEffect, useState } from 'react';
 import { useServices } from './app/services';
@@ -18,9 +18,10 @@ import { SESSION_KEYCHAIN_NOTICE } from '../../shared/contract';
 import { ConnectionForm } from './connections/ConnectionForm';
 import { ConnectionList } from './connections/ConnectionList';
 import { ConnectionView } from './connections/ConnectionView';
+import { CertificatesView } from './certificates/CertificatesView';
 import { ImportWizard, type WizardResult } from './import/ImportWizard';
 
-type Mode = { kind: 'view' } | { kind: 'new' } | { kind: 'edit'; id: string };
+type Mode = { kind: 'view' } | { kind: 'new' } | { kind: 'edit'; id: string } | { kind: 'certificates' };
 /** The wizard, when open: `targetId` is the connection it was opened for (from its form), if any. */
 type Wizard = { targetId: string | null } | null;
 
@@ -47,6 +48,13 @@ export function App() {
       stopNotifications();
     };
   }, [services]);
+
+  // Picking a connection in the list while the certificates overview is open shows that connection.
+  const [shownId, setShownId] = useState(selectedId);
+  if (shownId !== selectedId) {
+    setShownId(selectedId);
+    if (mode.kind === 'certificates') setMode({ kind: 'view' });
+  }
 
   const selected = profiles.find((p) => p.id === selectedId) ?? null;
   const editing = mode.kind === 'edit' ? (profiles.find((p) => p.id === mode.id) ?? null) : null;
@@ -87,6 +95,16 @@ export function App() {
             {loadError}
           </span>
         )}
+        <span className="spacer" />
+        <button
+          type="button"
+          className="small-button topbar-button"
+          aria-pressed={mode.kind === 'certificates'}
+          onClick={() => setMode(mode.kind === 'certificates' ? { kind: 'view' } : { kind: 'certificates' })}
+          data-testid="certificates-button"
+        >
+          Certificates
+        </button>
         <NotifyToggle />
       </header>
       <ConnectionList onNew={() => setMode({ kind: 'new' })} onImport={() => setWizard({ targetId: null })} />
@@ -94,6 +112,14 @@ export function App() {
         {mode.kind === 'new' && <ConnectionForm key="new" profile={null} onDone={() => setMode({ kind: 'view' })} />}
         {mode.kind === 'edit' && editing && (
           <ConnectionForm key={editing.id} profile={editing} onDone={() => setMode({ kind: 'view' })} onImportBundle={() => setWizard({ targetId: editing.id })} />
+        )}
+        {mode.kind === 'certificates' && (
+          <CertificatesView
+            onOpenConnection={(id) => {
+              store.set({ selectedId: id });
+              setMode({ kind: 'view' });
+            }}
+          />
         )}
         {mode.kind === 'view' && selected && selected.id === demoId && <DemoBanner />}
         {mode.kind === 'view' && selected && <ConnectionView key={selected.id} profile={selected} view={sessions[selected.id]} onEdit={() => setMode({ kind: 'edit', id: selected.id })} />}
