@@ -49,13 +49,6 @@ export function App() {
     };
   }, [services]);
 
-  // Picking a connection in the list while the certificates overview is open shows that connection.
-  const [shownId, setShownId] = useState(selectedId);
-  if (shownId !== selectedId) {
-    setShownId(selectedId);
-    if (mode.kind === 'certificates') setMode({ kind: 'view' });
-  }
-
   const selected = profiles.find((p) => p.id === selectedId) ?? null;
   const editing = mode.kind === 'edit' ? (profiles.find((p) => p.id === mode.id) ?? null) : null;
 
@@ -107,7 +100,12 @@ export function App() {
         </button>
         <NotifyToggle />
       </header>
-      <ConnectionList onNew={() => setMode({ kind: 'new' })} onImport={() => setWizard({ targetId: null })} />
+      <ConnectionList
+        onNew={() => setMode({ kind: 'new' })}
+        onImport={() => setWizard({ targetId: null })}
+        // Picking a connection while the certificates overview is open shows that connection.
+        onSelect={() => mode.kind === 'certificates' && setMode({ kind: 'view' })}
+      />
       <main className="main">
         {mode.kind === 'new' && <ConnectionForm key="new" profile={null} onDone={() => setMode({ kind: 'view' })} />}
         {mode.kind === 'edit' && editing && (

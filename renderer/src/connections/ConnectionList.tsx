@@ -20,7 +20,7 @@ function groupOf(profiles: Profile[]): Array<[string, Profile[]]> {
   return [...groups].sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b)));
 }
 
-export function ConnectionList({ onNew, onImport }: { onNew: () => void; onImport: () => void }) {
+export function ConnectionList({ onNew, onImport, onSelect }: { onNew: () => void; onImport: () => void; onSelect?: () => void }) {
   const { store } = useServices();
   const profiles = useStore((s) => s.profiles);
   const sessions = useStore((s) => s.sessions);
@@ -54,7 +54,10 @@ export function ConnectionList({ onNew, onImport }: { onNew: () => void; onImpor
                     aria-current={p.id === selectedId}
                     data-testid="connection-item"
                     data-name={p.name}
-                    onClick={() => store.set({ selectedId: p.id })}
+                    onClick={() => {
+                      store.set({ selectedId: p.id });
+                      onSelect?.();
+                    }}
                   >
                     <StatusLight state={view?.state ?? 'idle'} />
                     <span className="conn-name">{p.name}</span>
