@@ -17,7 +17,8 @@ export const USAGE = `usage:
   npm run cli -- probe <url> [--ca FILE]... [--cert FILE] [--key FILE] [--pfx FILE]
                  [--passphrase-env VAR] [--username U] [--password-env VAR]
                  [--servername NAME] [--alpn PROTO]... [--min-tls TLSv1.2|TLSv1.3]
-                 [--pin sha256:HEX]... [--insecure] [--timeout MS] [--mqtt-version 4|5] [--json]
+                 [--pin sha256:HEX]... [--insecure] [--timeout MS] [--mqtt-version 4|5]
+                 [--crl FILE]... [--revocation-hard-fail] [--json]
     exit codes: 0 secure, 1 warning, 2 insecure, 3 could not connect, 64 bad arguments, 70 internal error
   npm run cli -- import <file|folder|zip>... [--passphrase-env VAR] [--json]
                  [--save NAME [--url mqtts://host:8883]] [--data-dir DIR]
@@ -71,6 +72,8 @@ function parseProbe(argv: string[]): ProbeArgs {
       'min-tls': { type: 'string' },
       pin: { type: 'string', multiple: true, default: [] },
       insecure: { type: 'boolean', default: false },
+      crl: { type: 'string', multiple: true, default: [] },
+      'revocation-hard-fail': { type: 'boolean', default: false },
       timeout: { type: 'string', default: '10000' },
       'mqtt-version': { type: 'string', default: '4' },
       json: { type: 'boolean', default: false },
@@ -97,6 +100,8 @@ function parseProbe(argv: string[]): ProbeArgs {
     minTls: values['min-tls'],
     pins: values.pin,
     insecure: values.insecure,
+    crls: values.crl,
+    revocationHardFail: values['revocation-hard-fail'],
     timeoutMs,
     protocolVersion: values['mqtt-version'] === '5' ? 5 : 4,
     json: values.json,

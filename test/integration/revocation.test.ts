@@ -8,12 +8,15 @@
  * cached until their nextUpdate. A refused connection never sends CONNECT:
  * the broker's log never names its client id.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionView } from '../../shared/sessions';
 import type { CertificateInventory } from '../../shared/trust';
 import { freePort, startMosquitto, type Broker, type ListenerSpec } from '../fixtures/mosquitto';
 import { createRevocationPki, openssl, type RevocationPki } from '../fixtures/revocation-pki';
 import { startCrlServer, startOcspResponder, startStaplingFront, type CrlServer, type OcspResponder, type StaplingFront } from '../fixtures/revocation-servers';
+import { runCli } from '../../electron/cli/index';
 import { readCertificateFields } from '../../electron/core/trust/certificate-fields';
 import { buildOcspRequest } from '../../electron/core/trust/ocsp';
 import { createTestBackend, tempDir, waitForSession, type TestBackend } from '../support/backend';
@@ -66,7 +69,9 @@ beforeAll(async () => {
     response: pki.ocspResponse(request.der),
     upstreamPort: broker.ports.plainMqtt as number,
   });
-  t = await createTestBackend({ trust: { now: () => Date.now() + ahead, expiryTimers: false } });
+  // On a loaded machine the first check also starts the verifying worker from the TypeScript sources:
+  // attempts get the app's own 20 s, the check its 10 s.
+  t = await createTestBackend({ connectTimeoutMs: 20_000, trust: { now: () => Date.now() + ahead, expiryTimers: false } });
 }, 120_000);
 
 afterAll(async () => {
@@ -87,7 +92,7 @@ async function save(name: string, port: number, revocation: { crls?: string[]; h
 
 async function connect(id: string, until: (v: SessionView) => boolean): Promise<SessionView> {
   await t.backend.dispatch('sessions.connect', { id });
-  return waitForSession(t.backend, id, until, 20_000);
+  return waitForSession(t.backend, id, until, 30_000);
 }
 
 async function disconnect(id: string): Promise<void> {
@@ -270,13 +275,51 @@ describe('what the inventory keeps of it', () => {
     expect(intermediate?.uses.filter((u) => u.role === 'broker-chain').length).toBeGreaterThanOrEqual(5);
     await t.backend.trust.state.flush();
 
-    const again = await createTestBackend({ dataDir: t.dataDir, secrets: t.secrets, trust: { expiryTimers: false } });
+    const reportFile = path.join(tempDir('report'), 'trust.html');
+    const again = await createTestBackend({ dataDir: t.dataDir, secrets: t.secrets, trust: { expiryTimers: false }, chooseExportFile: async () => reportFile });
     try {
       const after = await inventoryOf(again.backend);
       expect(after.certificates.map((c) => c.fingerprint256).sort()).toEqual(inventory.certificates.map((c) => c.fingerprint256).sort());
       expect(after.certificates.filter((c) => c.findings.some((f) => f.code === 'revoked')).length).toBe(revoked.length);
+
+      // The desktop app saves the report where main's dialog says, through the history exports' delivery.
+      const done = new Promise<void>((resolve) => again.backend.events.attach((name, p) => name === 'history.export' && (p as { state: string }).state === 'done' && resolve()));
+      const started = await again.backend.dispatch('trust.report', {});
+      expect(started.ok && started.value).toMatchObject({ delivery: 'file' });
+      await done;
+      const html = readFileSync(reportFile, 'utf8');
+      expect(html).not.toMatch(/<script/i);
+      expect(html.match(/<li class="level-insecure">Revoked on/g)?.length).toBe(revoked.length);
     } finally {
       await again.backend.dispose();
     }
+  });
+});
+
+describe('the command line probe', () => {
+  async function probe(listener: string, extra: string[] = []): Promise<{ exit: number; report: { connected: boolean; grade: string; error: { code: string } | null; tls: { revocation: { verdict: string; certificates: Array<{ status: string; source: string | null }> } | null } | null } }> {
+    const out: string[] = [];
+    const exit = await runCli(['probe', `mqtts://localhost:${broker.ports[listener]}`, '--ca', pki.rootPath, '--json', '--timeout', '15000', ...extra], { stdout: (l) => out.push(l), stderr: () => undefined, env: {} });
+    return { exit, report: JSON.parse(out.join('\n')) };
+  }
+
+  it('checks revocation as the app does: a revoked broker is refused (exit 3), a good one is secure (exit 0)', async () => {
+    const revoked = await probe('ocspRevoked');
+    expect(revoked.exit).toBe(3);
+    expect(revoked.report.error?.code).toBe('tls_cert_revoked');
+    const good = await probe('ocspGood');
+    expect(good.exit).toBe(0);
+    expect(good.report.tls?.revocation?.verdict).toBe('good');
+  });
+
+  it('takes CRL files (--crl) and hard fail (--revocation-hard-fail)', async () => {
+    const crl = path.join(tempDir('probe-crl'), 'ca.crl');
+    writeFileSync(crl, pki.intermediateCrl());
+    const revoked = await probe('plainRevoked', ['--crl', crl]);
+    expect(revoked.report.error?.code).toBe('tls_cert_revoked');
+    expect(revoked.report.tls?.revocation?.certificates[0]).toMatchObject({ status: 'revoked', source: 'crl-file' });
+    const hard = await probe('dead', ['--revocation-hard-fail']);
+    expect(hard.exit).toBe(3);
+    expect(hard.report.error?.code).toBe('tls_revocation_unchecked');
   });
 });

@@ -15,6 +15,7 @@ import { X509Certificate } from 'node:crypto';
 import { pemBase64, scanPem } from '../../../shared/pem';
 import { CRL_LABEL, sourceWords, type CertificateRevocation, type RevocationReport, type RevocationSettings, type RevocationSource } from '../../../shared/revocation';
 import { describeCertificate } from '../certificates/x509';
+import type { RevocationOutcome } from '../sessions/transport';
 import { CodedError } from '../tls/options';
 import { AnswerError, usableUntil, type RevocationAnswer } from './answers';
 import { readCertificateFields, revocationKey, type CertificateFields } from './certificate-fields';
@@ -22,7 +23,7 @@ import { CRL_LIMITS, fetchBounded, OCSP_LIMITS, type FetchLimits, type FetchRequ
 import { buildOcspRequest } from './ocsp';
 import type { Verifier } from './verifier';
 
-/** A whole chain is checked within this time; what is still unanswered then counts as unreachable. */
+/** A whole chain is checked within this time (well inside a connection attempt's 20 s); what is still unanswered then counts as unreachable. */
 export const CHECK_DEADLINE_MS = 10_000;
 /** Answers kept for reuse, and CRL bytes kept for other certificates of the same CA. */
 const MAX_CACHED_ANSWERS = 10_000;
@@ -72,6 +73,25 @@ function answered(answer: RevocationAnswer, source: RevocationSource, url: strin
 
 function nothing(status: 'unreachable' | 'no-source', detail: string, url: string | null = null): Found {
   return { status, source: null, url, revokedAt: null, reason: null, thisUpdate: null, nextUpdate: null, cached: false, detail };
+}
+
+/** `work`, or a failure once the check's deadline passed: a slow answer counts as no answer. */
+function beforeDeadline<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new AnswerError('the check ran out of time'));
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(new AnswerError('the check ran out of time'));
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', stop);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', stop);
+        reject(error);
+      },
+    );
+  });
 }
 
 function why(error: unknown): string {
@@ -146,14 +166,14 @@ export class RevocationChecker {
     const failures: string[] = [];
     if (stapled) {
       try {
-        return answered(await this.deps.verifier.verify({ kind: 'ocsp', response: stapled, cert: cert.der, issuer: issuer.der, nonce: null, now }), 'stapled', null);
+        return answered(await beforeDeadline(this.deps.verifier.verify({ kind: 'ocsp', response: stapled, cert: cert.der, issuer: issuer.der, nonce: null, now }), signal), 'stapled', null);
       } catch (error) {
         failures.push(`the OCSP response the broker stapled cannot be used: ${why(error)}`);
       }
     }
     for (const crl of files) {
       try {
-        return answered(await this.deps.verifier.verify({ kind: 'crl', crl, cert: cert.der, issuer: issuer.der, now }), 'crl-file', null);
+        return answered(await beforeDeadline(this.deps.verifier.verify({ kind: 'crl', crl, cert: cert.der, issuer: issuer.der, now }), signal), 'crl-file', null);
       } catch (error) {
         if (!(error instanceof AnswerError && error.kind === 'other-issuer')) failures.push(`the CRL file added to this connection cannot be used: ${why(error)}`);
       }
@@ -184,7 +204,7 @@ export class RevocationChecker {
       try {
         const request = buildOcspRequest(cert, issuer);
         const response = await this.fetch(url, { method: 'POST', body: request.der, contentType: 'application/ocsp-request', accept: 'application/ocsp-response' }, OCSP_LIMITS, signal);
-        const answer = await this.deps.verifier.verify({ kind: 'ocsp', response, cert: cert.der, issuer: issuer.der, nonce: request.nonce, now });
+        const answer = await beforeDeadline(this.deps.verifier.verify({ kind: 'ocsp', response, cert: cert.der, issuer: issuer.der, nonce: request.nonce, now }), signal);
         const found = answered(answer, 'ocsp', url);
         if (answer.status === 'unknown') {
           unknown = { found, until: usableUntil(answer) };
@@ -199,7 +219,7 @@ export class RevocationChecker {
       lastUrl = url;
       try {
         const crl = await this.crlAt(url, signal, now);
-        const answer = await this.deps.verifier.verify({ kind: 'crl', crl, cert: cert.der, issuer: issuer.der, now });
+        const answer = await beforeDeadline(this.deps.verifier.verify({ kind: 'crl', crl, cert: cert.der, issuer: issuer.der, now }), signal);
         this.keepCrl(url, crl, usableUntil(answer));
         return this.remember(key, answered(answer, 'crl', url), usableUntil(answer));
       } catch (error) {
@@ -269,4 +289,24 @@ export function revocationRefusal(report: RevocationReport): CodedError | null {
   const open = report.certificates.find((c) => c.status !== 'good');
   if (open) return new CodedError('REVOCATION_UNCHECKED', `${who(open, report)} could not be shown not revoked, and this connection refuses then (hard fail): ${open.detail}`);
   return null;
+}
+
+/**
+ * The revocation check of one connection attempt, as the transport waits
+ * for it: the report and the refusal it makes. Never rejects: should the
+ * checker itself fail (a bug), that is reported to `onError`, and the
+ * attempt is refused only with hard fail (neither hangs nor passes for good).
+ */
+export async function checkRevocation(checker: Pick<RevocationChecker, 'check'>, input: ChainCheck, onError: (error: unknown) => void, now: number): Promise<RevocationOutcome> {
+  try {
+    const report = await checker.check(input);
+    return { report, refusal: revocationRefusal(report) };
+  } catch (error) {
+    onError(error);
+    const hardFail = input.settings.hardFail;
+    return {
+      report: { checkedAt: now, hardFail, verdict: 'incomplete', certificates: [] },
+      refusal: hardFail ? new CodedError('REVOCATION_UNCHECKED', 'The revocation check failed unexpectedly, and this connection refuses then (hard fail).') : null,
+    };
+  }
 }

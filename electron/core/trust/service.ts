@@ -16,11 +16,10 @@ import type { CertificateAlert, CertificateInventory } from '../../../shared/tru
 import type { Logger } from '../logger';
 import type { ProfileStore } from '../profiles/profile-store';
 import type { TransportTrust } from '../sessions/transport';
-import { CodedError } from '../tls/options';
 import { dueAlerts } from './expiry-alerts';
 import { buildInventory, certificateFacts, type CertificateFacts } from './inventory';
 import { renderReport, reportFileName, type ConnectionVerdict } from './report';
-import { revocationRefusal, RevocationChecker, type CheckerDeps } from './revocation';
+import { checkRevocation, RevocationChecker, type CheckerDeps } from './revocation';
 import { TrustStateStore } from './state-store';
 import { Verifier } from './verifier';
 
@@ -101,18 +100,10 @@ export class TrustService {
         }
       },
       check: async (chain, stapled) => {
-        try {
-          const report = await this.checker.check({ chain, stapled, settings: profile.tls.revocation });
-          this.state.recordRevocation(profile.id, report);
-          this.changed();
-          return { report, refusal: revocationRefusal(report) };
-        } catch (error) {
-          // The checker turns every failure into a status; reaching this is a bug, which must neither hang the handshake nor pass for good.
-          this.options.logger.error('The revocation check failed unexpectedly', error);
-          const hardFail = profile.tls.revocation.hardFail;
-          const report = { checkedAt: this.now(), hardFail, verdict: 'incomplete' as const, certificates: [] };
-          return { report, refusal: hardFail ? new CodedError('REVOCATION_UNCHECKED', 'The revocation check failed unexpectedly, and this connection refuses then (hard fail).') : null };
-        }
+        const outcome = await checkRevocation(this.checker, { chain, stapled, settings: profile.tls.revocation }, (error) => this.options.logger.error('The revocation check failed unexpectedly', error), this.now());
+        this.state.recordRevocation(profile.id, outcome.report);
+        this.changed();
+        return outcome;
       },
     };
   }
