@@ -294,6 +294,28 @@ describe('what the inventory keeps of it', () => {
       await again.backend.dispose();
     }
   });
+
+  it("tells of a broker certificate within 30 days of its end as an alert, once that day", async () => {
+    // The leaves last 365 days, the CAs years: 340 days on, only the leaves are expiring.
+    ahead = 340 * 24 * 60 * MINUTE;
+    const alerts: Array<{ level: string; title: string; body: string }> = [];
+    const detach = t.backend.events.attach((name, p) => {
+      if (name === 'trust.alert') alerts.push(p as { level: string; title: string; body: string });
+    });
+    try {
+      const expiring = (await inventoryOf(t.backend)).certificates.filter((c) => c.expiry === 'expiring');
+      expect(expiring.length).toBeGreaterThanOrEqual(5);
+      expect(expiring.every((c) => c.uses.every((u) => u.role === 'broker'))).toBe(true);
+      t.backend.trust.checkExpiry();
+      expect(alerts).toHaveLength(expiring.length);
+      expect(alerts.every((a) => a.level === 'warning' && /^Certificate expires in 2[45] days/.test(a.title) && /broker's certificate/.test(a.body))).toBe(true);
+      t.backend.trust.checkExpiry();
+      expect(alerts).toHaveLength(expiring.length);
+    } finally {
+      detach();
+      ahead = 0;
+    }
+  });
 });
 
 describe('the command line probe', () => {
