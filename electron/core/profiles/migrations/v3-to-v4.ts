@@ -1,19 +1,20 @@
 /**
- * Format 3 → 4: each connection says how its payloads are decoded
- * (`decoders`: rules by topic filter, and the .proto files Protobuf rules use).
- * Existing connections get the default written out: Sparkplug B on
- * `spBv1.0/#`, nothing else, so every other topic shows as it did. The format
- * number changes because an app of format 3 would drop the field it does not
- * know (and with it the operator's imported .proto files) when it writes the
- * file back; with the new number it opens the file read-only instead.
+ * Format 3 → 4: each connection's TLS settings say how the broker's chain is
+ * checked for revocation (`tls.revocation`: its own CRL files, hard fail).
+ * Existing connections get the defaults written out: no CRL file, soft fail
+ * (a check that cannot be made is a warning, not a refusal). The format
+ * number changes because an app of format 3 would drop the field when it
+ * writes the file back, losing the operator's CRL files and hard-fail choice.
  */
-import { DEFAULT_DECODERS } from '../../../../shared/decoders';
+import { DEFAULT_REVOCATION } from '../../../../shared/revocation';
 import { isRecord, type MigrationStep } from './step';
 
 export const v3ToV4: MigrationStep = {
   from: 3,
   run(profiles) {
-    const migrated = profiles.map((profile) => (isRecord(profile) && !isRecord(profile.decoders) ? { ...profile, decoders: structuredClone(DEFAULT_DECODERS) } : profile));
+    const migrated = profiles.map((profile) =>
+      isRecord(profile) && isRecord(profile.tls) && !isRecord(profile.tls.revocation) ? { ...profile, tls: { ...profile.tls, revocation: structuredClone(DEFAULT_REVOCATION) } } : profile,
+    );
     return { profiles: migrated, notes: [], secrets: [] };
   },
 };
