@@ -260,21 +260,23 @@ export class HistoryStore {
     const elements = this.elementsOf(q.key);
     const row = this.seriesOf(q.key);
     const end = Math.min(q.to, q.before - 1e-9);
-    const empty = { times: new Float64Array(0), values: new Float64Array(0), samples: 0, elements };
+    const empty = { times: new Float64Array(0), values: new Float64Array(0), samples: 0, sum: 0, elements };
     if (!row || end < q.from) return empty;
     const columns = Math.max(1, Math.floor(q.width));
     const columnMs = (q.to - q.from) / columns;
     const points = new PointList();
     let samples: number;
+    let sum = 0;
     const useRollups = columnMs >= ROLLUP_COLUMN_MS || (columnMs >= MINUTE_MS && this.countInRollups(row.id, q.from, end) > RAW_VIEW_MAX_SAMPLES);
     if (useRollups) {
       samples = 0;
       const rows = this.db
-        .prepare('SELECT lo, lo_t, hi, hi_t, n FROM rollups WHERE series = ? AND minute > ? AND minute <= ? ORDER BY minute')
+        .prepare('SELECT lo, lo_t, hi, hi_t, n, total FROM rollups WHERE series = ? AND minute > ? AND minute <= ? ORDER BY minute')
         .raw()
-        .all(row.id, q.from - MINUTE_MS, end) as Array<[number, number, number, number, number]>;
-      for (const [lo, loT, hi, hiT, n] of rows) {
+        .all(row.id, q.from - MINUTE_MS, end) as Array<[number, number, number, number, number, number]>;
+      for (const [lo, loT, hi, hiT, n, total] of rows) {
         samples += n;
+        sum += total;
         // Minutes keep no sample numbers: the lowest and highest of one millisecond count as one sample only when equal.
         pushExtremes(points, lo, loT, 0, hi, hiT, lo === hi ? 0 : 1, q.before);
       }
@@ -284,18 +286,19 @@ export class HistoryStore {
       const range = 'FROM samples WHERE series = ? AND t >= ? AND t <= ? AND t < ?';
       const args = [q.from, Math.max(1e-9, q.to - q.from), columns, row.id, q.from, q.to, q.before] as const;
       // (Of equal lowest values SQLite may give any one's time; memory gives the first. Same value, same column.)
-      const lows = this.db.prepare(`SELECT ${bucket} AS c, min(v), t, seq, count(*) ${range} GROUP BY c ORDER BY c`).raw().all(...args) as Array<[number, number, number, number, number]>;
+      const lows = this.db.prepare(`SELECT ${bucket} AS c, min(v), t, seq, count(*), total(v) ${range} GROUP BY c ORDER BY c`).raw().all(...args) as Array<[number, number, number, number, number, number]>;
       const highs = this.db.prepare(`SELECT ${bucket} AS c, max(v), t, seq ${range} GROUP BY c ORDER BY c`).raw().all(...args) as Array<[number, number, number, number]>;
       samples = 0;
       for (let i = 0; i < lows.length; i++) {
-        const [, lo, loT, loSeq, n] = lows[i] as [number, number, number, number, number];
+        const [, lo, loT, loSeq, n, total] = lows[i] as [number, number, number, number, number, number];
         const [, hi, hiT, hiSeq] = highs[i] as [number, number, number, number];
         samples += n;
+        sum += total;
         pushExtremes(points, lo, loT, loSeq, hi, hiT, hiSeq, q.before);
       }
     }
     const reduced = downsample(points, q.from, q.to, q.width);
-    return { times: Float64Array.from(reduced.times), values: Float64Array.from(reduced.values), samples, elements };
+    return { times: Float64Array.from(reduced.times), values: Float64Array.from(reduced.values), samples, sum, elements };
   }
 
   private countInRollups(series: number, from: number, to: number): number {
