@@ -70,6 +70,8 @@ describe('views from the history database', () => {
     expect(view.times[view.values.indexOf(99)]).toBe(times[spike]);
     expect(Math.min(...view.values)).toBe(-42);
     expect(view.times[view.values.indexOf(-42)]).toBe(times[dip]);
+    // The mean over the week, from the rollups' sums.
+    expect(view.sum / view.samples).toBeCloseTo(values.reduce((a, v) => a + v, 0) / n, 9);
   });
 
   it('reduces a short range in SQL exactly as memory reduces the same samples', () => {
@@ -96,6 +98,7 @@ describe('views from the history database', () => {
       expect([...db.times]).toEqual(mem.times);
       expect([...db.values]).toEqual(mem.values);
       expect(db.samples).toBe(mem.samples);
+      expect(db.sum).toBeCloseTo(mem.sum, 6);
     }
   });
 

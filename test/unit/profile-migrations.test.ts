@@ -9,6 +9,7 @@ import { createDemoPki } from '../../electron/core/demo/demo-broker';
 import { MIGRATIONS, migrateProfiles, PROFILES_VERSION } from '../../electron/core/profiles/migrations';
 import { v1ToV2 } from '../../electron/core/profiles/migrations/v1-to-v2';
 import { v2ToV3 } from '../../electron/core/profiles/migrations/v2-to-v3';
+import { v3ToV4 } from '../../electron/core/profiles/migrations/v3-to-v4';
 import { DEFAULT_RECORDING } from '../../shared/history';
 
 const pki = createDemoPki();
@@ -80,5 +81,31 @@ describe('v2 to v3: each connection says what it records', () => {
 
   it('records samples of charted series and no raw messages by default, for 30 days or 1 GB', () => {
     expect(DEFAULT_RECORDING).toEqual({ messageFilters: [], maxPayloadBytes: 65536, retentionDays: 30, retentionMB: 1024 });
+  });
+});
+
+describe('v3 to v4: charts say how they are drawn', () => {
+  it('leaves format-3 dashboards as they are: a chart without kind is a line chart, a series without unit, axis or drawing is automatic', () => {
+    const chart = { id: 'c', title: 'T', unit: '°C', window: '5m', series: [{ connectionId: 'a', topic: 't', extractor: { kind: 'number' }, label: '' }] };
+    const v3 = { ...v1Profile('a', {}), recording: DEFAULT_RECORDING, dashboard: { charts: [chart] } };
+    const { profiles, notes, secrets } = v3ToV4.run([v3]);
+    expect(profiles).toEqual([v3]);
+    expect([notes, secrets]).toEqual([[], []]);
+    expect(ProfileSchema.parse(profiles[0]).dashboard.charts[0]).toEqual(chart);
+  });
+
+  it('keeps a stat panel and per-series settings through the schema, so the new format number is what protects them from older apps', () => {
+    const panel = {
+      id: 's',
+      title: '',
+      unit: '',
+      window: '1h',
+      kind: 'stat',
+      stat: { thresholds: [{ value: 30, color: 'amber' }], base: 'green', silenceSeconds: 90, gaugeMin: 0, gaugeMax: 50 },
+      series: [{ connectionId: 'a', topic: 't', extractor: { kind: 'boolean' }, label: '', unit: 'bar', axis: 'right', draw: 'step' }],
+    };
+    const profile = ProfileSchema.parse({ ...v1Profile('a', {}), recording: DEFAULT_RECORDING, dashboard: { charts: [panel] } });
+    expect(profile.dashboard.charts[0]).toEqual(panel);
+    expect(PROFILES_VERSION).toBe(4);
   });
 });

@@ -342,6 +342,44 @@ describe('batching to a window', () => {
     expect(view.lastError).toMatch(/not a number/);
   });
 
+  it('gives a view the sum of its samples and the newest sample kept, even one older than the window', () => {
+    let now = 1_000_000;
+    const telemetry = new Telemetry({ now: () => now });
+    const plain: SeriesSpec = { ...spec, extractor: { kind: 'number' } };
+    telemetry.setCharted([plain]);
+    for (const v of [5, 7, 9]) {
+      now += 1000;
+      telemetry.ingest('c1', 'dev/1', Buffer.from(String(v)), 0, false);
+    }
+    expect(telemetry.view(seriesKey(plain), '1m', 100)).toMatchObject({ samples: 3, sum: 21, latest: { t: 1_003_000, v: 9 } });
+    now += 3_600_000;
+    expect(telemetry.view(seriesKey(plain), '1m', 100)).toMatchObject({ samples: 0, sum: 0, latest: { t: 1_003_000, v: 9 } });
+  });
+
+  it('carries a source’s own "offline" to the window, until its next sample', () => {
+    const telemetry = new Telemetry({ now: () => Date.now() });
+    telemetry.setCharted([spec]);
+    const batches: TelemetryBatch[] = [];
+    const feed = telemetry.openFeed((b) => {
+      batches.push(b);
+      feed.ack(b.seq);
+    });
+    feed.watch([seriesKey(spec)]);
+    telemetry.ingest('c1', 'dev/1', Buffer.from('{"temp":20}'), 0, false);
+    vi.advanceTimersByTime(BATCH_INTERVAL_MS);
+    expect(batches.at(-1)?.series[0]).toMatchObject({ values: [20], offline: null });
+    const offline = { since: Date.now(), reason: 'node died (Sparkplug DEATH)' };
+    telemetry.setOffline('c1', 'dev/1', offline);
+    vi.advanceTimersByTime(BATCH_INTERVAL_MS);
+    expect(batches.at(-1)?.series[0]).toMatchObject({ values: [], offline });
+    expect(telemetry.view(seriesKey(spec), 'all', 10).offline).toEqual(offline);
+    telemetry.ingest('c1', 'dev/1', Buffer.from('{"temp":21}'), 0, false);
+    vi.advanceTimersByTime(BATCH_INTERVAL_MS);
+    expect(batches.at(-1)?.series[0]).toMatchObject({ values: [21], offline: null });
+    expect(batches).toHaveLength(3);
+    feed.close();
+  });
+
   it('gives each element of a wildcard path its own series', () => {
     const telemetry = new Telemetry({ now: () => Date.now() });
     const wild: SeriesSpec = { ...spec, extractor: { kind: 'json', path: 'sensors[*].value' } };

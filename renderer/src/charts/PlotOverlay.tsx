@@ -62,7 +62,10 @@ export function PlotOverlay({ data, width, height, onZoom, onLive }: { data: Cha
       if (x < a.left || x > a.left + a.width || e.deltaY === 0) return;
       // The page does not scroll while the wheel zooms the chart under the pointer.
       e.preventDefault();
-      zoom(wheelRange(d.from, d.to, timeAt(x, a, d.from, d.to), e.deltaMode === 1 ? e.deltaY * 33 : e.deltaY, Date.now()));
+      const range = wheelRange(d.from, d.to, timeAt(x, a, d.from, d.to), e.deltaMode === 1 ? e.deltaY * 33 : e.deltaY, Date.now());
+      // Several wheel events may come before the chart redraws: each zooms from the last one's range.
+      latest.current = { ...latest.current, data: { ...d, from: range.from, to: range.to } };
+      zoom(range);
     };
     el.addEventListener('wheel', wheel, { passive: false });
     return () => el.removeEventListener('wheel', wheel);
