@@ -10,43 +10,23 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Points } from '../../shared/min-max';
-import { seriesKey, type ChartSpec, type ChartViewData, type ChartWindow, type SeriesSpec, type SeriesUpdate } from '../../shared/telemetry';
+import { seriesKey, type SeriesUpdate } from '../../shared/telemetry';
 import { Telemetry } from '../../electron/core/telemetry/service';
 import { ChartViews } from '../../electron/core/history/views';
 import { assignAxes, type AxisInput } from '../../renderer/src/charts/axes';
 import { chartData, drawsSteps } from '../../renderer/src/charts/chart-data';
 import { chartCsv, localIsoTime, readChartCsv } from '../../renderer/src/charts/chart-csv';
-import { ChartRegistry, LiveChart } from '../../renderer/src/charts/live-charts';
+import { ChartRegistry } from '../../renderer/src/charts/live-charts';
 import { heldIndex, nearestIndex, pointAt } from '../../renderer/src/charts/nearest';
 import { SeriesLine } from '../../renderer/src/charts/series-line';
 import { gaugeBands, gaugeFraction, gaugeScale, lineStats, thresholdColor } from '../../renderer/src/charts/stats';
 import { dragRange, MIN_SPAN_MS, plotArea, timeAt, wheelRange, xAt, Y_AXIS_WIDTH } from '../../renderer/src/charts/zoom';
 import { parseCsv } from '../support/csv';
+import { baseLine, chart, spec, view } from '../support/charts';
 import { createMemoryClient } from '../support/memory-client';
 
 const NO_RANGE = { min: Infinity, max: -Infinity };
 const auto = (unit: string, min: number, max: number): AxisInput => ({ unit, min, max });
-
-function spec(topic: string, extra: Partial<SeriesSpec> = {}): SeriesSpec {
-  return { connectionId: 'c1', topic, extractor: { kind: 'number' }, label: '', ...extra };
-}
-
-function view(key: string, times: number[], values: number[], extra: Partial<ChartViewData> = {}): ChartViewData {
-  return { key, elements: [], times, values, samples: times.length, from: times[0] ?? 0, to: times.at(-1) ?? 0, errors: 0, lastError: null, evicted: 0, ...extra };
-}
-
-function chart(window: ChartWindow, series: SeriesSpec[], width = 800, extra: Partial<ChartSpec> = {}): LiveChart {
-  const c = new LiveChart('chart-1', { id: 'chart-1', title: '', unit: '', window, series, ...extra });
-  c.width = width;
-  return c;
-}
-
-function baseLine(c: LiveChart, index: number): SeriesLine {
-  const group = c.groups[index];
-  const l = group?.lines.get(group.baseKey);
-  if (!l) throw new Error(`no line ${index}`);
-  return l;
-}
 
 function points(times: number[], values: number[]): Points {
   return { times, values, start: 0, end: times.length };

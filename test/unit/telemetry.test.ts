@@ -235,7 +235,8 @@ describe('batching to a window', () => {
 
   const spec: SeriesSpec = { connectionId: 'c1', topic: 'dev/1', extractor: { kind: 'json', path: 'temp' }, label: '' };
 
-  it('never sends one message per MQTT message, and at most one batch per interval', () => {
+  /** A telemetry charting `spec`, and a window watching it that acknowledges every batch at once. */
+  function watching(): { telemetry: Telemetry; feed: ReturnType<Telemetry['openFeed']>; batches: TelemetryBatch[] } {
     const telemetry = new Telemetry({ now: () => Date.now() });
     telemetry.setCharted([spec]);
     const batches: TelemetryBatch[] = [];
@@ -244,6 +245,11 @@ describe('batching to a window', () => {
       feed.ack(b.seq);
     });
     feed.watch([seriesKey(spec)]);
+    return { telemetry, feed, batches };
+  }
+
+  it('never sends one message per MQTT message, and at most one batch per interval', () => {
+    const { telemetry, feed, batches } = watching();
     for (let i = 0; i < 1000; i++) telemetry.ingest('c1', `dev/${i % 10}`, Buffer.from(`{"temp":${i}}`), 0, false);
     expect(batches).toHaveLength(0);
     vi.advanceTimersByTime(BATCH_INTERVAL_MS);
@@ -357,14 +363,7 @@ describe('batching to a window', () => {
   });
 
   it('carries a source’s own "offline" to the window, until its next sample', () => {
-    const telemetry = new Telemetry({ now: () => Date.now() });
-    telemetry.setCharted([spec]);
-    const batches: TelemetryBatch[] = [];
-    const feed = telemetry.openFeed((b) => {
-      batches.push(b);
-      feed.ack(b.seq);
-    });
-    feed.watch([seriesKey(spec)]);
+    const { telemetry, feed, batches } = watching();
     telemetry.ingest('c1', 'dev/1', Buffer.from('{"temp":20}'), 0, false);
     vi.advanceTimersByTime(BATCH_INTERVAL_MS);
     expect(batches.at(-1)?.series[0]).toMatchObject({ values: [20], offline: null });

@@ -14,6 +14,7 @@ import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
 import type { TopicNode } from '../topics/topic-tree';
 import { addSeries } from './dashboard-edit';
+import { JsonPathField } from './JsonPathField';
 
 const MAX_SUGGESTIONS = 50;
 
@@ -96,12 +97,7 @@ export function AddSeriesForm({ profileId, spec, onDone }: { profileId: string; 
           <option value="json">A JSON field</option>
         </select>
       </label>
-      {kind === 'json' && (
-        <label className="field">
-          <span className="field-label">JSON path</span>
-          <input className="mono" value={path} onChange={(e) => setPath(e.target.value)} placeholder="temp or sensors[0].value" spellCheck={false} data-testid="add-series-path" />
-        </label>
-      )}
+      {kind === 'json' && <JsonPathField value={path} onChange={setPath} testId="add-series-path" />}
       <div className="row">
         <button type="submit" className="small-button primary" disabled={busy} data-testid="add-series-submit">
           Add to chart

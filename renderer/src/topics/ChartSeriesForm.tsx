@@ -8,6 +8,7 @@ import type { Profile } from '../../../shared/profiles';
 import type { ExtractorSpecInput } from '../../../shared/telemetry';
 import { useServices } from '../app/services';
 import { addSeries, chartTitle } from '../charts/dashboard-edit';
+import { JsonPathField } from '../charts/JsonPathField';
 import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
 
@@ -42,12 +43,7 @@ export function ChartSeriesForm({ profile, topic, kind, path, onPath, onOpenDash
   return (
     <div className="chart-form" aria-busy={busy}>
       <div className="row">
-        {kind === 'json' && (
-          <label className="field">
-            <span className="field-label">JSON path</span>
-            <input className="mono" value={path} onChange={(e) => onPath(e.target.value)} placeholder="temp or sensors[0].value or readings[*].t" spellCheck={false} data-testid="chart-path" />
-          </label>
-        )}
+        {kind === 'json' && <JsonPathField value={path} onChange={onPath} testId="chart-path" />}
         <label className="field">
           <span className="field-label">Chart</span>
           <select value={chosen} onChange={(e) => setTarget(e.target.value)} data-testid="chart-target">
