@@ -22,7 +22,7 @@ import { SeriesLine } from '../../renderer/src/charts/series-line';
 import { gaugeBands, gaugeFraction, gaugeScale, lineStats, thresholdColor } from '../../renderer/src/charts/stats';
 import { dragRange, MIN_SPAN_MS, plotArea, timeAt, wheelRange, xAt, Y_AXIS_WIDTH } from '../../renderer/src/charts/zoom';
 import { parseCsv } from '../support/csv';
-import { baseLine, chart, spec, view } from '../support/charts';
+import { baseLine, chart, spec, view } from '../support/renderer-charts';
 import { createMemoryClient } from '../support/memory-client';
 
 const NO_RANGE = { min: Infinity, max: -Infinity };

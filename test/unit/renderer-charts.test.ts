@@ -18,7 +18,7 @@ import { PALETTE, chartData, drawnLines, mergeRows, seriesLabel, timeDomain, vis
 import { ChartRegistry } from '../../renderer/src/charts/live-charts';
 import { createServices } from '../../renderer/src/app/compose';
 import { startTelemetryFeed } from '../../renderer/src/app/telemetry-feed';
-import { baseLine, chart, spec, view } from '../support/charts';
+import { baseLine, chart, spec, view } from '../support/renderer-charts';
 import { createMemoryClient } from '../support/memory-client';
 
 const random = seededRandom;
