@@ -297,11 +297,7 @@ export interface ChartView {
 /** Min/max per pixel column over [from, to] (shared/min-max.ts): spikes and dips survive at any zoom. */
 export function downsample(series: Pick<Series, 'forEach'>, from: number, to: number, width: number): ChartView {
   const reduce = new MinMaxColumns(from, to, width);
-  let sum = 0;
-  series.forEach(from, to, (t, v) => {
-    reduce.add(t, v);
-    sum += v;
-  });
+  series.forEach(from, to, (t, v) => reduce.add(t, v));
   const { times, values } = reduce.finish();
-  return { times, values, samples: reduce.samples, sum };
+  return { times, values, samples: reduce.samples, sum: reduce.sum };
 }
