@@ -216,7 +216,8 @@ export class Series {
     last.values[last.length] = value;
     last.length++;
     this.appended++;
-    this.offline = null;
+    // A read rather than a store per sample: the mark is almost always clear.
+    if (this.offline !== null) this.offline = null;
   }
 
   /** The newest sample, or null when empty. */
