@@ -155,6 +155,8 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
             ))}
           </select>
         )}
+      </header>
+      <div className="chart-tools">
         <ExportRange spec={spec} range={chart.range} />
         {!stat && (
           <button type="button" className="small-button" onClick={() => void exportCsv()} disabled={csv.busy} title="The whole chart as CSV: one column per series, local time" data-testid="chart-csv">
@@ -201,7 +203,7 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
           →
         </button>
         <ConfirmButton small label="Remove" confirm={stat ? 'Remove panel' : 'Remove chart'} onConfirm={() => edit((d) => removeChart(d, spec.id))} testId="remove-chart" confirmTestId="confirm-remove-chart" />
-      </header>
+      </div>
       {drawer === 'add-series' && <AddSeriesForm profileId={profileId} spec={spec} onDone={() => setDrawer(null)} />}
       {drawer === 'stat-settings' && stat && (
         <StatSettings
