@@ -148,10 +148,18 @@ describe('the time under the pointer, drags and the wheel', () => {
 
   it('turns a drag into a range either way round, a click into nothing, and never below the shortest span', () => {
     const x = (t: number) => xAt(t, area, from, to);
-    expect(dragRange(x(from + 30_000), x(from + 10_000), area, from, to)).toEqual({ from: expect.closeTo(from + 10_000, 3), to: expect.closeTo(from + 30_000, 3) });
-    expect(dragRange(100, 102, area, from, to)).toBeNull();
-    const narrow = dragRange(100, 105, area, from, from + 1000);
+    const start = (t: number) => ({ x: x(t), t });
+    expect(dragRange(start(from + 30_000), x(from + 10_000), area, from, to)).toEqual({ from: expect.closeTo(from + 10_000, 3), to: expect.closeTo(from + 30_000, 3) });
+    expect(dragRange({ x: 100, t: from }, 102, area, from, to)).toBeNull();
+    const narrow = dragRange({ x: 100, t: from + 10 }, 105, area, from, from + 1000);
     expect((narrow?.to ?? 0) - (narrow?.from ?? 0)).toBe(MIN_SPAN_MS);
+  });
+
+  it('keeps the time where a drag began, though a live chart slid on under it', () => {
+    const begun = { x: xAt(from + 20_000, area, from, to), t: from + 20_000 };
+    // Five seconds later the window has moved: the end is read on the new one, the start stays.
+    const range = dragRange(begun, xAt(from + 45_000, area, from + 5000, to + 5000), area, from + 5000, to + 5000);
+    expect(range).toEqual({ from: from + 20_000, to: expect.closeTo(from + 45_000, 3) });
   });
 
   it('zooms in and out around the pointer, never past now nor below the shortest span', () => {

@@ -47,7 +47,8 @@ function Selection({ x0, x1, area }: { x0: number; x1: number; area: PlotArea })
 export function PlotOverlay({ data, width, height, onZoom, onLive }: { data: ChartData; width: number; height: number; onZoom: (range: TimeRange) => void; onLive: () => void }) {
   const box = useRef<HTMLDivElement>(null);
   const [hover, setHover] = useState<number | null>(null);
-  const [drag, setDrag] = useState<{ x0: number; x1: number } | null>(null);
+  /** A drag in progress: where it started (pixel, and the time there then) and where the pointer is. */
+  const [drag, setDrag] = useState<{ x0: number; t0: number; x1: number } | null>(null);
   const area = plotArea(width, data.axes.right !== null);
   // The wheel listener is attached once; it reads the latest data and callbacks from here.
   const latest = useRef({ data, area, onZoom });
@@ -93,12 +94,12 @@ export function PlotOverlay({ data, width, height, onZoom, onLive }: { data: Cha
         const x = xOf(e);
         if (x < area.left || x > area.left + area.width) return;
         e.currentTarget.setPointerCapture(e.pointerId);
-        setDrag({ x0: x, x1: x });
+        setDrag({ x0: x, t0: timeAt(x, area, data.from, data.to), x1: x });
       }}
       onPointerUp={(e) => {
         if (!drag) return;
         setDrag(null);
-        const range = dragRange(drag.x0, xOf(e), area, data.from, data.to);
+        const range = dragRange({ x: drag.x0, t: drag.t0 }, xOf(e), area, data.from, data.to);
         if (range) onZoom(range);
       }}
       onPointerCancel={() => setDrag(null)}

@@ -39,12 +39,15 @@ export function xAt(t: number, area: PlotArea, from: number, to: number): number
   return area.left + ((t - from) / (to - from)) * area.width;
 }
 
-/** The range between two pixels of a drag, or null for a click; clamped to the plot, at least MIN_SPAN_MS. */
-export function dragRange(x0: number, x1: number, area: PlotArea, from: number, to: number): TimeRange | null {
-  if (Math.abs(x1 - x0) < MIN_DRAG_PX) return null;
-  const a = timeAt(Math.min(x0, x1), area, from, to);
-  const b = timeAt(Math.max(x0, x1), area, from, to);
-  return widen({ from: a, to: b });
+/**
+ * The range a drag selects: from the time under the pointer when it went down
+ * (kept, as a live chart slides on under a drag) to the time under it now;
+ * null for a click (less than MIN_DRAG_PX). At least MIN_SPAN_MS.
+ */
+export function dragRange(start: { x: number; t: number }, x: number, area: PlotArea, from: number, to: number): TimeRange | null {
+  if (Math.abs(x - start.x) < MIN_DRAG_PX) return null;
+  const t = timeAt(x, area, from, to);
+  return widen({ from: Math.min(start.t, t), to: Math.max(start.t, t) });
 }
 
 function widen(r: TimeRange): TimeRange {
