@@ -57,6 +57,8 @@ describe('views from the history database', () => {
     const before = first + 305_000 + 250;
     const view = store.view({ key: 'c|number|cut', from: START - 1_800_000, to: START + 1_800_000, width: 1, before });
     expect(view.samples).toBe(times.filter((t) => t < before).length);
+    // The sum (a stat panel's mean) counts each of them once too: 0 + 1 + … + 305.
+    expect(view.sum).toBe((305 * 306) / 2);
     expect([...view.values]).toEqual([0, 305]);
   });
 
