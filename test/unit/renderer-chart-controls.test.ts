@@ -14,7 +14,7 @@ import { seriesKey, type SeriesUpdate } from '../../shared/telemetry';
 import { Telemetry } from '../../electron/core/telemetry/service';
 import { ChartViews } from '../../electron/core/history/views';
 import { assignAxes, type AxisInput } from '../../renderer/src/charts/axes';
-import { chartData, drawsSteps } from '../../renderer/src/charts/chart-data';
+import { chartData, drawsSteps, looksLikeStates } from '../../renderer/src/charts/chart-data';
 import { chartCsv, localIsoTime, readChartCsv } from '../../renderer/src/charts/chart-csv';
 import { ChartRegistry } from '../../renderer/src/charts/live-charts';
 import { heldIndex, nearestIndex, pointAt } from '../../renderer/src/charts/nearest';
@@ -71,6 +71,24 @@ describe('steps', () => {
     expect(drawsSteps(spec('temp'))).toBe(false);
     expect(drawsSteps(spec('mode', { draw: 'step' }))).toBe(true);
     expect(drawsSteps(spec('door', { extractor: { kind: 'boolean' }, draw: 'line' }))).toBe(false);
+  });
+
+  it('reads whole numbers that come back to a value left as states, and not counters, measurements or too many values', () => {
+    const at = (values: number[]) => points(values.map((_, i) => i * 1000), values);
+    expect(looksLikeStates(at([0, 0, 2, 2, 1, 2, 0]))).toBe(true);
+    expect(looksLikeStates(at([1, 2, 3, 4, 5]))).toBe(false);
+    expect(looksLikeStates(at([3, 3, 3]))).toBe(false);
+    expect(looksLikeStates(at([0, 1, 0.5, 1, 0]))).toBe(false);
+    expect(looksLikeStates(at([0, 1, 2, 3, 4, 5, 6, 7, 8, 0]))).toBe(false);
+    expect(looksLikeStates(at([0, 1, 2, 3, 4, 5, 6, 7, 0]))).toBe(true);
+  });
+
+  it('draws an enumeration as steps unless the operator chose a line', () => {
+    const c = chart('1m', [spec('mode'), spec('temp'), spec('mode2', { draw: 'line' })]);
+    baseLine(c, 0).setView(view('mode', [50_000, 55_000, 60_000, 65_000], [0, 2, 1, 2]));
+    baseLine(c, 1).setView(view('temp', [50_000, 55_000, 60_000], [20.5, 21, 20.5]));
+    baseLine(c, 2).setView(view('mode2', [50_000, 55_000, 60_000, 65_000], [0, 2, 1, 2]));
+    expect(chartData(c, 100_000).lines.map((d) => d.step)).toEqual([true, false, false]);
   });
 
   it('holds a live step line’s last state up to now, and never a zoomed one', () => {

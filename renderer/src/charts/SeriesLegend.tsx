@@ -14,7 +14,7 @@ import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
 import { formatCount } from '../app/format';
 import { formatValue } from './ChartPlot';
-import { seriesLabel, type DrawnLine } from './chart-data';
+import { looksLikeStates, seriesLabel, type DrawnLine } from './chart-data';
 import type { SeriesChange } from './dashboard-edit';
 import type { LiveChart } from './live-charts';
 import type { SeriesLine } from './series-line';
@@ -38,7 +38,7 @@ function Notes({ line }: { line: SeriesLine }) {
 }
 
 /** A series' own unit, axis and drawing; empty or "automatic" goes back to the default. */
-function SeriesOptions({ series, chartUnit, onChange }: { series: SeriesSpec; chartUnit: string; onChange: (change: SeriesChange) => void }) {
+function SeriesOptions({ series, chartUnit, steps, onChange }: { series: SeriesSpec; chartUnit: string; steps: boolean; onChange: (change: SeriesChange) => void }) {
   const [unit, setUnit] = useState(series.unit ?? '');
   return (
     <div className="legend-options row small" data-testid="series-options-form">
@@ -66,7 +66,7 @@ function SeriesOptions({ series, chartUnit, onChange }: { series: SeriesSpec; ch
       <label className="check">
         Draw as
         <select value={series.draw ?? ''} onChange={(e) => onChange({ draw: e.target.value === 'line' || e.target.value === 'step' ? e.target.value : undefined })} data-testid="series-draw">
-          <option value="">Automatic ({series.extractor.kind === 'boolean' ? 'steps' : 'line'})</option>
+          <option value="">Automatic ({steps ? 'steps' : 'line'})</option>
           <option value="line">Line</option>
           <option value="step">Steps</option>
         </select>
@@ -150,7 +150,7 @@ export function SeriesLegend({
                 remove
               </button>
             </div>
-            {open === group.baseKey && <SeriesOptions key={group.baseKey} series={group.spec} chartUnit={spec.unit} onChange={(change) => onChangeSeries(i, change)} />}
+            {open === group.baseKey && <SeriesOptions key={group.baseKey} series={group.spec} chartUnit={spec.unit} steps={group.spec.extractor.kind === 'boolean' || (drawnBase !== undefined && looksLikeStates(drawnBase.points))} onChange={(change) => onChangeSeries(i, change)} />}
             {base && <Notes line={base} />}
             {elements.length > 0 && (
               <ul className="plain legend-elements">

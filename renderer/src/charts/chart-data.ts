@@ -27,6 +27,8 @@ export interface DrawnLine {
   unit: string;
   /** Drawn as steps: the value holds until the next sample. */
   step: boolean;
+  /** Whether the operator left the drawing automatic (then an enumeration is drawn as steps too). */
+  automatic: boolean;
   /** The axis the operator chose for the series, if any. */
   choice: AxisSide | undefined;
   /** The axis it is drawn against (set by chartData). */
@@ -55,6 +57,30 @@ export function drawsSteps(spec: Pick<SeriesSpec, 'draw' | 'extractor'>): boolea
   return spec.draw ? spec.draw === 'step' : spec.extractor.kind === 'boolean';
 }
 
+/** At most this many distinct values make a set of states (idle, running, fault, …) rather than a measurement. */
+const MAX_STATES = 8;
+
+/**
+ * Whether the points read as an enumeration: whole numbers from a few values
+ * that come back to one already left (0, 2, 1, 2, 0). A state code is as
+ * sudden as a door, so it is drawn as steps too; a counter (1, 2, 3, …) never
+ * returns to a value and stays a line, as does anything with a fraction.
+ */
+export function looksLikeStates(p: Points): boolean {
+  const seen = new Set<number>();
+  let returned = false;
+  let previous = NaN;
+  for (let i = p.start; i < p.end; i++) {
+    const v = p.values[i] as number;
+    if (!Number.isInteger(v)) return false;
+    if (v === previous) continue;
+    if (seen.has(v)) returned = true;
+    else if (seen.add(v).size > MAX_STATES) return false;
+    previous = v;
+  }
+  return returned;
+}
+
 const NO_POINTS: Points = { times: [], values: [], start: 0, end: 0 };
 
 const collator = new Intl.Collator(undefined, { numeric: true });
@@ -70,7 +96,7 @@ export function drawnLines(chart: LiveChart): DrawnLine[] {
   chart.groups.forEach((group, g) => {
     const color = group.spec.color ?? PALETTE[g % PALETTE.length] ?? '#1f6feb';
     const label = seriesLabel(group.spec);
-    const drawing = { unit: group.spec.unit || chart.unit, step: drawsSteps(group.spec), choice: group.spec.axis, side: 'left' as AxisSide, points: NO_POINTS };
+    const drawing = { unit: group.spec.unit || chart.unit, step: drawsSteps(group.spec), automatic: !group.spec.draw, choice: group.spec.axis, side: 'left' as AxisSide, points: NO_POINTS };
     const base = group.lines.get(group.baseKey);
     const elements = [...group.lines.values()].filter((l) => l.element !== '').sort((a, b) => collator.compare(a.element, b.element));
     if (base && (elements.length === 0 || base.size > 0)) out.push({ field: '', key: base.key, label, color, line: base, last: base.lastValue, ...drawing });
@@ -177,6 +203,8 @@ export function chartData(chart: LiveChart, now = Date.now()): ChartData {
   const lines = drawnLines(chart);
   const { from, to } = chart.range ?? timeDomain(chart.window, lines, now);
   for (const d of lines) d.points = visiblePoints(d.line, from, to, chart.width);
+  // Without the operator's choice, an enumeration is drawn as steps like a boolean.
+  for (const d of lines) if (d.automatic && !d.step) d.step = looksLikeStates(d.points);
   const sides = assignAxes(lines.map((d) => ({ unit: d.unit, choice: d.choice, ...valueRange(d.points, from, to) })));
   lines.forEach((d, i) => (d.side = sides[i] ?? 'left'));
   const rows = mergeRows(
