@@ -5,7 +5,8 @@
  * (~25) get an axis each, by range and then by unit; the tooltip lists every
  * series at the hovered time; the chart's CSV (one column per series, local
  * time with its offset) reads back; a door's boolean is drawn as steps (only
- * horizontal and vertical segments) and as a line when the operator says so;
+ * horizontal and vertical segments) and as a line when the operator says so,
+ * and a state code in a JSON field as steps without being told;
  * a stat panel placed beside a chart shows the value in its threshold colour
  * and, once the topic stops, "offline for …".
  */
@@ -57,7 +58,8 @@ beforeAll(async () => {
     plantB = await saveProfile(host, 'Plant B', 'b/#');
     const pressure: ChartSpec = { id: 'mixed', title: '', unit: '', window: '1m', series: [{ connectionId: plantA.id, topic: 'a/pressure', extractor: { kind: 'number' }, label: '' }] };
     const door: ChartSpec = { id: 'door', title: 'Door', unit: '', window: '1m', series: [{ connectionId: plantA.id, topic: 'a/door', extractor: { kind: 'boolean' }, label: '' }] };
-    const charted = await host.backend.dispatch('dashboard.save', { profileId: plantA.id, dashboard: { charts: [pressure, door] } });
+    const mode: ChartSpec = { id: 'mode', title: 'Mode', unit: '', window: '1m', series: [{ connectionId: plantA.id, topic: 'a/status', extractor: { kind: 'json', path: 'mode' }, label: '' }] };
+    const charted = await host.backend.dispatch('dashboard.save', { profileId: plantA.id, dashboard: { charts: [pressure, door, mode] } });
     if (!charted.ok) throw new Error(charted.error.message);
     for (const p of [plantA, plantB]) {
       await host.backend.dispatch('sessions.connect', { id: p.id });
@@ -67,6 +69,8 @@ beforeAll(async () => {
   feed('a/pressure', 100, (i) => String(1.2 + 0.05 * Math.sin(i / 3)));
   feed('b/temp', 100, (i) => String(25 + Math.sin(i / 4)));
   feed('a/door', 400, (i) => (i % 2 ? 'open' : 'closed'));
+  // A state code: idle 0, running 2, fault 1, running 2, idle 0, …
+  feed('a/status', 400, (i) => JSON.stringify({ mode: [0, 2, 1, 2][i % 4] }));
 });
 
 afterAll(async () => {
@@ -225,17 +229,36 @@ describe('charts an operator reads', () => {
       .toBe(true);
   });
 
+  it('draws a state code (a few whole numbers that come back) as steps too, without being told', async () => {
+    const chart = card(b.page, 'mode');
+    const path = () => chart.locator('path.recharts-line-curve').first().getAttribute('d');
+    await expect.poll(async () => vertices((await path()) ?? '').length, { timeout: 15_000 }).toBeGreaterThan(8);
+    const v = vertices((await path()) ?? '');
+    const segments = v.slice(1).map(([x, y], i) => [x - (v[i] as [number, number])[0], y - (v[i] as [number, number])[1]] as const);
+    expect(segments.every(([dx, dy]) => Math.abs(dx) < 0.01 || Math.abs(dy) < 0.01)).toBe(true);
+    expect(segments.filter(([dx, dy]) => Math.abs(dx) < 0.01 && Math.abs(dy) > 40).length).toBeGreaterThan(3);
+    await chart.getByTestId('series-options').click();
+    expect(await chart.getByTestId('series-draw').locator('option[value=""]').textContent()).toBe('Automatic (steps)');
+  });
+
   it('places a stat panel beside a chart: value in its threshold colour, then "offline for …" when the topic stops', async () => {
     const page = b.page;
     await card(page, 'mixed').getByTestId('chart-add-stat').click();
-    await expect.poll(() => app.backend.profiles.get(plantA.id).dashboard.charts.map((c) => c.kind ?? 'line')).toEqual(['line', 'stat', 'line']);
+    await expect.poll(() => app.backend.profiles.get(plantA.id).dashboard.charts.map((c) => c.kind ?? 'line')).toEqual(['line', 'stat', 'line', 'line']);
     const panel = page.locator('[data-testid=chart-card][data-kind=stat]');
     const pressure = panel.locator(`[data-testid=stat-tile][data-key^="${plantA.id}|"]`);
     await expect.poll(() => pressure.getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
     await expect.poll(() => pressure.getByTestId('stat-value').textContent()).toMatch(/^1\.[12]\d* bar$/);
     expect(await pressure.getByTestId('stat-age').textContent()).toMatch(/ago$/);
-    const mean = Number((await pressure.getByTestId('stat-mean').textContent())?.replace(/[^\d.]/g, ''));
+    const stat = async (id: string) => Number((await pressure.getByTestId(id).textContent())?.replace(/[^\d.]/g, ''));
+    const mean = await stat('stat-mean');
     expect(Math.abs(mean - 1.2)).toBeLessThan(0.05);
+    // Over the window the pressure swings 1.2 ± 0.05: the lowest and highest seen, either side of the mean.
+    const [min, max] = [await stat('stat-min'), await stat('stat-max')];
+    expect(min).toBeGreaterThan(1.14);
+    expect(min).toBeLessThan(1.19);
+    expect(max).toBeGreaterThan(1.21);
+    expect(max).toBeLessThan(1.26);
     expect(await pressure.getAttribute('data-color')).toBe('green');
 
     await panel.getByTestId('stat-settings-toggle').click();
