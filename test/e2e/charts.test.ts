@@ -88,6 +88,18 @@ function vertices(d: string): Array<[number, number]> {
   return [...d.matchAll(/[ML]\s*(-?[\d.]+)[ ,](-?[\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
 }
 
+/** A path's segments as [dx, dy] pairs, in px. */
+function segments(d: string): Array<readonly [number, number]> {
+  const v = vertices(d);
+  return v.slice(1).map(([x, y], i) => [x - (v[i] as [number, number])[0], y - (v[i] as [number, number])[1]] as const);
+}
+
+/** Drawn as steps: only horizontal and vertical segments, and more than 3 vertical ones taller than `rise` px (the state really changes). */
+function drawnAsSteps(d: string, rise: number): boolean {
+  const s = segments(d);
+  return s.every(([dx, dy]) => Math.abs(dx) < 0.01 || Math.abs(dy) < 0.01) && s.filter(([dx, dy]) => Math.abs(dx) < 0.01 && Math.abs(dy) > rise).length > 3;
+}
+
 /** The vertical extent of a path, in px. */
 function height(d: string): number {
   const ys = vertices(d).map(([, y]) => y);
@@ -212,20 +224,14 @@ describe('charts an operator reads', () => {
     const chart = card(page, 'door');
     const path = () => chart.locator('path.recharts-line-curve').first().getAttribute('d');
     await expect.poll(async () => vertices((await path()) ?? '').length, { timeout: 15_000 }).toBeGreaterThan(8);
-    const steps = vertices((await path()) ?? '');
-    const segments = steps.slice(1).map(([x, y], i) => [x - (steps[i] as [number, number])[0], y - (steps[i] as [number, number])[1]] as const);
-    // Only horizontal and vertical segments, and the door really changes: tall vertical ones.
-    expect(segments.every(([dx, dy]) => Math.abs(dx) < 0.01 || Math.abs(dy) < 0.01)).toBe(true);
-    expect(segments.filter(([dx, dy]) => Math.abs(dx) < 0.01 && Math.abs(dy) > 100).length).toBeGreaterThan(3);
+    // The door opens and shuts the whole height of the plot at once.
+    expect(drawnAsSteps((await path()) ?? '', 100)).toBe(true);
 
     await chart.getByTestId('series-options').click();
     await chart.getByTestId('series-draw').selectOption('line');
     await expect.poll(() => app.backend.profiles.get(plantA.id).dashboard.charts[1]?.series[0]?.draw).toBe('line');
     await expect
-      .poll(async () => {
-        const v = vertices((await path()) ?? '');
-        return v.slice(1).some(([x, y], i) => Math.abs(x - (v[i] as [number, number])[0]) > 0.5 && Math.abs(y - (v[i] as [number, number])[1]) > 100);
-      })
+      .poll(async () => segments((await path()) ?? '').some(([dx, dy]) => Math.abs(dx) > 0.5 && Math.abs(dy) > 100))
       .toBe(true);
   });
 
@@ -233,10 +239,8 @@ describe('charts an operator reads', () => {
     const chart = card(b.page, 'mode');
     const path = () => chart.locator('path.recharts-line-curve').first().getAttribute('d');
     await expect.poll(async () => vertices((await path()) ?? '').length, { timeout: 15_000 }).toBeGreaterThan(8);
-    const v = vertices((await path()) ?? '');
-    const segments = v.slice(1).map(([x, y], i) => [x - (v[i] as [number, number])[0], y - (v[i] as [number, number])[1]] as const);
-    expect(segments.every(([dx, dy]) => Math.abs(dx) < 0.01 || Math.abs(dy) < 0.01)).toBe(true);
-    expect(segments.filter(([dx, dy]) => Math.abs(dx) < 0.01 && Math.abs(dy) > 40).length).toBeGreaterThan(3);
+    // Three states over the plot's height: each change is a vertical of a third or more of it.
+    expect(drawnAsSteps((await path()) ?? '', 40)).toBe(true);
     await chart.getByTestId('series-options').click();
     expect(await chart.getByTestId('series-draw').locator('option[value=""]').textContent()).toBe('Automatic (steps)');
   });
