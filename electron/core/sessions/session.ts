@@ -238,7 +238,10 @@ export class Session {
     let secrets: SessionSecrets;
     try {
       secrets = await this.deps.secrets(profile);
-      if (isEncrypted(target.transport)) checkIdentity(profile.tls.clientCertificate, secrets);
+      if (isEncrypted(target.transport)) {
+        checkIdentity(profile.tls.clientCertificate, secrets);
+        if (profile.tls.trust !== 'custom') await this.deps.systemTrust.load();
+      }
     } catch (error) {
       if (generation !== this.generation) return;
       const translated: TranslatedError =
