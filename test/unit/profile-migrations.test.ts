@@ -10,7 +10,9 @@ import { MIGRATIONS, migrateProfiles, PROFILES_VERSION } from '../../electron/co
 import { v1ToV2 } from '../../electron/core/profiles/migrations/v1-to-v2';
 import { v2ToV3 } from '../../electron/core/profiles/migrations/v2-to-v3';
 import { v3ToV4 } from '../../electron/core/profiles/migrations/v3-to-v4';
+import { v4ToV5 } from '../../electron/core/profiles/migrations/v4-to-v5';
 import { DEFAULT_RECORDING } from '../../shared/history';
+import { DEFAULT_REVOCATION } from '../../shared/revocation';
 
 const pki = createDemoPki();
 
@@ -84,12 +86,26 @@ describe('v2 to v3: each connection says what it records', () => {
   });
 });
 
-describe('v3 to v4: charts say how they are drawn', () => {
-  it('leaves format-3 dashboards as they are: a chart without kind is a line chart, a series without unit, axis or drawing is automatic', () => {
+describe('v3 to v4: each connection says how its broker\'s chain is checked for revocation', () => {
+  it('writes the defaults out (no CRL file, soft fail), keeping what a file already has', () => {
+    const own = { crls: [], hardFail: true };
+    const plain = v1Profile('a', {});
+    delete (plain.tls as { revocation?: unknown }).revocation;
+    const { profiles, notes, secrets } = v3ToV4.run([plain, v1Profile('b', { revocation: own }), { id: 'c', tls: 'odd' }, 'odd']);
+    expect((profiles[0] as { tls: { revocation: unknown } }).tls.revocation).toEqual(DEFAULT_REVOCATION);
+    expect(ProfileSchema.parse(profiles[0]).tls.revocation).toEqual({ crls: [], hardFail: false });
+    expect((profiles[1] as { tls: { revocation: unknown } }).tls.revocation).toEqual(own);
+    expect(profiles.slice(2)).toEqual([{ id: 'c', tls: 'odd' }, 'odd']);
+    expect([notes, secrets]).toEqual([[], []]);
+  });
+});
+
+describe('v4 to v5: charts say how they are drawn', () => {
+  it('leaves format-4 dashboards as they are: a chart without kind is a line chart, a series without unit, axis or drawing is automatic', () => {
     const chart = { id: 'c', title: 'T', unit: '°C', window: '5m', series: [{ connectionId: 'a', topic: 't', extractor: { kind: 'number' }, label: '' }] };
-    const v3 = { ...v1Profile('a', {}), recording: DEFAULT_RECORDING, dashboard: { charts: [chart] } };
-    const { profiles, notes, secrets } = v3ToV4.run([v3]);
-    expect(profiles).toEqual([v3]);
+    const v4 = { ...v1Profile('a', {}), recording: DEFAULT_RECORDING, dashboard: { charts: [chart] } };
+    const { profiles, notes, secrets } = v4ToV5.run([v4]);
+    expect(profiles).toEqual([v4]);
     expect([notes, secrets]).toEqual([[], []]);
     expect(ProfileSchema.parse(profiles[0]).dashboard.charts[0]).toEqual(chart);
   });
@@ -106,6 +122,6 @@ describe('v3 to v4: charts say how they are drawn', () => {
     };
     const profile = ProfileSchema.parse({ ...v1Profile('a', {}), recording: DEFAULT_RECORDING, dashboard: { charts: [panel] } });
     expect(profile.dashboard.charts[0]).toEqual(panel);
-    expect(PROFILES_VERSION).toBe(4);
+    expect(PROFILES_VERSION).toBe(5);
   });
 });

@@ -1,18 +1,20 @@
 /**
- * Format 3 → 4: charts say how they are drawn. A chart may be a stat panel
- * (`kind`, `stat`: thresholds, silence, gauge scale), and a series may carry
- * its own unit, axis and drawing (`unit`, `axis`, `draw`). Every new field is
- * optional and means what format 3 drew when absent, so the profiles stay as
- * they are. The format number changes all the same: an app of format 3 would
- * read a format-4 file, drop the fields it does not know (a stat panel would
- * come back as a line chart, thresholds lost) and write the file back without
- * them; with the new number it opens the file read-only instead.
+ * Format 3 → 4: each connection's TLS settings say how the broker's chain is
+ * checked for revocation (`tls.revocation`: its own CRL files, hard fail).
+ * Existing connections get the defaults written out: no CRL file, soft fail
+ * (a check that cannot be made is a warning, not a refusal). The format
+ * number changes because an app of format 3 would drop the field when it
+ * writes the file back, losing the operator's CRL files and hard-fail choice.
  */
-import type { MigrationStep } from './step';
+import { DEFAULT_REVOCATION } from '../../../../shared/revocation';
+import { isRecord, type MigrationStep } from './step';
 
 export const v3ToV4: MigrationStep = {
   from: 3,
   run(profiles) {
-    return { profiles: [...profiles], notes: [], secrets: [] };
+    const migrated = profiles.map((profile) =>
+      isRecord(profile) && isRecord(profile.tls) && !isRecord(profile.tls.revocation) ? { ...profile, tls: { ...profile.tls, revocation: structuredClone(DEFAULT_REVOCATION) } } : profile,
+    );
+    return { profiles: migrated, notes: [], secrets: [] };
   },
 };
