@@ -1,19 +1,18 @@
 /**
- * Format 4 → 5: each connection says how its payloads are decoded
- * (`decoders`: rules by topic filter, and the .proto files Protobuf rules use).
- * Existing connections get the default written out: Sparkplug B on
- * `spBv1.0/#`, nothing else, so every other topic shows as it did. The format
- * number changes because an app of format 4 would drop the field it does not
- * know (and with it the operator's imported .proto files) when it writes the
- * file back; with the new number it opens the file read-only instead.
+ * Format 4 → 5: charts say how they are drawn. A chart may be a stat panel
+ * (`kind`, `stat`: thresholds, silence, gauge scale), and a series may carry
+ * its own unit, axis and drawing (`unit`, `axis`, `draw`). Every new field is
+ * optional and means what format 4 drew when absent, so the profiles stay as
+ * they are. The format number changes all the same: an app of format 4 would
+ * read a format-5 file, drop the fields it does not know (a stat panel would
+ * come back as a line chart, thresholds lost) and write the file back without
+ * them; with the new number it opens the file read-only instead.
  */
-import { DEFAULT_DECODERS } from '../../../../shared/decoders';
-import { isRecord, type MigrationStep } from './step';
+import type { MigrationStep } from './step';
 
 export const v4ToV5: MigrationStep = {
   from: 4,
   run(profiles) {
-    const migrated = profiles.map((profile) => (isRecord(profile) && !isRecord(profile.decoders) ? { ...profile, decoders: structuredClone(DEFAULT_DECODERS) } : profile));
-    return { profiles: migrated, notes: [], secrets: [] };
+    return { profiles: [...profiles], notes: [], secrets: [] };
   },
 };
