@@ -13,7 +13,7 @@ import { parseSparkplugTopic, type SparkplugTopic } from '../../../../shared/spa
 import type { SparkplugFacts } from '../../../../shared/decoders';
 import { DecodeError, libraryReason } from '../decode-error';
 import type { PayloadDecoder, TopicDecoder } from '../decoder';
-import { longNumber, type U64 } from '../long-values';
+import { longNumber } from '../long-values';
 import { Budget, bytesText, plainObject, setKey, type Plain, type PlainObject } from '../plain-value';
 import { metricValue } from './metric-values';
 import { sparkplugTypes, type MetricMessage, type PayloadMessage } from './schema';
@@ -101,7 +101,7 @@ class NodeTopic implements TopicDecoder {
       }
       setKey(metrics, name, value);
       if (!observe) continue;
-      const timestamp = has(m, 'timestamp') ? (m.timestamp as U64) : time;
+      const timestamp = has(m, 'timestamp') ? longNumber(m.timestamp) : time;
       if (born) born.push({ name, alias, type, value, timestamp });
       else if (slot) {
         slot.value = value;
