@@ -6,6 +6,13 @@
  * only when a window's batch or a request needs their last payload
  * (`latest`), once per message whatever the number of windows. Failures are
  * counted per payload decoded, never per request.
+ *
+ * A value decoded on arrival is not kept: the charts read it at once, and
+ * the window's preview (once per batch) or the payload panel (one topic at a
+ * time) decode the last payload again when they ask. Kept, each topic's last
+ * value lived just long enough to survive a young-generation collection and
+ * be promoted: about a third of the core's time per Sparkplug message went
+ * to the collector that way (bench/decode-core.ts).
  */
 import { DECODER_LABELS, MAX_DECODED_JSON_CHARS, type DecodedPayload, type DecodedPreview, type DecoderKind } from '../../../shared/decoders';
 import { PREVIEW_CHARS } from '../../../shared/telemetry';
@@ -39,6 +46,8 @@ export class TopicDecoding {
   private value: Plain | undefined = undefined;
   private previewAt = -1;
   private previewJson: { text: string; truncated: boolean } | null = null;
+  /** The previewed value when it has something `facts` counts (Sparkplug metrics no birth named); else undefined. */
+  private previewFacts: Plain | undefined = undefined;
 
   constructor(
     readonly kind: DecoderKind,
@@ -77,9 +86,12 @@ export class TopicDecoding {
     return value;
   }
 
-  /** The message that just arrived, decoded now (the hot path of eager and charted topics). */
+  /** The message that just arrived, decoded now (the hot path of eager and charted topics); its value is the caller's, not kept. */
   arrived(payload: Buffer, count: number): Plain | typeof FAILED {
-    return this.keep(count, this.run(payload, payload.length, true, true));
+    const value = this.run(payload, payload.length, true, true);
+    this.keep(count, value);
+    this.value = undefined;
+    return value;
   }
 
   /** The topic's last payload decoded: kept from its arrival or an earlier request, or decoded now (once per message). */
@@ -99,13 +111,14 @@ export class TopicDecoding {
     if (this.previewAt !== topic.count) {
       value = this.latest(topic);
       this.previewJson = value === FAILED ? null : jsonText(value, DECODED_PREVIEW_CHARS, topic.size);
+      this.previewFacts = value !== FAILED && value !== null && typeof value === 'object' && !Array.isArray(value) && value.unresolved !== undefined ? value : undefined;
       this.previewAt = topic.count;
       // A topic decoded only for its previews does not hold on to its decoded value.
       if (!this.eager) this.value = undefined;
     }
     const json = this.previewJson;
     const preview: DecodedPreview = { decoder: this.kind, json: json?.text ?? null, truncated: json?.truncated ?? false, failures: this.failures, lastFailure: this.lastFailure };
-    if (this.decoder.facts) preview.sparkplug = this.decoder.facts(this.value);
+    if (this.decoder.facts) preview.sparkplug = this.decoder.facts(this.previewFacts);
     return preview;
   }
 
