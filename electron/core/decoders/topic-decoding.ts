@@ -65,10 +65,10 @@ export class TopicDecoding {
   }
 
   /** Decodes one payload; a failure is counted when `count` says this is the first decode of that message. */
-  private run(payload: Buffer, size: number, observe: boolean, count: boolean): Plain | typeof FAILED {
+  private run(payload: Buffer, size: number, observe: boolean, count: boolean, wanted = true): Plain | typeof FAILED {
     try {
       if (size > MAX_DECODE_BYTES) throw new DecodeError(`it is larger than the ${MAX_DECODE_BYTES / 1024 / 1024} MB a decoder reads (${size} bytes)`);
-      return this.decoder.decode(payload, observe);
+      return this.decoder.decode(payload, observe, wanted);
     } catch (error) {
       if (!count) return FAILED;
       // Only DecodeError is expected here; anything else is a decoder bug, still never the operator's crash.
@@ -86,9 +86,13 @@ export class TopicDecoding {
     return value;
   }
 
-  /** The message that just arrived, decoded now (the hot path of eager and charted topics); its value is the caller's, not kept. */
-  arrived(payload: Buffer, count: number): Plain | typeof FAILED {
-    const value = this.run(payload, payload.length, true, true);
+  /**
+   * The message that just arrived, decoded now (the hot path of eager and
+   * charted topics); its value is the caller's, not kept. `wanted` false: no
+   * chart reads it (an eager topic), so no value need be built.
+   */
+  arrived(payload: Buffer, count: number, wanted = true): Plain | typeof FAILED {
+    const value = this.run(payload, payload.length, true, true, wanted);
     this.keep(count, value);
     this.value = undefined;
     return value;

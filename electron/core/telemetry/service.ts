@@ -120,7 +120,7 @@ export class Telemetry {
   /** A topic with a decoder rule: decoded as it arrives when charted or stateful (Sparkplug), else only for its previews. */
   private decode(decoding: TopicDecoding, stats: TopicStats, payload: Buffer, readers: ChartedExtractor[] | null): void {
     if (readers === null && !decoding.eager) return;
-    const value = decoding.arrived(payload, stats.count);
+    const value = decoding.arrived(payload, stats.count, readers !== null);
     if (readers === null) return;
     if (value === FAILED) {
       for (const reader of readers) {

@@ -60,25 +60,25 @@ class NodeTopic implements TopicDecoder {
     return this.device ?? this.node;
   }
 
-  decode(payload: Buffer, observe: boolean): Plain {
+  decode(payload: Buffer, observe: boolean, wanted = true): Plain {
     let message: PayloadMessage;
     try {
       message = sparkplugTypes().Payload.decode(payload) as unknown as PayloadMessage;
     } catch (error) {
       throw new DecodeError(`it is not a Sparkplug B payload: ${libraryReason(error)}`);
     }
-    return this.read(message, observe);
+    return this.read(message, observe, wanted);
   }
 
-
-  private read(message: PayloadMessage, observe: boolean): Plain {
+  /** `wanted`: the value is read by someone (a chart, a preview); otherwise only the state learns from the message, and null is returned. */
+  private read(message: PayloadMessage, observe: boolean, wanted: boolean): Plain {
     const budget = BUDGET.reset();
     const time = has(message, 'timestamp') ? longNumber(message.timestamp) : null;
     const seq = has(message, 'seq') ? longNumber(message.seq) : null;
-    // Ordinary objects of one shape: built for every message of every Sparkplug topic.
-    const metrics: PlainObject = {};
-    const out: PlainObject = { timestamp: time, seq, metrics };
+    // Ordinary objects of one shape, built only when the value is read.
+    const metrics: PlainObject | null = wanted ? {} : null;
     let unresolved: PlainObject | null = null;
+    let bdSeq: Plain | undefined;
     const born: MetricSlot[] | null = this.birth && observe ? [] : null;
     const source = this.source;
     // Names and aliases resolve through the device's birth first, then its node's (aliases are unique per node).
@@ -96,11 +96,12 @@ class NodeTopic implements TopicDecoder {
       const type = has(m, 'datatype') ? (m.datatype as number) : (slot?.type ?? 0);
       const value = metricValue(m, type, budget, 3);
       if (name === null) {
-        (unresolved ??= plainObject())[alias === null ? '(no name, no alias)' : String(alias)] = value;
+        if (wanted) (unresolved ??= plainObject())[alias === null ? '(no name, no alias)' : String(alias)] = value;
         continue;
       }
-      setKey(metrics, name, value);
+      if (metrics) setKey(metrics, name, value);
       if (!observe) continue;
+      if (name === 'bdSeq') bdSeq = value;
       const timestamp = has(m, 'timestamp') ? longNumber(m.timestamp) : time;
       if (born) born.push({ name, alias, type, value, timestamp });
       else if (slot) {
@@ -108,28 +109,28 @@ class NodeTopic implements TopicDecoder {
         slot.timestamp = timestamp;
       } else if (this.topic.kind === 'NDATA' || this.topic.kind === 'DDATA') source.define({ name, alias, type, value, timestamp });
     }
+    if (observe) this.observe(seq, born, bdSeq);
+    if (!metrics) return null;
+    const out: PlainObject = { timestamp: time, seq, metrics };
     if (unresolved) out.unresolved = unresolved;
     if (message.uuid) out.uuid = message.uuid;
     if (message.body?.length) out.body = bytesText(message.body);
-    if (observe) this.observe(seq, born, metrics);
     return out;
   }
 
-  /** The message's effect on its node and device. */
-  private observe(seq: number | null, born: MetricSlot[] | null, metrics: PlainObject): void {
+  /** The message's effect on its node and device; `bdSeq`: the message's metric of that name, if any. */
+  private observe(seq: number | null, born: MetricSlot[] | null, bdSeq: Plain | undefined): void {
     const { node, device } = this;
     switch (this.topic.kind) {
       case 'NBIRTH': {
         node.lastSeq = null;
         node.sequence(seq);
-        const bdSeq = Object.prototype.hasOwnProperty.call(metrics, 'bdSeq') ? metrics.bdSeq : null;
         node.bdSeq = typeof bdSeq === 'number' ? bdSeq : null;
         node.rebirth(born ?? []);
         node.setOffline(false);
         return;
       }
       case 'NDEATH': {
-        const bdSeq = Object.prototype.hasOwnProperty.call(metrics, 'bdSeq') ? metrics.bdSeq : null;
         if (node.bdSeq !== null && typeof bdSeq === 'number' && bdSeq !== node.bdSeq) {
           node.staleDeaths++;
           return;
