@@ -20,6 +20,8 @@ export interface TopicDecoder {
   facts?(value: Plain | undefined): SparkplugFacts;
   /** Whether the topic's source is known to be offline; undefined: no such notion. */
   offline?(): boolean | undefined;
+  /** Why the source is offline, when it said so (a Sparkplug DEATH). */
+  offlineReason?(): string | null;
   /** Told when the source goes on- or offline, so the topic is pushed again; undone by `unwatch`. */
   watch?(watcher: Watcher): void;
   unwatch?(watcher: Watcher): void;

@@ -130,6 +130,10 @@ export class TopicDecoding {
     return this.decoder.offline?.();
   }
 
+  offlineReason(): string | null {
+    return this.decoder.offlineReason?.() ?? null;
+  }
+
   /** The whole last payload decoded, for `topics.payload`. */
   whole(topic: DecodedTopic): DecodedPayload {
     const value = this.latest(topic);

@@ -20,6 +20,9 @@ import { sparkplugTypes, type MetricMessage, type PayloadMessage } from './schem
 import { SparkplugState, type EdgeNode, type MetricSlot, type Source, type Watcher } from './state';
 
 const has = (m: object, key: string) => Object.prototype.hasOwnProperty.call(m, key);
+/** What a stat panel charting the node's or device's metrics says after a DEATH ("Offline for 5 s: …"). */
+export const NODE_DEATH = 'edge node death (NDEATH)';
+export const DEVICE_DEATH = 'device death (DDEATH)';
 /** Decoding is synchronous: one budget serves every payload in turn. */
 const BUDGET = new Budget();
 
@@ -136,8 +139,8 @@ class NodeTopic implements TopicDecoder {
           return;
         }
         node.lastSeq = null;
-        node.setOffline(true);
-        for (const d of node.devices.values()) d.setOffline(true);
+        node.setOffline(true, NODE_DEATH);
+        for (const d of node.devices.values()) d.setOffline(true, NODE_DEATH);
         return;
       }
       case 'DBIRTH':
@@ -147,7 +150,7 @@ class NodeTopic implements TopicDecoder {
         return;
       case 'DDEATH':
         node.sequence(seq);
-        device?.setOffline(true);
+        device?.setOffline(true, DEVICE_DEATH);
         return;
       case 'NDATA':
       case 'DDATA':
@@ -174,6 +177,10 @@ class NodeTopic implements TopicDecoder {
 
   offline(): boolean {
     return this.source.offline;
+  }
+
+  offlineReason(): string | null {
+    return this.source.offlineReason;
   }
 
   watch(watcher: Watcher): void {
@@ -229,6 +236,10 @@ class HostTopic implements TopicDecoder {
   offline(): boolean | undefined {
     const host = this.state.hosts.get(this.topic.edge);
     return host ? !host.online : undefined;
+  }
+
+  offlineReason(): string | null {
+    return this.offline() ? 'host application offline (STATE)' : null;
   }
 
   watch(watcher: Watcher): void {

@@ -37,6 +37,8 @@ export interface Watcher {
 export class Source {
   born = false;
   offline = false;
+  /** Why it is offline, in the operator's words (shown on stat panels); null while online. */
+  offlineReason: string | null = null;
   births = 0;
   readonly metrics = new Map<string, MetricSlot>();
   readonly aliases = new Map<number, MetricSlot>();
@@ -58,9 +60,10 @@ export class Source {
     if (slot.alias !== null) this.aliases.set(slot.alias, slot);
   }
 
-  setOffline(offline: boolean): void {
+  setOffline(offline: boolean, reason: string | null = null): void {
     if (this.offline === offline) return;
     this.offline = offline;
+    this.offlineReason = offline ? reason : null;
     for (const w of this.watchers) w.changed();
   }
 }
