@@ -1,19 +1,22 @@
 /**
  * Desktop notifications from main (the sandboxed renderer gets no notification
- * permission): told on every session change, decided by shared/alerts.ts.
+ * permission): the alert engine's notifier (electron/core/alerts/engine.ts)
+ * in the desktop app, told of every alert that fires or clears and is not
+ * muted. One notification per alert: a newer one replaces the older.
  */
 import { Notification } from 'electron';
-import { alertFor } from '../../shared/alerts';
-import type { SessionView } from '../../shared/sessions';
-import type { EventHub } from '../core/ipc/events';
+import type { AlertNotifier } from '../core/alerts/engine';
 
-export function notifyOnAlerts(events: EventHub): () => void {
-  const last = new Map<string, SessionView>();
-  return events.attach((name, payload) => {
-    if (name !== 'sessions.changed') return;
-    const view = payload as SessionView;
-    const alert = alertFor(last.get(view.id), view);
-    last.set(view.id, view);
-    if (alert && Notification.isSupported()) new Notification({ title: alert.title, body: alert.body }).show();
-  }, 'main:notifications');
+export function desktopNotifier(): AlertNotifier {
+  const shown = new Map<string, Notification>();
+  return (notice) => {
+    if (!Notification.isSupported()) return;
+    shown.get(notice.key)?.close();
+    const notification = new Notification({ title: notice.title, body: notice.body });
+    shown.set(notice.key, notification);
+    notification.on('close', () => {
+      if (shown.get(notice.key) === notification) shown.delete(notice.key);
+    });
+    notification.show();
+  };
 }

@@ -9,6 +9,8 @@ import { createDemoPki } from '../../electron/core/demo/demo-broker';
 import { MIGRATIONS, migrateProfiles, PROFILES_VERSION } from '../../electron/core/profiles/migrations';
 import { v1ToV2 } from '../../electron/core/profiles/migrations/v1-to-v2';
 import { v2ToV3 } from '../../electron/core/profiles/migrations/v2-to-v3';
+import { v3ToV4 } from '../../electron/core/profiles/migrations/v3-to-v4';
+import { defaultAlertRules } from '../../shared/alerts';
 import { DEFAULT_RECORDING } from '../../shared/history';
 
 const pki = createDemoPki();
@@ -80,5 +82,20 @@ describe('v2 to v3: each connection says what it records', () => {
 
   it('records samples of charted series and no raw messages by default, for 30 days or 1 GB', () => {
     expect(DEFAULT_RECORDING).toEqual({ messageFilters: [], maxPayloadBytes: 65536, retentionDays: 30, retentionMB: 1024 });
+  });
+});
+
+describe('v3 to v4: each connection holds its alert rules', () => {
+  it('gives existing connections the default rules (down for 30 s, grade below secure), keeping rules a file already has', () => {
+    const own = [{ id: 'quiet', name: '', enabled: true, chartId: null, kind: 'silence', connectionId: null, filter: 'a/#', seconds: 60 }];
+    const { profiles, notes, secrets } = v3ToV4.run([v1Profile('a', {}, { recording: DEFAULT_RECORDING }), v1Profile('b', {}, { alerts: own }), 'odd']);
+    expect((profiles[0] as { alerts: unknown }).alerts).toEqual(defaultAlertRules());
+    expect(ProfileSchema.parse(profiles[0]).alerts.map((r) => [r.kind, r.kind === 'down' ? r.seconds : null])).toEqual([
+      ['down', 30],
+      ['grade', null],
+    ]);
+    expect((profiles[1] as { alerts: unknown }).alerts).toEqual(own);
+    expect(profiles[2]).toBe('odd');
+    expect([notes, secrets]).toEqual([[], []]);
   });
 });

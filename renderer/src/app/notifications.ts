@@ -1,10 +1,10 @@
 /**
- * Desktop notifications in the browser (headless host): the same decisions as
- * the desktop app's (shared/alerts.ts), shown with the web Notification API
- * once the operator allowed it. In Electron, main shows them instead.
+ * Desktop notifications in the browser (headless host): the alert engine in
+ * the core decides (electron/core/alerts/), this shows what it says to notify
+ * (`alerts.changed` with `notify`) with the web Notification API once the
+ * operator allowed it. In Electron, main shows them instead.
  */
-import { alertFor } from '../../../shared/alerts';
-import type { SessionView } from '../../../shared/sessions';
+import { notificationText } from '../../../shared/alerts';
 import type { ApiClient } from '../../../shared/client';
 
 export function browserNotificationsAvailable(): boolean {
@@ -20,10 +20,10 @@ export async function enableBrowserNotifications(): Promise<boolean> {
 
 export function startBrowserNotifications(client: ApiClient): () => void {
   if (!browserNotificationsAvailable()) return () => undefined;
-  const last = new Map<string, SessionView>();
-  return client.on('sessions.changed', (view) => {
-    const alert = alertFor(last.get(view.id), view);
-    last.set(view.id, view);
-    if (alert && Notification.permission === 'granted') new Notification(alert.title, { body: alert.body, tag: `mqtts-${view.id}` });
+  return client.on('alerts.changed', ({ alert, change, notify }) => {
+    if (!notify || (change !== 'fired' && change !== 'cleared') || Notification.permission !== 'granted') return;
+    const text = notificationText(alert, change);
+    // One notification per alert: its clear replaces its firing.
+    new Notification(text.title, { body: text.body, tag: `mqtts-alert-${alert.key}` });
   });
 }
