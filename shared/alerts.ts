@@ -33,14 +33,14 @@ export const ThresholdRuleSchema = z
     kind: z.literal('threshold'),
     series: WatchedSeriesSchema,
     direction: z.enum(['above', 'below']),
-    value: z.number().finite(),
+    value: z.number({ message: 'The threshold is a number.' }).finite(),
     /**
      * Hysteresis: once firing, the alert clears only when the value is back at
      * or below this (`above`), at or above it (`below`). Null: the threshold itself.
      */
     clearAt: z.number().finite().nullable().default(null),
     /** The value must stay past the threshold this long before the alert fires. */
-    forSeconds: z.number().int().min(0).max(86_400).default(0),
+    forSeconds: z.number().int('Whole seconds, please.').min(0, 'A time cannot be negative.').max(86_400, 'At most a day (86,400 s).').default(0),
   })
   .refine((r) => r.clearAt === null || (r.direction === 'above' ? r.clearAt <= r.value : r.clearAt >= r.value), {
     message: 'The clear-again value must be on the normal side of the threshold: at or below it for "above", at or above it for "below".',
@@ -54,14 +54,14 @@ export const SilenceRuleSchema = z.object({
   connectionId: Id.nullable().default(null),
   /** A topic or a filter (`plant/dev7/#`: anything from device 7). */
   filter: z.string().trim().min(1).max(65535).refine(topicFilterValid, 'A filter uses + for one level and # only as the last level.'),
-  seconds: z.number().int().min(1).max(604_800),
+  seconds: z.number().int('Whole seconds, please.').min(1, 'At least 1 second.').max(604_800, 'At most a week (604,800 s).'),
 });
 
 export const DownRuleSchema = z.object({
   ...RuleBase,
   kind: z.literal('down'),
   /** How long the connection may be trying to (re)connect before the alert fires; 0: at once. */
-  seconds: z.number().int().min(0).max(86_400).default(30),
+  seconds: z.number().int('Whole seconds, please.').min(0, 'A time cannot be negative.').max(86_400, 'At most a day (86,400 s).').default(30),
 });
 
 export const GradeRuleSchema = z.object({ ...RuleBase, kind: z.literal('grade') });
@@ -70,7 +70,7 @@ export const ExpiryRuleSchema = z.object({
   ...RuleBase,
   kind: z.literal('expiry'),
   /** Fires when a certificate in use (the client certificate, or the broker's chain as last seen) ends within this many days. */
-  days: z.number().int().min(1).max(3650).default(30),
+  days: z.number().int('Whole days, please.').min(1, 'At least 1 day.').max(3650, 'At most ten years (3,650 days).').default(30),
 });
 
 export const AlertRuleSchema = z.discriminatedUnion('kind', [ThresholdRuleSchema, SilenceRuleSchema, DownRuleSchema, GradeRuleSchema, ExpiryRuleSchema]);

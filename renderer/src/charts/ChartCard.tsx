@@ -13,6 +13,7 @@ import { Problem } from '../feedback/Problem';
 import { ConfirmButton } from '../forms/ConfirmButton';
 import { useAction } from '../feedback/use-action';
 import { ExportRange } from '../history/ExportRange';
+import { useChartMarks } from '../alerts/chart-marks';
 import { chartData, type ChartData } from './chart-data';
 import { ChartPlot } from './ChartPlot';
 import { changeChart, moveChart, removeChart, removeSeries } from './dashboard-edit';
@@ -55,6 +56,7 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
   const { error, run } = useAction();
   const plotBox = useRef<HTMLDivElement>(null);
   const version = useFrameSignal(chart.signal);
+  const marks = useChartMarks(spec);
 
   useEffect(() => {
     charts.mount(chart);
@@ -122,7 +124,7 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
         <ConfirmButton small label="Remove" confirm="Remove chart" onConfirm={() => edit((d) => removeChart(d, spec.id))} testId="remove-chart" confirmTestId="confirm-remove-chart" />
       </header>
       <div className="plot" ref={plotBox} data-testid="chart-plot" data-points={data.points}>
-        {chart.width > 0 && <ChartPlot data={data} width={chart.width} height={PLOT_HEIGHT} unit={spec.unit} />}
+        {chart.width > 0 && <ChartPlot data={data} width={chart.width} height={PLOT_HEIGHT} unit={spec.unit} marks={marks} />}
         {data.points === 0 && (
           <div className="plot-waiting" data-testid="chart-waiting">
             Waiting for data…

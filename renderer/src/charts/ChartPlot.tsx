@@ -5,7 +5,8 @@
  * its data object (built at most once per frame) changes.
  */
 import { memo } from 'react';
-import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import type { ChartMark } from '../alerts/chart-marks';
 import type { ChartData } from './chart-data';
 import { timeTicks } from './time-ticks';
 
@@ -23,7 +24,7 @@ const TICK = { fontSize: 11 };
 const TOOLTIP_STYLE = { background: 'var(--panel)', border: '1px solid var(--border)', borderRadius: 6, fontSize: 12, padding: '4px 8px' };
 const TOOLTIP_ITEM = { padding: 0 };
 
-export const ChartPlot = memo(function ChartPlot({ data, width, height, unit }: { data: ChartData; width: number; height: number; unit: string }) {
+export const ChartPlot = memo(function ChartPlot({ data, width, height, unit, marks = [] }: { data: ChartData; width: number; height: number; unit: string; marks?: readonly ChartMark[] }) {
   const long = data.to - data.from > 12 * 3600_000;
   const formatTick = (t: number) => (long ? dateTime : timeOnly).format(t);
   // About one label per 90 px; explicit ticks with interval 0 spare recharts from measuring labels.
@@ -42,6 +43,10 @@ export const ChartPlot = memo(function ChartPlot({ data, width, height, unit }: 
       />
       {data.lines.map((d) => (
         <Line key={d.key} dataKey={d.field} name={d.label} stroke={d.color} strokeWidth={1.5} dot={false} activeDot={{ r: 3 }} isAnimationActive={false} connectNulls />
+      ))}
+      {/* Alerts of this chart's rules: where one fired (red) or cleared (green); marks outside the window are left out. */}
+      {marks.map((m) => (
+        <ReferenceLine key={`${m.key}|${m.change}|${m.at}`} x={m.at} ifOverflow="discard" stroke={m.change === 'fired' ? 'var(--bad)' : 'var(--ok)'} strokeDasharray="4 3" className={`alert-mark alert-mark-${m.change}`} />
       ))}
     </LineChart>
   );
