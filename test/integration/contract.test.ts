@@ -183,6 +183,11 @@ describe('Electron IPC specifics', () => {
     expect(Object.keys(api).sort()).toEqual(['invoke', 'on']);
     expect(Object.keys(api.invoke).sort()).toMatchInlineSnapshot(`
       [
+        "alerts.acknowledge",
+        "alerts.history",
+        "alerts.list",
+        "alerts.mute",
+        "alerts.rules",
         "app.info",
         "certificates.apply",
         "certificates.cancel",
@@ -218,6 +223,7 @@ describe('Electron IPC specifics', () => {
     `);
     expect(Object.keys(api.on).sort()).toMatchInlineSnapshot(`
       [
+        "alerts.changed",
         "certificates.progress",
         "history.changed",
         "history.export",

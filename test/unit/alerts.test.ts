@@ -20,6 +20,7 @@ import { AlertEngine, ruleKey, type AlertNotice } from '../../electron/core/aler
 import { databaseJournal, type AlertJournal } from '../../electron/core/alerts/journal';
 import { createDemoPki } from '../../electron/core/demo/demo-broker';
 import { openHistoryFile } from '../../electron/core/history/schema/open';
+import { exportProfiles, importProfiles } from '../../electron/core/profiles/exchange';
 import { Telemetry } from '../../electron/core/telemetry/service';
 import { tempDir } from '../support/backend';
 import { fakeClock, type FakeClock } from '../support/fake-clock';
@@ -460,5 +461,22 @@ describe('rules as saved', () => {
     expect(isSilent(1000, 5000, 4)).toBe(true);
     expect(isSilent(1000, 5000, 5)).toBe(false);
     expect(isSilent(null, 5000, 0)).toBe(false);
+  });
+});
+
+describe('rules in a connections export', () => {
+  it('travel without ids and, when they watch another exported connection, point at its copy', () => {
+    const yard = profile('yard', []);
+    const plant = profile('plant', [
+      { id: 'wind', kind: 'threshold', series: { connectionId: 'yard', topic: 'yard/mast', extractor: { kind: 'number' } }, direction: 'above', value: 20, chartId: 'c1' },
+      { id: 'yard-quiet', kind: 'silence', connectionId: 'yard', filter: 'yard/#', seconds: 300 },
+      { id: 'down', kind: 'down', seconds: 10 },
+    ]);
+    const { text } = exportProfiles([yard, plant]);
+    expect(text).not.toMatch(/"id"/);
+    const [yardCopy, plantCopy] = importProfiles(text);
+    expect(plantCopy?.alerts.map((r) => r.id)).toEqual(['rule-1', 'rule-2', 'rule-3']);
+    expect(plantCopy?.alerts).toMatchObject([{ series: { connectionId: yardCopy?.id }, chartId: 'c1' }, { connectionId: yardCopy?.id }, { kind: 'down', seconds: 10 }]);
+    expect(yardCopy?.alerts).toEqual([]);
   });
 });
