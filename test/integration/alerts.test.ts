@@ -7,12 +7,15 @@
  * list; the records and states survive a restart of the backend.
  */
 import { rmSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertChange, AlertHistory, AlertList, AlertRuleInput, AlertView } from '../../shared/alerts';
 import type { Profile } from '../../shared/profiles';
 import { seriesKey, type ChartViewData } from '../../shared/telemetry';
 import { ruleKey, type AlertNotice } from '../../electron/core/alerts/engine';
+import { HISTORY_FILE } from '../../electron/core/history/recorder';
 import { startMosquitto, type Broker, tlsListener } from '../fixtures/mosquitto';
 import { createTestPki, type TestPki } from '../fixtures/pki';
 import { createTestBackend, tempDir, waitForSession, type TestBackend } from '../support/backend';
@@ -148,6 +151,53 @@ describe('alerts on a real broker', () => {
       expect(notices.filter((n) => n.key === ruleKey(plant.id, 'hot') && n.change === 'fired')).toEqual([]);
     } finally {
       await second.t.cleanup();
+    }
+  });
+});
+
+describe('alerts without a history database', () => {
+  async function liveOnly(t: TestBackend, notices: AlertNotice[]) {
+    const profile = await call<Profile>(t, 'profiles.save', { settings: { name: 'Site', url: 'mqtts://broker.invalid:8883' } });
+    const rules: AlertRuleInput[] = [{ id: 'low', kind: 'threshold', series: { connectionId: profile.id, topic: 'site/tank', extractor: { kind: 'number' } }, direction: 'below', value: 10 }];
+    await call(t, 'alerts.rules', { connectionId: profile.id, rules });
+    // Messages enter where a session hands them over.
+    for (const level of ['50', '9', '40']) t.backend.telemetry.ingest(profile.id, 'site/tank', Buffer.from(level), 0, false);
+    expect(notices.map((n) => [n.change, n.body])).toEqual([
+      ['fired', '9: below 10'],
+      ['cleared', 'Back to 40 (at or above 10)'],
+    ]);
+    const list = await call<AlertList>(t, 'alerts.list', {});
+    expect(list).toMatchObject({ recorded: false, alerts: [{ key: ruleKey(profile.id, 'low'), state: 'cleared' }] });
+    const history = await call<AlertHistory>(t, 'alerts.history', { connectionId: profile.id });
+    expect(history).toMatchObject({ from: 'memory', records: [{ change: 'cleared' }, { change: 'fired' }] });
+  }
+
+  it('fire, clear and keep their history in memory when recording is off', async () => {
+    const notices: AlertNotice[] = [];
+    const t = await createTestBackend({ recordHistory: false, notify: (n) => notices.push(n) });
+    try {
+      await liveOnly(t, notices);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it('do the same when the database is from a newer app, and leave it untouched', async () => {
+    const dataDir = tempDir('alerts-newer');
+    const db = new Database(path.join(dataDir, HISTORY_FILE));
+    db.pragma('user_version = 99');
+    db.close();
+    const notices: AlertNotice[] = [];
+    const t = await createTestBackend({ dataDir, notify: (n) => notices.push(n) });
+    try {
+      await until(() => (t.backend.history.recorder?.state === 'live-only' ? true : undefined), 'the recorder live-only');
+      await liveOnly(t, notices);
+    } finally {
+      await t.backend.dispose();
+      const after = new Database(path.join(dataDir, HISTORY_FILE), { readonly: true });
+      expect(after.pragma('user_version', { simple: true })).toBe(99);
+      after.close();
+      await t.cleanup().catch(() => undefined);
     }
   });
 });

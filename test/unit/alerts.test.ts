@@ -15,7 +15,7 @@ import type { Grade, SecurityStatus } from '../../shared/security';
 import { NO_LINK_FAULTS, type SessionState, type SessionView } from '../../shared/sessions';
 import { seriesKey } from '../../shared/telemetry';
 import { isSilent, silentFor } from '../../shared/staleness';
-import { readAlertHistory, readAlertStates, writeAlerts } from '../../electron/core/alerts/alert-table';
+import { readAlertHistory, readAlertStates, retainAlerts, UNATTACHED_RETENTION_MS, writeAlerts } from '../../electron/core/alerts/alert-table';
 import { AlertEngine, ruleKey, type AlertNotice } from '../../electron/core/alerts/engine';
 import { databaseJournal, type AlertJournal } from '../../electron/core/alerts/journal';
 import { createDemoPki } from '../../electron/core/demo/demo-broker';
@@ -409,6 +409,23 @@ describe('a restart', () => {
     const history = await after.engine.history({ connectionId: 'a', limit: 100 });
     expect(history.from).toBe('database');
     expect(history.records.filter((x) => x.key === hotKey).map((x) => x.change)).toEqual(['cleared', 'acknowledged', 'fired']);
+  });
+
+  it('old records go with their connection’s retention, all of a deleted connection’s, a year for those of none', () => {
+    const db = database();
+    const now = Date.UTC(2026, 5, 1);
+    const record = (connectionId: string | null, ageDays: number) => ({ at: now - ageDays * 86_400_000, key: `k-${connectionId}`, connectionId, ruleId: null, chartId: null, seriesKey: null, kind: 'raised' as const, change: 'fired' as const, title: 't', detail: 'd', value: null });
+    writeAlerts(db, [record('a', 40), record('a', 10), record('gone', 1), record(null, 400), record(null, 300)], [], []);
+    const rules = [{ connectionId: 'a', maxAgeMs: 30 * 86_400_000, maxBytes: 1e9 }];
+    expect(retainAlerts(db, rules, now, 2)).toBe(2);
+    expect(retainAlerts(db, rules, now, 2000)).toBe(1);
+    expect(retainAlerts(db, rules, now, 2000)).toBe(0);
+    const left = readAlertHistory(db, { limit: 10 }).map((r) => [r.connectionId, Math.round((now - r.at) / 86_400_000)]);
+    expect(left).toEqual([
+      ['a', 10],
+      [null, 300],
+    ]);
+    expect(UNATTACHED_RETENTION_MS).toBe(365 * 86_400_000);
   });
 
   it('announces an alert that fired while the states were read back if it was not firing before', async () => {
