@@ -86,6 +86,7 @@ describe('an alert rule defined in the window', () => {
     await drawer.getByTestId('alert-item').filter({ hasText: 'Boiler too hot' }).waitFor();
     await drawer.getByTestId('alert-history-toggle').click();
     await expect.poll(() => drawer.getByTestId('alert-record').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-change')))).toEqual(['acknowledged', 'fired']);
+    await page.screenshot({ path: screenshotPath('alerts-list.png') });
     await page.getByTestId('alerts-toggle').click();
 
     await page.getByTestId('tab-dashboard').click();

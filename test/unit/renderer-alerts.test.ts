@@ -12,7 +12,7 @@ import { AlertEngine, ruleKey } from '../../electron/core/alerts/engine';
 import { alertHandlers } from '../../electron/core/alerts/handlers';
 import { AlertListModel } from '../../renderer/src/alerts/alert-list';
 import { markOf, mergeMarks, MAX_MARKS } from '../../renderer/src/alerts/chart-marks';
-import { emptyDraft, newRuleId, ruleFromDraft, seriesChoices, type RuleDraft } from '../../renderer/src/alerts/rule-form';
+import { draftFromRule, emptyDraft, newRuleId, ruleFromDraft, seriesChoices, type RuleDraft } from '../../renderer/src/alerts/rule-form';
 import { fakeClock } from '../support/fake-clock';
 import { createMemoryClient } from '../support/memory-client';
 
@@ -51,6 +51,22 @@ describe('the rule form', () => {
       { kind: 'grade' },
       { kind: 'expiry', days: 14 },
     ]);
+  });
+
+  it('fills the form with a saved rule, and gives the same rule back unchanged', () => {
+    const drafts = [
+      draft({ value: '30', clearAt: '28', forSeconds: '10' }),
+      draft({ source: 'topic', topic: 'plant/boiler', extractor: 'json', path: 'temp', direction: 'below', value: '-5.5' }),
+      draft({ kind: 'silence', filter: 'plant/dev7/#', seconds: '120', chartId: 'c1', name: 'Door 7' }),
+      draft({ kind: 'down', downSeconds: '45' }),
+      draft({ kind: 'grade' }),
+      draft({ kind: 'expiry', days: '14' }),
+    ];
+    for (const d of drafts) {
+      const made = ruleFromDraft(d, plant, 'same');
+      if (!made.ok) throw new Error(made.message);
+      expect(ruleFromDraft(draftFromRule(made.rule, plant), plant, 'same')).toEqual(made);
+    }
   });
 
   it('names the field that is wrong, in the words of the fix', () => {

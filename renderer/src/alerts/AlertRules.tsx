@@ -16,7 +16,7 @@ import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
 import { Field } from '../forms/Field';
 import { AlertList } from './AlertList';
-import { emptyDraft, newRuleId, ruleFromDraft, seriesChoices, type RuleDraft } from './rule-form';
+import { draftFromRule, emptyDraft, newRuleId, ruleFromDraft, seriesChoices, type RuleDraft } from './rule-form';
 
 const KINDS: Array<{ kind: RuleKind; label: string }> = [
   { kind: 'threshold', label: 'A value past a threshold' },
@@ -26,8 +26,9 @@ const KINDS: Array<{ kind: RuleKind; label: string }> = [
   { kind: 'expiry', label: 'A certificate expiring' },
 ];
 
-function RuleForm({ profile, onAdd, busy }: { profile: Profile; onAdd: (rule: AlertRule) => Promise<boolean>; busy: boolean }) {
-  const [draft, setDraft] = useState<RuleDraft>(() => emptyDraft(profile));
+/** Adds a rule, or with `editing`, changes that one (same id, so an alert it raised goes on under the new terms). */
+function RuleForm({ profile, editing, onSave, onCancel, busy }: { profile: Profile; editing: AlertRule | null; onSave: (rule: AlertRule) => Promise<boolean>; onCancel: () => void; busy: boolean }) {
+  const [draft, setDraft] = useState<RuleDraft>(() => (editing ? draftFromRule(editing, profile) : emptyDraft(profile)));
   const [problem, setProblem] = useState<{ field: keyof RuleDraft; message: string } | null>(null);
   const set = (change: Partial<RuleDraft>) => {
     setDraft((d) => ({ ...d, ...change }));
@@ -48,9 +49,10 @@ function RuleForm({ profile, onAdd, busy }: { profile: Profile; onAdd: (rule: Al
   const charts = profile.dashboard.charts;
 
   async function submit() {
-    const made = ruleFromDraft(draft, profile, newRuleId(profile.alerts));
+    const made = ruleFromDraft(draft, profile, editing ? editing.id : newRuleId(profile.alerts));
     if (!made.ok) return setProblem({ field: made.field, message: made.message });
-    if (await onAdd(made.rule)) setDraft(emptyDraft(profile));
+    const rule = editing ? { ...made.rule, enabled: editing.enabled } : made.rule;
+    if (await onSave(rule)) setDraft(emptyDraft(profile));
   }
 
   return (
@@ -161,8 +163,13 @@ function RuleForm({ profile, onAdd, busy }: { profile: Profile; onAdd: (rule: Al
       )}
       <div className="actions">
         <button type="submit" className="primary" disabled={busy} data-testid="rule-add">
-          Add rule
+          {editing ? 'Save rule' : 'Add rule'}
         </button>
+        {editing && (
+          <button type="button" onClick={onCancel} disabled={busy}>
+            Cancel
+          </button>
+        )}
       </div>
     </form>
   );
@@ -172,6 +179,8 @@ export function AlertRules({ profile }: { profile: Profile }) {
   const client = useClient();
   const save = useAction();
   const rules = profile.alerts;
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const editing = rules.find((r) => r.id === editingId) ?? null;
 
   const saveRules = async (next: AlertRule[]) => (await save.run(() => client.invoke('alerts.rules', { connectionId: profile.id, rules: next }), { label: 'Saving…' })).ok;
 
@@ -206,6 +215,9 @@ export function AlertRules({ profile }: { profile: Profile }) {
                 </label>
                 {rule.chartId && <span className="muted small">on {profile.dashboard.charts.find((c) => c.id === rule.chartId)?.title || 'a chart'}</span>}
                 <span className="spacer" />
+                <button type="button" className="link small" onClick={() => setEditingId(rule.id)} disabled={save.busy} data-testid="rule-edit">
+                  Edit
+                </button>
                 <button type="button" className="link small" onClick={() => void saveRules(rules.filter((r) => r.id !== rule.id))} disabled={save.busy} data-testid="rule-remove">
                   Remove
                 </button>
@@ -215,8 +227,19 @@ export function AlertRules({ profile }: { profile: Profile }) {
         )}
         {save.busy && <Busy label={save.label ?? 'Saving…'} />}
         {save.error && <Problem problem={save.error} />}
-        <h3>Add a rule</h3>
-        <RuleForm profile={profile} busy={save.busy} onAdd={(rule) => saveRules([...rules, rule])} />
+        <h3>{editing ? `Change: ${ruleTitle(editing)}` : 'Add a rule'}</h3>
+        <RuleForm
+          key={editing?.id ?? 'new'}
+          profile={profile}
+          editing={editing}
+          busy={save.busy}
+          onCancel={() => setEditingId(null)}
+          onSave={async (rule) => {
+            const saved = await saveRules(editing ? rules.map((r) => (r.id === rule.id ? rule : r)) : [...rules, rule]);
+            if (saved) setEditingId(null);
+            return saved;
+          }}
+        />
       </section>
     </div>
   );

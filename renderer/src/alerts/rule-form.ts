@@ -51,6 +51,37 @@ export function emptyDraft(profile: Profile): RuleDraft {
   };
 }
 
+/** The form filled with a saved rule, to change it (saved under the same id: its alert goes on). */
+export function draftFromRule(rule: AlertRule, profile: Profile): RuleDraft {
+  const draft: RuleDraft = { ...emptyDraft(profile), kind: rule.kind, name: rule.name };
+  switch (rule.kind) {
+    case 'threshold': {
+      const chart = profile.dashboard.charts.find((c) => c.id === rule.chartId);
+      const index = chart?.series.findIndex((s) => s.connectionId === rule.series.connectionId && s.topic === rule.series.topic && JSON.stringify(s.extractor) === JSON.stringify(rule.series.extractor)) ?? -1;
+      const e = rule.series.extractor;
+      return {
+        ...draft,
+        source: chart && index >= 0 ? `${chart.id}#${index}` : 'topic',
+        topic: rule.series.topic,
+        extractor: e.kind,
+        path: e.kind === 'json' ? e.path : '',
+        direction: rule.direction,
+        value: String(rule.value),
+        clearAt: rule.clearAt === null ? '' : String(rule.clearAt),
+        forSeconds: String(rule.forSeconds),
+      };
+    }
+    case 'silence':
+      return { ...draft, filter: rule.filter, seconds: String(rule.seconds), chartId: rule.chartId ?? '' };
+    case 'down':
+      return { ...draft, downSeconds: String(rule.seconds) };
+    case 'grade':
+      return draft;
+    case 'expiry':
+      return { ...draft, days: String(rule.days) };
+  }
+}
+
 /** The series the threshold form can pick: every series of the connection's charts. */
 export function seriesChoices(profile: Profile): Array<{ value: string; chartTitle: string; index: number }> {
   return profile.dashboard.charts.flatMap((chart, c) => chart.series.map((_, index) => ({ value: `${chart.id}#${index}`, chartTitle: chart.title || `Chart ${c + 1}`, index })));
