@@ -137,18 +137,9 @@ export const AlertChangeKindSchema = z.enum(['fired', 'cleared', 'acknowledged',
 export type AlertChangeKind = z.infer<typeof AlertChangeKindSchema>;
 
 /** One change of one alert, as recorded in the history database (or in memory when it is not available). */
-export const AlertRecordSchema = z.object({
+export const AlertRecordSchema = AlertViewSchema.pick({ key: true, connectionId: true, ruleId: true, chartId: true, seriesKey: true, kind: true, title: true, detail: true, value: true }).extend({
   at: z.number(),
-  key: z.string(),
-  connectionId: z.string().nullable(),
-  ruleId: z.string().nullable(),
-  chartId: z.string().nullable(),
-  seriesKey: z.string().nullable(),
-  kind: AlertKindSchema,
   change: AlertChangeKindSchema,
-  title: z.string(),
-  detail: z.string(),
-  value: z.number().nullable(),
 });
 export type AlertRecord = z.infer<typeof AlertRecordSchema>;
 

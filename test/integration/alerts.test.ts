@@ -18,7 +18,7 @@ import { ruleKey, type AlertNotice } from '../../electron/core/alerts/engine';
 import { HISTORY_FILE } from '../../electron/core/history/recorder';
 import { startMosquitto, type Broker, tlsListener } from '../fixtures/mosquitto';
 import { createTestPki, type TestPki } from '../fixtures/pki';
-import { createTestBackend, tempDir, waitForSession, type TestBackend } from '../support/backend';
+import { call, createTestBackend, tempDir, waitForSession, type TestBackend } from '../support/backend';
 import { until } from '../support/until';
 
 let pki: TestPki;
@@ -33,12 +33,6 @@ afterAll(async () => {
 });
 
 const url = () => `mqtts://localhost:${broker.ports.tls}`;
-
-async function call<T>(t: TestBackend, channel: string, payload: unknown): Promise<T> {
-  const result = await t.backend.dispatch(channel, payload);
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
 
 /** A backend whose notifications and pushed alert changes are kept for the test to read. */
 async function alertingBackend(dataDir: string) {

@@ -306,24 +306,7 @@ export class AlertEngine implements TelemetryWatcher {
   fired(slot: Slot, detail: string, value: number | null, at: number): void {
     // Shutting down: sessions closing now say nothing about the connections.
     if (this.disposed) return;
-    const m = slot.meta;
-    slot.alert = {
-      key: m.key,
-      connectionId: m.connectionId,
-      ruleId: m.ruleId,
-      chartId: m.chartId,
-      seriesKey: m.seriesKey,
-      kind: m.kind,
-      source: m.source,
-      state: 'firing',
-      title: m.title,
-      detail,
-      value,
-      firedAt: at,
-      clearedAt: null,
-      acknowledgedAt: null,
-      mutedUntil: slot.mutedUntil,
-    };
+    slot.alert = { ...slot.meta, state: 'firing', detail, value, firedAt: at, clearedAt: null, acknowledgedAt: null, mutedUntil: slot.mutedUntil };
     if (this.restoring) {
       slot.deferred = true;
       return;
@@ -346,19 +329,8 @@ export class AlertEngine implements TelemetryWatcher {
 
   private publish(slot: Slot, change: AlertChangeKind, at: number, quiet: boolean): void {
     const alert = slot.alert as AlertView;
-    const record: AlertRecord = {
-      at,
-      key: alert.key,
-      connectionId: alert.connectionId,
-      ruleId: alert.ruleId,
-      chartId: alert.chartId,
-      seriesKey: alert.seriesKey,
-      kind: alert.kind,
-      change,
-      title: alert.title,
-      detail: alert.detail,
-      value: alert.value,
-    };
+    const { key, connectionId, ruleId, chartId, seriesKey, kind, title, detail, value } = alert;
+    const record: AlertRecord = { at, key, connectionId, ruleId, chartId, seriesKey, kind, change, title, detail, value };
     this.recent.push(record);
     if (this.recent.length > MEMORY_RECORDS) this.recent.splice(0, this.recent.length - MEMORY_RECORDS);
     this.options.journal?.write([record], [slot.saved()], []);

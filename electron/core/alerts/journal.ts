@@ -6,20 +6,12 @@
  * available; otherwise the engine keeps its recent records in memory and
  * alerts work live-only.
  */
-import { AlertKindSchema, AlertViewSchema, type AlertHistoryRequest, type AlertKind, type AlertRecord, type AlertView } from '../../../shared/alerts';
+import { AlertViewSchema, type AlertHistoryRequest, type AlertRecord, type AlertView } from '../../../shared/alerts';
 import { z } from 'zod';
 
 /** What an alert is about, fixed by its rule (or by whoever raised it). */
-export interface AlertMeta {
-  key: string;
-  connectionId: string | null;
-  ruleId: string | null;
-  chartId: string | null;
-  seriesKey: string | null;
-  kind: AlertKind;
-  source: string;
-  title: string;
-}
+export const AlertMetaSchema = AlertViewSchema.pick({ key: true, connectionId: true, ruleId: true, chartId: true, seriesKey: true, kind: true, source: true, title: true });
+export type AlertMeta = z.infer<typeof AlertMetaSchema>;
 
 /** One alert's state as saved: its current alert (null: none since the last restart of it) and mute. */
 export interface SavedAlert {
@@ -32,16 +24,7 @@ export interface SavedAlert {
 /** A saved state read back from the database is checked like any input: a row that fails is skipped. */
 export const SavedAlertSchema = z.object({
   key: z.string().min(1),
-  meta: z.object({
-    key: z.string(),
-    connectionId: z.string().nullable(),
-    ruleId: z.string().nullable(),
-    chartId: z.string().nullable(),
-    seriesKey: z.string().nullable(),
-    kind: AlertKindSchema,
-    source: z.string(),
-    title: z.string(),
-  }),
+  meta: AlertMetaSchema,
   alert: AlertViewSchema.nullable(),
   mutedUntil: z.number().nullable(),
 });
