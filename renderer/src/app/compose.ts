@@ -7,6 +7,7 @@ import { AlertListModel } from '../alerts/alert-list';
 import { BudgetState } from '../charts/budget';
 import { ChartRegistry } from '../charts/live-charts';
 import { DashboardSaver } from '../charts/save-dashboard';
+import { PublishMemory } from '../publish/memory';
 import { LiveTopics } from '../topics/live-topics';
 import type { Services } from './services';
 import { AppStore } from './store';
@@ -21,5 +22,6 @@ export function createServices(client: ApiClient): Services {
     budget: new BudgetState(),
     dashboards: new DashboardSaver(client, store),
     alerts: new AlertListModel(client),
+    publish: new PublishMemory(),
   };
 }
