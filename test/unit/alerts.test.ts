@@ -177,6 +177,11 @@ describe('a silent topic (device offline)', () => {
     expect(r.notices).toHaveLength(1);
     r.message('a', 'plant/dev7/temp', '22');
     expect(r.notices[1]).toMatchObject({ change: 'cleared', body: 'plant/dev7/temp spoke again after 6 min of silence' });
+    // Silent again, with no other rule to set the timer: it fires again a minute later.
+    r.clock.advance(MIN - 1);
+    expect(r.notices).toHaveLength(2);
+    r.clock.advance(1);
+    expect(r.notices[2]).toMatchObject({ change: 'fired', body: 'Last message on plant/dev7/temp, 1 min ago' });
   });
 
   it('counts from the moment the connection came up, and not while it is down (that is the connection’s alert)', () => {

@@ -123,12 +123,18 @@ export class SilenceCondition implements Condition {
     private readonly wake: Wake,
   ) {}
 
-  /** A live message on a watched topic: one assignment, and a clear when it ends a silence. */
+  /**
+   * A live message on a watched topic: one assignment, and a clear when it
+   * ends a silence. A clear sets the timer again, since `tick` stops asking
+   * while firing: the same device falling silent again must fire again.
+   */
   heard(t: number, topic: string): void {
     const before = this.lastAt ?? this.upSince;
     this.lastAt = t;
     this.lastTopic = topic;
-    if (this.outlet.firing) this.outlet.clear(`${topic} spoke again${before === null ? '' : ` after ${seconds(t - before)} of silence`}`, null, t);
+    if (!this.outlet.firing) return;
+    this.outlet.clear(`${topic} spoke again${before === null ? '' : ` after ${seconds(t - before)} of silence`}`, null, t);
+    this.wake(t + this.rule.seconds * 1000);
   }
 
   session(view: SessionView | null, now: number): void {
