@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 
 describe('an alert rule defined in the window', () => {
-  it('fires on a value from the broker, is listed, acknowledged, and marks the chart', async () => {
+  it('fires on a value from the broker, is listed, acknowledged, muted for an hour, and marks the chart', async () => {
     const page = b.page;
     await page.locator('[data-testid=connection-item][data-name="Plant"]').click();
     await page.getByTestId('connect').click();
@@ -80,12 +80,19 @@ describe('an alert rule defined in the window', () => {
     await expect.poll(() => page.getByTestId('alerts-toggle').getAttribute('data-unseen')).toBe('0');
     expect(app.backend.alerts.list().alerts.find((a) => a.title === 'Plant: Boiler too hot')?.acknowledgedAt).not.toBeNull();
 
+    // Muted for an hour: still listed, no desktop notification until then.
+    await item.getByTestId('alert-mute').selectOption('60');
+    await item.getByTestId('alert-muted').waitFor({ timeout: 10_000 });
+    const mutedUntil = app.backend.alerts.list().alerts.find((a) => a.title === 'Plant: Boiler too hot')?.mutedUntil ?? 0;
+    expect(mutedUntil - Date.now()).toBeGreaterThan(55 * 60_000);
+    expect(mutedUntil - Date.now()).toBeLessThanOrEqual(60 * 60_000);
+
     // The same alert in the top bar's list of every connection, and its history.
     await page.getByTestId('alerts-toggle').click();
     const drawer = page.getByTestId('alerts-drawer');
     await drawer.getByTestId('alert-item').filter({ hasText: 'Boiler too hot' }).waitFor();
     await drawer.getByTestId('alert-history-toggle').click();
-    await expect.poll(() => drawer.getByTestId('alert-record').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-change')))).toEqual(['acknowledged', 'fired']);
+    await expect.poll(() => drawer.getByTestId('alert-record').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-change')))).toEqual(['muted', 'acknowledged', 'fired']);
     await page.screenshot({ path: screenshotPath('alerts-list.png') });
     await page.getByTestId('alerts-toggle').click();
 
