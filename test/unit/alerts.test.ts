@@ -266,7 +266,7 @@ describe('a certificate in use expiring', () => {
     const r = rig({ clock });
     r.apply(profile('a', [{ id: 'exp', kind: 'expiry', days: 30 }]));
     const cert = (notAfter: string) => ({ subject: 'CN=broker', issuer: 'CN=ca', subjectAltNames: [], serialNumber: '01', notBefore: '2025-01-01T00:00:00Z', notAfter, fingerprint256: 'AA', keyType: 'EC', keyBits: 256, isCA: false, selfSigned: false, unreadable: [] });
-    const tls = (notAfter: string) => ({ version: 'TLSv1.3', cipher: null, cipherStandardName: null, forwardSecret: true, alpnProtocol: null, servername: null, verification: true, authorized: true, authorizationError: null, hostname: { expected: 'a', matched: true }, peerChain: [cert(notAfter)], clientCertificate: null, pin: { configured: 0, matched: null } });
+    const tls = (notAfter: string) => ({ version: 'TLSv1.3', cipher: null, cipherStandardName: null, forwardSecret: true, alpnProtocol: null, servername: null, verification: true, authorized: true, authorizationError: null, hostname: { expected: 'a', matched: true }, peerChain: [cert(notAfter)], clientCertificate: null, pin: { configured: 0, matched: null }, revocation: null });
     r.engine.session(view('a', 'connected', 'warning', { tls: tls('2026-03-13T00:00:00Z') }));
     expect(r.notices).toMatchObject([{ body: 'CN=broker expires in 12 days (2026-03-13)', change: 'fired' }]);
     // Dropped: the chain as last seen still counts.

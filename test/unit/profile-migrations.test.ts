@@ -10,8 +10,10 @@ import { MIGRATIONS, migrateProfiles, PROFILES_VERSION } from '../../electron/co
 import { v1ToV2 } from '../../electron/core/profiles/migrations/v1-to-v2';
 import { v2ToV3 } from '../../electron/core/profiles/migrations/v2-to-v3';
 import { v3ToV4 } from '../../electron/core/profiles/migrations/v3-to-v4';
+import { v4ToV5 } from '../../electron/core/profiles/migrations/v4-to-v5';
 import { defaultAlertRules } from '../../shared/alerts';
 import { DEFAULT_RECORDING } from '../../shared/history';
+import { DEFAULT_REVOCATION } from '../../shared/revocation';
 
 const pki = createDemoPki();
 
@@ -85,10 +87,24 @@ describe('v2 to v3: each connection says what it records', () => {
   });
 });
 
-describe('v3 to v4: each connection holds its alert rules', () => {
+describe('v3 to v4: each connection says how its broker\'s chain is checked for revocation', () => {
+  it('writes the defaults out (no CRL file, soft fail), keeping what a file already has', () => {
+    const own = { crls: [], hardFail: true };
+    const plain = v1Profile('a', {});
+    delete (plain.tls as { revocation?: unknown }).revocation;
+    const { profiles, notes, secrets } = v3ToV4.run([plain, v1Profile('b', { revocation: own }), { id: 'c', tls: 'odd' }, 'odd']);
+    expect((profiles[0] as { tls: { revocation: unknown } }).tls.revocation).toEqual(DEFAULT_REVOCATION);
+    expect(ProfileSchema.parse(profiles[0]).tls.revocation).toEqual({ crls: [], hardFail: false });
+    expect((profiles[1] as { tls: { revocation: unknown } }).tls.revocation).toEqual(own);
+    expect(profiles.slice(2)).toEqual([{ id: 'c', tls: 'odd' }, 'odd']);
+    expect([notes, secrets]).toEqual([[], []]);
+  });
+});
+
+describe('v4 to v5: each connection holds its alert rules', () => {
   it('gives existing connections the default rules (down for 30 s, grade below secure), keeping rules a file already has', () => {
     const own = [{ id: 'quiet', name: '', enabled: true, chartId: null, kind: 'silence', connectionId: null, filter: 'a/#', seconds: 60 }];
-    const { profiles, notes, secrets } = v3ToV4.run([v1Profile('a', {}, { recording: DEFAULT_RECORDING }), v1Profile('b', {}, { alerts: own }), 'odd']);
+    const { profiles, notes, secrets } = v4ToV5.run([v1Profile('a', {}, { recording: DEFAULT_RECORDING }), v1Profile('b', {}, { alerts: own }), 'odd']);
     expect((profiles[0] as { alerts: unknown }).alerts).toEqual(defaultAlertRules());
     expect(ProfileSchema.parse(profiles[0]).alerts.map((r) => [r.kind, r.kind === 'down' ? r.seconds : null])).toEqual([
       ['down', 30],

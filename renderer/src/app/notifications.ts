@@ -1,7 +1,8 @@
 /**
  * Desktop notifications in the browser (headless host): the alert engine in
  * the core decides (electron/core/alerts/), this shows what it says to notify
- * (`alerts.changed` with `notify`) with the web Notification API once the
+ * (`alerts.changed` with `notify`), and the core's `trust.alert` for
+ * certificates nearing their end, with the web Notification API once the
  * operator allowed it. In Electron, main shows them instead.
  */
 import { notificationText } from '../../../shared/alerts';
@@ -20,10 +21,18 @@ export async function enableBrowserNotifications(): Promise<boolean> {
 
 export function startBrowserNotifications(client: ApiClient): () => void {
   if (!browserNotificationsAvailable()) return () => undefined;
-  return client.on('alerts.changed', ({ alert, change, notify }) => {
+  const stopAlerts = client.on('alerts.changed', ({ alert, change, notify }) => {
     if (!notify || (change !== 'fired' && change !== 'cleared') || Notification.permission !== 'granted') return;
     const text = notificationText(alert, change);
     // One notification per alert: its clear replaces its firing.
     new Notification(text.title, { body: text.body, tag: `mqtts-alert-${alert.key}` });
   });
+  // Certificates nearing their end: the core decides (once per certificate per day), the window only shows.
+  const stopCertificates = client.on('trust.alert', (alert) => {
+    if (Notification.permission === 'granted') new Notification(alert.title, { body: alert.body, tag: `mqtts-cert-${alert.fingerprint256}` });
+  });
+  return () => {
+    stopAlerts();
+    stopCertificates();
+  };
 }

@@ -1,17 +1,20 @@
 /**
- * Format 3 → 4: each connection holds its alert rules (`alerts`). Existing
- * connections get the default rules written out, which keep what the app did
- * before rules existed (a notification when a connection drops or its grade
- * falls), now with a clear when it recovers. The format number changes so an
- * app of format 3 opens the file read-only instead of dropping the rules.
+ * Format 3 → 4: each connection's TLS settings say how the broker's chain is
+ * checked for revocation (`tls.revocation`: its own CRL files, hard fail).
+ * Existing connections get the defaults written out: no CRL file, soft fail
+ * (a check that cannot be made is a warning, not a refusal). The format
+ * number changes because an app of format 3 would drop the field when it
+ * writes the file back, losing the operator's CRL files and hard-fail choice.
  */
-import { defaultAlertRules } from '../../../../shared/alerts';
+import { DEFAULT_REVOCATION } from '../../../../shared/revocation';
 import { isRecord, type MigrationStep } from './step';
 
 export const v3ToV4: MigrationStep = {
   from: 3,
   run(profiles) {
-    const migrated = profiles.map((profile) => (isRecord(profile) && !Array.isArray(profile.alerts) ? { ...profile, alerts: defaultAlertRules() } : profile));
+    const migrated = profiles.map((profile) =>
+      isRecord(profile) && isRecord(profile.tls) && !isRecord(profile.tls.revocation) ? { ...profile, tls: { ...profile.tls, revocation: structuredClone(DEFAULT_REVOCATION) } } : profile,
+    );
     return { profiles: migrated, notes: [], secrets: [] };
   },
 };
