@@ -94,7 +94,7 @@ export const AlertRulesSchema = z
   });
 
 /**
- * The rules a connection starts with (and that format 5 of the profiles file
+ * The rules a connection starts with (and that format 6 of the profiles file
  * gave existing connections): what the app notified of before rules existed,
  * a connection that stays down and a grade that falls, each with a clear.
  */

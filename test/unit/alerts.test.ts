@@ -14,7 +14,6 @@ import { createProfile, ProfileSettingsSchema, type Profile } from '../../shared
 import type { Grade, SecurityStatus } from '../../shared/security';
 import { NO_LINK_FAULTS, type SessionState, type SessionView } from '../../shared/sessions';
 import { seriesKey } from '../../shared/telemetry';
-import { isSilent, silentFor } from '../../shared/staleness';
 import { readAlertHistory, readAlertStates, retainAlerts, UNATTACHED_RETENTION_MS, writeAlerts } from '../../electron/core/alerts/alert-table';
 import { AlertEngine, ruleKey, type AlertNotice } from '../../electron/core/alerts/engine';
 import { databaseJournal, type AlertJournal } from '../../electron/core/alerts/journal';
@@ -474,15 +473,6 @@ describe('rules as saved', () => {
     ]);
     expect(bad.success).toBe(false);
     expect(bad.error?.issues.map((i) => i.path.join('.'))).toEqual(['0.clearAt', '1.filter', '1.id']);
-  });
-
-  it('silence is measured from the last time heard; never heard is not silent', () => {
-    expect(silentFor(null, 5000)).toBeNull();
-    expect(silentFor(1000, 5000)).toBe(4000);
-    expect(silentFor(9000, 5000)).toBe(0);
-    expect(isSilent(1000, 5000, 4)).toBe(true);
-    expect(isSilent(1000, 5000, 5)).toBe(false);
-    expect(isSilent(null, 5000, 0)).toBe(false);
   });
 });
 

@@ -12,6 +12,7 @@ import { v2ToV3 } from '../../electron/core/profiles/migrations/v2-to-v3';
 import { v3ToV4 } from '../../electron/core/profiles/migrations/v3-to-v4';
 import { v4ToV5 } from '../../electron/core/profiles/migrations/v4-to-v5';
 import { defaultAlertRules } from '../../shared/alerts';
+import { v5ToV6 } from '../../electron/core/profiles/migrations/v5-to-v6';
 import { DEFAULT_RECORDING } from '../../shared/history';
 import { DEFAULT_REVOCATION } from '../../shared/revocation';
 
@@ -101,10 +102,36 @@ describe('v3 to v4: each connection says how its broker\'s chain is checked for 
   });
 });
 
-describe('v4 to v5: each connection holds its alert rules', () => {
+describe('v4 to v5: charts say how they are drawn', () => {
+  it('leaves format-4 dashboards as they are: a chart without kind is a line chart, a series without unit, axis or drawing is automatic', () => {
+    const chart = { id: 'c', title: 'T', unit: '°C', window: '5m', series: [{ connectionId: 'a', topic: 't', extractor: { kind: 'number' }, label: '' }] };
+    const v4 = { ...v1Profile('a', {}), recording: DEFAULT_RECORDING, dashboard: { charts: [chart] } };
+    const { profiles, notes, secrets } = v4ToV5.run([v4]);
+    expect(profiles).toEqual([v4]);
+    expect([notes, secrets]).toEqual([[], []]);
+    expect(ProfileSchema.parse(profiles[0]).dashboard.charts[0]).toEqual(chart);
+  });
+
+  it('keeps a stat panel and per-series settings through the schema, so the new format number is what protects them from older apps', () => {
+    const panel = {
+      id: 's',
+      title: '',
+      unit: '',
+      window: '1h',
+      kind: 'stat',
+      stat: { thresholds: [{ value: 30, color: 'amber' }], base: 'green', silenceSeconds: 90, gaugeMin: 0, gaugeMax: 50 },
+      series: [{ connectionId: 'a', topic: 't', extractor: { kind: 'boolean' }, label: '', unit: 'bar', axis: 'right', draw: 'step' }],
+    };
+    const profile = ProfileSchema.parse({ ...v1Profile('a', {}), recording: DEFAULT_RECORDING, dashboard: { charts: [panel] } });
+    expect(profile.dashboard.charts[0]).toEqual(panel);
+    expect(PROFILES_VERSION).toBe(6);
+  });
+});
+
+describe('v5 to v6: each connection holds its alert rules', () => {
   it('gives existing connections the default rules (down for 30 s, grade below secure), keeping rules a file already has', () => {
     const own = [{ id: 'quiet', name: '', enabled: true, chartId: null, kind: 'silence', connectionId: null, filter: 'a/#', seconds: 60 }];
-    const { profiles, notes, secrets } = v4ToV5.run([v1Profile('a', {}, { recording: DEFAULT_RECORDING }), v1Profile('b', {}, { alerts: own }), 'odd']);
+    const { profiles, notes, secrets } = v5ToV6.run([v1Profile('a', {}, { recording: DEFAULT_RECORDING }), v1Profile('b', {}, { alerts: own }), 'odd']);
     expect((profiles[0] as { alerts: unknown }).alerts).toEqual(defaultAlertRules());
     expect(ProfileSchema.parse(profiles[0]).alerts.map((r) => [r.kind, r.kind === 'down' ? r.seconds : null])).toEqual([
       ['down', 30],
