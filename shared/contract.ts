@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { DecodedPayloadSchema, MAX_PROTO_FILES, ProtoFileSchema, ProtoSummarySchema } from './decoders';
+import { AlertChangeSchema, AlertHistoryRequestSchema, AlertHistorySchema, AlertListSchema, AlertRulesSchema, AlertViewSchema, MAX_MUTE_MINUTES } from './alerts';
 import { ImportProgressSchema, ImportRequestSchema, ImportSummarySchema, InspectionIdSchema, ProfileCertificatesSchema } from './certificates';
 import { ExportProgressSchema, ExportRequestSchema, ExportStartSchema, HistoryHealthSchema, HistoryStatusSchema, RecordingSettingsSchema, TimeRangeSchema } from './history';
 import { ProfileSchema, ProfileSettingsDraftSchema, ProfileSettingsSchema, SecretInputSchema } from './profiles';
@@ -155,6 +156,17 @@ export const contract = {
      */
     'history.export': { request: ExportRequestSchema, response: ExportStartSchema },
 
+    /** Firing alerts and cleared ones not yet acknowledged, across every connection. */
+    'alerts.list': { request: Empty, response: AlertListSchema },
+    /** Recorded changes of alerts (fired, cleared, acknowledged, muted), newest first, narrowed as asked; charts draw them as marks. */
+    'alerts.history': { request: AlertHistoryRequestSchema, response: AlertHistorySchema },
+    /** The operator saw it: a cleared alert leaves the list, a firing one stays, marked acknowledged. */
+    'alerts.acknowledge': { request: z.object({ key: z.string().min(1).max(200) }).strict(), response: AlertViewSchema },
+    /** Holds back an alert's notifications for `minutes` (0: now again); it is still listed and recorded. */
+    'alerts.mute': { request: z.object({ key: z.string().min(1).max(200), minutes: z.number().int().min(0).max(MAX_MUTE_MINUTES) }).strict(), response: AlertViewSchema },
+    /** The alert rules of a connection and its charts; saved with its profile. */
+    'alerts.rules': { request: z.object({ connectionId: Id, rules: AlertRulesSchema }).strict(), response: ProfileSchema },
+
     /** Every certificate the connections rely on (client certificates, their CAs, each broker's chain as last seen), with days left and findings. */
     'trust.inventory': { request: Empty, response: CertificateInventorySchema },
     /**
@@ -178,6 +190,8 @@ export const contract = {
     /** The recorder started, stopped recording (with why), or dropped data. */
     'history.changed': HistoryHealthSchema,
     'history.export': ExportProgressSchema,
+    /** An alert fired, cleared, was acknowledged, muted or removed (with its rule). */
+    'alerts.changed': AlertChangeSchema,
     /** The certificates inventory changed (a broker showed a chain, a revocation check ended): ask `trust.inventory` again. */
     'trust.changed': z.object({ at: z.number() }).strict(),
     /** A certificate expires within the warning window (or has expired): once per certificate per day, for a desktop notification. */

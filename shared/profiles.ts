@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { QosSchema, topicFilterValid } from './mqtt';
 import { certificateFieldProblem, type CertificateField } from './pem';
 import { DEFAULT_RECORDING, RecordingSettingsSchema } from './history';
+import { AlertRulesSchema, defaultAlertRules } from './alerts';
 import { DEFAULT_REVOCATION, RevocationSettingsSchema } from './revocation';
 import { DashboardSchema } from './telemetry';
 import { DecodersSchema, DEFAULT_DECODERS } from './decoders';
@@ -177,6 +178,8 @@ export const ProfileSchema = ProfileSettingsSchema.extend({
   dashboard: DashboardSchema.default({ charts: [] }),
   /** What this connection records to the history database; set apart from the connection form (`history.settings`). */
   recording: RecordingSettingsSchema.default(DEFAULT_RECORDING),
+  /** The alert rules of this connection and its charts (evaluated in the core); set apart from the connection form (`alerts.rules`). */
+  alerts: AlertRulesSchema.default([]),
 });
 export type Profile = z.infer<typeof ProfileSchema>;
 
@@ -203,7 +206,7 @@ export type SecretInput = z.infer<typeof SecretInputSchema>;
 
 const NO_SECRETS: SecretFlags = { password: false, clientKey: false, passphrase: false };
 
-/** A profile from its settings: no secrets stored yet, nothing pending, an empty dashboard unless given. */
-export function createProfile(settings: ProfileSettings, id: string, extra: Partial<Pick<Profile, 'secrets' | 'pendingSecrets' | 'dashboard' | 'recording'>> = {}): Profile {
-  return { ...settings, id, secrets: { ...NO_SECRETS }, pendingSecrets: [], dashboard: { charts: [] }, recording: structuredClone(DEFAULT_RECORDING), ...extra };
+/** A profile from its settings: no secrets stored yet, nothing pending, an empty dashboard and the default alert rules unless given. */
+export function createProfile(settings: ProfileSettings, id: string, extra: Partial<Pick<Profile, 'secrets' | 'pendingSecrets' | 'dashboard' | 'recording' | 'alerts'>> = {}): Profile {
+  return { ...settings, id, secrets: { ...NO_SECRETS }, pendingSecrets: [], dashboard: { charts: [] }, recording: structuredClone(DEFAULT_RECORDING), alerts: defaultAlertRules(), ...extra };
 }

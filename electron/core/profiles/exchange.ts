@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { createProfile, PendingSecretSchema, ProfileSettingsSchema, type PendingSecret, type Profile } from '../../../shared/profiles';
 import { AppFailure } from '../../../shared/result';
+import { AlertRulesSchema } from '../../../shared/alerts';
 import { RecordingSettingsSchema } from '../../../shared/history';
 import { DashboardSchema } from '../../../shared/telemetry';
 import { describeIssues } from '../ipc/dispatcher';
@@ -19,6 +20,10 @@ const ExportedProfileSchema = ProfileSettingsSchema.extend({
   secretsNotIncluded: z.array(PendingSecretSchema).default([]),
   dashboard: DashboardSchema.optional(),
   recording: RecordingSettingsSchema.optional(),
+  /** Exported without their ids (nothing machine-specific leaves); numbered again on import. */
+  alerts: z
+    .preprocess((rules) => (Array.isArray(rules) ? rules.map((rule: unknown, i) => (typeof rule === 'object' && rule !== null ? { ...rule, id: `rule-${i + 1}` } : rule)) : rules), AlertRulesSchema)
+    .optional(),
   /** The id on the exporting machine, so charts that combine exported connections keep pointing at them. */
   ref: z.string().max(64).optional(),
 });
@@ -45,7 +50,7 @@ export function exportProfiles(profiles: Profile[], now = new Date()): { fileNam
     profiles: profiles.map((p) => {
       // Rebuilt field by field from the settings schema: nothing outside it (ids, secret flags) can leak.
       const settings = ProfileSettingsSchema.parse(p);
-      return { ...settings, dashboard: p.dashboard, recording: p.recording, ref: p.id, secretsNotIncluded: withheld(p) };
+      return { ...settings, dashboard: p.dashboard, recording: p.recording, alerts: p.alerts.map(({ id: _id, ...rule }) => rule), ref: p.id, secretsNotIncluded: withheld(p) };
     }),
   };
   const stamp = now.toISOString().slice(0, 10);
@@ -67,11 +72,16 @@ export function importProfiles(text: string): Profile[] {
     throw new AppFailure('profiles_import_newer', `The export was made by a newer version of the app (format ${parsed.data.version}).`, 'Update the app, then import again.');
   }
   const ids = new Map(parsed.data.profiles.filter((p) => p.ref).map((p) => [p.ref as string, randomUUID()]));
-  return parsed.data.profiles.map(({ secretsNotIncluded, dashboard, recording, ref, ...settings }) => {
+  const remap = (id: string) => ids.get(id) ?? id;
+  return parsed.data.profiles.map(({ secretsNotIncluded, dashboard, recording, alerts, ref, ...settings }) => {
     const charts = (dashboard?.charts ?? []).map((chart) => ({
       ...chart,
-      series: chart.series.map((s) => ({ ...s, connectionId: ids.get(s.connectionId) ?? s.connectionId })),
+      series: chart.series.map((s) => ({ ...s, connectionId: remap(s.connectionId) })),
     }));
-    return createProfile(settings, (ref && ids.get(ref)) || randomUUID(), { pendingSecrets: secretsNotIncluded, dashboard: { charts }, ...(recording && { recording }) });
+    // Rules that watch a series or topics of an exported connection keep pointing at its copy.
+    const rules = alerts?.map((rule) =>
+      rule.kind === 'threshold' ? { ...rule, series: { ...rule.series, connectionId: remap(rule.series.connectionId) } } : rule.kind === 'silence' && rule.connectionId ? { ...rule, connectionId: remap(rule.connectionId) } : rule,
+    );
+    return createProfile(settings, (ref && ids.get(ref)) || randomUUID(), { pendingSecrets: secretsNotIncluded, dashboard: { charts }, ...(recording && { recording }), ...(rules && { alerts: rules }) });
   });
 }

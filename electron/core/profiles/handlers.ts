@@ -88,7 +88,7 @@ export function profileHandlers({ profiles, secrets, sessions, afterDelete }: Pr
         secrets: { ...(existing?.secrets ?? { password: false, clientKey: false, passphrase: false }) },
         pendingSecrets: (existing?.pendingSecrets ?? []).filter((item) => !given(item)),
         dashboard: existing?.dashboard ?? { charts: [] },
-        ...(existing && { recording: existing.recording }),
+        ...(existing && { recording: existing.recording, alerts: existing.alerts }),
       });
       await checkSavedIdentity(secrets, profile, input);
       return writer.save(profile, input);
