@@ -36,6 +36,8 @@ export const ERROR_MEANINGS = {
   secret_missing: 'A secret the connection lists is missing from the keychain.',
   keychain_unavailable: 'The OS keychain cannot be reached.',
   keychain_corrupt: 'A keychain entry is not in the format this app writes, or one of its parts is missing.',
+  sas_settings_invalid: 'A connection set to sign in with a SAS token has a user name, client id or device key IoT Hub would refuse (shared/sas.ts).',
+  profiles_import_too_large: 'A connections file from another tool is larger than the import reads (the cap depends on the format).',
 
   // Sessions and live data
   not_connected: 'The connection is not live, so it cannot publish or subscribe.',

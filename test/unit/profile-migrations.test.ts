@@ -9,6 +9,7 @@ import { createDemoPki } from '../../electron/core/demo/demo-broker';
 import { MIGRATIONS, migrateProfiles, PROFILES_VERSION } from '../../electron/core/profiles/migrations';
 import { v1ToV2 } from '../../electron/core/profiles/migrations/v1-to-v2';
 import { v2ToV3 } from '../../electron/core/profiles/migrations/v2-to-v3';
+import { v3ToV4 } from '../../electron/core/profiles/migrations/v3-to-v4';
 import { DEFAULT_RECORDING } from '../../shared/history';
 
 const pki = createDemoPki();
@@ -80,5 +81,18 @@ describe('v2 to v3: each connection says what it records', () => {
 
   it('records samples of charted series and no raw messages by default, for 30 days or 1 GB', () => {
     expect(DEFAULT_RECORDING).toEqual({ messageFilters: [], maxPayloadBytes: 65536, retentionDays: 30, retentionMB: 1024 });
+  });
+});
+
+describe('v3 to v4: a connection may sign in with a SAS token', () => {
+  it('writes out that existing connections send their password as before, and have no device key', () => {
+    const { sasToken: _dropped, ...settings } = v1Profile('a', {}, { secrets: { password: true, clientKey: false, passphrase: false } });
+    const already = { ...v1Profile('b', {}), sasToken: { lifetimeSeconds: 600 }, secrets: { password: false, clientKey: false, passphrase: false, deviceKey: true } };
+    const { profiles, notes, secrets } = v3ToV4.run([settings, already, 'odd']);
+    expect(profiles[0]).toMatchObject({ sasToken: null, secrets: { password: true, deviceKey: false } });
+    expect(ProfileSchema.parse(profiles[0]).sasToken).toBeNull();
+    expect(profiles[1]).toMatchObject({ sasToken: { lifetimeSeconds: 600 }, secrets: { deviceKey: true } });
+    expect(profiles[2]).toBe('odd');
+    expect([notes, secrets]).toEqual([[], []]);
   });
 });

@@ -34,6 +34,7 @@ function withheld(profile: Profile): PendingSecret[] {
   const out = new Set<PendingSecret>(profile.pendingSecrets);
   if (profile.secrets.password) out.add('password');
   if (profile.secrets.clientKey) out.add('clientKey');
+  if (profile.secrets.deviceKey) out.add('deviceKey');
   return [...out];
 }
 

@@ -7,8 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { joinCertificates, readCertificateField } from '../../../shared/pem';
-import { createProfile, type Profile, type ProfileSettings, type SecretInput } from '../../../shared/profiles';
+import { createProfile, type PendingSecret, type Profile, type ProfileSettings, type SecretInput } from '../../../shared/profiles';
 import { AppFailure } from '../../../shared/result';
+import { sasSettingsProblem } from '../../../shared/sas';
 import { describeProfileCertificates } from '../certificates/describe';
 import type { Handlers } from '../ipc/dispatcher';
 import type { SecretStore } from '../secrets/secret-store';
@@ -78,11 +79,13 @@ export function profileHandlers({ profiles, secrets, sessions, afterDelete }: Pr
 
     'profiles.save': async ({ id, settings: draft, secrets: sent = {} }) => {
       const { settings, secrets: input } = liftClientKey(draft, sent);
+      const sasProblem = settings.sasToken && sasSettingsProblem(settings.username, settings.clientId);
+      if (sasProblem) throw new AppFailure('sas_settings_invalid', sasProblem, 'The Azure IoT Hub preset fills the user name and client id from the hub and device id.', ['settings', 'username']);
       const existing = id && profiles.has(id) ? profiles.get(id) : null;
       if (id && !existing) throw new AppFailure('not_found', 'That connection does not exist any more.', 'Reload the connection list.');
-      const given = (item: 'password' | 'clientKey') => typeof input[item] === 'string' && input[item] !== '';
+      const given = (item: PendingSecret) => typeof input[item] === 'string' && input[item] !== '';
       const profile = createProfile(settings, existing?.id ?? randomUUID(), {
-        secrets: { ...(existing?.secrets ?? { password: false, clientKey: false, passphrase: false }) },
+        secrets: { ...(existing?.secrets ?? { password: false, clientKey: false, passphrase: false, deviceKey: false }) },
         pendingSecrets: (existing?.pendingSecrets ?? []).filter((item) => !given(item)),
         dashboard: existing?.dashboard ?? { charts: [] },
         ...(existing && { recording: existing.recording }),
