@@ -234,3 +234,32 @@ const NO_SECRETS: SecretFlags = { password: false, clientKey: false, passphrase:
 export function createProfile(settings: ProfileSettings, id: string, extra: Partial<Pick<Profile, 'secrets' | 'pendingSecrets' | 'dashboard' | 'recording'>> = {}): Profile {
   return { ...settings, id, secrets: { ...NO_SECRETS }, pendingSecrets: [], dashboard: { charts: [] }, recording: structuredClone(DEFAULT_RECORDING), ...extra };
 }
+
+/** Where an imported connections file came from: this app's export, or another tool's. */
+export const ImportSourceSchema = z.enum(['mqtts-dashboard', 'mqttx', 'mqtt-explorer']);
+export type ImportSource = z.infer<typeof ImportSourceSchema>;
+
+/** A certificate or key file another tool names by its path on the operator's disk: never read, the operator picks it. */
+export const FileToPickSchema = z.object({
+  profileId: z.string(),
+  connection: z.string(),
+  field: z.enum(['ca', 'clientCertificate', 'clientKey']),
+  path: z.string().max(4096),
+});
+export type FileToPick = z.infer<typeof FileToPickSchema>;
+
+/**
+ * What an import of connections did: the connections made, the secrets the
+ * file held in clear that now live in the keychain (names, never values), the
+ * files to pick instead of paths, and the summary in sentences.
+ */
+export const ConnectionsImportSchema = z.object({
+  source: ImportSourceSchema,
+  profiles: z.array(ProfileSchema),
+  secretsMoved: z.array(z.object({ profileId: z.string(), connection: z.string(), items: z.array(z.enum(['password', 'clientKey'])) })),
+  filesToPick: z.array(FileToPickSchema),
+  summary: z.array(z.string()),
+  /** Said apart, as a warning, when secrets were moved: the source file still holds them in clear text. */
+  sourceWarning: z.string().nullable(),
+});
+export type ConnectionsImport = z.infer<typeof ConnectionsImportSchema>;

@@ -1,6 +1,6 @@
 /**
  * The `profiles.*` channels (list, save with secrets, delete, describe, export,
- * import) and `dashboard.save`, which is stored on its connection's profile.
+ * import, from this app or another tool) and `dashboard.save`, which is stored on its connection's profile.
  * Secrets, including a key that came inside the client certificate file, are
  * saved through the profile writer (keychain first, undone on failure); what follows a change (charts, sessions, windows) listens to the
  * profile store, so no handler has to tell it.
@@ -17,7 +17,8 @@ import type { SessionManager } from '../sessions/manager';
 import { parseTarget } from '../sessions/target';
 import { translateError } from '../tls/errors';
 import { checkIdentity } from '../tls/options';
-import { exportProfiles, importProfiles } from './exchange';
+import { exportProfiles } from './exchange';
+import { importConnections } from './import-connections';
 import type { ProfileStore } from './profile-store';
 import { ProfileWriter } from './profile-writer';
 
@@ -107,11 +108,7 @@ export function profileHandlers({ profiles, secrets, sessions, afterDelete }: Pr
 
     'profiles.export': ({ ids }) => exportProfiles(ids ? ids.map((id) => profiles.get(id)) : profiles.list()),
 
-    'profiles.import': async ({ text }) => {
-      const imported = importProfiles(text);
-      await profiles.put(...imported);
-      return imported;
-    },
+    'profiles.import': ({ text }) => importConnections(text, { profiles, writer, keptIn: secrets.where }),
   } satisfies Pick<Handlers, 'profiles.list' | 'profiles.save' | 'profiles.delete' | 'profiles.describe' | 'profiles.export' | 'profiles.import'>;
 }
 
