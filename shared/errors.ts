@@ -206,6 +206,7 @@ export const ERROR_MEANINGS = {
   path_missing: 'Charting a JSON field needs a path.',
   ca_file_refused: 'A picked CA file holds something other than certificates (a private key, another block) and was not added.',
   certificate_file_refused: 'A picked client certificate file holds something it must not (several keys, another block) and was not used.',
+  preset_incomplete: 'A cloud preset was asked to fill the form without the host or device id it needs, or with one that cannot be used.',
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_MEANINGS;

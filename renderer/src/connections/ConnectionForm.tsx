@@ -4,8 +4,9 @@
  * security grade of such a connection is always insecure. A saved connection
  * shows the certificates and key it uses and can take a bundle (PKCS#12, zip,
  * folder) through the import wizard; when the wizard changes its certificates,
- * the form takes them over and keeps the operator's other edits. The state and
- * its rules are in form-state.ts, the fieldsets in their own components.
+ * the form takes them over and keeps the operator's other edits. A new
+ * connection can start from a cloud preset. The state and its rules are in
+ * form-state.ts, the fieldsets in their own components.
  */
 import { useState, type FormEvent } from 'react';
 import type { Profile } from '../../../shared/profiles';
@@ -14,6 +15,8 @@ import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
 import { AuthFieldset, BrokerFieldset, SubscriptionsFieldset, WillFieldset } from './ConnectionFieldsets';
+import { PresetPicker } from './PresetPicker';
+import { SasFieldset } from './SasFieldset';
 import { certificatesOf, formProblem, initialState, isEncryptedUrl, toSecrets, toSettings, withCertificatesOf, type FormState, type SetField } from './form-state';
 import { TlsFieldset } from './TlsFieldset';
 
@@ -49,8 +52,10 @@ export function ConnectionForm({ profile, onDone, onImportBundle }: { profile: P
       <header className="panel-head">
         <h2>{profile ? `Edit ${profile.name}` : 'New connection'}</h2>
       </header>
+      {!profile && <PresetPicker update={setF} />}
       <BrokerFieldset f={f} set={set} />
       <AuthFieldset f={f} set={set} profile={profile} />
+      <SasFieldset f={f} set={set} />
       {isEncryptedUrl(f.url) && <TlsFieldset f={f} set={set} update={setF} profile={profile} busy={busy} onImportBundle={onImportBundle} />}
       <SubscriptionsFieldset f={f} set={set} error={error} />
       <WillFieldset f={f} set={set} />

@@ -7,9 +7,13 @@
  * or removed one (secrets are write-only, never shown). A picked file that
  * holds a private key is never kept as a certificate: a CA file with a key is
  * refused at once, a client certificate file's key is said to go to the
- * keychain (main moves it there on save).
+ * keychain (main moves it there on save). A cloud preset fills the settings
+ * its cloud expects (shared/presets.ts) and leaves the rest as typed; a SAS
+ * token sign-in sends the device key once, for the keychain.
  */
 import { certificateFieldProblem, readCertificateField } from '../../../shared/pem';
+import type { PresetDefaults } from '../../../shared/presets';
+import { deviceKeyProblem, SAS_LIFETIME, sasSettingsProblem } from '../../../shared/sas';
 import type { Profile, ProfileSettingsInput, Qos, SecretInput, Trust } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
 import type { SubscriptionRow } from '../topics/subscription-rows';
@@ -76,6 +80,14 @@ export interface FormState {
   verify: boolean;
   insecureAcknowledged: boolean;
   subscriptions: SubscriptionRow[];
+  /** Sign in with a SAS token signed from the device key (Azure IoT Hub) instead of a password. */
+  sasToken: boolean;
+  /** The token lifetime as typed, in seconds. */
+  sasLifetime: string;
+  /** A device key typed now (write-only: sent once, to the keychain). */
+  deviceKey: string;
+  /** The keychain holds a device key for this connection. */
+  deviceKeyStored: boolean;
 }
 
 /** Sets one field of the form; the fieldsets get it with the state. */
@@ -129,6 +141,38 @@ export function initialState(profile: Profile | null): FormState {
     verify: profile?.tls.verify ?? true,
     insecureAcknowledged: profile ? !profile.tls.verify : false,
     subscriptions: (profile?.subscriptions ?? []).map((s) => ({ ...s })),
+    sasToken: !!profile?.sasToken,
+    sasLifetime: String(profile?.sasToken?.lifetimeSeconds ?? SAS_LIFETIME.default),
+    deviceKey: '',
+    deviceKeyStored: profile?.secrets.deviceKey ?? false,
+  };
+}
+
+/**
+ * A cloud preset's settings replace the form's (the operator can still change
+ * any of them); the name is kept when one was typed, CA files picked stay
+ * trusted, and the user name and subscriptions stay when the preset has none.
+ */
+export function withPreset(f: FormState, preset: PresetDefaults): FormState {
+  const s = preset.settings;
+  return {
+    ...f,
+    name: f.name.trim() ? f.name : s.name,
+    url: s.url,
+    protocolVersion: s.protocolVersion,
+    clientId: s.clientId,
+    username: s.username ?? f.username,
+    keepalive: String(s.keepalive),
+    clean: s.clean,
+    trust: f.ca.length ? f.trust : s.tls.trust,
+    alpn: s.tls.alpn.join(', '),
+    servername: s.tls.servername,
+    minVersion: s.tls.minVersion,
+    verify: s.tls.verify,
+    insecureAcknowledged: false,
+    subscriptions: s.subscriptions ? s.subscriptions.map((row) => ({ ...row })) : f.subscriptions,
+    sasToken: s.sasToken !== null,
+    sasLifetime: String(s.sasToken?.lifetimeSeconds ?? f.sasLifetime),
   };
 }
 
@@ -161,6 +205,10 @@ export function formProblem(f: FormState): AppError | null {
   if (!f.verify && !f.insecureAcknowledged) {
     return { code: 'confirm_insecure', message: 'Verification is off but not acknowledged.', hint: 'Tick the acknowledgement below the verification switch, or turn verification back on.' };
   }
+  if (f.sasToken) {
+    const problem = sasSettingsProblem(f.username, f.clientId) ?? (f.deviceKey.trim() ? deviceKeyProblem(f.deviceKey) : f.deviceKeyStored ? null : 'Type the device key: each SAS token is signed with it.');
+    if (problem) return { code: 'sas_settings_invalid', message: problem, hint: 'The Azure IoT Hub preset fills the user name and client id; the device key is in the Azure portal under the device.' };
+  }
   return null;
 }
 
@@ -192,6 +240,7 @@ export function toSettings(f: FormState): ProfileSettingsInput {
       pins: list(f.pins, /[\s,]+/),
       verify: f.verify,
     },
+    sasToken: f.sasToken ? { lifetimeSeconds: Number(f.sasLifetime) } : null,
     subscriptions: sentSubscriptionRows(f).map((i) => {
       const s = f.subscriptions[i] as SubscriptionRow;
       return { filter: s.filter.trim(), qos: s.qos };
@@ -204,6 +253,9 @@ export function toSecrets(f: FormState): SecretInput {
   const secrets: SecretInput = {};
   if (f.clearPassword) secrets.password = null;
   else if (f.password) secrets.password = f.password;
+  // A device key is kept only while the connection signs in with a SAS token.
+  if (f.sasToken && f.deviceKey.trim()) secrets.deviceKey = f.deviceKey.trim();
+  else if (!f.sasToken && f.deviceKeyStored) secrets.deviceKey = null;
   if (f.removeIdentity) {
     secrets.clientKey = null;
     secrets.passphrase = null;
