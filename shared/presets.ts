@@ -41,6 +41,22 @@ export interface CloudPreset {
   variants: readonly [PresetVariant, ...PresetVariant[]];
 }
 
+/** The WebSocket-over-TLS port of the clouds that sign in with a user name and password (both speak MQTT over TLS on 8883). */
+const WSS_PORTS = { 'hivemq-cloud': 8884, 'emqx-cloud': 8084 } as const;
+
+/** HiveMQ Cloud and EMQX Cloud: one host to type, MQTT over TLS or WebSocket over TLS. */
+function passwordCloud(id: keyof typeof WSS_PORTS, label: string, host: Omit<PresetInput, 'key'>): CloudPreset {
+  return {
+    id,
+    label,
+    inputs: [{ key: 'host', ...host }],
+    variants: [
+      { id: 'mqtts', label: 'MQTT over TLS, port 8883' },
+      { id: 'wss', label: `WebSocket over TLS, port ${WSS_PORTS[id]}` },
+    ],
+  };
+}
+
 export const CLOUD_PRESETS: readonly CloudPreset[] = [
   {
     id: 'aws-iot',
@@ -66,24 +82,8 @@ export const CLOUD_PRESETS: readonly CloudPreset[] = [
       { id: 'x509', label: 'X.509 client certificate' },
     ],
   },
-  {
-    id: 'hivemq-cloud',
-    label: 'HiveMQ Cloud',
-    inputs: [{ key: 'host', label: 'Cluster URL', placeholder: 'abc123def456.s1.eu.hivemq.cloud', hint: 'HiveMQ Cloud console → your cluster → Overview.' }],
-    variants: [
-      { id: 'mqtts', label: 'MQTT over TLS, port 8883' },
-      { id: 'wss', label: 'WebSocket over TLS, port 8884' },
-    ],
-  },
-  {
-    id: 'emqx-cloud',
-    label: 'EMQX Cloud',
-    inputs: [{ key: 'host', label: 'Deployment address', placeholder: 'a1b2c3d4.ala.eu-central-1.emqxsl.com', hint: 'EMQX Cloud console → your deployment → Overview.' }],
-    variants: [
-      { id: 'mqtts', label: 'MQTT over TLS, port 8883' },
-      { id: 'wss', label: 'WebSocket over TLS, port 8084' },
-    ],
-  },
+  passwordCloud('hivemq-cloud', 'HiveMQ Cloud', { label: 'Cluster URL', placeholder: 'abc123def456.s1.eu.hivemq.cloud', hint: 'HiveMQ Cloud console → your cluster → Overview.' }),
+  passwordCloud('emqx-cloud', 'EMQX Cloud', { label: 'Deployment address', placeholder: 'a1b2c3d4.ala.eu-central-1.emqxsl.com', hint: 'EMQX Cloud console → your deployment → Overview.' }),
 ];
 
 export function cloudPreset(id: PresetId): CloudPreset {
@@ -205,7 +205,7 @@ export function presetDefaults(id: PresetId, values: PresetValues): PresetDefaul
     case 'emqx-cloud': {
       const hive = id === 'hivemq-cloud';
       const wss = variant === 'wss';
-      const port = wss ? (hive ? 8884 : 8084) : 8883;
+      const port = wss ? WSS_PORTS[id] : 8883;
       return {
         settings: {
           ...base,
