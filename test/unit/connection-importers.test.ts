@@ -113,6 +113,20 @@ describe('MQTTX exports', () => {
     expect(JSON.stringify(read.connections.map((c) => c.settings))).not.toMatch(/secret|PRIVATE KEY/);
   });
 
+  it('says a file field that is neither a path nor PEM instead of listing it, and asks for an inline key\u2019s passphrase', () => {
+    const encryptedKey = createPrivateKey(pki.operator.key).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'kept-elsewhere' }).toString();
+    const read = foreign(
+      readConnectionsFile(
+        mqttxExportJson([mqttxConnection({ name: 'Odd', host: 'odd.example', port: 8883, protocol: 'mqtts', ssl: true, certType: 'self', ca: `line one\nline two`, cert: pki.operator.certificate, key: encryptedKey })]),
+      ),
+    );
+    const [odd] = read.connections;
+    expect(odd?.files).toEqual([]);
+    expect(odd?.notes).toContain('Its CA file field holds neither a file path nor a PEM file, and was left out.');
+    expect(odd?.secrets.clientKey).toMatch(/ENCRYPTED PRIVATE KEY/);
+    expect(odd?.notes).toContain('Its private key is encrypted: type its passphrase in the connection\u2019s TLS settings before connecting.');
+  });
+
   it('reads the YAML export to the same connections as the JSON one', () => {
     const fleet = mqttxFleet();
     const fromYaml = foreign(readConnectionsFile(mqttxExportYaml(fleet)));

@@ -8,14 +8,13 @@
  * which files named by path to pick instead, and what did not map.
  */
 import { randomUUID } from 'node:crypto';
-import { createProfile, type ConnectionsImport, type FileToPick, type Profile } from '../../../shared/profiles';
+import { createProfile, type ConnectionsImport, type Profile } from '../../../shared/profiles';
 import { readConnectionsFile } from './exchange';
-import type { ForeignConnections } from './importers/imported';
+import { FIELD_WORDS, type ForeignConnections } from './importers/imported';
 import type { ProfileStore } from './profile-store';
 import type { ProfileWriter } from './profile-writer';
 
 const TOOL_NAMES = { mqttx: 'MQTTX', 'mqtt-explorer': 'MQTT Explorer' } as const;
-const FIELD_WORDS: Record<FileToPick['field'], string> = { ca: 'CA file', clientCertificate: 'client certificate', clientKey: 'client key' };
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 

@@ -12,6 +12,7 @@ import type { z } from 'zod';
 import { brokerUrlProblem, ProfileSettingsSchema, topicFilterValid, type FileToPick, type PendingSecret, type ProfileSettings, type ProfileSettingsInput, type Qos } from '../../../../shared/profiles';
 import { AppFailure } from '../../../../shared/result';
 import { describeIssues } from '../../ipc/dispatcher';
+import { readInlineFile } from './inline-files';
 
 export interface ImportedConnection {
   settings: ProfileSettings;
@@ -29,6 +30,31 @@ export interface ForeignConnections {
   connections: ImportedConnection[];
   /** Sentences about the whole file (connections skipped, groups renamed). */
   notes: string[];
+}
+
+/** How the certificate and key fields are named in a sentence. */
+export const FIELD_WORDS: Record<FileToPick['field'], string> = { ca: 'CA file', clientCertificate: 'client certificate', clientKey: 'client key' };
+
+/** The certificates a connection being imported takes from the files its tool kept inline. */
+export interface InlineTls {
+  ca: string[];
+  clientCertificate: string | null;
+}
+
+/**
+ * Puts what an inline file holds where it belongs: certificates in the CA
+ * list or as the client certificate, a private key apart for the keychain.
+ * What could not be read, and a key that needs its passphrase, are noted.
+ */
+export function takeInlineFile(connection: Pick<ImportedConnection, 'secrets' | 'notes'>, tls: InlineTls, field: FileToPick['field'], bytes: Buffer, label: string): void {
+  const read = readInlineFile(bytes);
+  if (read.problem) connection.notes.push(`Its ${label} was not fully taken: ${read.problem}.`);
+  if (field === 'ca' && read.certificates) tls.ca = [read.certificates];
+  if (field === 'clientCertificate' && read.certificates) tls.clientCertificate = read.certificates;
+  if (read.key && field !== 'ca' && connection.secrets.clientKey === undefined) {
+    connection.secrets.clientKey = read.key;
+    if (/ENCRYPTED/.test(read.key)) connection.notes.push('Its private key is encrypted: type its passphrase in the connection\u2019s TLS settings before connecting.');
+  }
 }
 
 /** More connections than anyone keeps in one tool: a file with more is refused before it is read further. */

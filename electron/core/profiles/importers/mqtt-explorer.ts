@@ -11,8 +11,8 @@
  */
 import { z } from 'zod';
 import type { ProfileSettingsInput } from '../../../../shared/profiles';
-import { checkCount, connectionName, parseOrRefuse, settingsFrom, subscriptionsFrom, type ForeignConnections, type ImportedConnection } from './imported';
-import { MAX_INLINE_FILE_BYTES, readInlineFile } from './inline-files';
+import { checkCount, connectionName, FIELD_WORDS, parseOrRefuse, settingsFrom, subscriptionsFrom, takeInlineFile, type ForeignConnections, type ImportedConnection, type InlineTls } from './imported';
+import { MAX_INLINE_FILE_BYTES } from './inline-files';
 
 export const CONNECTIONS_KEY = 'ConnectionManager_connections';
 
@@ -53,7 +53,8 @@ export function isMqttExplorerSettings(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && CONNECTIONS_KEY in value;
 }
 
-const FIELD_NAMES = { selfSignedCertificate: 'CA file', clientCertificate: 'client certificate', clientKey: 'client key' } as const;
+/** Its three file fields, and the field each fills here. */
+const FILE_FIELDS = { selfSignedCertificate: 'ca', clientCertificate: 'clientCertificate', clientKey: 'clientKey' } as const;
 
 function connectionFrom(c: ExplorerConnection): ImportedConnection | { problem: string; name: string } {
   const notes: string[] = [];
@@ -64,21 +65,14 @@ function connectionFrom(c: ExplorerConnection): ImportedConnection | { problem: 
   const scheme = c.encryption ? `${protocol}s` : protocol;
   const path = protocol === 'ws' ? `/${(c.basePath ?? '').replace(/^\/+/, '')}` : '';
 
-  const imported: ImportedConnection = { settings: undefined as never, secrets: {}, files: [], pendingSecrets: [], notes };
+  const imported: Omit<ImportedConnection, 'settings'> = { secrets: {}, files: [], pendingSecrets: [], notes };
   if (c.password) imported.secrets.password = c.password;
-  let ca: string[] = [];
-  let clientCertificate: string | null = null;
+  const tls: InlineTls = { ca: [], clientCertificate: null };
   if (c.encryption) {
-    for (const field of ['selfSignedCertificate', 'clientCertificate', 'clientKey'] as const) {
-      const file = c[field];
+    for (const [own, field] of Object.entries(FILE_FIELDS) as Array<[keyof typeof FILE_FIELDS, (typeof FILE_FIELDS)[keyof typeof FILE_FIELDS]]>) {
+      const file = c[own];
       if (!file?.data) continue;
-      const read = readInlineFile(Buffer.from(file.data, 'base64'));
-      const label = `${FIELD_NAMES[field]}${file.name ? ` ${file.name}` : ''}`;
-      if (read.problem) notes.push(`Its ${label} was not fully taken: ${read.problem}.`);
-      if (field === 'selfSignedCertificate' && read.certificates) ca = [read.certificates];
-      if (field === 'clientCertificate' && read.certificates) clientCertificate = read.certificates;
-      if (read.key && field !== 'selfSignedCertificate') imported.secrets.clientKey ??= read.key;
-      if (read.key && /ENCRYPTED/.test(read.key)) notes.push('Its private key is encrypted: type its passphrase in the connection\u2019s TLS settings before connecting.');
+      takeInlineFile(imported, tls, field, Buffer.from(file.data, 'base64'), `${FIELD_WORDS[field]}${file.name ? ` ${file.name}` : ''}`);
     }
     if (c.certValidation === false) notes.push('Certificate validation was off in MQTT Explorer and stays off: the connection is graded insecure until it is turned on.');
   }
@@ -89,17 +83,15 @@ function connectionFrom(c: ExplorerConnection): ImportedConnection | { problem: 
     username: c.username ?? '',
     tls: {
       // MQTT Explorer hands its CA file to Node as the only roots.
-      trust: ca.length ? 'custom' : 'system',
-      ca,
-      clientCertificate,
+      trust: tls.ca.length ? 'custom' : 'system',
+      ...tls,
       verify: c.certValidation !== false,
     },
     subscriptions: subscriptionsFrom(c.subscriptions ?? [], notes),
   };
   const result = settingsFrom(draft);
   if ('problem' in result) return { problem: result.problem, name };
-  imported.settings = result.settings;
-  return imported;
+  return { ...imported, settings: result.settings };
 }
 
 /** Reads a parsed MQTT Explorer settings file. */

@@ -11,8 +11,7 @@
  */
 import { z } from 'zod';
 import { MaxPacketSizeSchema, type ProfileSettingsInput } from '../../../../shared/profiles';
-import { checkCount, connectionName, parseOrRefuse, settingsFrom, subscriptionsFrom, type ForeignConnections, type ImportedConnection } from './imported';
-import { readInlineFile } from './inline-files';
+import { checkCount, connectionName, FIELD_WORDS, parseOrRefuse, settingsFrom, subscriptionsFrom, takeInlineFile, type ForeignConnections, type ImportedConnection, type InlineTls } from './imported';
 
 const FIX = 'In MQTTX, use Export Data with JSON or YAML and import that file unmodified.';
 
@@ -67,6 +66,9 @@ export function isMqttxExport(value: unknown): boolean {
   return typeof first === 'object' && first !== null && ['host', 'port', 'clientId'].every((key) => key in first) && ('mqttVersion' in first || 'ssl' in first);
 }
 
+/** The longest path listed for the operator to pick. */
+const MAX_PATH = 1024;
+
 /** MQTTX's rule when `protocol` is missing (connections from before it existed): `ssl` decides. */
 function protocolOf(c: MqttxConnection): 'mqtt' | 'mqtts' | 'ws' | 'wss' {
   return c.protocol ?? (c.ssl ? 'mqtts' : 'mqtt');
@@ -88,11 +90,10 @@ function connectionFrom(c: MqttxConnection, group: string): ImportedConnection |
   if (version === '3.1') notes.push('MQTT 3.1 is not spoken here: it connects with MQTT 3.1.1, which brokers that take 3.1 also take.');
   if (c.clientIdWithTime) notes.push('MQTTX added a time stamp to its client id at each connect; here the client id is used as it is.');
 
-  const imported: ImportedConnection = { settings: undefined as never, secrets: {}, files: [], pendingSecrets: [], notes };
+  const imported: Omit<ImportedConnection, 'settings'> = { secrets: {}, files: [], pendingSecrets: [], notes };
   if (c.password) imported.secrets.password = c.password;
 
-  let ca: string[] = [];
-  let clientCertificate: string | null = null;
+  const tls: InlineTls = { ca: [], clientCertificate: null };
   if (secure) {
     for (const [field, value] of [
       ['ca', c.ca],
@@ -102,14 +103,12 @@ function connectionFrom(c: MqttxConnection, group: string): ImportedConnection |
       const given = (value ?? '').trim();
       if (!given) continue;
       if (!isInline(given)) {
-        imported.files.push({ field, path: given });
+        // A path is only ever shown to the operator: one that cannot be a path is said, not listed.
+        if (given.length > MAX_PATH || [...given].some((ch) => ch.charCodeAt(0) < 32)) notes.push(`Its ${FIELD_WORDS[field]} field holds neither a file path nor a PEM file, and was left out.`);
+        else imported.files.push({ field, path: given });
         continue;
       }
-      const read = readInlineFile(Buffer.from(given, 'utf8'));
-      if (read.problem) notes.push(`Its ${field === 'ca' ? 'CA file' : field === 'clientKey' ? 'client key' : 'client certificate'} was not fully taken: ${read.problem}.`);
-      if (field === 'ca' && read.certificates) ca = [read.certificates];
-      if (field === 'clientCertificate' && read.certificates) clientCertificate = read.certificates;
-      if (read.key && field !== 'ca') imported.secrets.clientKey ??= read.key;
+      takeInlineFile(imported, tls, field, Buffer.from(given, 'utf8'), FIELD_WORDS[field]);
     }
     if (imported.files.some((f) => f.field === 'clientKey') && !imported.secrets.clientKey) imported.pendingSecrets.push('clientKey');
     if (c.rejectUnauthorized === false) notes.push('Certificate verification was off in MQTTX and stays off: the connection is graded insecure until it is turned on.');
@@ -127,9 +126,8 @@ function connectionFrom(c: MqttxConnection, group: string): ImportedConnection |
     clean: c.clean ?? true,
     will,
     tls: {
-      trust: ca.length ? 'custom' : 'system',
-      ca,
-      clientCertificate,
+      trust: tls.ca.length ? 'custom' : 'system',
+      ...tls,
       alpn: (c.ALPNProtocols ?? '')
         .replace(/[[\] ]/g, '')
         .split(',')
@@ -146,8 +144,7 @@ function connectionFrom(c: MqttxConnection, group: string): ImportedConnection |
   };
   const result = settingsFrom(draft);
   if ('problem' in result) return { problem: result.problem, name };
-  imported.settings = result.settings;
-  return imported;
+  return { ...imported, settings: result.settings };
 }
 
 /** Reads a parsed MQTTX export (an array of connections, or one connection). */
