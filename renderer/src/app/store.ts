@@ -19,10 +19,12 @@ export interface State {
   selectedId: string | null;
   loadError: string | null;
   demo: DemoStatus;
+  /** A sentence for the operator after something finished out of sight (the demo removed), until dismissed. */
+  notice: string | null;
 }
 
 export class AppStore {
-  private state: State = { info: null, profiles: [], sessions: {}, selectedId: null, loadError: null, demo: { running: false, profileId: null } };
+  private state: State = { info: null, profiles: [], sessions: {}, selectedId: null, loadError: null, demo: { running: false, profileId: null }, notice: null };
   private readonly listeners = new Set<() => void>();
   /**
    * Dashboards edited here whose saves main has not answered yet. A

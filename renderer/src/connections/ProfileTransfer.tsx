@@ -5,9 +5,12 @@
  * export in JSON or YAML, MQTT Explorer's settings.json) and sends its text to
  * the core, which tells the format from the content. The core's summary is
  * shown as it is: what arrived, which secrets went to the keychain and that
- * the file still holds them, which files to pick instead of paths.
+ * the file still holds them, which files to pick instead of paths. Imported
+ * connections ask for their secrets on first connect. What it reports can be
+ * dismissed, and goes at the operator's next action in the list (`clearOn`
+ * changes).
  */
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { MAX_PROFILES_TEXT } from '../../../shared/contract';
 import type { ConnectionsImport } from '../../../shared/profiles';
 import { formatBytes } from '../../../shared/sizes';
@@ -16,13 +19,25 @@ import { useClient } from '../app/services';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
+import { DismissButton } from '../forms/DismissButton';
 
-export function ProfileTransfer({ hasProfiles }: { hasProfiles: boolean }) {
+export function ProfileTransfer({ hasProfiles, clearOn = 0 }: { hasProfiles: boolean; clearOn?: number }) {
   const client = useClient();
   const fileInput = useRef<HTMLInputElement>(null);
-  const { label: busy, error, run, fail } = useAction();
+  const { label: busy, error, run, fail, reset } = useAction();
   const [message, setMessage] = useState<string | null>(null);
   const [report, setReport] = useState<ConnectionsImport | null>(null);
+  const dismiss = () => {
+    setMessage(null);
+    setReport(null);
+    reset();
+  };
+  useEffect(() => {
+    if (clearOn === 0) return;
+    setMessage(null);
+    setReport(null);
+    reset();
+  }, [clearOn, reset]);
 
   async function exportAll() {
     setMessage(null);
@@ -79,30 +94,36 @@ export function ProfileTransfer({ hasProfiles }: { hasProfiles: boolean }) {
       </div>
       {busy && <Busy label={busy} />}
       {message && (
-        <p className="small" role="status" data-testid="transfer-result">
-          {message}
+        <p className="small dismissable" role="status" data-testid="transfer-result">
+          <span>{message}</span>
+          <DismissButton onClick={dismiss} />
         </p>
       )}
       {report && (
-        <div className="import-report small" role="status" data-testid="transfer-result">
-          <ul>
-            {report.summary.map((line, i) => (
-              <li key={i} data-testid="import-summary-line">
-                {line}
-              </li>
-            ))}
-          </ul>
-          {report.sourceWarning && (
-            <p className="warn" data-testid="import-source-warning">
-              {report.sourceWarning}
-            </p>
-          )}
-          <button type="button" className="link" onClick={() => setReport(null)}>
-            Dismiss
-          </button>
+        <div className="import-report small dismissable" role="status" data-testid="transfer-result">
+          <div>
+            <ul>
+              {report.summary.map((line, i) => (
+                <li key={i} data-testid="import-summary-line">
+                  {line}
+                </li>
+              ))}
+            </ul>
+            {report.sourceWarning && (
+              <p className="warn" data-testid="import-source-warning">
+                {report.sourceWarning}
+              </p>
+            )}
+          </div>
+          <DismissButton onClick={dismiss} />
         </div>
       )}
-      {error && <Problem problem={error} />}
+      {error && (
+        <div className="dismissable" data-testid="transfer-error">
+          <Problem problem={error} />
+          <DismissButton onClick={dismiss} />
+        </div>
+      )}
     </div>
   );
 }
