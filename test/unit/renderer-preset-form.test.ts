@@ -32,6 +32,15 @@ describe('a cloud preset in the form', () => {
     expect(toSettings(aws).tls?.alpn).toEqual(['x-amzn-mqtt-ca']);
   });
 
+  it('leaves every filled field for the operator to change: what they change is what is saved', () => {
+    const filled = withPreset(initialState(null), presetDefaults('aws-iot', { host: 'x-ats.iot.eu-west-1.amazonaws.com', deviceId: 'thing' }));
+    const changed = { ...filled, url: 'mqtts://x-ats.iot.eu-west-1.amazonaws.com:443', alpn: 'x-amzn-mqtt-ca', clientId: 'thing-debug', keepalive: '30', protocolVersion: 4 as const };
+    expect(ProfileSettingsSchema.parse(toSettings(changed))).toMatchObject({ url: 'mqtts://x-ats.iot.eu-west-1.amazonaws.com:443', clientId: 'thing-debug', keepalive: 30, protocolVersion: 4, tls: { alpn: ['x-amzn-mqtt-ca'] } });
+    const azure = withPreset(initialState(null), presetDefaults('azure-iot-hub', { host: 'hub', deviceId: 'dev-1' }));
+    // Turning the SAS token off leaves an X.509 or password connection with the hub's user name kept.
+    expect(ProfileSettingsSchema.parse(toSettings({ ...azure, sasToken: false, sasLifetime: '600' }))).toMatchObject({ sasToken: null, username: 'hub.azure-devices.net/dev-1/?api-version=2021-04-12' });
+  });
+
   it('turns verification back on and asks for a fresh acknowledgement', () => {
     const insecure = { ...initialState(null), verify: false, insecureAcknowledged: true };
     expect(withPreset(insecure, presetDefaults('emqx-cloud', { host: 'a.emqxsl.com', deviceId: '' }))).toMatchObject({ verify: true, insecureAcknowledged: false });
