@@ -10,7 +10,9 @@ import { MIGRATIONS, migrateProfiles, PROFILES_VERSION } from '../../electron/co
 import { v1ToV2 } from '../../electron/core/profiles/migrations/v1-to-v2';
 import { v2ToV3 } from '../../electron/core/profiles/migrations/v2-to-v3';
 import { v3ToV4 } from '../../electron/core/profiles/migrations/v3-to-v4';
+import { v4ToV5 } from '../../electron/core/profiles/migrations/v4-to-v5';
 import { DEFAULT_RECORDING } from '../../shared/history';
+import { DEFAULT_REVOCATION } from '../../shared/revocation';
 
 const pki = createDemoPki();
 
@@ -84,11 +86,25 @@ describe('v2 to v3: each connection says what it records', () => {
   });
 });
 
-describe('v3 to v4: a connection may sign in with a SAS token', () => {
+describe('v3 to v4: each connection says how its broker\'s chain is checked for revocation', () => {
+  it('writes the defaults out (no CRL file, soft fail), keeping what a file already has', () => {
+    const own = { crls: [], hardFail: true };
+    const plain = v1Profile('a', {});
+    delete (plain.tls as { revocation?: unknown }).revocation;
+    const { profiles, notes, secrets } = v3ToV4.run([plain, v1Profile('b', { revocation: own }), { id: 'c', tls: 'odd' }, 'odd']);
+    expect((profiles[0] as { tls: { revocation: unknown } }).tls.revocation).toEqual(DEFAULT_REVOCATION);
+    expect(ProfileSchema.parse(profiles[0]).tls.revocation).toEqual({ crls: [], hardFail: false });
+    expect((profiles[1] as { tls: { revocation: unknown } }).tls.revocation).toEqual(own);
+    expect(profiles.slice(2)).toEqual([{ id: 'c', tls: 'odd' }, 'odd']);
+    expect([notes, secrets]).toEqual([[], []]);
+  });
+});
+
+describe('v4 to v5: a connection may sign in with a SAS token', () => {
   it('writes out that existing connections send their password as before, and have no device key', () => {
     const { sasToken: _dropped, ...settings } = v1Profile('a', {}, { secrets: { password: true, clientKey: false, passphrase: false } });
     const already = { ...v1Profile('b', {}), sasToken: { lifetimeSeconds: 600 }, secrets: { password: false, clientKey: false, passphrase: false, deviceKey: true } };
-    const { profiles, notes, secrets } = v3ToV4.run([settings, already, 'odd']);
+    const { profiles, notes, secrets } = v4ToV5.run([settings, already, 'odd']);
     expect(profiles[0]).toMatchObject({ sasToken: null, secrets: { password: true, deviceKey: false } });
     expect(ProfileSchema.parse(profiles[0]).sasToken).toBeNull();
     expect(profiles[1]).toMatchObject({ sasToken: { lifetimeSeconds: 600 }, secrets: { deviceKey: true } });

@@ -19,6 +19,7 @@ import type { PresetDefaults } from '../../../shared/presets';
 import { deviceKeyProblem, SAS_LIFETIME, sasSettingsProblem } from '../../../shared/sas';
 import type { Profile, ProfileSettingsInput, Qos, SecretInput, Trust } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
+import type { PickedCrl } from '../certificates/crl-files';
 import type { SubscriptionRow } from '../topics/subscription-rows';
 import { packetLimitBytes, packetLimitText } from './packet-limit';
 
@@ -97,6 +98,9 @@ export interface FormState {
   pins: string;
   verify: boolean;
   insecureAcknowledged: boolean;
+  /** CRL files of the broker's CA, and hard fail (certificates/RevocationFields.tsx). */
+  crls: PickedCrl[];
+  revocationHardFail: boolean;
   subscriptions: SubscriptionRow[];
   /** Sign in with a SAS token signed from the device key (Azure IoT Hub) instead of a password. */
   sasToken: boolean;
@@ -158,6 +162,8 @@ export function initialState(profile: Profile | null): FormState {
     pins: (profile?.tls.pins ?? []).join('\n'),
     verify: profile?.tls.verify ?? true,
     insecureAcknowledged: profile ? !profile.tls.verify : false,
+    crls: (profile?.tls.revocation.crls ?? []).map((text, i) => ({ name: `CRL ${i + 1} (saved)`, text })),
+    revocationHardFail: profile?.tls.revocation.hardFail ?? false,
     // Something to see from the first connect; the form says it can be narrowed.
     subscriptions: profile ? profile.subscriptions.map((s) => ({ ...s })) : [{ filter: '#', qos: 0 }],
     sasToken: !!profile?.sasToken,
@@ -282,6 +288,7 @@ export function toSettings(f: FormState): ProfileSettingsInput {
       minVersion: f.minVersion,
       pins: list(f.pins, /[\s,]+/),
       verify: f.verify,
+      revocation: { crls: f.crls.map((c) => c.text), hardFail: f.revocationHardFail },
     },
     sasToken: f.sasToken ? { lifetimeSeconds: Number(f.sasLifetime) } : null,
     subscriptions: sentSubscriptionRows(f).map((i) => {
