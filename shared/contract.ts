@@ -5,11 +5,13 @@
  * the WebSocket host) and the preload are generated from this object.
  */
 import { z } from 'zod';
+import { DecodedPayloadSchema, MAX_PROTO_FILES, ProtoFileSchema, ProtoSummarySchema } from './decoders';
 import { ImportProgressSchema, ImportRequestSchema, ImportSummarySchema, InspectionIdSchema, ProfileCertificatesSchema } from './certificates';
 import { ExportProgressSchema, ExportRequestSchema, ExportStartSchema, HistoryHealthSchema, HistoryStatusSchema, RecordingSettingsSchema, TimeRangeSchema } from './history';
 import { ConnectionsImportSchema, ProfileSchema, ProfileSettingsDraftSchema, ProfileSettingsSchema, SecretInputSchema } from './profiles';
 import { AppErrorSchema } from './result';
 import { SessionViewSchema } from './sessions';
+import { SparkplugTreeSchema } from './sparkplug';
 import { CertificateAlertSchema, CertificateInventorySchema } from './trust';
 import {
   BudgetStatsSchema,
@@ -100,7 +102,8 @@ export const contract = {
     /** The whole last payload of a topic (previews are cut). */
     'topics.payload': {
       request: z.object({ connectionId: Id, topic: z.string().min(1).max(65535) }).strict(),
-      response: z.object({ base64: z.string(), size: z.number().int(), complete: z.boolean() }),
+      /** `decoded`: the payload as the topic's decoder rule reads it (absent when no rule matches). */
+      response: z.object({ base64: z.string(), size: z.number().int(), complete: z.boolean(), decoded: DecodedPayloadSchema.optional() }),
     },
     /** Topics at or below `prefix` that hold a retained message: what a clear would delete. */
     'topics.retained': {
@@ -111,6 +114,16 @@ export const contract = {
     'topics.clearRetained': {
       request: z.object({ connectionId: Id, prefix: z.string().max(65535), topics: z.array(z.string().max(65535)).min(1).max(100_000) }).strict(),
       response: z.object({ cleared: z.number().int() }),
+    },
+
+    /** Reads a .proto file the operator picked (its text, never a path) and lists its messages; a file that does not compile is refused naming the line. */
+    'decoders.inspectProto': { request: z.object({ file: ProtoFileSchema, others: z.array(ProtoFileSchema).max(MAX_PROTO_FILES).default([]) }).strict(), response: ProtoSummarySchema },
+    /** A connection's Sparkplug B edge nodes, devices and metrics as births, deaths and data defined them. */
+    'sparkplug.tree': { request: z.object({ connectionId: Id }).strict(), response: SparkplugTreeSchema },
+    /** Asks an edge node to publish its births again: NCMD `Node Control/Rebirth` = true, published on the connection. */
+    'sparkplug.rebirth': {
+      request: z.object({ connectionId: Id, group: z.string().min(1).max(1024), edge: z.string().min(1).max(1024) }).strict(),
+      response: z.object({ topic: z.string() }),
     },
 
     'dashboard.save': { request: z.object({ profileId: Id, dashboard: DashboardSchema }).strict(), response: ProfileSchema },

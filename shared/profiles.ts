@@ -10,6 +10,7 @@ import { DEFAULT_RECORDING, RecordingSettingsSchema } from './history';
 import { DEFAULT_REVOCATION, RevocationSettingsSchema } from './revocation';
 import { DashboardSchema } from './telemetry';
 import { deviceKeyProblem, SAS_LIFETIME } from './sas';
+import { DecodersSchema, DEFAULT_DECODERS } from './decoders';
 
 export const SCHEMES = ['mqtts:', 'wss:', 'mqtt:', 'ws:'] as const;
 
@@ -170,6 +171,8 @@ export const ProfileSettingsSchema = z.object({
   maxPacketSize: MaxPacketSizeSchema.default(DEFAULT_MAX_PACKET_SIZE),
   /** null: the password (if any) is sent as stored; set: a SAS token signed with the device key is sent instead. */
   sasToken: SasTokenSettingsSchema.nullable().default(null),
+  /** How payloads are decoded, by topic filter (first match wins), and the .proto files Protobuf rules use. */
+  decoders: DecodersSchema.default(() => structuredClone(DEFAULT_DECODERS)),
 });
 export type ProfileSettings = z.infer<typeof ProfileSettingsSchema>;
 export type ProfileSettingsInput = z.input<typeof ProfileSettingsSchema>;

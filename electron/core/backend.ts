@@ -11,6 +11,7 @@ import { appHandlers } from './app/handlers';
 import { certificateHandlers } from './certificates/handlers';
 import { ImportService } from './certificates/import-service';
 import { Demo } from './demo/demo';
+import { decoderHandlers } from './decoders/handlers';
 import { demoHandlers } from './demo/handlers';
 import { composeHandlers } from './ipc/compose';
 import { createDispatcher, type Dispatch, type Handlers } from './ipc/dispatcher';
@@ -149,6 +150,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     chartSaved();
   });
   profiles.onChange(() => recorder?.configure(profiles.list()));
+  const decodersSaved = () => profiles.list().forEach((p) => telemetry.setDecoders(p.id, p.decoders));
+  decodersSaved();
+  profiles.onChange(decodersSaved);
   profiles.onChange(({ saved }) => saved.forEach((profile) => sessions.updated(profile)));
   profiles.onChange(() => events.emit('profiles.changed', profiles.list()));
 
@@ -160,6 +164,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     certificateHandlers({ imports, events }),
     sessionHandlers({ profiles, sessions, secrets }),
     topicHandlers({ telemetry, sessions }),
+    decoderHandlers({ telemetry, sessions }),
     telemetryHandlers({ telemetry, views, feeds, settings }),
     historyHandlers({ recorder, exports, profiles }),
     demoHandlers({ demo }),

@@ -11,6 +11,9 @@ import { v1ToV2 } from '../../electron/core/profiles/migrations/v1-to-v2';
 import { v2ToV3 } from '../../electron/core/profiles/migrations/v2-to-v3';
 import { v3ToV4 } from '../../electron/core/profiles/migrations/v3-to-v4';
 import { v4ToV5 } from '../../electron/core/profiles/migrations/v4-to-v5';
+import { v5ToV6 } from '../../electron/core/profiles/migrations/v5-to-v6';
+import { DEFAULT_DECODERS } from '../../shared/decoders';
+import { v6ToV7 } from '../../electron/core/profiles/migrations/v6-to-v7';
 import { DEFAULT_RECORDING } from '../../shared/history';
 import { DEFAULT_REVOCATION } from '../../shared/revocation';
 
@@ -100,11 +103,49 @@ describe('v3 to v4: each connection says how its broker\'s chain is checked for 
   });
 });
 
-describe('v4 to v5: a connection may sign in with a SAS token', () => {
+describe('v4 to v5: charts say how they are drawn', () => {
+  it('leaves format-4 dashboards as they are: a chart without kind is a line chart, a series without unit, axis or drawing is automatic', () => {
+    const chart = { id: 'c', title: 'T', unit: '°C', window: '5m', series: [{ connectionId: 'a', topic: 't', extractor: { kind: 'number' }, label: '' }] };
+    const v4 = { ...v1Profile('a', {}), recording: DEFAULT_RECORDING, dashboard: { charts: [chart] } };
+    const { profiles, notes, secrets } = v4ToV5.run([v4]);
+    expect(profiles).toEqual([v4]);
+    expect([notes, secrets]).toEqual([[], []]);
+    expect(ProfileSchema.parse(profiles[0]).dashboard.charts[0]).toEqual(chart);
+  });
+
+  it('keeps a stat panel and per-series settings through the schema, so the new format number is what protects them from older apps', () => {
+    const panel = {
+      id: 's',
+      title: '',
+      unit: '',
+      window: '1h',
+      kind: 'stat',
+      stat: { thresholds: [{ value: 30, color: 'amber' }], base: 'green', silenceSeconds: 90, gaugeMin: 0, gaugeMax: 50 },
+      series: [{ connectionId: 'a', topic: 't', extractor: { kind: 'boolean' }, label: '', unit: 'bar', axis: 'right', draw: 'step' }],
+    };
+    const profile = ProfileSchema.parse({ ...v1Profile('a', {}), recording: DEFAULT_RECORDING, dashboard: { charts: [panel] } });
+    expect(profile.dashboard.charts[0]).toEqual(panel);
+    expect(PROFILES_VERSION).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('v5 to v6: each connection says how its payloads are decoded', () => {
+  it('writes Sparkplug B on spBv1.0/# out, keeping rules and .proto files a file already has', () => {
+    const own = { rules: [{ filter: 'factory/#', decoder: 'protobuf', message: 'acme.T' }], protos: [{ name: 'acme.proto', text: 'syntax = "proto3";' }] };
+    const { profiles, notes, secrets } = v5ToV6.run([v1Profile('a', {}), v1Profile('b', {}, { decoders: own }), 'odd']);
+    expect(ProfileSchema.parse(profiles[0]).decoders).toEqual(DEFAULT_DECODERS);
+    expect(DEFAULT_DECODERS.rules).toEqual([{ filter: 'spBv1.0/#', decoder: 'sparkplug', message: '' }]);
+    expect((profiles[1] as { decoders: unknown }).decoders).toEqual(own);
+    expect(profiles[2]).toBe('odd');
+    expect([notes, secrets]).toEqual([[], []]);
+  });
+});
+
+describe('v6 to v7: a connection may sign in with a SAS token', () => {
   it('writes out that existing connections send their password as before, and have no device key', () => {
     const { sasToken: _dropped, ...settings } = v1Profile('a', {}, { secrets: { password: true, clientKey: false, passphrase: false } });
     const already = { ...v1Profile('b', {}), sasToken: { lifetimeSeconds: 600 }, secrets: { password: false, clientKey: false, passphrase: false, deviceKey: true } };
-    const { profiles, notes, secrets } = v4ToV5.run([settings, already, 'odd']);
+    const { profiles, notes, secrets } = v6ToV7.run([settings, already, 'odd']);
     expect(profiles[0]).toMatchObject({ sasToken: null, secrets: { password: true, deviceKey: false } });
     expect(ProfileSchema.parse(profiles[0]).sasToken).toBeNull();
     expect(profiles[1]).toMatchObject({ sasToken: { lifetimeSeconds: 600 }, secrets: { deviceKey: true } });

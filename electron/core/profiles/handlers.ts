@@ -11,6 +11,7 @@ import { createProfile, type PendingSecret, type Profile, type ProfileSettings, 
 import { AppFailure } from '../../../shared/result';
 import { sasSettingsProblem } from '../../../shared/sas';
 import { describeProfileCertificates } from '../certificates/describe';
+import { checkDecoders } from '../decoders/rules';
 import type { Handlers } from '../ipc/dispatcher';
 import type { SecretStore } from '../secrets/secret-store';
 import type { SessionManager } from '../sessions/manager';
@@ -82,6 +83,8 @@ export function profileHandlers({ profiles, secrets, sessions, afterDelete }: Pr
       const { settings, secrets: input } = liftClientKey(draft, sent);
       const sasProblem = settings.sasToken && sasSettingsProblem(settings.username, settings.clientId);
       if (sasProblem) throw new AppFailure('sas_settings_invalid', sasProblem, 'The Azure IoT Hub preset fills the user name and client id from the hub and device id.', ['settings', 'username']);
+      // .proto files that do not compile, or a rule naming a message they lack, are refused now, not at the first payload.
+      checkDecoders(settings.decoders);
       const existing = id && profiles.has(id) ? profiles.get(id) : null;
       if (id && !existing) throw new AppFailure('not_found', 'That connection does not exist any more.', 'Reload the connection list.');
       const given = (item: PendingSecret) => typeof input[item] === 'string' && input[item] !== '';

@@ -5,6 +5,7 @@
  * a growing queue.
  */
 import type { BudgetStats, SeriesUpdate, TelemetryBatch, TopicUpdate } from '../../../shared/telemetry';
+import type { ReportedOffline } from '../../../shared/staleness';
 import type { Series } from './samples';
 import type { TopicStats } from './topics';
 
@@ -24,6 +25,16 @@ export interface FeedSource {
   budget(): BudgetStats;
 }
 
+interface Cursor {
+  appended: number;
+  errors: number;
+  offline: ReportedOffline | null;
+}
+
+function changed(s: Series, cursor: Cursor): boolean {
+  return s.appended !== cursor.appended || s.errors !== cursor.errors || s.offline !== cursor.offline;
+}
+
 /** One window's view of the telemetry: what changed since its last batch, and when it may get the next. */
 export class Feed {
   private seq = 0;
@@ -31,8 +42,8 @@ export class Feed {
   /** Topics changed since the last batch, per connection; each also carries this feed's bit. */
   private dirty = new Map<string, TopicStats[]>();
   private cleared = new Set<string>();
-  /** Per watched series: samples appended and errors counted when it was last sent. */
-  private watched = new Map<string, { appended: number; errors: number }>();
+  /** Per watched series: samples appended, errors counted and the offline report when it was last sent. */
+  private watched = new Map<string, Cursor>();
   private readonly timer: NodeJS.Timeout;
   /** Batches sent, for tests and the benchmark. */
   sent = 0;
@@ -81,13 +92,13 @@ export class Feed {
    * batches is lost); new ones count from now, as the window reads their views first.
    */
   watch(keys: string[]): void {
-    const next = new Map<string, { appended: number; errors: number }>();
+    const next = new Map<string, Cursor>();
     for (const key of keys) {
       for (const k of this.telemetry.keysOf(key)) {
         const s = this.telemetry.getSeries(k);
-        next.set(k, this.watched.get(k) ?? { appended: s?.appended ?? 0, errors: s?.errors ?? 0 });
+        next.set(k, this.watched.get(k) ?? { appended: s?.appended ?? 0, errors: s?.errors ?? 0, offline: s?.offline ?? null });
       }
-      if (!next.has(key)) next.set(key, this.watched.get(key) ?? { appended: 0, errors: 0 });
+      if (!next.has(key)) next.set(key, this.watched.get(key) ?? { appended: 0, errors: 0, offline: null });
     }
     this.watched = next;
   }
@@ -100,7 +111,7 @@ export class Feed {
     if (this.dirty.size || this.cleared.size) return true;
     for (const [key, cursor] of this.watched) {
       const s = this.telemetry.getSeries(key);
-      if (s && (s.appended !== cursor.appended || s.errors !== cursor.errors)) return true;
+      if (s && changed(s, cursor)) return true;
     }
     return false;
   }
@@ -126,15 +137,15 @@ export class Feed {
       topics.push({ connectionId, updates, cleared: false });
     }
     // Keys of wildcard elements that appeared since the window chose its series.
-    for (const key of [...this.watched.keys()]) for (const k of this.telemetry.keysOf(key)) if (!this.watched.has(k)) this.watched.set(k, { appended: 0, errors: 0 });
+    for (const key of [...this.watched.keys()]) for (const k of this.telemetry.keysOf(key)) if (!this.watched.has(k)) this.watched.set(k, { appended: 0, errors: 0, offline: null });
     const series: SeriesUpdate[] = [];
     for (const [key, cursor] of this.watched) {
       const s = this.telemetry.getSeries(key);
-      if (!s || (s.appended === cursor.appended && s.errors === cursor.errors)) continue;
+      if (!s || !changed(s, cursor)) continue;
       const fresh = s.appended - cursor.appended;
       const tail = s.tail(Math.min(fresh, MAX_SERIES_POINTS));
-      this.watched.set(key, { appended: s.appended, errors: s.errors });
-      series.push({ key, times: Array.from(tail.times), values: Array.from(tail.values), gap: fresh > MAX_SERIES_POINTS, errors: s.errors, lastError: s.lastError, evicted: s.evicted });
+      this.watched.set(key, { appended: s.appended, errors: s.errors, offline: s.offline });
+      series.push({ key, times: Array.from(tail.times), values: Array.from(tail.values), gap: fresh > MAX_SERIES_POINTS, errors: s.errors, lastError: s.lastError, evicted: s.evicted, offline: s.offline });
     }
     this.seq++;
     this.inFlight = { seq: this.seq, at: now };

@@ -21,7 +21,8 @@ export function topicHandlers({ telemetry, sessions }: { telemetry: Telemetry; s
     'topics.payload': ({ connectionId, topic }) => {
       const stats = telemetry.store(connectionId).get(topic);
       if (!stats) throw new AppFailure('not_found', `No message has arrived on ${topic} yet.`, 'Wait for a message, or check the subscription.');
-      return { base64: stats.payload.toString('base64'), size: stats.size, complete: stats.fullPayloadKept };
+      const decoded = stats.decoding?.whole(stats);
+      return { base64: stats.payload.toString('base64'), size: stats.size, complete: stats.fullPayloadKept, ...(decoded && { decoded }) };
     },
     'topics.retained': ({ connectionId, prefix }) => ({ topics: telemetry.store(connectionId).retainedUnder(prefix) }),
     'topics.clearRetained': async ({ connectionId, prefix, topics: confirmed }) => {

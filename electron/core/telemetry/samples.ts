@@ -8,6 +8,7 @@
  * per sample.
  */
 import { MinMaxColumns } from '../../../shared/min-max';
+import type { ReportedOffline } from '../../../shared/staleness';
 
 /**
  * The largest chunk: 4096 × (8 B time + 8 B value) = 64 KiB. Values are kept
@@ -172,6 +173,8 @@ export class Series {
   /** Payloads that yielded no value, and why the last one did not. */
   errors = 0;
   lastError: string | null = null;
+  /** The source said it is offline (shared/staleness.ts); the next sample clears it. */
+  offline: ReportedOffline | null = null;
 
   constructor(
     private readonly pool: SamplePool,
@@ -213,6 +216,15 @@ export class Series {
     last.values[last.length] = value;
     last.length++;
     this.appended++;
+    // A read rather than a store per sample: the mark is almost always clear.
+    if (this.offline !== null) this.offline = null;
+  }
+
+  /** The newest sample, or null when empty. */
+  latest(): { t: number; v: number } | null {
+    const b = this.chunks[this.chunks.length - 1];
+    if (!b || b.length === 0) return null;
+    return { t: b.times[b.length - 1] as number, v: b.values[b.length - 1] as number };
   }
 
   /** Oldest and newest sample times, or null when empty. */
@@ -279,6 +291,8 @@ export interface ChartView {
   values: number[];
   /** Samples the view covers. */
   samples: number;
+  /** The sum of their values (for the mean over the range). */
+  sum: number;
 }
 
 /** Min/max per pixel column over [from, to] (shared/min-max.ts): spikes and dips survive at any zoom. */
@@ -286,5 +300,5 @@ export function downsample(series: Pick<Series, 'forEach'>, from: number, to: nu
   const reduce = new MinMaxColumns(from, to, width);
   series.forEach(from, to, (t, v) => reduce.add(t, v));
   const { times, values } = reduce.finish();
-  return { times, values, samples: reduce.samples };
+  return { times, values, samples: reduce.samples, sum: reduce.sum };
 }

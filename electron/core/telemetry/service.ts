@@ -9,8 +9,14 @@ import { seriesKey, WINDOW_MS, type BudgetStats, type ChartViewData, type ChartW
 import { compileExtractor, PayloadView, type Emit, type Extractor } from './extract';
 import { downsample, SamplePool, Series } from './samples';
 import { AppFailure } from '../../../shared/result';
+import type { ReportedOffline } from '../../../shared/staleness';
 import { TopicStore } from './topics';
 import { BATCH_INTERVAL_MS, Feed } from './feed';
+import type { Decoders } from '../../../shared/decoders';
+import type { SparkplugTree } from '../../../shared/sparkplug';
+import { Decoding } from '../decoders/decoding';
+import { FAILED, type TopicDecoding } from '../decoders/topic-decoding';
+import type { TopicStats } from './topics';
 
 export { BATCH_INTERVAL_MS } from './feed';
 export const DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024;
@@ -50,6 +56,8 @@ export class Telemetry {
   private readonly adopter: NodeJS.Timeout;
   readonly now: () => number;
   private readonly recorder: TelemetryRecorder | null;
+  /** Decoder rules per connection; a topic no rule matches skips it after its first message. */
+  private readonly decoding = new Decoding((connectionId, topic) => this.touch(connectionId, topic as TopicStats));
 
   constructor(options: { budgetBytes?: number; now?: () => number; recorder?: TelemetryRecorder } = {}) {
     this.pool = new SamplePool(options.budgetBytes ?? DEFAULT_BUDGET_BYTES);
@@ -89,9 +97,16 @@ export class Telemetry {
     // Which series read this topic is looked up once per topic, not per message.
     let readers = stats.readers;
     if (readers === undefined) readers = stats.readers = this.charted.get(connectionId)?.get(topic) ?? null;
+    let decoding = stats.decoding;
+    if (decoding === undefined) decoding = stats.decoding = this.decoding.resolve(connectionId, stats);
+    if (decoding !== null) return this.decode(decoding, stats, payload, readers);
     if (readers === null) return;
     const view = this.payloadView;
     view.reset(payload);
+    this.extract(readers, view);
+  }
+
+  private extract(readers: ChartedExtractor[], view: PayloadView): void {
     for (let i = 0; i < readers.length; i++) {
       const reader = readers[i] as ChartedExtractor;
       const reason = reader.extractor.each(view, reader.emit);
@@ -100,6 +115,46 @@ export class Telemetry {
         reader.base.lastError = reason;
       }
     }
+  }
+
+  /** A topic with a decoder rule: decoded as it arrives when charted or stateful (Sparkplug), else only for its previews. */
+  private decode(decoding: TopicDecoding, stats: TopicStats, payload: Buffer, readers: ChartedExtractor[] | null): void {
+    if (readers === null && !decoding.eager) return;
+    const value = decoding.arrived(payload, stats.count);
+    if (readers === null) return;
+    if (value === FAILED) {
+      for (const reader of readers) {
+        reader.base.errors++;
+        reader.base.lastError = decoding.lastFailure;
+      }
+      return;
+    }
+    const view = this.payloadView;
+    view.resetDecoded(payload, value);
+    this.extract(readers, view);
+  }
+
+  private touch(connectionId: string, stats: TopicStats): void {
+    for (const feed of this.feeds) feed.touch(connectionId, stats);
+  }
+
+  /**
+   * A connection's decoder rules (saved with its profile). When they change, its
+   * topics pick their decoder again at once and are pushed with their new decoded form.
+   */
+  setDecoders(connectionId: string, decoders: Decoders): void {
+    if (!this.decoding.configure(connectionId, decoders)) return;
+    const store = this.stores.get(connectionId);
+    if (!store) return;
+    for (const stats of store.all()) {
+      stats.decoding?.dispose();
+      stats.decoding = this.decoding.resolve(connectionId, stats);
+      this.touch(connectionId, stats);
+    }
+  }
+
+  sparkplugTree(connectionId: string): SparkplugTree {
+    return this.decoding.sparkplugTree(connectionId);
   }
 
   private emitter(key: string, base: Series, elements: Map<string, Series>): Emit {
@@ -166,6 +221,7 @@ export class Telemetry {
 
   removeConnection(connectionId: string): void {
     this.stores.delete(connectionId);
+    this.decoding.forget(connectionId);
     if (this.last?.id === connectionId) this.last = null;
     for (const feed of this.feeds) feed.forget(connectionId);
   }
@@ -191,12 +247,26 @@ export class Telemetry {
     return this.viewRange(key, from, to, width);
   }
 
-  /** A series over [from, to] from memory alone, reduced to min/max per pixel column. */
+  /** A series over [from, to] from memory alone, reduced to min/max per pixel column, with the sum of its samples and the newest one kept. */
   viewRange(key: string, from: number, to: number, width: number): ChartViewData {
     const series = this.series.get(key);
-    const view = series ? downsample(series, from, to, width) : { times: [], values: [], samples: 0 };
+    const { sum, ...view } = series ? downsample(series, from, to, width) : { times: [], values: [], samples: 0, sum: 0 };
     const elements = this.keysOf(key).filter((k) => k !== key);
-    return { key, elements, ...view, from, to, errors: series?.errors ?? 0, lastError: series?.lastError ?? null, evicted: series?.evicted ?? 0 };
+    const health = { errors: series?.errors ?? 0, lastError: series?.lastError ?? null, evicted: series?.evicted ?? 0, offline: series?.offline ?? null };
+    return { key, elements, ...view, from, to, ...(Number.isFinite(sum) && { sum }), latest: series?.latest() ?? null, ...health };
+  }
+
+  /**
+   * A source said it is offline (a decoder reading a Sparkplug DEATH, a last
+   * will), or null: back. Marks every series reading `topic` on the connection;
+   * the next sample of a series clears its mark. Windows hear of it in their
+   * next batch.
+   */
+  setOffline(connectionId: string, topic: string, offline: ReportedOffline | null): void {
+    for (const reader of this.charted.get(connectionId)?.get(topic) ?? []) {
+      reader.base.offline = offline;
+      for (const element of reader.elements.values()) element.offline = offline;
+    }
   }
 
   csv(key: string): string {

@@ -11,6 +11,7 @@ import { printableText } from '../../../shared/printable';
 import { PREVIEW_CHARS, type PayloadPreview, type TopicUpdate } from '../../../shared/telemetry';
 import { forEachBelow, TopicTrie, type TrieNode } from '../../../shared/topic-tree';
 import type { ChartedExtractor } from './service';
+import type { TopicDecoding } from '../decoders/topic-decoding';
 
 /** A rate is re-measured when it is read at least this long after the previous measurement. */
 const RATE_WINDOW_MS = 1000;
@@ -43,6 +44,8 @@ export class TopicNode implements TrieNode<TopicNode> {
 export class TopicStats {
   /** The chart series reading this topic: unknown (undefined) until its first message after a dashboard change. */
   readers: ChartedExtractor[] | null | undefined = undefined;
+  /** The topic's payload decoder (electron/core/decoders/): unknown (undefined) until its first message after a rules change; null when no rule matches. */
+  decoding: TopicDecoding | null | undefined = undefined;
   /** One bit per window feed: set while this topic waits in that feed's next batch. */
   dirtyBits = 0;
   count = 0;
@@ -105,7 +108,13 @@ export class TopicStats {
   update(now: number): TopicUpdate {
     let preview = this.preview();
     if (preview.data.length > PREVIEW_CHARS) preview = { ...preview, data: preview.data.slice(0, PREVIEW_CHARS), truncated: true };
-    return { topic: this.topic, count: this.count, rate: Math.round(this.rate(now) * 100) / 100, retained: this.retained, qos: this.qos, size: this.size, updatedAt: this.updatedAt, preview };
+    const update: TopicUpdate = { topic: this.topic, count: this.count, rate: Math.round(this.rate(now) * 100) / 100, retained: this.retained, qos: this.qos, size: this.size, updatedAt: this.updatedAt, preview };
+    if (this.decoding) {
+      update.decoded = this.decoding.preview(this);
+      const offline = this.decoding.offline();
+      if (offline !== undefined) update.offline = offline;
+    }
+    return update;
   }
 }
 

@@ -23,6 +23,7 @@ import { duplicateNameWarning } from './names';
 import { PresetPicker } from './PresetPicker';
 import { SasFieldset } from './SasFieldset';
 import { TlsFieldset } from './TlsFieldset';
+import { DecodersFieldset } from '../decoders/DecodersFieldset';
 
 export function ConnectionForm({ profile, onDone, onImportBundle }: { profile: Profile | null; onDone: (saved: Profile | null) => void; onImportBundle?: () => void }) {
   const { client, store } = useServices();
@@ -66,6 +67,7 @@ export function ConnectionForm({ profile, onDone, onImportBundle }: { profile: P
       <SasFieldset f={f} set={set} />
       {isEncryptedUrl(f.url) && <TlsFieldset f={f} set={set} update={setF} profile={profile} busy={busy} onImportBundle={onImportBundle} passphraseError={passphraseError} />}
       <SubscriptionsFieldset f={f} set={set} error={error} />
+      <DecodersFieldset decoders={f.decoders} onChange={(decoders) => set('decoders', decoders)} />
       <WillFieldset f={f} set={set} />
 
       {error && error !== passphraseError && <Problem problem={error} testId="form-error" />}

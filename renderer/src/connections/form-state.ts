@@ -14,6 +14,7 @@
  * the rest as typed; a SAS token sign-in sends the device key once, for the
  * keychain.
  */
+import { DEFAULT_DECODERS, type Decoders } from '../../../shared/decoders';
 import { certificateFieldProblem, isEncryptedKeyBlock, readCertificateField, scanPem } from '../../../shared/pem';
 import type { PresetDefaults } from '../../../shared/presets';
 import { deviceKeyProblem, SAS_LIFETIME, sasSettingsProblem } from '../../../shared/sas';
@@ -110,6 +111,8 @@ export interface FormState {
   deviceKey: string;
   /** The keychain holds a device key for this connection. */
   deviceKeyStored: boolean;
+  /** Decoder rules and imported .proto files (renderer/src/decoders/). */
+  decoders: Decoders;
 }
 
 /** Sets one field of the form; the fieldsets get it with the state. */
@@ -166,6 +169,7 @@ export function initialState(profile: Profile | null): FormState {
     revocationHardFail: profile?.tls.revocation.hardFail ?? false,
     // Something to see from the first connect; the form says it can be narrowed.
     subscriptions: profile ? profile.subscriptions.map((s) => ({ ...s })) : [{ filter: '#', qos: 0 }],
+    decoders: structuredClone(profile?.decoders ?? DEFAULT_DECODERS),
     sasToken: !!profile?.sasToken,
     sasLifetime: String(profile?.sasToken?.lifetimeSeconds ?? SAS_LIFETIME.default),
     deviceKey: '',
@@ -295,6 +299,8 @@ export function toSettings(f: FormState): ProfileSettingsInput {
       const s = f.subscriptions[i] as SubscriptionRow;
       return { filter: s.filter.trim(), qos: s.qos };
     }),
+    // A rule left without a filter is dropped, as an empty subscription row is.
+    decoders: { rules: f.decoders.rules.filter((r) => r.filter.trim()).map((r) => ({ ...r, filter: r.filter.trim(), message: r.message.trim() })), protos: f.decoders.protos },
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * The Topics tab of a connection: its subscriptions, the live topic tree with
- * filter-as-you-type, and the selected topic's payload panel.
+ * filter-as-you-type, and the selected topic's payload panel; with Sparkplug B
+ * topics, a switch to the fleet grouped by edge node, device and metric.
  */
 import { useDeferredValue, useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
@@ -11,6 +12,8 @@ import { PayloadPanel } from './PayloadPanel';
 import { SubscriptionsEditor } from './SubscriptionsEditor';
 import type { TopicTree } from './topic-tree';
 import { TopicTreeView } from './TopicTreeView';
+import { SparkplugSwitch, type TopicsMode } from '../sparkplug/SparkplugSwitch';
+import { SparkplugView } from '../sparkplug/SparkplugView';
 
 /** The selected topic per connection, kept while the operator looks at other tabs. */
 const selectedTopics = new Map<string, string>();
@@ -30,6 +33,7 @@ export function TopicsView({ profile, connected, onOpenDashboard, onPublish }: {
   const [filter, setFilter] = useState('');
   const shownFilter = useDeferredValue(filter);
   const [selected, setSelectedState] = useState<string | null>(() => selectedTopics.get(profile.id) ?? null);
+  const [mode, setMode] = useState<TopicsMode>('topics');
   const select = (path: string) => {
     selectedTopics.set(profile.id, path);
     setSelectedState(path);
@@ -38,7 +42,9 @@ export function TopicsView({ profile, connected, onOpenDashboard, onPublish }: {
   return (
     <div className="topics-view" data-testid="topics-view">
       <SubscriptionsEditor profile={profile} />
-      <div className="topics-split">
+      <SparkplugSwitch tree={tree} mode={mode} onMode={setMode} />
+      {mode === 'sparkplug' && <SparkplugView profile={profile} tree={tree} connected={connected} onOpenDashboard={onOpenDashboard} />}
+      <div className="topics-split" hidden={mode === 'sparkplug'}>
         <section className="panel tree-panel" aria-label="Topic tree">
           <div className="tree-head">
             <input type="search" className="tree-filter" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Filter topics (any part of the name)" aria-label="Filter topics" spellCheck={false} data-testid="topic-filter" />

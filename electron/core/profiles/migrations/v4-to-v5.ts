@@ -1,22 +1,18 @@
 /**
- * Format 4 → 5: a connection may sign in with a SAS token signed by a device
- * key kept in the keychain (Azure IoT Hub). Existing connections get
- * `sasToken: null` (they send their password as before) and a `deviceKey`
- * flag of false written out. The format number changes so that an app of
- * format 4, which would drop both fields and write the file back (leaving a
- * device key in the keychain that no connection uses, and a connection that
- * sends no token), opens a format-5 file read-only instead.
+ * Format 4 → 5: charts say how they are drawn. A chart may be a stat panel
+ * (`kind`, `stat`: thresholds, silence, gauge scale), and a series may carry
+ * its own unit, axis and drawing (`unit`, `axis`, `draw`). Every new field is
+ * optional and means what format 4 drew when absent, so the profiles stay as
+ * they are. The format number changes all the same: an app of format 4 would
+ * read a format-5 file, drop the fields it does not know (a stat panel would
+ * come back as a line chart, thresholds lost) and write the file back without
+ * them; with the new number it opens the file read-only instead.
  */
-import { isRecord, type MigrationStep } from './step';
+import type { MigrationStep } from './step';
 
 export const v4ToV5: MigrationStep = {
   from: 4,
   run(profiles) {
-    const migrated = profiles.map((profile) => {
-      if (!isRecord(profile)) return profile;
-      const secrets = isRecord(profile.secrets) ? { ...profile.secrets, deviceKey: profile.secrets.deviceKey === true } : profile.secrets;
-      return { ...profile, sasToken: isRecord(profile.sasToken) ? profile.sasToken : null, ...(secrets !== undefined && { secrets }) };
-    });
-    return { profiles: migrated, notes: [], secrets: [] };
+    return { profiles: [...profiles], notes: [], secrets: [] };
   },
 };

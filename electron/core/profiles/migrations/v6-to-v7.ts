@@ -1,0 +1,22 @@
+/**
+ * Format 6 → 7: a connection may sign in with a SAS token signed by a device
+ * key kept in the keychain (Azure IoT Hub). Existing connections get
+ * `sasToken: null` (they send their password as before) and a `deviceKey`
+ * flag of false written out. The format number changes so that an app of
+ * format 6, which would drop both fields and write the file back (leaving a
+ * device key in the keychain that no connection uses, and a connection that
+ * sends no token), opens a format-7 file read-only instead.
+ */
+import { isRecord, type MigrationStep } from './step';
+
+export const v6ToV7: MigrationStep = {
+  from: 6,
+  run(profiles) {
+    const migrated = profiles.map((profile) => {
+      if (!isRecord(profile)) return profile;
+      const secrets = isRecord(profile.secrets) ? { ...profile.secrets, deviceKey: profile.secrets.deviceKey === true } : profile.secrets;
+      return { ...profile, sasToken: isRecord(profile.sasToken) ? profile.sasToken : null, ...(secrets !== undefined && { secrets }) };
+    });
+    return { profiles: migrated, notes: [], secrets: [] };
+  },
+};
