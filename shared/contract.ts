@@ -9,7 +9,7 @@ import { DecodedPayloadSchema, MAX_PROTO_FILES, ProtoFileSchema, ProtoSummarySch
 import { AlertChangeSchema, AlertHistoryRequestSchema, AlertHistorySchema, AlertListSchema, AlertRulesSchema, AlertViewSchema, MAX_MUTE_MINUTES } from './alerts';
 import { ImportProgressSchema, ImportRequestSchema, ImportSummarySchema, InspectionIdSchema, ProfileCertificatesSchema } from './certificates';
 import { ExportProgressSchema, ExportRequestSchema, ExportStartSchema, HistoryHealthSchema, HistoryStatusSchema, RecordingSettingsSchema, TimeRangeSchema } from './history';
-import { ProfileSchema, ProfileSettingsDraftSchema, ProfileSettingsSchema, SecretInputSchema } from './profiles';
+import { ConnectionsImportSchema, ProfileSchema, ProfileSettingsDraftSchema, ProfileSettingsSchema, SecretInputSchema } from './profiles';
 import { AppErrorSchema } from './result';
 import { SessionViewSchema } from './sessions';
 import { SparkplugTreeSchema } from './sparkplug';
@@ -25,7 +25,7 @@ import {
 } from './telemetry';
 
 const Id = z.string().min(1).max(64);
-/** A profiles export re-imported as text: the largest text any channel takes. */
+/** A connections file (this app's export, MQTTX's, MQTT Explorer's settings) imported as text: the largest text any channel takes. */
 export const MAX_PROFILES_TEXT = 8 * 1024 * 1024;
 const Empty = z.object({}).strict();
 
@@ -71,9 +71,13 @@ export const contract = {
       request: z.object({ ids: z.array(Id).max(1000).optional() }).strict(),
       response: z.object({ fileName: z.string(), text: z.string() }),
     },
+    /**
+     * Connections from a file the window read: this app's export, an MQTTX export (JSON or YAML) or
+     * MQTT Explorer's settings.json. Passwords and keys the file holds in clear go to the keychain.
+     */
     'profiles.import': {
       request: z.object({ text: z.string().min(2).max(MAX_PROFILES_TEXT) }).strict(),
-      response: z.array(ProfileSchema),
+      response: ConnectionsImportSchema,
     },
 
     /** Reads a bundle (files, folder contents, zips) and summarises it; saves nothing. Progress comes as `certificates.progress`. */

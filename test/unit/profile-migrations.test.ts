@@ -14,6 +14,7 @@ import { v4ToV5 } from '../../electron/core/profiles/migrations/v4-to-v5';
 import { v5ToV6 } from '../../electron/core/profiles/migrations/v5-to-v6';
 import { v6ToV7 } from '../../electron/core/profiles/migrations/v6-to-v7';
 import { DEFAULT_DECODERS } from '../../shared/decoders';
+import { v7ToV8 } from '../../electron/core/profiles/migrations/v7-to-v8';
 import { defaultAlertRules } from '../../shared/alerts';
 import { DEFAULT_RECORDING } from '../../shared/history';
 import { DEFAULT_REVOCATION } from '../../shared/revocation';
@@ -126,7 +127,7 @@ describe('v4 to v5: charts say how they are drawn', () => {
     };
     const profile = ProfileSchema.parse({ ...v1Profile('a', {}), recording: DEFAULT_RECORDING, dashboard: { charts: [panel] } });
     expect(profile.dashboard.charts[0]).toEqual(panel);
-    expect(PROFILES_VERSION).toBe(7);
+    expect(PROFILES_VERSION).toBe(8);
   });
 });
 
@@ -152,6 +153,19 @@ describe('v6 to v7: each connection holds its alert rules', () => {
       ['grade', null],
     ]);
     expect((profiles[1] as { alerts: unknown }).alerts).toEqual(own);
+    expect(profiles[2]).toBe('odd');
+    expect([notes, secrets]).toEqual([[], []]);
+  });
+});
+
+describe('v7 to v8: a connection may sign in with a SAS token', () => {
+  it('writes out that existing connections send their password as before, and have no device key', () => {
+    const { sasToken: _dropped, ...settings } = v1Profile('a', {}, { secrets: { password: true, clientKey: false, passphrase: false } });
+    const already = { ...v1Profile('b', {}), sasToken: { lifetimeSeconds: 600 }, secrets: { password: false, clientKey: false, passphrase: false, deviceKey: true } };
+    const { profiles, notes, secrets } = v7ToV8.run([settings, already, 'odd']);
+    expect(profiles[0]).toMatchObject({ sasToken: null, secrets: { password: true, deviceKey: false } });
+    expect(ProfileSchema.parse(profiles[0]).sasToken).toBeNull();
+    expect(profiles[1]).toMatchObject({ sasToken: { lifetimeSeconds: 600 }, secrets: { deviceKey: true } });
     expect(profiles[2]).toBe('odd');
     expect([notes, secrets]).toEqual([[], []]);
   });
