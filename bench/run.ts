@@ -7,6 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { alertLatency, percentile } from './alerts';
 import { throughBroker } from './broker';
 import { frameTimes } from './frames';
 import { rmSync } from 'node:fs';
@@ -176,6 +177,15 @@ async function main(): Promise<void> {
   const week = await weekFromHistory();
   result.history_view_7d_ms = Math.round(week.medianMs * 10) / 10;
   rows.push(['7-day chart from the database, 1000 px (≤ 100)', `${result.history_view_7d_ms} ms (${week.samples} samples, ${week.points} points; week written in ${Math.round(week.fillMs)} ms)`]);
+
+  const alerts = await alertLatency();
+  const round = (ms: number) => Math.round(ms * 10) / 10;
+  result.alert_latency_ms = round(percentile(alerts.endToEnd, 99));
+  result.alert_core_latency_ms = round(percentile(alerts.inCore, 99));
+  rows.push([
+    'alert latency, publish to notification: p99 (≤ 100)',
+    `${result.alert_latency_ms} ms (p50 ${round(percentile(alerts.endToEnd, 50))} ms; in the core p50 / p99 ${round(percentile(alerts.inCore, 50))} / ${result.alert_core_latency_ms} ms; ${alerts.endToEnd.length} crossings under ${Math.round(alerts.messages / alerts.seconds)} msgs/s)`,
+  ]);
 
   const lag = runPart<{ lagP99Ms: number; lagMaxMs: number; inspectMs: number; usable: boolean }>('import-lag.ts');
   if (!lag.usable) throw new Error('the 600,000-iteration PKCS#12 was not read as a usable bundle');

@@ -191,6 +191,11 @@ describe('Electron IPC specifics', () => {
     expect(Object.keys(api).sort()).toEqual(['invoke', 'on']);
     expect(Object.keys(api.invoke).sort()).toMatchInlineSnapshot(`
       [
+        "alerts.acknowledge",
+        "alerts.history",
+        "alerts.list",
+        "alerts.mute",
+        "alerts.rules",
         "app.info",
         "certificates.apply",
         "certificates.cancel",
@@ -231,6 +236,7 @@ describe('Electron IPC specifics', () => {
     `);
     expect(Object.keys(api.on).sort()).toMatchInlineSnapshot(`
       [
+        "alerts.changed",
         "certificates.progress",
         "history.changed",
         "history.export",

@@ -12,7 +12,10 @@ import { v2ToV3 } from '../../electron/core/profiles/migrations/v2-to-v3';
 import { v3ToV4 } from '../../electron/core/profiles/migrations/v3-to-v4';
 import { v4ToV5 } from '../../electron/core/profiles/migrations/v4-to-v5';
 import { v5ToV6 } from '../../electron/core/profiles/migrations/v5-to-v6';
+import { v6ToV7 } from '../../electron/core/profiles/migrations/v6-to-v7';
 import { DEFAULT_DECODERS } from '../../shared/decoders';
+import { v7ToV8 } from '../../electron/core/profiles/migrations/v7-to-v8';
+import { defaultAlertRules } from '../../shared/alerts';
 import { DEFAULT_RECORDING } from '../../shared/history';
 import { DEFAULT_REVOCATION } from '../../shared/revocation';
 
@@ -124,7 +127,7 @@ describe('v4 to v5: charts say how they are drawn', () => {
     };
     const profile = ProfileSchema.parse({ ...v1Profile('a', {}), recording: DEFAULT_RECORDING, dashboard: { charts: [panel] } });
     expect(profile.dashboard.charts[0]).toEqual(panel);
-    expect(PROFILES_VERSION).toBe(6);
+    expect(PROFILES_VERSION).toBe(8);
   });
 });
 
@@ -135,6 +138,34 @@ describe('v5 to v6: each connection says how its payloads are decoded', () => {
     expect(ProfileSchema.parse(profiles[0]).decoders).toEqual(DEFAULT_DECODERS);
     expect(DEFAULT_DECODERS.rules).toEqual([{ filter: 'spBv1.0/#', decoder: 'sparkplug', message: '' }]);
     expect((profiles[1] as { decoders: unknown }).decoders).toEqual(own);
+    expect(profiles[2]).toBe('odd');
+    expect([notes, secrets]).toEqual([[], []]);
+  });
+});
+
+describe('v6 to v7: each connection holds its alert rules', () => {
+  it('gives existing connections the default rules (down for 30 s, grade below secure), keeping rules a file already has', () => {
+    const own = [{ id: 'quiet', name: '', enabled: true, chartId: null, kind: 'silence', connectionId: null, filter: 'a/#', seconds: 60 }];
+    const { profiles, notes, secrets } = v6ToV7.run([v1Profile('a', {}, { recording: DEFAULT_RECORDING, decoders: DEFAULT_DECODERS }), v1Profile('b', {}, { alerts: own }), 'odd']);
+    expect((profiles[0] as { alerts: unknown }).alerts).toEqual(defaultAlertRules());
+    expect(ProfileSchema.parse(profiles[0]).alerts.map((r) => [r.kind, r.kind === 'down' ? r.seconds : null])).toEqual([
+      ['down', 30],
+      ['grade', null],
+    ]);
+    expect((profiles[1] as { alerts: unknown }).alerts).toEqual(own);
+    expect(profiles[2]).toBe('odd');
+    expect([notes, secrets]).toEqual([[], []]);
+  });
+});
+
+describe('v7 to v8: a connection may sign in with a SAS token', () => {
+  it('writes out that existing connections send their password as before, and have no device key', () => {
+    const { sasToken: _dropped, ...settings } = v1Profile('a', {}, { secrets: { password: true, clientKey: false, passphrase: false } });
+    const already = { ...v1Profile('b', {}), sasToken: { lifetimeSeconds: 600 }, secrets: { password: false, clientKey: false, passphrase: false, deviceKey: true } };
+    const { profiles, notes, secrets } = v7ToV8.run([settings, already, 'odd']);
+    expect(profiles[0]).toMatchObject({ sasToken: null, secrets: { password: true, deviceKey: false } });
+    expect(ProfileSchema.parse(profiles[0]).sasToken).toBeNull();
+    expect(profiles[1]).toMatchObject({ sasToken: { lifetimeSeconds: 600 }, secrets: { deviceKey: true } });
     expect(profiles[2]).toBe('odd');
     expect([notes, secrets]).toEqual([[], []]);
   });

@@ -9,16 +9,18 @@
  * cannot be used (newer, damaged, unwritable, full disk) turns recording off
  * with a notice; the app goes on live-only.
  */
-import { createRequire } from 'node:module';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { topicMatchesFilter } from '../../../shared/mqtt';
+import type { AlertHistoryRequest, AlertRecord } from '../../../shared/alerts';
 import type { ConnectionUsage, HistoryHealth, RecorderState } from '../../../shared/history';
 import type { Profile } from '../../../shared/profiles';
 import type { Qos } from '../../../shared/mqtt';
 import type { AppError } from '../../../shared/result';
+import type { AlertStorage, SavedAlert } from '../alerts/journal';
 import type { Logger } from '../logger';
+import { workerEntry } from '../process/worker-entry';
 import { noticeOf, type HistoryProblem } from './problems';
 import { RETAIN_FLAG, type FromWorker, type RecordBatch, type Requests, type RequestKind, type RetentionRule, type SeriesDefinition, type ToWorker, type TopicDefinition, type WorkerInput } from './protocol';
 
@@ -41,13 +43,6 @@ const RETENTION_AFTER_CHANGE_MS = 2000;
 
 /** Appends one sample of a series; made once per series, called per sample. */
 export type SampleSink = (time: number, value: number) => void;
-
-function workerEntry(): { file: string; execArgv?: string[] } {
-  if (__filename.endsWith('.ts')) {
-    return { file: path.join(__dirname, 'worker.ts'), execArgv: ['--require', createRequire(__filename).resolve('tsx/cjs')] };
-  }
-  return { file: path.join(__dirname, BUILT_WORKER_FILE) };
-}
 
 class Batch {
   series: SeriesDefinition[] = [];
@@ -122,7 +117,7 @@ export interface RecorderOptions {
   retentionEveryMs?: number;
 }
 
-export class Recorder {
+export class Recorder implements AlertStorage {
   readonly file: string;
   state: RecorderState = 'starting';
   notice: AppError | null = null;
@@ -153,7 +148,7 @@ export class Recorder {
 
   constructor(private readonly options: RecorderOptions) {
     this.file = path.join(options.dataDir, HISTORY_FILE);
-    const entry = workerEntry();
+    const entry = workerEntry(__dirname, 'worker.ts', BUILT_WORKER_FILE);
     const workerData: WorkerInput = { file: this.file, maxPageCount: options.maxPageCount };
     this.worker = new Worker(entry.file, { workerData, execArgv: entry.execArgv });
     let opened: () => void = () => undefined;
@@ -201,6 +196,9 @@ export class Recorder {
         else w.reject(Object.assign(new Error(message.problem.detail), { problem: message.problem }));
         return;
       }
+      case 'stopped':
+        if (this.accepting) this.stop(message.problem, message.problem.kind !== 'corrupt');
+        return;
       case 'closed':
         this.closed();
     }
@@ -395,6 +393,22 @@ export class Recorder {
 
   exportChunk(query: Requests['exportChunk']['query']): Promise<Requests['exportChunk']['answer']> {
     return this.request('exportChunk', query);
+  }
+
+  // ---- alerts (electron/core/alerts/journal.ts): a few changes a minute, each written at once
+
+  writeAlerts(records: readonly AlertRecord[], saved: readonly SavedAlert[], removed: readonly string[]): void {
+    if (this.accepting) this.post({ type: 'alerts', records, saved, removed });
+  }
+
+  async alertStates(): Promise<unknown[] | null> {
+    if (!(await this.canRead())) return null;
+    return this.request('alertStates', null);
+  }
+
+  async alertHistory(query: AlertHistoryRequest): Promise<AlertRecord[] | null> {
+    if (!(await this.canRead())) return null;
+    return this.request('alertHistory', query);
   }
 
   /** Removes data past the connections' limits as of `now`, in small steps between batches. */

@@ -39,6 +39,19 @@ export interface TelemetryRecorder {
   message(connectionId: string, topic: string, payload: Buffer, qos: Qos, retain: boolean, time: number): void;
 }
 
+/** Told when a message arrives on a watched topic (`retain`: replayed by the broker, not sent now). */
+export type TopicWatch = (time: number, retain: boolean) => void;
+
+/**
+ * What else watches series and topics (the alert engine): asked once per
+ * series and once per topic, again after every change of the charted series;
+ * null means nothing watches it, and it then costs nothing per message.
+ */
+export interface TelemetryWatcher {
+  sampleSink(key: string): ((time: number, value: number) => void) | null;
+  topicWatch(connectionId: string, topic: string): TopicWatch | null;
+}
+
 export class Telemetry {
   readonly pool: SamplePool;
   private readonly stores = new Map<string, TopicStore>();
@@ -58,11 +71,13 @@ export class Telemetry {
   private readonly recorder: TelemetryRecorder | null;
   /** Decoder rules per connection; a topic no rule matches skips it after its first message. */
   private readonly decoding = new Decoding((connectionId, topic) => this.sourceChanged(connectionId, topic as TopicStats));
+  private readonly watcher: TelemetryWatcher | null;
 
-  constructor(options: { budgetBytes?: number; now?: () => number; recorder?: TelemetryRecorder } = {}) {
+  constructor(options: { budgetBytes?: number; now?: () => number; recorder?: TelemetryRecorder; watcher?: TelemetryWatcher } = {}) {
     this.pool = new SamplePool(options.budgetBytes ?? DEFAULT_BUDGET_BYTES);
     this.now = options.now ?? Date.now;
     this.recorder = options.recorder ?? null;
+    this.watcher = options.watcher ?? null;
     // Payloads are kept as parser views for at most one interval, then copied (see TopicStats.adopt).
     this.adopter = setInterval(() => {
       for (const store of this.stores.values()) store.adopt();
@@ -94,6 +109,9 @@ export class Telemetry {
     this.recorder?.message(connectionId, topic, payload, qos, retain, now);
     const feeds = this.feeds;
     for (let i = 0; i < feeds.length; i++) (feeds[i] as Feed).touch(connectionId, stats);
+    let watch = stats.watch;
+    if (watch === undefined) watch = stats.watch = this.watcher?.topicWatch(connectionId, topic) ?? null;
+    if (watch !== null) watch(now, retain);
     // Which series read this topic is looked up once per topic, not per message.
     let readers = stats.readers;
     if (readers === undefined) readers = stats.readers = this.charted.get(connectionId)?.get(topic) ?? null;
@@ -167,11 +185,13 @@ export class Telemetry {
   private emitter(key: string, base: Series, elements: Map<string, Series>): Emit {
     const recorder = this.recorder;
     const record = recorder?.sink(key);
+    const watch = this.watcher?.sampleSink(key) ?? null;
     const recordElements = new Map<string, (time: number, value: number) => void>();
     return (sub, value) => {
       if (sub === '') {
         base.append(this.clock, value);
         record?.(this.clock, value);
+        if (watch !== null) watch(this.clock, value);
         return;
       }
       let element = elements.get(sub);
@@ -223,7 +243,13 @@ export class Telemetry {
       }
     }
     this.charted = next;
-    for (const store of this.stores.values()) for (const stats of store.all()) stats.readers = undefined;
+    // Readers and watchers (alert rules, saved with the same profiles) are looked up again on the next message.
+    for (const store of this.stores.values()) {
+      for (const stats of store.all()) {
+        stats.readers = undefined;
+        stats.watch = undefined;
+      }
+    }
   }
 
   removeConnection(connectionId: string): void {

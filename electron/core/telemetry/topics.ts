@@ -10,7 +10,7 @@ import type { Qos } from '../../../shared/mqtt';
 import { printableText } from '../../../shared/printable';
 import { PREVIEW_CHARS, type PayloadPreview, type TopicUpdate } from '../../../shared/telemetry';
 import { forEachBelow, TopicTrie, type TrieNode } from '../../../shared/topic-tree';
-import type { ChartedExtractor } from './service';
+import type { ChartedExtractor, TopicWatch } from './service';
 import type { TopicDecoding } from '../decoders/topic-decoding';
 
 /** A rate is re-measured when it is read at least this long after the previous measurement. */
@@ -46,6 +46,8 @@ export class TopicStats {
   readers: ChartedExtractor[] | null | undefined = undefined;
   /** The topic's payload decoder (electron/core/decoders/): unknown (undefined) until its first message after a rules change; null when no rule matches. */
   decoding: TopicDecoding | null | undefined = undefined;
+  /** What an alert rule does with a message on this topic: unknown (undefined) until its first message after a change, null for nothing. */
+  watch: TopicWatch | null | undefined = undefined;
   /** One bit per window feed: set while this topic waits in that feed's next batch. */
   dirtyBits = 0;
   count = 0;
