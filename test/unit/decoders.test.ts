@@ -144,7 +144,7 @@ describe('Sparkplug B', () => {
     const node = new EdgeNodeFixture('G', 'E', 'D', names, 7);
     const ddata = node.topic('DDATA', true);
     const h = harness(DEFAULT_DECODERS, [{ topic: ddata, path: metricPath('Temperature') as string }]);
-    const key = seriesKey({ connectionId: C, topic: ddata, extractor: { kind: 'json', path: metricPath('Temperature') as string }, label: '' });
+    const key = seriesKey({ connectionId: C, topic: ddata, extractor: { kind: 'json', path: metricPath('Temperature') as string } });
     // What the stat panel reads (renderer/src/charts/stats.ts): the series' reported offline against its last sample.
     const state = () => {
       const view = h.telemetry.view(key, 'all', 10);
