@@ -7,6 +7,8 @@
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000E-\u001F\u007F]/;
+/** How many leading bytes are checked for a control character before decoding. */
+const CONTROL_SCAN_BYTES = 32;
 // ignoreBOM keeps a leading byte-order mark in the text, as the payload holds it.
 const lenient = new TextDecoder('utf-8', { ignoreBOM: true });
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -42,6 +44,15 @@ function decodeStrictly(bytes: Uint8Array): string | null {
  * end is not a sign of binary.
  */
 export function printableText(bytes: Uint8Array, cut = false): string | null {
+  // A control byte below 0x80 is that character in any UTF-8 reading (it is never part of a
+  // longer sequence), so finding one settles "binary" before any decoding: most binary formats
+  // (protobuf, Sparkplug B) show one in their first bytes. Only a short head is looked at, so
+  // text pays a bounded price for it.
+  const head = Math.min(bytes.length, CONTROL_SCAN_BYTES);
+  for (let i = 0; i < head; i++) {
+    const b = bytes[i] as number;
+    if (b < 0x20 ? b < 0x09 || b > 0x0d : b === 0x7f) return null;
+  }
   // The lenient decoder is many times faster than the strict one, which throws on binary; most
   // payloads are settled by it: a control character means binary, no replacement character means
   // valid UTF-8. Only a replacement character (broken bytes, a cut character, or a real U+FFFD)
