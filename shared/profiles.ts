@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { QosSchema, topicFilterValid } from './mqtt';
 import { certificateFieldProblem, type CertificateField } from './pem';
 import { DEFAULT_RECORDING, RecordingSettingsSchema } from './history';
-import { DashboardSchema } from './telemetry';
+import { DashboardSchema, DEFAULT_MESSAGE_HISTORY, MessageHistorySettingsSchema } from './telemetry';
 
 export const SCHEMES = ['mqtts:', 'wss:', 'mqtt:', 'ws:'] as const;
 
@@ -171,6 +171,8 @@ export const ProfileSchema = ProfileSettingsSchema.extend({
   dashboard: DashboardSchema.default({ charts: [] }),
   /** What this connection records to the history database; set apart from the connection form (`history.settings`). */
   recording: RecordingSettingsSchema.default(DEFAULT_RECORDING),
+  /** How many of each topic's last messages this connection keeps in memory, in how many MB at most (`topics.historySettings`). */
+  messageHistory: MessageHistorySettingsSchema.default(DEFAULT_MESSAGE_HISTORY),
 });
 export type Profile = z.infer<typeof ProfileSchema>;
 
@@ -198,6 +200,6 @@ export type SecretInput = z.infer<typeof SecretInputSchema>;
 const NO_SECRETS: SecretFlags = { password: false, clientKey: false, passphrase: false };
 
 /** A profile from its settings: no secrets stored yet, nothing pending, an empty dashboard unless given. */
-export function createProfile(settings: ProfileSettings, id: string, extra: Partial<Pick<Profile, 'secrets' | 'pendingSecrets' | 'dashboard' | 'recording'>> = {}): Profile {
-  return { ...settings, id, secrets: { ...NO_SECRETS }, pendingSecrets: [], dashboard: { charts: [] }, recording: structuredClone(DEFAULT_RECORDING), ...extra };
+export function createProfile(settings: ProfileSettings, id: string, extra: Partial<Pick<Profile, 'secrets' | 'pendingSecrets' | 'dashboard' | 'recording' | 'messageHistory'>> = {}): Profile {
+  return { ...settings, id, secrets: { ...NO_SECRETS }, pendingSecrets: [], dashboard: { charts: [] }, recording: structuredClone(DEFAULT_RECORDING), messageHistory: { ...DEFAULT_MESSAGE_HISTORY }, ...extra };
 }

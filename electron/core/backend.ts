@@ -124,10 +124,12 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
 
   // What follows the saved profiles learns of every change from the store itself.
   const chartSaved = () => telemetry.setCharted(profiles.list().flatMap((p) => p.dashboard.charts.flatMap((c) => c.series)));
+  telemetry.configureHistory(profiles.list());
   chartSaved();
   recorder?.configure(profiles.list());
   profiles.onChange(({ removed }) => {
     for (const id of removed) telemetry.removeConnection(id);
+    telemetry.configureHistory(profiles.list());
     chartSaved();
   });
   profiles.onChange(() => recorder?.configure(profiles.list()));
@@ -141,7 +143,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     dashboardHandlers({ profiles }),
     certificateHandlers({ imports, events }),
     sessionHandlers({ profiles, sessions, secrets }),
-    topicHandlers({ telemetry, sessions }),
+    topicHandlers({ telemetry, sessions, profiles }),
     telemetryHandlers({ telemetry, views, feeds, settings }),
     historyHandlers({ recorder, exports, profiles }),
     demoHandlers({ demo }),

@@ -10,6 +10,8 @@ import { MIGRATIONS, migrateProfiles, PROFILES_VERSION } from '../../electron/co
 import { v1ToV2 } from '../../electron/core/profiles/migrations/v1-to-v2';
 import { v2ToV3 } from '../../electron/core/profiles/migrations/v2-to-v3';
 import { DEFAULT_RECORDING } from '../../shared/history';
+import { DEFAULT_MESSAGE_HISTORY } from '../../shared/telemetry';
+import { v3ToV4 } from '../../electron/core/profiles/migrations/v3-to-v4';
 
 const pki = createDemoPki();
 
@@ -80,5 +82,17 @@ describe('v2 to v3: each connection says what it records', () => {
 
   it('records samples of charted series and no raw messages by default, for 30 days or 1 GB', () => {
     expect(DEFAULT_RECORDING).toEqual({ messageFilters: [], maxPayloadBytes: 65536, retentionDays: 30, retentionMB: 1024 });
+  });
+});
+
+describe('v3 to v4: each connection says how much message history it keeps', () => {
+  it('writes the defaults out (20 per topic, 16 MB), keeping settings a file already has', () => {
+    const own = { perTopic: 5, maxMB: 2 };
+    const { profiles, notes, secrets } = v3ToV4.run([v1Profile('a', {}, { recording: DEFAULT_RECORDING }), v1Profile('b', {}, { messageHistory: own }), 'odd']);
+    expect((profiles[0] as { messageHistory: unknown }).messageHistory).toEqual({ perTopic: 20, maxMB: 16 });
+    expect(ProfileSchema.parse(profiles[0]).messageHistory).toEqual(DEFAULT_MESSAGE_HISTORY);
+    expect((profiles[1] as { messageHistory: unknown }).messageHistory).toEqual(own);
+    expect(profiles[2]).toBe('odd');
+    expect([notes, secrets]).toEqual([[], []]);
   });
 });

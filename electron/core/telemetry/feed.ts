@@ -4,7 +4,9 @@
  * acknowledged the previous one, so a slow window gets merged deltas instead of
  * a growing queue.
  */
-import type { BudgetStats, SeriesUpdate, TelemetryBatch, TopicUpdate } from '../../../shared/telemetry';
+import type { BudgetStats, MessageListRequest, SeriesUpdate, TelemetryBatch, TopicUpdate } from '../../../shared/telemetry';
+import { MessageListing } from './listing';
+import type { MessageLog } from './messages';
 import type { Series } from './samples';
 import type { TopicStats } from './topics';
 
@@ -22,6 +24,14 @@ export interface FeedSource {
   keysOf(baseKey: string): string[];
   getSeries(key: string): Series | null;
   budget(): BudgetStats;
+  historyOf(connectionId: string): MessageLog | null;
+}
+
+/** What a feed last sent of a watched series: samples appended, errors counted, and its revision (seeded from the past since?). */
+interface SeriesCursor {
+  appended: number;
+  errors: number;
+  revision: number;
 }
 
 /** One window's view of the telemetry: what changed since its last batch, and when it may get the next. */
@@ -31,8 +41,10 @@ export class Feed {
   /** Topics changed since the last batch, per connection; each also carries this feed's bit. */
   private dirty = new Map<string, TopicStats[]>();
   private cleared = new Set<string>();
-  /** Per watched series: samples appended and errors counted when it was last sent. */
-  private watched = new Map<string, { appended: number; errors: number }>();
+  /** Per watched series: what it was when last sent. */
+  private watched = new Map<string, SeriesCursor>();
+  /** The connection whose messages this window lists, if any. */
+  private listing: MessageListing | null = null;
   private readonly timer: NodeJS.Timeout;
   /** Batches sent, for tests and the benchmark. */
   sent = 0;
@@ -81,15 +93,20 @@ export class Feed {
    * batches is lost); new ones count from now, as the window reads their views first.
    */
   watch(keys: string[]): void {
-    const next = new Map<string, { appended: number; errors: number }>();
+    const next = new Map<string, SeriesCursor>();
     for (const key of keys) {
       for (const k of this.telemetry.keysOf(key)) {
         const s = this.telemetry.getSeries(k);
-        next.set(k, this.watched.get(k) ?? { appended: s?.appended ?? 0, errors: s?.errors ?? 0 });
+        next.set(k, this.watched.get(k) ?? { appended: s?.appended ?? 0, errors: s?.errors ?? 0, revision: s?.revision ?? 0 });
       }
-      if (!next.has(key)) next.set(key, this.watched.get(key) ?? { appended: 0, errors: 0 });
+      if (!next.has(key)) next.set(key, this.watched.get(key) ?? { appended: 0, errors: 0, revision: 0 });
     }
     this.watched = next;
+  }
+
+  /** Lists a connection's messages in the coming batches (the newest kept ones first), or stops. */
+  listMessages(request: MessageListRequest | null): void {
+    this.listing = request === null ? null : new MessageListing(request);
   }
 
   ack(seq: number): void {
@@ -98,9 +115,10 @@ export class Feed {
 
   private hasWork(): boolean {
     if (this.dirty.size || this.cleared.size) return true;
+    if (this.listing?.hasNews(this.telemetry.historyOf(this.listing.request.connectionId))) return true;
     for (const [key, cursor] of this.watched) {
       const s = this.telemetry.getSeries(key);
-      if (s && (s.appended !== cursor.appended || s.errors !== cursor.errors)) return true;
+      if (s && (s.appended !== cursor.appended || s.errors !== cursor.errors || s.revision !== cursor.revision)) return true;
     }
     return false;
   }
@@ -126,20 +144,23 @@ export class Feed {
       topics.push({ connectionId, updates, cleared: false });
     }
     // Keys of wildcard elements that appeared since the window chose its series.
-    for (const key of [...this.watched.keys()]) for (const k of this.telemetry.keysOf(key)) if (!this.watched.has(k)) this.watched.set(k, { appended: 0, errors: 0 });
+    for (const key of [...this.watched.keys()]) for (const k of this.telemetry.keysOf(key)) if (!this.watched.has(k)) this.watched.set(k, { appended: 0, errors: 0, revision: 0 });
     const series: SeriesUpdate[] = [];
     for (const [key, cursor] of this.watched) {
       const s = this.telemetry.getSeries(key);
-      if (!s || (s.appended === cursor.appended && s.errors === cursor.errors)) continue;
+      if (!s || (s.appended === cursor.appended && s.errors === cursor.errors && s.revision === cursor.revision)) continue;
       const fresh = s.appended - cursor.appended;
-      const tail = s.tail(Math.min(fresh, MAX_SERIES_POINTS));
-      this.watched.set(key, { appended: s.appended, errors: s.errors });
-      series.push({ key, times: Array.from(tail.times), values: Array.from(tail.values), gap: fresh > MAX_SERIES_POINTS, errors: s.errors, lastError: s.lastError, evicted: s.evicted });
+      // Samples put before the newest ones (seeding) are not new at the end: the window reads the view again.
+      const reread = fresh > MAX_SERIES_POINTS || s.revision !== cursor.revision;
+      const tail = reread ? { times: [], values: [] } : s.tail(fresh);
+      this.watched.set(key, { appended: s.appended, errors: s.errors, revision: s.revision });
+      series.push({ key, times: Array.from(tail.times), values: Array.from(tail.values), gap: reread, errors: s.errors, lastError: s.lastError, evicted: s.evicted });
     }
+    const messages = this.listing?.next(this.telemetry.historyOf(this.listing.request.connectionId));
     this.seq++;
     this.inFlight = { seq: this.seq, at: now };
     this.sent++;
-    this.send({ seq: this.seq, topics, series, budget: this.telemetry.budget() });
+    this.send({ seq: this.seq, topics, series, budget: this.telemetry.budget(), ...(messages && { messages }) });
   }
 
   close(): void {

@@ -5,10 +5,11 @@
  * window, told of every message here.
  */
 import type { Qos } from '../../../shared/mqtt';
-import { seriesKey, WINDOW_MS, type BudgetStats, type ChartViewData, type ChartWindow, type SeriesSpec, type TelemetryBatch } from '../../../shared/telemetry';
+import { DEFAULT_MESSAGE_HISTORY, seriesKey, WINDOW_MS, type BudgetStats, type ChartViewData, type ChartWindow, type MessageHistorySettings, type SeriesSpec, type TelemetryBatch } from '../../../shared/telemetry';
 import { compileExtractor, PayloadView, type Emit, type Extractor } from './extract';
 import { downsample, SamplePool, Series } from './samples';
 import { AppFailure } from '../../../shared/result';
+import type { HistoryLimits, MessageLog } from './messages';
 import { TopicStore } from './topics';
 import { BATCH_INTERVAL_MS, Feed } from './feed';
 
@@ -24,7 +25,17 @@ export interface ChartedExtractor {
   elements: Map<string, Series>;
   /** Appends one extracted value at the current message's time (made once, not per message). */
   emit: Emit;
+  /** Where the base series' samples are recorded (null: not recorded); the hot path of single extractors calls it directly. */
+  record: ((time: number, value: number) => void) | null;
 }
+
+/**
+ * Messages taken in within one turn of the event loop (one socket read and
+ * what it carried) share a time read once, refreshed at least every this many
+ * messages: reading the clock per message cost more than a tenth of ingest,
+ * and the messages of one read arrived together anyway.
+ */
+const CLOCK_REUSE = 256;
 
 /** Where charted samples and raw messages are recorded (the history recorder), told of each one. */
 export interface TelemetryRecorder {
@@ -45,6 +56,13 @@ export class Telemetry {
   private feeds: Feed[] = [];
   /** Time of the message being ingested, read by the extractors' emit functions. */
   private clock = 0;
+  /** Messages that may still use `clock` before it is read again (0: read it for the next one). */
+  private clockUses = 0;
+  private clockExpiry: NodeJS.Immediate | null = null;
+  private readonly expireClock = () => {
+    this.clockUses = 0;
+    this.clockExpiry = null;
+  };
   /** One view, reset per message: the hot path allocates nothing for it. */
   private readonly payloadView = new PayloadView();
   private readonly adopter: NodeJS.Timeout;
@@ -64,6 +82,7 @@ export class Telemetry {
 
   dispose(): void {
     clearInterval(this.adopter);
+    if (this.clockExpiry) clearImmediate(this.clockExpiry);
     for (const feed of [...this.feeds]) feed.close();
   }
 
@@ -73,15 +92,54 @@ export class Telemetry {
   store(connectionId: string): TopicStore {
     if (this.last?.id === connectionId) return this.last.store;
     let store = this.stores.get(connectionId);
-    if (!store) this.stores.set(connectionId, (store = new TopicStore()));
+    if (!store) this.stores.set(connectionId, (store = new TopicStore(this.limitsOf(connectionId), this.pool)));
     this.last = { id: connectionId, store };
     return store;
   }
 
+  /** Each connection's message history settings (saved with its profile); connections without one keep the defaults. */
+  private readonly historySettings = new Map<string, MessageHistorySettings>();
+  /** Messages dropped by the histories of connections removed since. */
+  private evictedBefore = 0;
+
+  private limitsOf(connectionId: string): HistoryLimits {
+    const settings = this.historySettings.get(connectionId) ?? DEFAULT_MESSAGE_HISTORY;
+    return { perTopic: settings.perTopic, maxBytes: settings.maxMB * 1024 * 1024 };
+  }
+
+  /** Applies the connections' message history settings; a smaller one takes effect at once. */
+  configureHistory(connections: ReadonlyArray<{ id: string; messageHistory: MessageHistorySettings }>): void {
+    this.historySettings.clear();
+    for (const c of connections) this.historySettings.set(c.id, c.messageHistory);
+    for (const [id, store] of this.stores) store.history.configure(this.limitsOf(id));
+  }
+
+  /** The history of a connection, if anything arrived on it. */
+  historyOf(connectionId: string): MessageLog | null {
+    return this.stores.get(connectionId)?.history ?? null;
+  }
+
+  /** Changes the global memory budget: samples beyond it go at once, and so do messages beyond their share. */
+  setBudget(bytes: number): void {
+    this.pool.setBudget(bytes);
+    const logs = [...this.stores.values()].map((s) => s.history);
+    const total = logs.reduce((sum, log) => sum + log.bytes, 0);
+    const limit = this.pool.messageLimit;
+    // Each connection gives back in proportion to what it holds.
+    if (total > limit) for (const log of logs) log.shrinkTo(Math.floor((log.bytes * limit) / total));
+  }
+
+  /** The time of the message being taken in: read once per turn of the event loop (see CLOCK_REUSE). */
+  private stamp(): number {
+    if (this.clockUses-- > 0) return this.clock;
+    this.clockUses = CLOCK_REUSE - 1;
+    this.clockExpiry ??= setImmediate(this.expireClock);
+    return (this.clock = this.now());
+  }
+
   /** The hot path: one call per MQTT message. */
   ingest(connectionId: string, topic: string, payload: Buffer, qos: Qos, retain: boolean): void {
-    const now = this.now();
-    this.clock = now;
+    const now = this.stamp();
     const stats = this.store(connectionId).record(topic, payload, qos, retain, now);
     this.recorder?.message(connectionId, topic, payload, qos, retain, now);
     const feeds = this.feeds;
@@ -94,6 +152,14 @@ export class Telemetry {
     view.reset(payload);
     for (let i = 0; i < readers.length; i++) {
       const reader = readers[i] as ChartedExtractor;
+      if (reader.extractor.single) {
+        const value = reader.extractor.value(view);
+        if (value === value) {
+          reader.base.append(now, value);
+          if (reader.record !== null) reader.record(now, value);
+          continue;
+        }
+      }
       const reason = reader.extractor.each(view, reader.emit);
       if (reason !== null) {
         reader.base.errors++;
@@ -102,14 +168,13 @@ export class Telemetry {
     }
   }
 
-  private emitter(key: string, base: Series, elements: Map<string, Series>): Emit {
+  private emitter(key: string, base: Series, elements: Map<string, Series>, record: ((time: number, value: number) => void) | null): Emit {
     const recorder = this.recorder;
-    const record = recorder?.sink(key);
     const recordElements = new Map<string, (time: number, value: number) => void>();
     return (sub, value) => {
       if (sub === '') {
         base.append(this.clock, value);
-        record?.(this.clock, value);
+        if (record) record(this.clock, value);
         return;
       }
       let element = elements.get(sub);
@@ -132,6 +197,8 @@ export class Telemetry {
   setCharted(specs: SeriesSpec[]): void {
     const next = new Map<string, Map<string, ChartedExtractor[]>>();
     const keep = new Set<string>();
+    // Series reading the same field share one compiled extractor: one copy of its code and path in the cache.
+    const compiled = new Map<string, Extractor>();
     for (const spec of specs) {
       const key = seriesKey(spec);
       if (keep.has(key)) continue;
@@ -144,14 +211,19 @@ export class Telemetry {
       next.set(spec.connectionId, byTopic);
       const list = byTopic.get(spec.topic) ?? [];
       byTopic.set(spec.topic, list);
-      let extractor: Extractor;
-      try {
-        extractor = compileExtractor(spec.extractor);
-      } catch (error) {
-        base.lastError = (error as Error).message;
-        continue;
+      const specText = JSON.stringify(spec.extractor);
+      let extractor = compiled.get(specText);
+      if (!extractor) {
+        try {
+          extractor = compileExtractor(spec.extractor);
+        } catch (error) {
+          base.lastError = (error as Error).message;
+          continue;
+        }
+        compiled.set(specText, extractor);
       }
-      list.push({ extractor, key, base, elements, emit: this.emitter(key, base, elements) });
+      const record = this.recorder?.sink(key) ?? null;
+      list.push({ extractor, key, base, elements, emit: this.emitter(key, base, elements, record), record });
     }
     for (const [k, s] of this.series) {
       if (!keep.has(this.baseOf.get(k) ?? k)) {
@@ -165,6 +237,11 @@ export class Telemetry {
   }
 
   removeConnection(connectionId: string): void {
+    const store = this.stores.get(connectionId);
+    if (store) {
+      this.evictedBefore += store.history.evicted;
+      store.history.clear();
+    }
     this.stores.delete(connectionId);
     if (this.last?.id === connectionId) this.last = null;
     for (const feed of this.feeds) feed.forget(connectionId);
@@ -207,7 +284,13 @@ export class Telemetry {
   }
 
   budget(): BudgetStats {
-    return this.pool.stats();
+    let messages = 0;
+    let evictedMessages = this.evictedBefore;
+    for (const store of this.stores.values()) {
+      messages += store.history.live;
+      evictedMessages += store.history.evicted;
+    }
+    return { ...this.pool.stats(), messages, evictedMessages };
   }
 
   openFeed(send: (batch: TelemetryBatch) => void): Feed {

@@ -2,21 +2,21 @@
  * The topic tree of one connection, main's view of the shared topic trie
  * (shared/topic-tree.ts): per topic the message count, a rate, the
  * last payload (kept whole up to a limit, previewed on demand), the retained
- * flag, QoS and time; per subtree the totals, summed when asked. Recording a
- * message is one map lookup and a few field writes: no string splitting after
- * a topic's first message, no walk up the tree.
+ * flag, QoS and time, and its last N messages (messages.ts); per subtree the
+ * totals, summed when asked. Recording a message is one map lookup and a few
+ * field writes: no string splitting after a topic's first message, no walk
+ * up the tree.
  */
 import type { Qos } from '../../../shared/mqtt';
-import { printableText } from '../../../shared/printable';
-import { PREVIEW_CHARS, type PayloadPreview, type TopicUpdate } from '../../../shared/telemetry';
+import type { PayloadPreview, TopicUpdate } from '../../../shared/telemetry';
 import { forEachBelow, TopicTrie, type TrieNode } from '../../../shared/topic-tree';
+import { EMPTY_RING, MAX_KEPT_PAYLOAD, MessageLog, PREVIEW_BYTES, previewOf, shortPreview, type HistoryLimits, type HistoryRing, type MessageMemory } from './messages';
 import type { ChartedExtractor } from './service';
+
+export { MAX_KEPT_PAYLOAD, PREVIEW_BYTES, previewOf } from './messages';
 
 /** A rate is re-measured when it is read at least this long after the previous measurement. */
 const RATE_WINDOW_MS = 1000;
-export const PREVIEW_BYTES = 1024;
-/** The last payload of a topic is kept whole up to this size; beyond it only its preview and size are kept. */
-export const MAX_KEPT_PAYLOAD = 1024 * 1024;
 
 /** Main's view of a node of the shared topic trie: the statistics of the topic it names, if one arrived. */
 export class TopicNode implements TrieNode<TopicNode> {
@@ -40,7 +40,11 @@ export class TopicNode implements TrieNode<TopicNode> {
   }
 }
 
-export class TopicStats {
+export class TopicStats implements HistoryRing {
+  /** This topic's place in the connection's message history (messages.ts). */
+  ring: Float64Array = EMPTY_RING;
+  ringNext = 0;
+  ringHeld = 0;
   /** The chart series reading this topic: unknown (undefined) until its first message after a dashboard change. */
   readers: ChartedExtractor[] | null | undefined = undefined;
   /** One bit per window feed: set while this topic waits in that feed's next batch. */
@@ -103,26 +107,28 @@ export class TopicStats {
 
   /** What a window gets: the preview cut to PREVIEW_CHARS (the whole payload is one request away). */
   update(now: number): TopicUpdate {
-    let preview = this.preview();
-    if (preview.data.length > PREVIEW_CHARS) preview = { ...preview, data: preview.data.slice(0, PREVIEW_CHARS), truncated: true };
+    const preview = shortPreview(this.payload, this.size);
     return { topic: this.topic, count: this.count, rate: Math.round(this.rate(now) * 100) / 100, retained: this.retained, qos: this.qos, size: this.size, updatedAt: this.updatedAt, preview };
   }
 }
 
-/** Text when the bytes are printable UTF-8 (shared/printable.ts), base64 otherwise; at most PREVIEW_BYTES of the payload. */
-export function previewOf(payload: Buffer, size = payload.length): PayloadPreview {
-  const head = payload.subarray(0, PREVIEW_BYTES);
-  const truncated = size > head.length;
-  const text = printableText(head, truncated);
-  return text === null ? { encoding: 'base64', data: head.toString('base64'), truncated } : { encoding: 'text', data: text, truncated };
-}
+/** Memory not counted anywhere: a store made without a budget (tests of the tree alone). */
+const UNCOUNTED: MessageMemory = { messageRoom: () => true, messageBytesChanged: () => undefined };
 
 export class TopicStore {
+  /** The last N messages of every topic. */
+  readonly history: MessageLog;
   private readonly trie = new TopicTrie<TopicNode>(new TopicNode('', null), (parent, level) => new TopicNode(level, parent));
   /** Messages recorded since start (the root's total, kept as a counter for cheap reading). */
   messages = 0;
   /** Topics whose last payload is still a parser view. */
   private unowned: TopicStats[] = [];
+  /** Each topic's statistics by name: the hot path's one lookup (the trie's nodes are one step further). */
+  private readonly byTopic = new Map<string, TopicStats>();
+
+  constructor(limits: HistoryLimits = { perTopic: 0, maxBytes: 0 }, memory: MessageMemory = UNCOUNTED) {
+    this.history = new MessageLog(limits, memory);
+  }
 
   get root(): TopicNode {
     return this.trie.root;
@@ -133,11 +139,15 @@ export class TopicStore {
   }
 
   record(topic: string, payload: Buffer, qos: Qos, retained: boolean, now: number): TopicStats {
-    const node = this.trie.add(topic);
-    let stats = node.stats;
-    if (!stats) stats = node.stats = new TopicStats(topic);
+    let stats = this.byTopic.get(topic);
+    if (stats === undefined) {
+      const node = this.trie.add(topic);
+      stats = node.stats = new TopicStats(topic);
+      this.byTopic.set(topic, stats);
+    }
     if (stats.owned) this.unowned.push(stats);
     stats.record(payload, qos, retained, now);
+    this.history.append(stats, now, payload, qos, retained);
     this.messages++;
     return stats;
   }
@@ -149,7 +159,7 @@ export class TopicStore {
   }
 
   get(topic: string): TopicStats | null {
-    return this.trie.get(topic)?.stats ?? null;
+    return this.byTopic.get(topic) ?? null;
   }
 
   all(): TopicStats[] {
@@ -176,6 +186,8 @@ export class TopicStore {
 
   clear(): void {
     this.trie.clear();
+    this.byTopic.clear();
+    this.history.clear();
     this.messages = 0;
   }
 }

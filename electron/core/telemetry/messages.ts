@@ -1,0 +1,393 @@
+/**
+ * Message history: the last N messages of every topic of one connection, in
+ * memory, under the connection's byte cap and the global budget's share for
+ * messages (samples.ts), and what is kept of one payload.
+ *
+ * Messages are written in arrival order into a log of chunks: a chunk holds
+ * the facts of up to LOG_SLOTS messages in one Float64Array and their payloads
+ * in one byte array, so taking in a message writes next to where the previous
+ * one was written and allocates nothing. Each topic keeps a small ring of the
+ * log positions (seqs) of its last N messages. A message pushed out of its
+ * topic's last N stays in the log as dead space until its chunk is recycled:
+ * the oldest chunk is recycled when the log holds more than twice what is
+ * live, or when the log would pass its byte cap or the budget's share. Live
+ * messages in a recycled chunk are copied forward, unless the cap or budget
+ * forced the recycling and the chunk is mostly live: then they are dropped,
+ * oldest first, and counted.
+ */
+import { printableText } from '../../../shared/printable';
+import type { Qos } from '../../../shared/mqtt';
+import { PREVIEW_CHARS, type KeptMessage, type PayloadPreview } from '../../../shared/telemetry';
+
+export const PREVIEW_BYTES = 1024;
+/** A payload is kept whole up to this size; beyond it only its first PREVIEW_BYTES and its size are kept. */
+export const MAX_KEPT_PAYLOAD = 1024 * 1024;
+
+/** Messages per log chunk: seq / LOG_SLOTS names the chunk, seq % LOG_SLOTS the slot. */
+export const LOG_SLOTS = 1024;
+/** Payload bytes of a chunk; a larger kept payload gets a chunk of its own size. */
+export const LOG_CHUNK_BYTES = 64 * 1024;
+/** Facts per slot: time, full size, offset of the kept bytes, kept length × FLAG_SPACE + flags, the topic's message number. */
+const FIELDS = 5;
+const FLAG_SPACE = 16;
+const RETAIN = 4;
+/** A copy of a live message made when its chunk was recycled: not new, so message lists skip it. */
+const MOVED = 8;
+/** Memory of a chunk besides its payload bytes: the facts and the owners' references. */
+const SLOT_OVERHEAD = FIELDS * 8 + 8;
+
+/** How much of a payload of `size` bytes is kept. */
+export function keptLength(size: number): number {
+  return size > MAX_KEPT_PAYLOAD ? PREVIEW_BYTES : size;
+}
+
+/** Text when the bytes are printable UTF-8 (shared/printable.ts), base64 otherwise; at most PREVIEW_BYTES of the payload. */
+export function previewOf(payload: Uint8Array, size = payload.length): PayloadPreview {
+  const head = Buffer.from(payload.buffer, payload.byteOffset, Math.min(payload.length, PREVIEW_BYTES));
+  const truncated = size > head.length;
+  const text = printableText(head, truncated);
+  return text === null ? { encoding: 'base64', data: head.toString('base64'), truncated } : { encoding: 'text', data: text, truncated };
+}
+
+/** A preview as lists and batches carry it: cut to PREVIEW_CHARS (the whole payload is one request away). */
+export function shortPreview(payload: Uint8Array, size: number): PayloadPreview {
+  const preview = previewOf(payload, size);
+  return preview.data.length > PREVIEW_CHARS ? { ...preview, data: preview.data.slice(0, PREVIEW_CHARS), truncated: true } : preview;
+}
+
+/** A topic's share of the history, carried by the topic's own statistics (no object of its own on the hot path). */
+export interface HistoryRing {
+  readonly topic: string;
+  /** Log seqs of the topic's last messages, each at (its number % ring.length). */
+  ring: Float64Array;
+  /** The number the topic's next message gets (messages it put in the history so far). */
+  ringNext: number;
+  /** How many of the ring's slots were filled (≤ ring.length); a slot's message may have been dropped since. */
+  ringHeld: number;
+}
+
+export const EMPTY_RING = new Float64Array(0);
+
+/** One kept message; `payload` is a view into the log, valid until the next message is taken in. */
+export interface LoggedMessage {
+  seq: number;
+  topic: string;
+  time: number;
+  size: number;
+  qos: Qos;
+  retain: boolean;
+  payload: Uint8Array;
+}
+
+/** A kept message as a list shows it. */
+export function listed(m: LoggedMessage): KeptMessage {
+  return { seq: m.seq, topic: m.topic, time: m.time, qos: m.qos, retain: m.retain, size: m.size, preview: shortPreview(m.payload, m.size) };
+}
+
+/** Where the history's memory is counted: the budget shared with the samples. */
+export interface MessageMemory {
+  /** Whether `bytes` more fit in the messages' share of the budget. */
+  messageRoom(bytes: number): boolean;
+  /** The history took (or, negative, gave back) `bytes`. */
+  messageBytesChanged(bytes: number): void;
+}
+
+class LogChunk {
+  readonly meta = new Float64Array(LOG_SLOTS * FIELDS);
+  readonly owners: Array<HistoryRing | null> = new Array<HistoryRing | null>(LOG_SLOTS).fill(null);
+  /** Seq of slot 0. */
+  first = 0;
+  count = 0;
+  used = 0;
+  /** Messages in this chunk still among their topic's last N. */
+  live = 0;
+  constructor(readonly bytes: Uint8Array) {}
+
+  get memory(): number {
+    return this.bytes.byteLength + LOG_SLOTS * SLOT_OVERHEAD;
+  }
+
+  reset(first: number): void {
+    this.first = first;
+    this.count = this.used = this.live = 0;
+    this.owners.fill(null);
+  }
+}
+
+export interface HistoryLimits {
+  perTopic: number;
+  maxBytes: number;
+}
+
+export class MessageLog {
+  /** Oldest first; chunk i holds seqs from (firstChunk + i) × LOG_SLOTS. */
+  private chunks: LogChunk[] = [];
+  private firstChunk = 0;
+  private nextChunk = 0;
+  private head: LogChunk | null = null;
+  /** A recycled chunk kept for the next one, so a steady log allocates nothing. */
+  private spare: LogChunk | null = null;
+  perTopic: number;
+  private maxBytes: number;
+  /** Memory of every chunk held, the spare included. */
+  bytes = 0;
+  /** Messages among their topic's last N (the live ones), and slots written in the chunks held. */
+  live = 0;
+  private held = 0;
+  /** Messages taken in since start (copies made by recycling not counted): the message lists' cursor. */
+  appended = 0;
+  /** Messages dropped while still among their topic's last N (the cap or the budget was reached). */
+  evicted = 0;
+
+  constructor(
+    limits: HistoryLimits,
+    private readonly memory: MessageMemory,
+  ) {
+    this.perTopic = limits.perTopic;
+    this.maxBytes = limits.maxBytes;
+  }
+
+  /** The hot path: writes one message's facts and payload into the head chunk and its seq into the topic's ring. */
+  append(owner: HistoryRing, time: number, payload: Uint8Array, qos: Qos, retain: boolean): void {
+    const n = this.perTopic;
+    if (n === 0) return;
+    if (owner.ring.length !== n) this.resize(owner, n);
+    const size = payload.length;
+    const kept = size > MAX_KEPT_PAYLOAD ? PREVIEW_BYTES : size;
+    let c = this.head;
+    if (c === null || c.count === LOG_SLOTS || c.used + kept > c.bytes.length) c = this.open(kept);
+    const slot = c.count++;
+    const seq = c.first + slot;
+    const at = c.used;
+    const k = owner.ringNext++;
+    const meta = c.meta;
+    const m = slot * FIELDS;
+    meta[m] = time;
+    meta[m + 1] = size;
+    meta[m + 2] = at;
+    meta[m + 3] = kept * FLAG_SPACE + qos + (retain ? RETAIN : 0);
+    meta[m + 4] = k;
+    const bytes = c.bytes;
+    // A short payload is copied faster by hand than through the native call.
+    if (kept <= 64) for (let i = 0; i < kept; i++) bytes[at + i] = payload[i] as number;
+    else bytes.set(kept === size ? payload : payload.subarray(0, kept), at);
+    c.used = at + kept;
+    c.owners[slot] = owner;
+    c.live++;
+    this.live++;
+    this.held++;
+    this.appended++;
+    const i = k % n;
+    if (owner.ringHeld === n) this.kill(owner.ring[i] as number);
+    else owner.ringHeld++;
+    owner.ring[i] = seq;
+  }
+
+  private chunkOf(seq: number): LogChunk | undefined {
+    const index = Math.floor(seq / LOG_SLOTS) - this.firstChunk;
+    return index >= 0 ? this.chunks[index] : undefined;
+  }
+
+  /** A message left its topic's last N. */
+  private kill(seq: number): void {
+    const c = this.chunkOf(seq);
+    if (c === undefined) return;
+    c.live--;
+    this.live--;
+  }
+
+  /** Whether the message in `slot` of `c` is still among its topic's last N. */
+  private isLive(c: LogChunk, slot: number): boolean {
+    const owner = c.owners[slot];
+    if (!owner || owner.ring.length === 0) return false;
+    return owner.ring[(c.meta[slot * FIELDS + 4] as number) % owner.ring.length] === c.first + slot;
+  }
+
+  /** A topic's ring for `n` messages, keeping its newest ones. */
+  private resize(owner: HistoryRing, n: number): void {
+    const old = owner.ring;
+    const ring = new Float64Array(n);
+    const take = Math.min(n, owner.ringHeld);
+    for (let k = owner.ringNext - owner.ringHeld; k < owner.ringNext; k++) {
+      const seq = old[k % old.length] as number;
+      if (k >= owner.ringNext - take) ring[k % n] = seq;
+      else this.kill(seq);
+    }
+    owner.ring = ring;
+    owner.ringHeld = take;
+  }
+
+  /** A new head chunk, recycling the oldest when the log is over what it may hold. */
+  private open(kept: number): LogChunk {
+    const size = Math.max(LOG_CHUNK_BYTES, kept);
+    const reuse = this.spare !== null && size === LOG_CHUNK_BYTES;
+    const growth = reuse ? 0 : size + LOG_SLOTS * SLOT_OVERHEAD;
+    const mustFree = this.bytes + growth > this.maxBytes || !this.memory.messageRoom(growth);
+    const wasteful = this.held > 2 * this.live + LOG_SLOTS;
+    const old = this.chunks.length > 0 && (mustFree || wasteful) ? this.takeOldest() : null;
+    let head: LogChunk;
+    if (reuse) {
+      head = this.spare as LogChunk;
+      this.spare = null;
+    } else {
+      head = new LogChunk(new Uint8Array(size));
+      this.grew(head.memory);
+    }
+    head.reset(this.nextChunk++ * LOG_SLOTS);
+    this.chunks.push(head);
+    this.head = head;
+    if (old) {
+      this.carryForward(old, head, mustFree, kept);
+      this.retire(old);
+    }
+    // A cap smaller than what is held now (lowered, or one large payload): the oldest chunks go whole.
+    while (this.chunks.length > 1 && this.bytes > this.maxBytes) this.retire(this.takeOldest(), true);
+    if (this.bytes > this.maxBytes && this.spare) this.dropSpare();
+    return head;
+  }
+
+  private takeOldest(): LogChunk {
+    const old = this.chunks.shift() as LogChunk;
+    this.firstChunk++;
+    this.held -= old.count;
+    return old;
+  }
+
+  /** Copies the live messages of a recycled chunk into the head, or drops them when that gains too little room. */
+  private carryForward(old: LogChunk, head: LogChunk, forced: boolean, reserve: number): void {
+    if (old.live === 0) return;
+    const keep = !forced || old.live <= LOG_SLOTS / 2;
+    for (let slot = 0; slot < old.count && old.live > 0; slot++) {
+      if (!this.isLive(old, slot)) continue;
+      old.live--;
+      this.live--;
+      const m = slot * FIELDS;
+      const kept = Math.floor((old.meta[m + 3] as number) / FLAG_SPACE);
+      if (!keep || head.count >= LOG_SLOTS - 1 || head.used + kept + reserve > head.bytes.length) {
+        this.evicted++;
+        continue;
+      }
+      const owner = old.owners[slot] as HistoryRing;
+      const to = head.count++;
+      const n = to * FIELDS;
+      for (let f = 0; f < FIELDS; f++) head.meta[n + f] = old.meta[m + f] as number;
+      const start = old.meta[m + 2] as number;
+      head.bytes.set(old.bytes.subarray(start, start + kept), head.used);
+      head.meta[n + 2] = head.used;
+      head.meta[n + 3] = (head.meta[n + 3] as number) | MOVED;
+      head.used += kept;
+      head.owners[to] = owner;
+      head.live++;
+      this.live++;
+      this.held++;
+      owner.ring[(old.meta[m + 4] as number) % owner.ring.length] = head.first + to;
+    }
+  }
+
+  /** A chunk left the log: kept as the spare when it is a standard one, else its memory is given back. */
+  private retire(old: LogChunk, dropLive = false): void {
+    if (dropLive && old.live > 0) {
+      this.evicted += old.live;
+      this.live -= old.live;
+    }
+    if (this.spare === null && old.bytes.length === LOG_CHUNK_BYTES) {
+      old.reset(0);
+      this.spare = old;
+    } else this.grew(-old.memory);
+  }
+
+  private dropSpare(): void {
+    if (!this.spare) return;
+    this.grew(-this.spare.memory);
+    this.spare = null;
+  }
+
+  private grew(bytes: number): void {
+    this.bytes += bytes;
+    this.memory.messageBytesChanged(bytes);
+  }
+
+  /** New limits (the connection's settings changed): a smaller cap or none per topic applies at once. */
+  configure(limits: HistoryLimits): void {
+    this.perTopic = limits.perTopic;
+    this.maxBytes = limits.maxBytes;
+    if (limits.perTopic === 0) return this.clear();
+    this.shrinkTo(limits.maxBytes);
+  }
+
+  /** Drops the oldest chunks (and the spare) until the log takes at most `bytes`, or only the head is left. */
+  shrinkTo(bytes: number): void {
+    if (this.bytes > bytes) this.dropSpare();
+    while (this.chunks.length > 1 && this.bytes > bytes) this.retire(this.takeOldest(), true);
+    if (this.bytes > bytes) this.dropSpare();
+  }
+
+  /** Forgets everything (the memory goes back to the budget); the topics' rings are rebuilt on their next message. */
+  clear(): void {
+    let memory = this.spare?.memory ?? 0;
+    for (const c of this.chunks) memory += c.memory;
+    this.chunks = [];
+    this.firstChunk = this.nextChunk;
+    this.head = null;
+    this.spare = null;
+    this.live = this.held = 0;
+    this.grew(-memory);
+  }
+
+  private read(c: LogChunk, slot: number): LoggedMessage {
+    const m = slot * FIELDS;
+    const flags = c.meta[m + 3] as number;
+    const kept = Math.floor(flags / FLAG_SPACE);
+    const start = c.meta[m + 2] as number;
+    return {
+      seq: c.first + slot,
+      topic: (c.owners[slot] as HistoryRing).topic,
+      time: c.meta[m] as number,
+      size: c.meta[m + 1] as number,
+      qos: (flags & 3) as Qos,
+      retain: (flags & RETAIN) !== 0,
+      payload: c.bytes.subarray(start, start + kept),
+    };
+  }
+
+  /** A topic's kept messages, oldest first. */
+  messagesOf(owner: HistoryRing): LoggedMessage[] {
+    const out: LoggedMessage[] = [];
+    const n = owner.ring.length;
+    if (n === 0) return out;
+    for (let k = owner.ringNext - owner.ringHeld; k < owner.ringNext; k++) {
+      const seq = owner.ring[k % n] as number;
+      const c = this.chunkOf(seq);
+      if (c && seq - c.first < c.count && c.owners[seq - c.first] === owner) out.push(this.read(c, seq - c.first));
+    }
+    return out;
+  }
+
+  /** One message of a topic by its seq, while the log holds it. */
+  message(owner: HistoryRing, seq: number): LoggedMessage | null {
+    const c = this.chunkOf(seq);
+    if (!c || seq - c.first >= c.count || c.owners[seq - c.first] !== owner) return null;
+    return this.read(c, seq - c.first);
+  }
+
+  /** The seq the next message will have at the earliest: a message list's starting point. */
+  get nextSeq(): number {
+    return this.head ? this.head.first + this.head.count : this.nextChunk * LOG_SLOTS;
+  }
+
+  /**
+   * Visits messages taken in at or after seq `from`, newest first (copies made
+   * by recycling skipped), until `visit` returns false.
+   */
+  newestSince(from: number, visit: (message: LoggedMessage, owner: HistoryRing) => boolean): void {
+    for (let i = this.chunks.length - 1; i >= 0; i--) {
+      const c = this.chunks[i] as LogChunk;
+      for (let slot = c.count - 1; slot >= 0; slot--) {
+        if (c.first + slot < from) return;
+        const flags = c.meta[slot * FIELDS + 3] as number;
+        if (flags & MOVED) continue;
+        if (!visit(this.read(c, slot), c.owners[slot] as HistoryRing)) return;
+      }
+    }
+  }
+}
