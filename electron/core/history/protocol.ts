@@ -5,6 +5,7 @@
  * Names (series keys, topics) are sent once per run as small integer indexes.
  */
 import type { ConnectionUsage } from '../../../shared/history';
+import type { SeedQuery, SeedSamples } from '../telemetry/seeding';
 import type { HistoryProblem } from './problems';
 
 export interface SeriesDefinition {
@@ -101,6 +102,8 @@ export interface Requests {
   exportCount: { query: ExportQuery; answer: number };
   exportChunk: { query: { export: ExportQuery; cursor: ExportCursor; rows: number }; answer: ExportChunk };
   retain: { query: { now: number }; answer: RetentionReport };
+  /** Values of a topic's recorded raw messages for a newly charted series, read in steps. */
+  seed: { query: SeedQuery; answer: SeedSamples };
   /** Resolves once every batch posted before it is written. */
   settle: { query: null; answer: null };
 }

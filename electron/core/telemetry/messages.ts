@@ -76,7 +76,7 @@ export interface LoggedMessage {
   size: number;
   qos: Qos;
   retain: boolean;
-  payload: Uint8Array;
+  payload: Buffer;
 }
 
 /** A kept message as a list shows it. */
@@ -101,7 +101,7 @@ class LogChunk {
   used = 0;
   /** Messages in this chunk still among their topic's last N. */
   live = 0;
-  constructor(readonly bytes: Uint8Array) {}
+  constructor(readonly bytes: Buffer) {}
 
   get memory(): number {
     return this.bytes.byteLength + LOG_SLOTS * SLOT_OVERHEAD;
@@ -220,29 +220,30 @@ export class MessageLog {
   /** A new head chunk, recycling the oldest when the log is over what it may hold. */
   private open(kept: number): LogChunk {
     const size = Math.max(LOG_CHUNK_BYTES, kept);
-    const reuse = this.spare !== null && size === LOG_CHUNK_BYTES;
-    const growth = reuse ? 0 : size + LOG_SLOTS * SLOT_OVERHEAD;
-    const mustFree = this.bytes + growth > this.maxBytes || !this.memory.messageRoom(growth);
-    const wasteful = this.held > 2 * this.live + LOG_SLOTS;
-    const old = this.chunks.length > 0 && (mustFree || wasteful) ? this.takeOldest() : null;
+    const growth = this.spare !== null && size === LOG_CHUNK_BYTES ? 0 : size + LOG_SLOTS * SLOT_OVERHEAD;
+    const forced = this.chunks.length > 0 && (this.bytes + growth > this.maxBytes || !this.memory.messageRoom(growth));
+    const wasteful = this.chunks.length > 0 && this.held > 2 * this.live + LOG_SLOTS;
+    // At the cap the oldest messages go (they are the oldest); its chunk becomes the new head.
+    if (forced) this.retire(this.takeOldest(), true);
+    const old = !forced && wasteful ? this.takeOldest() : null;
     let head: LogChunk;
-    if (reuse) {
-      head = this.spare as LogChunk;
+    if (this.spare !== null && size === LOG_CHUNK_BYTES) {
+      head = this.spare;
       this.spare = null;
     } else {
-      head = new LogChunk(new Uint8Array(size));
+      head = new LogChunk(Buffer.alloc(size));
       this.grew(head.memory);
     }
     head.reset(this.nextChunk++ * LOG_SLOTS);
     this.chunks.push(head);
     this.head = head;
     if (old) {
-      this.carryForward(old, head, mustFree, kept);
+      // Mostly dead space: what is still live moves forward, the chunk is reused.
+      this.carryForward(old, head, kept);
       this.retire(old);
     }
-    // A cap smaller than what is held now (lowered, or one large payload): the oldest chunks go whole.
-    while (this.chunks.length > 1 && this.bytes > this.maxBytes) this.retire(this.takeOldest(), true);
-    if (this.bytes > this.maxBytes && this.spare) this.dropSpare();
+    // A cap smaller than what is held now (one large payload): the oldest chunks go whole, then the spare.
+    this.shrinkTo(this.maxBytes);
     return head;
   }
 
@@ -253,17 +254,15 @@ export class MessageLog {
     return old;
   }
 
-  /** Copies the live messages of a recycled chunk into the head, or drops them when that gains too little room. */
-  private carryForward(old: LogChunk, head: LogChunk, forced: boolean, reserve: number): void {
-    if (old.live === 0) return;
-    const keep = !forced || old.live <= LOG_SLOTS / 2;
+  /** Copies the live messages of a recycled chunk into the head, as far as they fit beside the message coming in (the rest are dropped and counted). */
+  private carryForward(old: LogChunk, head: LogChunk, reserve: number): void {
     for (let slot = 0; slot < old.count && old.live > 0; slot++) {
       if (!this.isLive(old, slot)) continue;
       old.live--;
       this.live--;
       const m = slot * FIELDS;
       const kept = Math.floor((old.meta[m + 3] as number) / FLAG_SPACE);
-      if (!keep || head.count >= LOG_SLOTS - 1 || head.used + kept + reserve > head.bytes.length) {
+      if (head.count >= LOG_SLOTS - 1 || head.used + kept + reserve > head.bytes.length) {
         this.evicted++;
         continue;
       }
@@ -284,13 +283,13 @@ export class MessageLog {
     }
   }
 
-  /** A chunk left the log: kept as the spare when it is a standard one, else its memory is given back. */
-  private retire(old: LogChunk, dropLive = false): void {
+  /** A chunk left the log: kept as the spare when it is a standard one (and `spare`), else its memory is given back. */
+  private retire(old: LogChunk, dropLive = false, spare = true): void {
     if (dropLive && old.live > 0) {
       this.evicted += old.live;
       this.live -= old.live;
     }
-    if (this.spare === null && old.bytes.length === LOG_CHUNK_BYTES) {
+    if (spare && this.spare === null && old.bytes.length === LOG_CHUNK_BYTES) {
       old.reset(0);
       this.spare = old;
     } else this.grew(-old.memory);
@@ -318,8 +317,7 @@ export class MessageLog {
   /** Drops the oldest chunks (and the spare) until the log takes at most `bytes`, or only the head is left. */
   shrinkTo(bytes: number): void {
     if (this.bytes > bytes) this.dropSpare();
-    while (this.chunks.length > 1 && this.bytes > bytes) this.retire(this.takeOldest(), true);
-    if (this.bytes > bytes) this.dropSpare();
+    while (this.chunks.length > 1 && this.bytes > bytes) this.retire(this.takeOldest(), true, false);
   }
 
   /** Forgets everything (the memory goes back to the budget); the topics' rings are rebuilt on their next message. */
@@ -363,10 +361,10 @@ export class MessageLog {
     return out;
   }
 
-  /** One message of a topic by its seq, while the log holds it. */
+  /** One of a topic's kept messages (its last N) by its seq. */
   message(owner: HistoryRing, seq: number): LoggedMessage | null {
     const c = this.chunkOf(seq);
-    if (!c || seq - c.first >= c.count || c.owners[seq - c.first] !== owner) return null;
+    if (!c || seq - c.first >= c.count || c.owners[seq - c.first] !== owner || !this.isLive(c, seq - c.first)) return null;
     return this.read(c, seq - c.first);
   }
 

@@ -11,6 +11,7 @@ import { downsample, SamplePool, Series } from './samples';
 import { AppFailure } from '../../../shared/result';
 import type { HistoryLimits, MessageLog } from './messages';
 import { TopicStore } from './topics';
+import { samplesOf, SeedCollector, SEED_MAX_SAMPLES, type SeedQuery, type SeedSamples } from './seeding';
 import { BATCH_INTERVAL_MS, Feed } from './feed';
 
 export { BATCH_INTERVAL_MS } from './feed';
@@ -42,6 +43,8 @@ export interface TelemetryRecorder {
   /** The sink of one series' samples, asked once per series (not per sample). */
   sink(key: string): (time: number, value: number) => void;
   message(connectionId: string, topic: string, payload: Buffer, qos: Qos, retain: boolean, time: number): void;
+  /** Values of the raw messages recorded for a newly charted series' topic (read off the message loop), or null. */
+  seed?(query: SeedQuery): Promise<SeedSamples | null>;
 }
 
 export class Telemetry {
@@ -168,6 +171,18 @@ export class Telemetry {
     }
   }
 
+  /** The series of one element (`[2]`) of a wildcard path, made on first sight. */
+  private element(key: string, sub: string, elements: Map<string, Series>): Series {
+    let element = elements.get(sub);
+    if (!element) {
+      element = new Series(this.pool);
+      elements.set(sub, element);
+      this.series.set(`${key}|${sub}`, element);
+      this.baseOf.set(`${key}|${sub}`, key);
+    }
+    return element;
+  }
+
   private emitter(key: string, base: Series, elements: Map<string, Series>, record: ((time: number, value: number) => void) | null): Emit {
     const recorder = this.recorder;
     const recordElements = new Map<string, (time: number, value: number) => void>();
@@ -177,14 +192,7 @@ export class Telemetry {
         if (record) record(this.clock, value);
         return;
       }
-      let element = elements.get(sub);
-      if (!element) {
-        element = new Series(this.pool);
-        elements.set(sub, element);
-        this.series.set(`${key}|${sub}`, element);
-        this.baseOf.set(`${key}|${sub}`, key);
-      }
-      element.append(this.clock, value);
+      this.element(key, sub, elements).append(this.clock, value);
       if (recorder) {
         let sink = recordElements.get(sub);
         if (!sink) recordElements.set(sub, (sink = recorder.sink(`${key}|${sub}`)));
@@ -204,6 +212,7 @@ export class Telemetry {
       if (keep.has(key)) continue;
       keep.add(key);
       let base = this.series.get(key);
+      const fresh = !base;
       if (!base) this.series.set(key, (base = new Series(this.pool)));
       const elements = new Map<string, Series>();
       for (const [k, base] of this.baseOf) if (base === key) elements.set(k.slice(key.length + 1), this.series.get(k) as Series);
@@ -223,7 +232,9 @@ export class Telemetry {
         compiled.set(specText, extractor);
       }
       const record = this.recorder?.sink(key) ?? null;
-      list.push({ extractor, key, base, elements, emit: this.emitter(key, base, elements, record), record });
+      const reader: ChartedExtractor = { extractor, key, base, elements, emit: this.emitter(key, base, elements, record), record };
+      list.push(reader);
+      if (fresh) this.seed(reader, spec);
     }
     for (const [k, s] of this.series) {
       if (!keep.has(this.baseOf.get(k) ?? k)) {
@@ -234,6 +245,46 @@ export class Telemetry {
     }
     this.charted = next;
     for (const store of this.stores.values()) for (const stats of store.all()) stats.readers = undefined;
+  }
+
+  /**
+   * A newly charted series starts from what was kept before: the values of
+   * its topic's kept messages now, then those of its recorded raw messages
+   * older than these, when the history worker has read them. Neither is
+   * recorded again as samples.
+   */
+  private seed(reader: ChartedExtractor, spec: SeriesSpec): void {
+    const store = this.stores.get(spec.connectionId);
+    const stats = store?.get(spec.topic);
+    let before = this.now();
+    if (store && stats) {
+      const kept = store.history.messagesOf(stats);
+      if (kept.length > 0) {
+        const collector = new SeedCollector(reader.extractor);
+        for (const m of kept) {
+          collector.add(m.time, m.payload);
+          before = Math.min(before, m.time);
+        }
+        this.plant(reader, collector.finish());
+      }
+    }
+    const recorder = this.recorder;
+    if (!recorder?.seed) return;
+    const base = reader.base;
+    recorder
+      .seed({ key: reader.key, connectionId: spec.connectionId, topic: spec.topic, extractor: spec.extractor, before, maxSamples: SEED_MAX_SAMPLES })
+      .then((samples) => {
+        // The series may have been removed (or removed and charted anew) meanwhile.
+        if (samples && this.series.get(reader.key) === base) this.plant(reader, samples);
+      })
+      .catch(() => undefined);
+  }
+
+  private plant(reader: ChartedExtractor, seed: SeedSamples): void {
+    for (const sub of seed.subs) {
+      const { times, values } = samplesOf(seed, sub);
+      (sub === '' ? reader.base : this.element(reader.key, sub, reader.elements)).prepend(times, values);
+    }
   }
 
   removeConnection(connectionId: string): void {
