@@ -7,6 +7,7 @@ import { BudgetState } from '../charts/budget';
 import { ChartRegistry } from '../charts/live-charts';
 import { DashboardSaver } from '../charts/save-dashboard';
 import { LiveTopics } from '../topics/live-topics';
+import { MessageList } from '../topics/message-list';
 import type { Services } from './services';
 import { AppStore } from './store';
 
@@ -16,6 +17,7 @@ export function createServices(client: ApiClient): Services {
     client,
     store,
     topics: new LiveTopics(client),
+    messages: new MessageList(client),
     charts: new ChartRegistry(client),
     budget: new BudgetState(),
     dashboards: new DashboardSaver(client, store),

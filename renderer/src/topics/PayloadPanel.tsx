@@ -1,8 +1,9 @@
 /**
  * The selected topic (or subtree): its last payload as text, pretty JSON or
  * hex, all rendered as text; size, QoS, retained, last update; the whole
- * payload on request (`topics.payload`); charting its value or a JSON field;
- * and clearing retained messages at or below it.
+ * payload on request when the preview was cut (`topics.payload`); its kept
+ * messages, two of which can be compared; charting its value or a JSON field;
+ * and clearing retained messages at or below it, where there are some.
  */
 import { useMemo, useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
@@ -13,10 +14,11 @@ import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
 import { ChartSeriesForm } from './ChartSeriesForm';
 import { ClearRetained } from './ClearRetained';
-import { formatBytes, formatCount, formatRate, formatTime } from '../app/format';
+import { formatBytes, formatCount, formatRate, formatTime, plural } from '../app/format';
 import { JsonView } from './JsonView';
 import { fromBase64, fromPreview, hexDump, parseJsonDocument, scalarKind, type PayloadContent } from './payload';
 import type { TopicTree } from './topic-tree';
+import { TopicHistoryList } from './TopicHistoryList';
 
 type Mode = 'text' | 'json' | 'hex';
 
@@ -60,7 +62,8 @@ export function PayloadPanel({ tree, profile, path, connected, onOpenDashboard }
       <h3 className="mono wrap topic-title">{path || '(empty level)'}</h3>
       {node.hasChildren && (
         <p className="muted small">
-          {formatCount(node.topics)} topics, {formatCount(node.messages)} messages{node.retained ? `, ${node.retained} retained` : ''} at or below this level.
+          {plural(node.topics, 'topic')}, {plural(node.messages, 'message')}
+          {node.retained ? `, ${formatCount(node.retained)} retained` : ''} at or below this level.
         </p>
       )}
       {update && (
@@ -79,7 +82,7 @@ export function PayloadPanel({ tree, profile, path, connected, onOpenDashboard }
           </dd>
         </dl>
       )}
-      <ClearRetained key={path} connectionId={profile.id} prefix={path} connected={connected} />
+      <ClearRetained key={path} connectionId={profile.id} prefix={path} connected={connected} available={node.retained > 0} />
       {update && content && (
         <>
           <div className="payload-tools">
@@ -94,9 +97,11 @@ export function PayloadPanel({ tree, profile, path, connected, onOpenDashboard }
                 Hex
               </button>
             </div>
-            <button type="button" onClick={() => void loadFull()} disabled={loading} data-testid="load-full">
-              Load full payload
-            </button>
+            {truncated && !full && (
+              <button type="button" onClick={() => void loadFull()} disabled={loading} data-testid="load-full">
+                Load full payload
+              </button>
+            )}
             {loading && <Busy label="Loading…" />}
           </div>
           {full && full.count !== update.count && <p className="muted small">Showing the payload loaded at message {formatCount(full.count)}; newer messages arrived.</p>}
@@ -110,6 +115,7 @@ export function PayloadPanel({ tree, profile, path, connected, onOpenDashboard }
           {shown === 'hex' && <pre className="payload-text mono" data-testid="payload-hex">{hex}</pre>}
           {json.ok && <ChartSeriesForm profile={profile} topic={update.topic} kind="json" path={fieldPath} onPath={setFieldPath} onOpenDashboard={onOpenDashboard} />}
           {!json.ok && scalar && <ChartSeriesForm profile={profile} topic={update.topic} kind={scalar} path="" onPath={() => undefined} onOpenDashboard={onOpenDashboard} />}
+          <TopicHistoryList connectionId={profile.id} topic={update.topic} count={update.count} />
         </>
       )}
       {error && <Problem problem={error} />}

@@ -110,6 +110,8 @@ export function TopicTreeView({ tree, filter, selected, onSelect }: { tree: Topi
   const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
   const visible = rows.slice(first, last);
   const active = index >= 0 ? rows[index] : undefined;
+  // One clock reading per frame for every row's flash.
+  const now = Date.now();
 
   return (
     <div
@@ -134,6 +136,7 @@ export function TopicTreeView({ tree, filter, selected, onSelect }: { tree: Topi
               node={node}
               expanded={node.hasChildren && tree.expansion.isExpanded(node)}
               selected={node.path === selected}
+              now={now}
               onSelect={() => onSelect(node.path)}
               onToggle={() => toggle(node)}
             />
