@@ -257,6 +257,32 @@ describe('a newly charted series', () => {
     }
   });
 
+  it('tells a window watching it to read it again when older samples arrive later (from the recorded history)', () => {
+    vi.useFakeTimers();
+    const telemetry = new Telemetry({ now: () => Date.now() });
+    try {
+      const spec: SeriesSpec = { connectionId: 'c1', topic: 'dev/1', extractor: { kind: 'number' }, label: '' };
+      telemetry.setCharted([spec]);
+      const batches: TelemetryBatch[] = [];
+      const feed = telemetry.openFeed((b) => {
+        batches.push(b);
+        feed.ack(b.seq);
+      });
+      feed.watch([seriesKey(spec)]);
+      telemetry.ingest('c1', 'dev/1', Buffer.from('5'), 0, false);
+      vi.advanceTimersByTime(BATCH_INTERVAL_MS);
+      expect(batches.at(-1)?.series[0]).toMatchObject({ values: [5], gap: false });
+      telemetry.getSeries(seriesKey(spec))?.prepend([1, 2], [3, 4]);
+      vi.advanceTimersByTime(BATCH_INTERVAL_MS);
+      expect(batches.at(-1)?.series[0]).toMatchObject({ values: [], gap: true });
+      expect(telemetry.csv(seriesKey(spec)).trim().split('\n').slice(1).map((l) => Number(l.split(',')[1]))).toEqual([3, 4, 5]);
+      feed.close();
+    } finally {
+      telemetry.dispose();
+      vi.useRealTimers();
+    }
+  });
+
   it('seeds each element of a wildcard path', () => {
     const telemetry = new Telemetry();
     try {
