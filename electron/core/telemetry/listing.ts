@@ -9,7 +9,7 @@
  */
 import { topicMatchesFilter } from '../../../shared/mqtt';
 import type { MessageListRequest, MessageListUpdate } from '../../../shared/telemetry';
-import { listed, type HistoryRing, type MessageLog } from './messages';
+import { listed, type HistoryTopic, type MessageLog } from './messages';
 
 /** Messages one batch lists at most. */
 export const MAX_LISTED_MESSAGES = 100;
@@ -32,7 +32,7 @@ function fold(bytes: Uint8Array, scratch: Buffer): Buffer {
 
 export class MessageListing {
   private readonly text: Buffer | null;
-  private readonly topicMatches = new Map<HistoryRing, boolean>();
+  private readonly topicMatches = new Map<HistoryTopic, boolean>();
   private scratch = Buffer.alloc(4096);
   /** The first seq the next batch looks at, and the history's count of messages taken in when the last batch was made. */
   private from = 0;
@@ -48,7 +48,7 @@ export class MessageListing {
     return this.initial || (log !== null && log.appended !== this.appended);
   }
 
-  private matchesTopic(owner: HistoryRing): boolean {
+  private matchesTopic(owner: HistoryTopic): boolean {
     const filter = this.request.topicFilter;
     if (filter === null) return true;
     let match = this.topicMatches.get(owner);
@@ -74,7 +74,7 @@ export class MessageListing {
     let examined = 0;
     let passed = 0;
     let searched = 0;
-    const encodedTopics = new Map<HistoryRing, Uint8Array>();
+    const encodedTopics = new Map<HistoryTopic, Uint8Array>();
     log.newestSince(this.from, (message, owner) => {
       if (++examined > MAX_EXAMINED) return false;
       if (!this.matchesTopic(owner)) {

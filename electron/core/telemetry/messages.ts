@@ -4,16 +4,17 @@
  * messages (samples.ts), and what is kept of one payload.
  *
  * Messages are written in arrival order into a log of chunks: a chunk holds
- * the facts of up to LOG_SLOTS messages in one Float64Array and their payloads
- * in one byte array, so taking in a message writes next to where the previous
- * one was written and allocates nothing. Each topic keeps a small ring of the
- * log positions (seqs) of its last N messages. A message pushed out of its
- * topic's last N stays in the log as dead space until its chunk is recycled:
- * the oldest chunk is recycled when the log holds more than twice what is
- * live, or when the log would pass its byte cap or the budget's share. Live
- * messages in a recycled chunk are copied forward, unless the cap or budget
- * forced the recycling and the chunk is mostly live: then they are dropped,
- * oldest first, and counted.
+ * the facts of up to LOG_SLOTS messages in one Float64Array, their topics in
+ * one array and their payloads in one byte array, so taking in a message
+ * writes next to where the previous one was written, touches nothing per
+ * topic but the topic's own counters, and allocates nothing. Whether a logged
+ * message is still among its topic's last N follows from its number and the
+ * topic's count; a message that is not stays as dead space until its chunk is
+ * recycled. The oldest chunk is recycled when the log holds more than twice
+ * what is live (its live messages move forward), or when the log would pass
+ * its byte cap or the budget's share (its live messages are dropped, oldest
+ * first, and counted). A topic's messages are found by walking the log back
+ * (a request, not the message path).
  */
 import { printableText } from '../../../shared/printable';
 import type { Qos } from '../../../shared/mqtt';
@@ -56,17 +57,15 @@ export function shortPreview(payload: Uint8Array, size: number): PayloadPreview 
 }
 
 /** A topic's share of the history, carried by the topic's own statistics (no object of its own on the hot path). */
-export interface HistoryRing {
+export interface HistoryTopic {
   readonly topic: string;
-  /** Log seqs of the topic's last messages, each at (its number % ring.length). */
-  ring: Float64Array;
-  /** The number the topic's next message gets (messages it put in the history so far). */
-  ringNext: number;
-  /** How many of the ring's slots were filled (≤ ring.length); a slot's message may have been dropped since. */
-  ringHeld: number;
+  /** The number its next message gets (messages it put in the history so far). */
+  historyNext: number;
+  /** About how many of its messages are live (exact but for copies moved out of order, and right again after N more). */
+  historyHeld: number;
+  /** The log's epoch these counters belong to: a cleared log starts the count again. */
+  historyEpoch: number;
 }
-
-export const EMPTY_RING = new Float64Array(0);
 
 /** One kept message; `payload` is a view into the log, valid until the next message is taken in. */
 export interface LoggedMessage {
@@ -94,13 +93,11 @@ export interface MessageMemory {
 
 class LogChunk {
   readonly meta = new Float64Array(LOG_SLOTS * FIELDS);
-  readonly owners: Array<HistoryRing | null> = new Array<HistoryRing | null>(LOG_SLOTS).fill(null);
+  readonly owners: Array<HistoryTopic | null> = new Array<HistoryTopic | null>(LOG_SLOTS).fill(null);
   /** Seq of slot 0. */
   first = 0;
   count = 0;
   used = 0;
-  /** Messages in this chunk still among their topic's last N. */
-  live = 0;
   constructor(readonly bytes: Buffer) {}
 
   get memory(): number {
@@ -109,7 +106,7 @@ class LogChunk {
 
   reset(first: number): void {
     this.first = first;
-    this.count = this.used = this.live = 0;
+    this.count = this.used = 0;
     this.owners.fill(null);
   }
 }
@@ -127,11 +124,12 @@ export class MessageLog {
   private head: LogChunk | null = null;
   /** A recycled chunk kept for the next one, so a steady log allocates nothing. */
   private spare: LogChunk | null = null;
+  private epoch = 1;
   perTopic: number;
   private maxBytes: number;
   /** Memory of every chunk held, the spare included. */
   bytes = 0;
-  /** Messages among their topic's last N (the live ones), and slots written in the chunks held. */
+  /** About how many messages are among their topic's last N (see HistoryTopic.historyHeld), and slots written in the chunks held. */
   live = 0;
   private held = 0;
   /** Messages taken in since start (copies made by recycling not counted): the message lists' cursor. */
@@ -147,40 +145,40 @@ export class MessageLog {
     this.maxBytes = limits.maxBytes;
   }
 
-  /** The hot path: writes one message's facts and payload into the head chunk and its seq into the topic's ring. */
-  append(owner: HistoryRing, time: number, payload: Uint8Array, qos: Qos, retain: boolean): void {
+  /** The hot path: writes one message's facts and payload next to the previous one's, and counts it for its topic. */
+  append(owner: HistoryTopic, time: number, payload: Uint8Array, qos: Qos, retain: boolean): void {
     const n = this.perTopic;
     if (n === 0) return;
-    if (owner.ring.length !== n) this.resize(owner, n);
+    if (owner.historyEpoch !== this.epoch) {
+      owner.historyEpoch = this.epoch;
+      owner.historyHeld = 0;
+    }
     const size = payload.length;
     const kept = size > MAX_KEPT_PAYLOAD ? PREVIEW_BYTES : size;
     let c = this.head;
     if (c === null || c.count === LOG_SLOTS || c.used + kept > c.bytes.length) c = this.open(kept);
     const slot = c.count++;
-    const seq = c.first + slot;
     const at = c.used;
-    const k = owner.ringNext++;
     const meta = c.meta;
     const m = slot * FIELDS;
     meta[m] = time;
     meta[m + 1] = size;
     meta[m + 2] = at;
     meta[m + 3] = kept * FLAG_SPACE + qos + (retain ? RETAIN : 0);
-    meta[m + 4] = k;
+    meta[m + 4] = owner.historyNext++;
     const bytes = c.bytes;
     // A short payload is copied faster by hand than through the native call.
     if (kept <= 64) for (let i = 0; i < kept; i++) bytes[at + i] = payload[i] as number;
     else bytes.set(kept === size ? payload : payload.subarray(0, kept), at);
     c.used = at + kept;
     c.owners[slot] = owner;
-    c.live++;
-    this.live++;
     this.held++;
     this.appended++;
-    const i = k % n;
-    if (owner.ringHeld === n) this.kill(owner.ring[i] as number);
-    else owner.ringHeld++;
-    owner.ring[i] = seq;
+    // One in; when the topic already had N, its oldest left (it was live, or already dropped).
+    if (owner.historyHeld < n) {
+      owner.historyHeld++;
+      this.live++;
+    }
   }
 
   private chunkOf(seq: number): LogChunk | undefined {
@@ -188,33 +186,10 @@ export class MessageLog {
     return index >= 0 ? this.chunks[index] : undefined;
   }
 
-  /** A message left its topic's last N. */
-  private kill(seq: number): void {
-    const c = this.chunkOf(seq);
-    if (c === undefined) return;
-    c.live--;
-    this.live--;
-  }
-
   /** Whether the message in `slot` of `c` is still among its topic's last N. */
   private isLive(c: LogChunk, slot: number): boolean {
     const owner = c.owners[slot];
-    if (!owner || owner.ring.length === 0) return false;
-    return owner.ring[(c.meta[slot * FIELDS + 4] as number) % owner.ring.length] === c.first + slot;
-  }
-
-  /** A topic's ring for `n` messages, keeping its newest ones. */
-  private resize(owner: HistoryRing, n: number): void {
-    const old = owner.ring;
-    const ring = new Float64Array(n);
-    const take = Math.min(n, owner.ringHeld);
-    for (let k = owner.ringNext - owner.ringHeld; k < owner.ringNext; k++) {
-      const seq = old[k % old.length] as number;
-      if (k >= owner.ringNext - take) ring[k % n] = seq;
-      else this.kill(seq);
-    }
-    owner.ring = ring;
-    owner.ringHeld = take;
+    return owner != null && owner.historyEpoch === this.epoch && owner.historyNext - (c.meta[slot * FIELDS + 4] as number) <= this.perTopic;
   }
 
   /** A new head chunk, recycling the oldest when the log is over what it may hold. */
@@ -256,17 +231,15 @@ export class MessageLog {
 
   /** Copies the live messages of a recycled chunk into the head, as far as they fit beside the message coming in (the rest are dropped and counted). */
   private carryForward(old: LogChunk, head: LogChunk, reserve: number): void {
-    for (let slot = 0; slot < old.count && old.live > 0; slot++) {
+    for (let slot = 0; slot < old.count; slot++) {
       if (!this.isLive(old, slot)) continue;
-      old.live--;
-      this.live--;
       const m = slot * FIELDS;
       const kept = Math.floor((old.meta[m + 3] as number) / FLAG_SPACE);
+      const owner = old.owners[slot] as HistoryTopic;
       if (head.count >= LOG_SLOTS - 1 || head.used + kept + reserve > head.bytes.length) {
-        this.evicted++;
+        this.drop(owner);
         continue;
       }
-      const owner = old.owners[slot] as HistoryRing;
       const to = head.count++;
       const n = to * FIELDS;
       for (let f = 0; f < FIELDS; f++) head.meta[n + f] = old.meta[m + f] as number;
@@ -276,19 +249,22 @@ export class MessageLog {
       head.meta[n + 3] = (head.meta[n + 3] as number) | MOVED;
       head.used += kept;
       head.owners[to] = owner;
-      head.live++;
-      this.live++;
       this.held++;
-      owner.ring[(old.meta[m + 4] as number) % owner.ring.length] = head.first + to;
     }
   }
 
-  /** A chunk left the log: kept as the spare when it is a standard one (and `spare`), else its memory is given back. */
-  private retire(old: LogChunk, dropLive = false, spare = true): void {
-    if (dropLive && old.live > 0) {
-      this.evicted += old.live;
-      this.live -= old.live;
+  /** A live message leaves the log before its time. */
+  private drop(owner: HistoryTopic): void {
+    this.evicted++;
+    if (owner.historyHeld > 0) {
+      owner.historyHeld--;
+      this.live--;
     }
+  }
+
+  /** A chunk left the log (its live messages dropped when `dropLive`): kept as the spare when it is a standard one (and `spare`), else its memory is given back. */
+  private retire(old: LogChunk, dropLive = false, spare = true): void {
+    if (dropLive) for (let slot = 0; slot < old.count; slot++) if (this.isLive(old, slot)) this.drop(old.owners[slot] as HistoryTopic);
     if (spare && this.spare === null && old.bytes.length === LOG_CHUNK_BYTES) {
       old.reset(0);
       this.spare = old;
@@ -306,12 +282,33 @@ export class MessageLog {
     this.memory.messageBytesChanged(bytes);
   }
 
-  /** New limits (the connection's settings changed): a smaller cap or none per topic applies at once. */
+  /** New limits (the connection's settings changed): a smaller cap, N or none apply at once. */
   configure(limits: HistoryLimits): void {
+    const changed = limits.perTopic !== this.perTopic;
     this.perTopic = limits.perTopic;
     this.maxBytes = limits.maxBytes;
     if (limits.perTopic === 0) return this.clear();
     this.shrinkTo(limits.maxBytes);
+    if (changed) this.recount();
+  }
+
+  /** Counts the live messages of every topic again, exactly (after N changed). */
+  private recount(): void {
+    this.epoch++;
+    this.live = 0;
+    for (const c of this.chunks) {
+      for (let slot = 0; slot < c.count; slot++) {
+        const owner = c.owners[slot];
+        if (!owner) continue;
+        if (owner.historyEpoch !== this.epoch) {
+          owner.historyEpoch = this.epoch;
+          owner.historyHeld = 0;
+        }
+        if (!this.isLive(c, slot)) continue;
+        owner.historyHeld++;
+        this.live++;
+      }
+    }
   }
 
   /** Drops the oldest chunks (and the spare) until the log takes at most `bytes`, or only the head is left. */
@@ -320,7 +317,7 @@ export class MessageLog {
     while (this.chunks.length > 1 && this.bytes > bytes) this.retire(this.takeOldest(), true, false);
   }
 
-  /** Forgets everything (the memory goes back to the budget); the topics' rings are rebuilt on their next message. */
+  /** Forgets everything (the memory goes back to the budget); each topic's count starts again with its next message. */
   clear(): void {
     let memory = this.spare?.memory ?? 0;
     for (const c of this.chunks) memory += c.memory;
@@ -329,6 +326,7 @@ export class MessageLog {
     this.head = null;
     this.spare = null;
     this.live = this.held = 0;
+    this.epoch++;
     this.grew(-memory);
   }
 
@@ -339,7 +337,7 @@ export class MessageLog {
     const start = c.meta[m + 2] as number;
     return {
       seq: c.first + slot,
-      topic: (c.owners[slot] as HistoryRing).topic,
+      topic: (c.owners[slot] as HistoryTopic).topic,
       time: c.meta[m] as number,
       size: c.meta[m + 1] as number,
       qos: (flags & 3) as Qos,
@@ -348,21 +346,24 @@ export class MessageLog {
     };
   }
 
-  /** A topic's kept messages, oldest first. */
-  messagesOf(owner: HistoryRing): LoggedMessage[] {
-    const out: LoggedMessage[] = [];
-    const n = owner.ring.length;
-    if (n === 0) return out;
-    for (let k = owner.ringNext - owner.ringHeld; k < owner.ringNext; k++) {
-      const seq = owner.ring[k % n] as number;
-      const c = this.chunkOf(seq);
-      if (c && seq - c.first < c.count && c.owners[seq - c.first] === owner) out.push(this.read(c, seq - c.first));
+  /** A topic's kept messages, oldest first: a walk back through the log (a request's work, not the message path's). */
+  messagesOf(owner: HistoryTopic): LoggedMessage[] {
+    const found: Array<{ k: number; message: LoggedMessage }> = [];
+    if (owner.historyEpoch !== this.epoch) return [];
+    const wanted = Math.min(this.perTopic, owner.historyNext);
+    for (let i = this.chunks.length - 1; i >= 0 && found.length < wanted; i--) {
+      const c = this.chunks[i] as LogChunk;
+      for (let slot = c.count - 1; slot >= 0 && found.length < wanted; slot--) {
+        if (c.owners[slot] !== owner || !this.isLive(c, slot)) continue;
+        found.push({ k: c.meta[slot * FIELDS + 4] as number, message: this.read(c, slot) });
+      }
     }
-    return out;
+    // Copies moved forward sit later in the log than newer messages: the topic's own numbers give the order.
+    return found.sort((a, b) => a.k - b.k).map((f) => f.message);
   }
 
   /** One of a topic's kept messages (its last N) by its seq. */
-  message(owner: HistoryRing, seq: number): LoggedMessage | null {
+  message(owner: HistoryTopic, seq: number): LoggedMessage | null {
     const c = this.chunkOf(seq);
     if (!c || seq - c.first >= c.count || c.owners[seq - c.first] !== owner || !this.isLive(c, seq - c.first)) return null;
     return this.read(c, seq - c.first);
@@ -377,14 +378,14 @@ export class MessageLog {
    * Visits messages taken in at or after seq `from`, newest first (copies made
    * by recycling skipped), until `visit` returns false.
    */
-  newestSince(from: number, visit: (message: LoggedMessage, owner: HistoryRing) => boolean): void {
+  newestSince(from: number, visit: (message: LoggedMessage, owner: HistoryTopic) => boolean): void {
     for (let i = this.chunks.length - 1; i >= 0; i--) {
       const c = this.chunks[i] as LogChunk;
       for (let slot = c.count - 1; slot >= 0; slot--) {
         if (c.first + slot < from) return;
         const flags = c.meta[slot * FIELDS + 3] as number;
         if (flags & MOVED) continue;
-        if (!visit(this.read(c, slot), c.owners[slot] as HistoryRing)) return;
+        if (!visit(this.read(c, slot), c.owners[slot] as HistoryTopic)) return;
       }
     }
   }

@@ -10,7 +10,7 @@
 import type { Qos } from '../../../shared/mqtt';
 import type { PayloadPreview, TopicUpdate } from '../../../shared/telemetry';
 import { forEachBelow, TopicTrie, type TrieNode } from '../../../shared/topic-tree';
-import { EMPTY_RING, MAX_KEPT_PAYLOAD, MessageLog, PREVIEW_BYTES, previewOf, shortPreview, type HistoryLimits, type HistoryRing, type MessageMemory } from './messages';
+import { MAX_KEPT_PAYLOAD, MessageLog, PREVIEW_BYTES, previewOf, shortPreview, type HistoryLimits, type HistoryTopic, type MessageMemory } from './messages';
 import type { ChartedExtractor } from './service';
 
 export { MAX_KEPT_PAYLOAD, PREVIEW_BYTES, previewOf } from './messages';
@@ -40,11 +40,11 @@ export class TopicNode implements TrieNode<TopicNode> {
   }
 }
 
-export class TopicStats implements HistoryRing {
-  /** This topic's place in the connection's message history (messages.ts). */
-  ring: Float64Array = EMPTY_RING;
-  ringNext = 0;
-  ringHeld = 0;
+export class TopicStats implements HistoryTopic {
+  /** This topic's count in the connection's message history (messages.ts). */
+  historyNext = 0;
+  historyHeld = 0;
+  historyEpoch = 0;
   /** The chart series reading this topic: unknown (undefined) until its first message after a dashboard change. */
   readers: ChartedExtractor[] | null | undefined = undefined;
   /** One bit per window feed: set while this topic waits in that feed's next batch. */
