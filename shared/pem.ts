@@ -124,6 +124,17 @@ export function isPrivateKeyLabel(label: string): boolean {
   return label.endsWith('PRIVATE KEY');
 }
 
+/**
+ * Whether a private key block is encrypted, read from its PEM header alone:
+ * PKCS#8 says so in its label, a traditional (RFC 1421) key in its Proc-Type
+ * line. The connection form asks for the passphrase as soon as such a key is
+ * picked; the core's own reading confirms it.
+ */
+export function isEncryptedKeyBlock(block: PemBlock): boolean {
+  if (block.label === 'ENCRYPTED PRIVATE KEY') return true;
+  return isPrivateKeyLabel(block.label) && /Proc-Type:[ \t]*4,ENCRYPTED/.test(block.body);
+}
+
 /** What a certificate field holds, sorted. */
 export interface CertificateFieldContent {
   certificates: string[];

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { AppErrorSchema } from './result';
-import { SecurityStatusSchema } from './security';
+import { GradeSchema, ReasonSchema, SecurityStatusSchema } from './security';
 
 export const SessionStateSchema = z.enum(['idle', 'connecting', 'connected', 'reconnecting', 'failed', 'closed']);
 export type SessionState = z.infer<typeof SessionStateSchema>;
@@ -34,6 +34,18 @@ export const LinkFaultsSchema = z.object({
 export type LinkFaults = z.infer<typeof LinkFaultsSchema>;
 export const NO_LINK_FAULTS: LinkFaults = Object.freeze({ lost: 0, protocolErrors: 0, stalls: 0, oversizedPackets: 0, lastOversizedBytes: null });
 
+/**
+ * The verdict of the last handshake that completed (the broker accepted, or
+ * its identity was refused), and when: what an outage must not erase.
+ */
+export const LastVerdictSchema = z.object({
+  grade: GradeSchema,
+  reasons: z.array(ReasonSchema),
+  /** Milliseconds since the epoch. */
+  at: z.number(),
+});
+export type LastVerdict = z.infer<typeof LastVerdictSchema>;
+
 export const SessionViewSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -50,5 +62,7 @@ export const SessionViewSchema = z.object({
   history: z.array(TransitionSchema),
   security: SecurityStatusSchema,
   faults: LinkFaultsSchema,
+  /** Absent from views made before it existed; null until a handshake completed. */
+  lastVerdict: LastVerdictSchema.nullable().optional(),
 });
 export type SessionView = z.infer<typeof SessionViewSchema>;

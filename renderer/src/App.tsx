@@ -1,7 +1,8 @@
 /**
  * The application shell: connections on the left, the selected connection (or
  * the form) on the right, notices in the top bar, and the import wizard over
- * everything when it is open.
+ * everything when it is open. In a narrow window the connection list folds
+ * away (the top bar's toggle brings it back) so the connection gets the width.
  */
 import { useEffect, useState } from 'react';
 import { useServices } from './app/services';
@@ -19,6 +20,8 @@ import { ConnectionForm } from './connections/ConnectionForm';
 import { ConnectionList } from './connections/ConnectionList';
 import { ConnectionView } from './connections/ConnectionView';
 import { ImportWizard, type WizardResult } from './import/ImportWizard';
+import { DismissButton } from './forms/DismissButton';
+import { useNarrowWindow } from './app/narrow';
 
 type Mode = { kind: 'view' } | { kind: 'new' } | { kind: 'edit'; id: string };
 /** The wizard, when open: `targetId` is the connection it was opened for (from its form), if any. */
@@ -33,8 +36,15 @@ export function App() {
   const sessions = useStore((s) => s.sessions);
   const selectedId = useStore((s) => s.selectedId);
   const demoId = useStore((s) => s.demo.profileId);
+  const notice = useStore((s) => s.notice);
   const services = useServices();
   const { store } = services;
+  const narrow = useNarrowWindow();
+  // Folded by default in a narrow window, open in a wide one; the toggle overrides until the width class changes.
+  const [sidebar, setSidebar] = useState<{ narrow: boolean; open: boolean }>({ narrow, open: !narrow });
+  if (sidebar.narrow !== narrow) setSidebar({ narrow, open: !narrow });
+  const sidebarOpen = sidebar.open;
+  const openSidebar = (open: boolean) => setSidebar({ narrow, open });
 
   useEffect(() => {
     const stop = services.store.follow();
@@ -62,8 +72,20 @@ export function App() {
   }
 
   return (
-    <div className="app">
+    <div className={`app${sidebarOpen ? '' : ' sidebar-folded'}`}>
       <header className="topbar">
+        <button
+          type="button"
+          className="icon-button sidebar-toggle"
+          aria-expanded={sidebarOpen}
+          aria-controls="connection-list"
+          aria-label={sidebarOpen ? 'Hide the connection list' : 'Show the connection list'}
+          title={sidebarOpen ? 'Hide the connection list' : 'Show the connection list'}
+          onClick={() => openSidebar(!sidebarOpen)}
+          data-testid="sidebar-toggle"
+        >
+          ☰
+        </button>
         <span className="brand">MQTTS Dashboard</span>
         {info && (
           <span className="muted small" data-testid="transport-info">
@@ -87,9 +109,27 @@ export function App() {
             {loadError}
           </span>
         )}
+        {notice && (
+          <span className="notice" role="status" data-testid="app-notice">
+            {notice}
+            <DismissButton onClick={() => store.set({ notice: null })} />
+          </span>
+        )}
         <NotifyToggle />
       </header>
-      <ConnectionList onNew={() => setMode({ kind: 'new' })} onImport={() => setWizard({ targetId: null })} />
+      {sidebarOpen && (
+        <ConnectionList
+          onNew={() => {
+            store.set({ notice: null });
+            setMode({ kind: 'new' });
+          }}
+          onImport={() => setWizard({ targetId: null })}
+          // In a narrow window the list makes way for the connection picked.
+          onSelect={() => {
+            if (narrow) openSidebar(false);
+          }}
+        />
+      )}
       <main className="main">
         {mode.kind === 'new' && <ConnectionForm key="new" profile={null} onDone={() => setMode({ kind: 'view' })} />}
         {mode.kind === 'edit' && editing && (

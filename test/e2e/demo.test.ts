@@ -2,7 +2,7 @@
  * A new operator's first minute, in Chromium through the headless host: an
  * empty first start, the demo fleet (embedded TLS broker requiring client
  * certificates, simulated devices) started from the empty state, live charts
- * and the grade `secure`; then the demo removed in one click, with no demo
+ * and the grade `secure`; then the demo removed once confirmed, with no demo
  * secret left in the keychain. Takes the README's screenshot.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,10 +65,12 @@ describe('the demo fleet', () => {
     expect(await panel.textContent()).toContain('demo-operator');
   });
 
-  it('removes the demo in one click, and no demo secret is left in the keychain', async () => {
+  it('removes the demo once confirmed, and no demo secret is left in the keychain', async () => {
     const page = b.page;
     await page.getByTestId('remove-demo').click();
+    await page.getByTestId('confirm-remove-demo').click();
     await page.getByTestId('empty-state').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('app-notice').textContent()).toMatch(/^Demo removed: /);
     const accounts = (await keytarBackend().findCredentials(app.secrets.service)).map((c) => c.account);
     expect(accounts.filter((a) => a.startsWith(`${demoId}/`))).toEqual([]);
     expect(app.backend.profiles.list()).toEqual([]);

@@ -58,7 +58,7 @@ describe('first connection in the browser', () => {
     await page.getByTestId('save-connect').click();
     const view = page.locator('[data-testid=connection-view][data-name="Wrong CA"]');
     await expect.poll(() => view.getByTestId('session-state').textContent(), { timeout: 15_000 }).toBe('failed');
-    expect(await view.getByTestId('failure-message').textContent()).toMatch(/issued by a CA this connection does not trust/);
+    expect(await view.getByTestId('failure-message').textContent()).toMatch(/needs the CA MQTTS Dashboard Test Root CA, which this connection does not trust/);
     expect(await view.getByTestId('failure-hint').textContent()).toMatch(/Import the broker's root CA/);
   });
 

@@ -93,6 +93,11 @@ describe('reconnecting to a real broker', () => {
     await waitFor(() => (latest('one')?.history.filter((h) => h.to === 'connecting').length ?? 0) >= 3 ? true : undefined, 'retries');
     expect(latest('one')?.error?.code).toBe('net_refused');
     expect(latest('one')?.state).not.toBe('failed');
+    // The outage says nothing about the broker: the last handshake's verdict is kept, with its time.
+    const connectedAt = latest('one')?.history.findLast((h) => h.to === 'connected')?.at ?? 0;
+    expect(latest('one')?.security.grade).toBe('unknown');
+    expect(latest('one')?.lastVerdict).toMatchObject({ grade: 'secure', at: connectedAt });
+    expect(latest('one')?.lastVerdict?.reasons.map((r) => r.code)).toContain('chain_verified');
 
     await broker.start();
     await waitFor(() => (latest('one')?.state === 'connected' && latest('two')?.state === 'connected' ? true : undefined), 'reconnected');

@@ -94,6 +94,10 @@ describe('TLS situations against real mosquitto listeners', () => {
     const { exit, report } = await probe('untrusted', root());
     expect(report.error?.code).toBe('tls_unknown_ca');
     expect(report.error?.hint).toMatch(/root CA certificate/);
+    // The CA the broker's chain needs, next to the one this connection trusts.
+    expect(report.error?.message).toMatch(/needs the CA Untrusted Test Root CA, which this connection does not trust: it trusts MQTTS Dashboard Test Root CA\./);
+    expect(report.error?.hint).toMatch(/Untrusted Test Root CA/);
+    expect(report.reasons.filter((r) => r.message === report.error?.message)).toHaveLength(1);
     expect(report.grade).toBe('insecure');
     expect(exit).toBe(3);
   });
@@ -121,6 +125,11 @@ describe('TLS situations against real mosquitto listeners', () => {
     expect(report.error?.message).toMatch(/not issued for localhost.*wrong\.example/);
     expect(report.error?.hint).toMatch(/SNI server name/);
     expect(report.grade).toBe('insecure');
+    // The chain itself verified: the host name is the one fact that failed, and it is said once.
+    expect(report.tls?.authorized).toBe(true);
+    expect(report.tls?.authorizationError).toBeNull();
+    expect(codes(report)).toContain('chain_verified');
+    expect(report.reasons.filter((r) => r.level !== 'ok')).toEqual([{ level: 'insecure', code: 'hostname_mismatch', message: report.error?.message }]);
     expect(exit).toBe(3);
     // The operator's fix works: the SNI name the certificate lists.
     const fixed = await probe('wrongHost', [...root(), '--servername', 'wrong.example']);

@@ -46,6 +46,20 @@ const DAY = 86_400_000;
 const START = Date.UTC(2026, 0, 5);
 
 describe('views from the history database', () => {
+  it('counts each recorded sample once when memory holds the newest part and minutes are cut at either end', () => {
+    const { store } = open();
+    store.defineSeries(0, 'c|number|cut', 'c');
+    // One sample a second for ten minutes, from 20.5 s past a minute.
+    const first = START + 20_500;
+    const times = Array.from({ length: 600 }, (_, i) => first + i * 1000);
+    store.db.transaction(() => store.writeSamples(samples(new Array(600).fill(0), times, times.map((_, i) => i))))();
+    // Memory holds from the middle of a minute on; the view spans an hour in one column (from the rollups).
+    const before = first + 305_000 + 250;
+    const view = store.view({ key: 'c|number|cut', from: START - 1_800_000, to: START + 1_800_000, width: 1, before });
+    expect(view.samples).toBe(times.filter((t) => t < before).length);
+    expect([...view.values]).toEqual([0, 305]);
+  });
+
   it('draws a week at 1,000 px from the rollups, keeping the extremes where they happened', () => {
     const { store } = open();
     store.defineSeries(0, 'c|number|w', 'c');

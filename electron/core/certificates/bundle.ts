@@ -11,7 +11,7 @@
  */
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { IMPORT_LIMITS } from '../../../shared/certificates';
-import { pemBase64, scanPem, type PemBlock } from '../../../shared/pem';
+import { isEncryptedKeyBlock, pemBase64, scanPem, type PemBlock } from '../../../shared/pem';
 import type { ErrorCode } from '../../../shared/errors';
 import type { AppError } from '../../../shared/result';
 import { Asn1Error, children, expect, readNode, TAG } from './asn1';
@@ -258,8 +258,7 @@ function readPemBlock(reading: Reading, source: string, block: PemBlock): boolea
     case 'EC PRIVATE KEY':
     case 'DSA PRIVATE KEY': {
       // RFC 1421 encryption derives its key with one MD5 round (EVP_BytesToKey): nothing to meter.
-      const encrypted = /Proc-Type:[ \t]*4,ENCRYPTED/.test(block.body);
-      loadPrivateKey(reading, source, (p) => createPrivateKey({ key: text, passphrase: p }), encrypted);
+      loadPrivateKey(reading, source, (p) => createPrivateKey({ key: text, passphrase: p }), isEncryptedKeyBlock(block));
       return true;
     }
     case 'PUBLIC KEY':

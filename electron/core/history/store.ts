@@ -23,6 +23,8 @@ export const MINUTE_MS = 60_000;
  * placed by their own time, and the extremes of the whole range are exact).
  */
 export const ROLLUP_COLUMN_MS = 5 * MINUTE_MS;
+/** An upper bound no sample time reaches (SQLite binds it as a REAL). */
+const UNBOUNDED = Number.MAX_VALUE;
 /** Narrower columns over more samples than this are still drawn from rollups when a column spans a minute or more. */
 export const RAW_VIEW_MAX_SAMPLES = 250_000;
 /** Rows removed per retention step: a few milliseconds of work, so batches never wait long. */
@@ -265,37 +267,58 @@ export class HistoryStore {
     const columns = Math.max(1, Math.floor(q.width));
     const columnMs = (q.to - q.from) / columns;
     const points = new PointList();
-    let samples: number;
     const useRollups = columnMs >= ROLLUP_COLUMN_MS || (columnMs >= MINUTE_MS && this.countInRollups(row.id, q.from, end) > RAW_VIEW_MAX_SAMPLES);
-    if (useRollups) {
-      samples = 0;
-      const rows = this.db
-        .prepare('SELECT lo, lo_t, hi, hi_t, n FROM rollups WHERE series = ? AND minute > ? AND minute <= ? ORDER BY minute')
-        .raw()
-        .all(row.id, q.from - MINUTE_MS, end) as Array<[number, number, number, number, number]>;
-      for (const [lo, loT, hi, hiT, n] of rows) {
-        samples += n;
-        // Minutes keep no sample numbers: the lowest and highest of one millisecond count as one sample only when equal.
-        pushExtremes(points, lo, loT, 0, hi, hiT, lo === hi ? 0 : 1, q.before);
-      }
+    let samples = 0;
+    if (!useRollups) {
+      samples = this.rawExtremes(row.id, q, q.from, UNBOUNDED, columns, points);
     } else {
-      // One GROUP BY per extreme: SQLite gives the row of a lone min() or max() as its bare columns.
-      const bucket = `CAST(((t - ?) / ?) * ? AS INTEGER)`;
-      const range = 'FROM samples WHERE series = ? AND t >= ? AND t <= ? AND t < ?';
-      const args = [q.from, Math.max(1e-9, q.to - q.from), columns, row.id, q.from, q.to, q.before] as const;
-      // (Of equal lowest values SQLite may give any one's time; memory gives the first. Same value, same column.)
-      const lows = this.db.prepare(`SELECT ${bucket} AS c, min(v), t, seq, count(*) ${range} GROUP BY c ORDER BY c`).raw().all(...args) as Array<[number, number, number, number, number]>;
-      const highs = this.db.prepare(`SELECT ${bucket} AS c, max(v), t, seq ${range} GROUP BY c ORDER BY c`).raw().all(...args) as Array<[number, number, number, number]>;
-      samples = 0;
-      for (let i = 0; i < lows.length; i++) {
-        const [, lo, loT, loSeq, n] = lows[i] as [number, number, number, number, number];
-        const [, hi, hiT, hiSeq] = highs[i] as [number, number, number, number];
-        samples += n;
-        pushExtremes(points, lo, loT, loSeq, hi, hiT, hiSeq, q.before);
+      // Whole minutes inside [from, end] from the rollups; the cut minutes at either end (the one
+      // holding `before` also holds samples memory has) from their rows, so nothing counts twice.
+      const firstWhole = Math.ceil(q.from / MINUTE_MS) * MINUTE_MS;
+      const afterWhole = Math.floor(end / MINUTE_MS) * MINUTE_MS;
+      if (afterWhole <= firstWhole) {
+        samples = this.rawExtremes(row.id, q, q.from, UNBOUNDED, columns, points);
+      } else {
+        samples += this.rawExtremes(row.id, q, q.from, firstWhole, columns, points);
+        const rows = this.db
+          .prepare('SELECT lo, lo_t, hi, hi_t, n FROM rollups WHERE series = ? AND minute >= ? AND minute < ? ORDER BY minute')
+          .raw()
+          .all(row.id, firstWhole, afterWhole) as Array<[number, number, number, number, number]>;
+        for (const [lo, loT, hi, hiT, n] of rows) {
+          samples += n;
+          // Minutes keep no sample numbers: the lowest and highest of one millisecond count as one sample only when equal.
+          pushExtremes(points, lo, loT, 0, hi, hiT, lo === hi ? 0 : 1, q.before);
+        }
+        samples += this.rawExtremes(row.id, q, afterWhole, UNBOUNDED, columns, points);
       }
     }
     const reduced = downsample(points, q.from, q.to, q.width);
     return { times: Float64Array.from(reduced.times), values: Float64Array.from(reduced.values), samples, elements };
+  }
+
+  /**
+   * Min and max per column of the view's grid for the rows at or after `lo`,
+   * before `stop`, within the view (to `to` included, before `before`),
+   * appended to `points` in time order; returns how many rows. Bounds are
+   * compared, never nudged: at 1.7e12 ms a double cannot hold t - 1e-9.
+   */
+  private rawExtremes(series: number, q: ViewQuery, lo: number, stop: number, columns: number, points: PointList): number {
+    if (stop <= lo) return 0;
+    // One GROUP BY per extreme: SQLite gives the row of a lone min() or max() as its bare columns.
+    const bucket = `CAST(((t - ?) / ?) * ? AS INTEGER)`;
+    const range = 'FROM samples WHERE series = ? AND t >= ? AND t < ? AND t <= ? AND t < ?';
+    const args = [q.from, Math.max(1e-9, q.to - q.from), columns, series, lo, stop, q.to, q.before] as const;
+    // (Of equal lowest values SQLite may give any one's time; memory gives the first. Same value, same column.)
+    const lows = this.db.prepare(`SELECT ${bucket} AS c, min(v), t, seq, count(*) ${range} GROUP BY c ORDER BY c`).raw().all(...args) as Array<[number, number, number, number, number]>;
+    const highs = this.db.prepare(`SELECT ${bucket} AS c, max(v), t, seq ${range} GROUP BY c ORDER BY c`).raw().all(...args) as Array<[number, number, number, number]>;
+    let samples = 0;
+    for (let i = 0; i < lows.length; i++) {
+      const [, low, lowT, lowSeq, n] = lows[i] as [number, number, number, number, number];
+      const [, high, highT, highSeq] = highs[i] as [number, number, number, number];
+      samples += n;
+      pushExtremes(points, low, lowT, lowSeq, high, highT, highSeq, q.before);
+    }
+    return samples;
   }
 
   private countInRollups(series: number, from: number, to: number): number {

@@ -7,16 +7,20 @@
  * refuses oversized and forbidden packets and notices a silent link; faults
  * are counted in the view. Publishing needs a live connection: nothing is
  * queued, and a QoS 1/2 message still unacknowledged when the link drops is
- * reported as unconfirmed, never dropped silently.
+ * reported as unconfirmed, never dropped silently. The verdict of the last
+ * handshake that completed is kept with its time, so an outage shows what was
+ * last verified instead of erasing it.
  */
 import { randomBytes } from 'node:crypto';
 import { MqttClient, type IClientOptions, type IPublishPacket } from 'mqtt';
 import type { Profile, Qos, Subscription } from '../../../shared/profiles';
 import { AppFailure } from '../../../shared/result';
-import type { TlsDetails } from '../../../shared/security';
-import { NO_LINK_FAULTS, type LinkFaults, type SessionState, type SessionView, type Transition } from '../../../shared/sessions';
+import type { SecurityStatus, TlsDetails } from '../../../shared/security';
+import { NO_LINK_FAULTS, type LastVerdict, type LinkFaults, type SessionState, type SessionView, type Transition } from '../../../shared/sessions';
+import { describeCertificate, parsePemCertificates } from '../certificates/x509';
 import { gradeConnection, isEncrypted, isUntrustedPeer } from '../tls/grade';
 import { translateError, type ErrorContext, type TranslatedError } from '../tls/errors';
+import { withRefusal } from '../tls/inspect';
 import { buildTlsOptions, checkIdentity, CodedError, serverName, type ClientIdentity } from '../tls/options';
 import type { SystemTrust } from '../tls/system-roots';
 import { backoffDelay, DEFAULT_BACKOFF, wasStable, type BackoffPolicy } from './backoff';
@@ -61,6 +65,8 @@ export class Session {
   private reason = 'Not connected yet.';
   private error: TranslatedError | null = null;
   private tls: TlsDetails | null = null;
+  /** The verdict of the last completed handshake (accepted, or refused for the broker's identity). */
+  private lastVerdict: LastVerdict | null = null;
   private history: Transition[] = [];
   private attempt = 0;
   /** Failed attempts in a row, connections that did not last counted in: drives the backoff. */
@@ -92,6 +98,8 @@ export class Session {
 
   /** Replaces the profile. Connection settings apply at the next attempt; subscriptions at once. */
   update(profile: Profile): void {
+    // A verdict is about one broker as reached with these settings; another URL or TLS setup starts afresh.
+    if (profile.url !== this.profile.url || JSON.stringify(profile.tls) !== JSON.stringify(this.profile.tls)) this.lastVerdict = null;
     this.profile = profile;
     if (this.state === 'idle' || this.state === 'closed' || this.state === 'failed') this.target = parseTarget(profile.url);
     if (this.state === 'connected') this.syncSubscriptions();
@@ -110,14 +118,24 @@ export class Session {
       nextRetryAt: this.nextRetryAt,
       history: [...this.history],
       faults: { ...this.faults },
-      security: gradeConnection({
-        transport: this.target.transport,
-        tls: this.tls,
-        error: this.error,
-        usesPassword: this.profile.secrets.password,
-        now: this.now(),
-      }),
+      security: this.security(),
+      lastVerdict: this.lastVerdict,
     };
+  }
+
+  private security(): SecurityStatus {
+    return gradeConnection({
+      transport: this.target.transport,
+      tls: this.tls,
+      error: this.error,
+      usesPassword: this.profile.secrets.password,
+      now: this.now(),
+    });
+  }
+
+  private keepVerdict(): void {
+    const { grade, reasons } = this.security();
+    this.lastVerdict = { grade, reasons, at: this.now() };
   }
 
   connect(): void {
@@ -200,6 +218,8 @@ export class Session {
       port: this.target.port,
       hasClientCertificate: !!this.profile.tls.clientCertificate,
       peerLeaf: this.tls?.peerChain[0] ?? null,
+      peerChain: this.tls?.peerChain ?? [],
+      trusted: { system: this.profile.tls.trust !== 'custom', subjects: trustedSubjects(this.profile.tls.trust === 'system' ? [] : this.profile.tls.ca) },
       minVersion: this.profile.tls.minVersion,
     };
   }
@@ -218,7 +238,10 @@ export class Session {
     let secrets: SessionSecrets;
     try {
       secrets = await this.deps.secrets(profile);
-      if (isEncrypted(target.transport)) checkIdentity(profile.tls.clientCertificate, secrets);
+      if (isEncrypted(target.transport)) {
+        checkIdentity(profile.tls.clientCertificate, secrets);
+        if (profile.tls.trust !== 'custom') await this.deps.systemTrust.load();
+      }
     } catch (error) {
       if (generation !== this.generation) return;
       const translated: TranslatedError =
@@ -304,6 +327,7 @@ export class Session {
       watch.startLiveness(client.keepalive);
       this.attempt = 0;
       this.error = null;
+      this.keepVerdict();
       this.subscribed.clear();
       this.transition('connected', 'The broker accepted the connection.');
       this.syncSubscriptions();
@@ -350,9 +374,10 @@ export class Session {
   private settle(generation: number, error: TranslatedError, wasConnected: boolean): void {
     if (generation !== this.generation) return;
     this.error = error;
-    if (this.tls && !this.tls.authorized && isUntrustedPeer(error.code)) {
+    if (this.tls && isUntrustedPeer(error.code)) {
       // Node aborted the handshake on this verification error; the snapshot taken before it could not know.
-      this.tls = { ...this.tls, authorizationError: this.tls.authorizationError ?? error.cause };
+      this.tls = withRefusal(this.tls, error.cause);
+      this.keepVerdict();
     }
     if (!error.retryable || this.deps.retry === false) {
       this.transition('failed', `${error.message} ${error.hint}`.trim());
@@ -392,6 +417,17 @@ export class Session {
       for (const [f, q] of added) this.subscribed.set(f, q);
     }
   }
+}
+
+/** The subjects of a connection's own CA certificates, for a failure to name next to the CA the broker needs. */
+function trustedSubjects(ca: readonly string[]): string[] {
+  return ca.flatMap((pem) => {
+    try {
+      return parsePemCertificates(pem).map((cert) => describeCertificate(cert).subject);
+    } catch {
+      return [];
+    }
+  });
 }
 
 function unconfirmed(entry: InFlight, why: string): AppFailure {

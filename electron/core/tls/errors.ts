@@ -23,6 +23,10 @@ export interface ErrorContext {
   hasClientCertificate: boolean;
   /** The broker's leaf certificate, when the handshake got far enough to see it. */
   peerLeaf?: CertificateSummary | null;
+  /** The chain the broker presented, leaf first: the issuer of its last certificate is the CA it needs. */
+  peerChain?: readonly CertificateSummary[];
+  /** What this connection trusts: its own CA certificates by subject, and whether the system roots count. */
+  trusted?: { system: boolean; subjects: readonly string[] };
   /** The minimum TLS version this connection asked for. */
   minVersion?: string;
   /** Whether the broker had accepted the connection (CONNACK) before it ended. */
@@ -44,22 +48,48 @@ const names = (c: ErrorContext) =>
     ? ` It is valid for ${c.peerLeaf.subjectAltNames.join(', ')}.`
     : '';
 
+/** A CA as operators name it: its common name, or the whole subject when it has none. */
+const caName = (dn: string) => /(?:^|,\s*)CN=([^,]+)/.exec(dn)?.[1]?.trim() || dn;
+/** The CA the presented chain needs: the issuer of its last certificate (a self-signed one names itself). */
+const neededCa = (c: ErrorContext) => {
+  const issuer = c.peerChain?.[c.peerChain.length - 1]?.issuer ?? c.peerLeaf?.issuer;
+  return issuer ? caName(issuer) : null;
+};
+const trustedText = (trusted: NonNullable<ErrorContext['trusted']>) => {
+  const own = trusted.subjects.map(caName).join('; ');
+  if (trusted.system) return own ? `the system roots and ${own}` : 'the system roots, none of which issued it';
+  return own || 'no CA at all';
+};
+/** The CA the chain needs next to the ones configured: which certificate to import, at a glance. */
+const trustGap = (c: ErrorContext) => {
+  const needed = neededCa(c);
+  if (!needed || !c.trusted) return '';
+  return ` The broker's chain needs the CA ${needed}; this connection trusts ${trustedText(c.trusted)}.`;
+};
+
 const fatal = (code: ErrorCode, message: Entry['message'], hint: Entry['hint']): Entry => ({ code, retryable: false, message, hint });
 const transient = (code: ErrorCode, message: Entry['message'], hint: Entry['hint']): Entry => ({ code, retryable: true, message, hint });
 
 const UNKNOWN_CA = fatal(
   'tls_unknown_ca',
-  (c) => `The broker's certificate${issuedBy(c)} was issued by a CA this connection does not trust.`,
-  () => "Import the broker's root CA certificate and select it as this connection's CA.",
+  (c) => {
+    const needed = neededCa(c);
+    if (needed && c.trusted) return `The broker's certificate chain needs the CA ${needed}, which this connection does not trust: it trusts ${trustedText(c.trusted)}.`;
+    return `The broker's certificate${issuedBy(c)} was issued by a CA this connection does not trust.`;
+  },
+  (c) => {
+    const needed = neededCa(c);
+    return `Import the broker's root CA certificate${needed && c.trusted ? ` (${needed})` : ''} and select it as this connection's CA.`;
+  },
 );
 const MISSING_INTERMEDIATE = fatal(
   'tls_missing_intermediate',
-  (c) => `The broker's certificate${issuedBy(c)} could not be chained to a trusted root: an intermediate CA certificate is missing.`,
+  (c) => `The broker's certificate${issuedBy(c)} could not be chained to a trusted root: an intermediate CA certificate is missing.${trustGap(c)}`,
   () => "Add the intermediate CA certificate to this connection's CAs, or have the broker send its full chain.",
 );
 const SELF_SIGNED = fatal(
   'tls_self_signed',
-  () => 'The broker presented a self-signed certificate that this connection does not trust.',
+  (c) => `The broker presented a self-signed certificate${c.peerLeaf ? ` (${caName(c.peerLeaf.subject)})` : ''} that this connection does not trust${c.trusted ? `; it trusts ${trustedText(c.trusted)}` : ''}.`,
   () => 'Import that certificate as the CA of this connection, or pin its SHA-256 fingerprint.',
 );
 const CLIENT_CERT_REJECTED = fatal(

@@ -34,6 +34,16 @@ export function isUntrustedPeer(code: ErrorCode): boolean {
   return UNTRUSTED_PEER.has(code);
 }
 
+/**
+ * The fact of the verdict a refusal is about: its sentence (which names what
+ * was found) takes that fact's line instead of repeating it on a line of its
+ * own. Every other refusal for the broker's identity is about the chain.
+ */
+const FACT_OF_REFUSAL: Partial<Record<ErrorCode, string>> = {
+  tls_hostname_mismatch: 'hostname_mismatch',
+  tls_pin_mismatch: 'pin_mismatch',
+};
+
 export interface GradeInput {
   transport: Transport;
   tls: TlsDetails | null;
@@ -125,8 +135,12 @@ export function gradeConnection(input: GradeInput): SecurityStatus {
     tlsReasons(tls, reasons);
     certificateReasons(tls, now, reasons);
   }
-  if (input.error && isUntrustedPeer(input.error.code)) {
-    reasons.push({ level: 'insecure', code: input.error.code, message: input.error.message });
+  const refusal = input.error && isUntrustedPeer(input.error.code) ? input.error : null;
+  if (refusal) {
+    const factCode = FACT_OF_REFUSAL[refusal.code] ?? 'chain_unverified';
+    const fact = reasons.find((r) => r.level === 'insecure' && r.code === factCode);
+    if (fact) fact.message = refusal.message;
+    else reasons.push({ level: 'insecure', code: refusal.code, message: refusal.message });
   }
   // A connection is graded secure or warning only once its handshake completed without a
   // security failure and its last attempt did not fail: a refused connection proves nothing.

@@ -3,7 +3,9 @@
  * cipher, the peer chain, the host name check, the client certificate in use
  * and the pin result. Called twice per handshake: once as soon as the handshake
  * completes (so a chain that fails verification can still be shown), once after
- * Node's own verification with its verdict.
+ * Node's own verification with its verdict. Node's one verdict covers two
+ * facts, kept apart here: whether the chain verified, and whether the
+ * certificate names the host.
  */
 import type { X509Certificate } from 'node:crypto';
 import tls, { type TLSSocket } from 'node:tls';
@@ -27,6 +29,30 @@ export interface InspectExpectations {
 export interface Inspection {
   details: TlsDetails;
   failure: CodedError | null;
+}
+
+/**
+ * Node's codes for a certificate not issued for the host. Node checks the name
+ * only once the chain has verified (tls.connect: the name is checked when the
+ * chain gave no error), so one of these codes means: chain verified, name wrong.
+ */
+const HOSTNAME_CODES: ReadonlySet<string> = new Set(['ERR_TLS_CERT_ALTNAME_INVALID', 'HOSTNAME_MISMATCH']);
+
+/** Node's verdict as the chain's alone: a host name failure says the chain itself verified. */
+function chainVerdict(verdict: { authorized: boolean; authorizationError: string | null }): { authorized: boolean; authorizationError: string | null } {
+  if (verdict.authorizationError && HOSTNAME_CODES.has(verdict.authorizationError)) return { authorized: true, authorizationError: null };
+  return verdict;
+}
+
+/**
+ * The snapshot taken before Node's check, completed with the code Node ended
+ * the handshake with: a host name failure marks the chain verified and the name
+ * as not matching; any other verification code is the chain's.
+ */
+export function withRefusal(details: TlsDetails, code: string | null): TlsDetails {
+  if (details.authorized || !code) return details;
+  if (HOSTNAME_CODES.has(code)) return { ...details, authorized: true, authorizationError: null, hostname: { ...details.hostname, matched: false } };
+  return { ...details, authorizationError: details.authorizationError ?? code };
 }
 
 function unreadablePeer(why: unknown): CodedError {
@@ -87,8 +113,9 @@ function clientCertificate(socket: TLSSocket): CertificateSummary | null {
 }
 
 /**
- * `authorized` is Node's verdict; before Node has checked (on the early snapshot)
- * pass `null` and the chain is reported as not (yet) verified. Never throws:
+ * `verdict` is Node's (socket.authorized and its error); before Node has checked
+ * (on the early snapshot) pass `null` and the chain is reported as not (yet)
+ * verified. The details' `authorized` is the chain's part of that verdict. Never throws:
  * it runs in the socket's event handlers, where a throw would end the process.
  */
 export function inspectTls(
@@ -96,6 +123,7 @@ export function inspectTls(
   expect: InspectExpectations,
   verdict: { authorized: boolean; authorizationError: string | null } | null,
 ): Inspection {
+  const chain = verdict ? chainVerdict(verdict) : null;
   const base: TlsDetails = {
     version: null,
     cipher: null,
@@ -104,8 +132,8 @@ export function inspectTls(
     alpnProtocol: null,
     servername: expect.hostname,
     verification: expect.verify,
-    authorized: verdict?.authorized ?? false,
-    authorizationError: verdict?.authorizationError ?? null,
+    authorized: chain?.authorized ?? false,
+    authorizationError: chain?.authorizationError ?? null,
     hostname: { expected: expect.hostname, matched: null },
     peerChain: [],
     clientCertificate: null,
@@ -123,9 +151,9 @@ export function inspectTls(
       forwardSecret: forwardSecret(version, standardName),
       alpnProtocol: typeof socket.alpnProtocol === 'string' ? socket.alpnProtocol : null,
     };
-    let chain: X509Certificate[];
+    let certificates: X509Certificate[];
     try {
-      chain = peerChain(socket);
+      certificates = peerChain(socket);
     } catch (error) {
       return { details: negotiated, failure: unreadablePeer(error) };
     }
@@ -133,9 +161,9 @@ export function inspectTls(
       details: {
         ...negotiated,
         hostname: { expected: expect.hostname, matched: hostnameMatches(socket, expect.hostname) },
-        peerChain: chain.map(describeCertificate),
+        peerChain: certificates.map(describeCertificate),
         clientCertificate: clientCertificate(socket),
-        pin: { configured: expect.pins.length, matched: pinMatches(chain, expect.pins) },
+        pin: { configured: expect.pins.length, matched: pinMatches(certificates, expect.pins) },
       },
       failure: null,
     };

@@ -6,6 +6,7 @@ import type { ApiClient } from '../../../shared/client';
 import { BudgetState } from '../charts/budget';
 import { ChartRegistry } from '../charts/live-charts';
 import { DashboardSaver } from '../charts/save-dashboard';
+import { PublishMemory } from '../publish/memory';
 import { LiveTopics } from '../topics/live-topics';
 import { MessageList } from '../topics/message-list';
 import type { Services } from './services';
@@ -21,5 +22,6 @@ export function createServices(client: ApiClient): Services {
     charts: new ChartRegistry(client),
     budget: new BudgetState(),
     dashboards: new DashboardSaver(client, store),
+    publish: new PublishMemory(),
   };
 }

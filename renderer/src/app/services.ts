@@ -1,8 +1,8 @@
 /**
  * The objects one window runs on, made once at startup (compose.ts) and
  * handed down through a React context: the client to the backend, the app
- * state, the live topic trees, the message list, the live charts, the memory budget and the
- * dashboard saves. Nothing of it lives in module variables, so a test builds
+ * state, the live topic trees, the message list, the live charts, the memory budget, the
+ * dashboard saves and what the Publish tab remembers. Nothing of it lives in module variables, so a test builds
  * its own set around an in-memory client.
  */
 import { createContext, useContext } from 'react';
@@ -10,6 +10,7 @@ import type { ApiClient } from '../../../shared/client';
 import type { BudgetState } from '../charts/budget';
 import type { ChartRegistry } from '../charts/live-charts';
 import type { DashboardSaver } from '../charts/save-dashboard';
+import type { PublishMemory } from '../publish/memory';
 import type { LiveTopics } from '../topics/live-topics';
 import type { MessageList } from '../topics/message-list';
 import type { AppStore } from './store';
@@ -23,6 +24,8 @@ export interface Services {
   charts: ChartRegistry;
   budget: BudgetState;
   dashboards: DashboardSaver;
+  /** The Publish tab's drafts and recent payloads, for this window's session. */
+  publish: PublishMemory;
 }
 
 export const ServicesContext = createContext<Services | null>(null);

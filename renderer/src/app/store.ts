@@ -8,6 +8,7 @@ import type { ApiClient } from '../../../shared/client';
 import type { AppInfo } from '../../../shared/contract';
 import type { DemoStatus } from '../../../shared/contract';
 import type { Profile } from '../../../shared/profiles';
+import type { Dashboard } from '../../../shared/telemetry';
 import type { SessionView } from '../../../shared/sessions';
 import { useServices } from './services';
 
@@ -18,13 +19,35 @@ export interface State {
   selectedId: string | null;
   loadError: string | null;
   demo: DemoStatus;
+  /** A sentence for the operator after something finished out of sight (the demo removed), until dismissed. */
+  notice: string | null;
 }
 
 export class AppStore {
-  private state: State = { info: null, profiles: [], sessions: {}, selectedId: null, loadError: null, demo: { running: false, profileId: null } };
+  private state: State = { info: null, profiles: [], sessions: {}, selectedId: null, loadError: null, demo: { running: false, profileId: null }, notice: null };
   private readonly listeners = new Set<() => void>();
+  /**
+   * Dashboards edited here whose saves main has not answered yet. A
+   * `profiles.changed` pushed for an earlier save carries an older layout;
+   * these win over it until their own save lands (save-dashboard.ts).
+   */
+  private readonly unsaved = new Map<string, Dashboard>();
 
   constructor(private readonly client: ApiClient) {}
+
+  /** Holds (or with null, releases) a dashboard edited in this window and not saved yet. */
+  holdDashboard(profileId: string, dashboard: Dashboard | null): void {
+    if (dashboard) this.unsaved.set(profileId, dashboard);
+    else this.unsaved.delete(profileId);
+  }
+
+  private withUnsaved(profiles: Profile[]): Profile[] {
+    if (this.unsaved.size === 0) return profiles;
+    return profiles.map((p) => {
+      const dashboard = this.unsaved.get(p.id);
+      return dashboard ? { ...p, dashboard } : p;
+    });
+  }
 
   get(): State {
     return this.state;
@@ -69,8 +92,9 @@ export class AppStore {
   follow(): () => void {
     const offs = [
       this.client.on('sessions.changed', (view) => this.set((s) => ({ sessions: { ...s.sessions, [view.id]: view } }))),
-      this.client.on('profiles.changed', (profiles) =>
+      this.client.on('profiles.changed', (pushed) =>
         this.set((s) => {
+          const profiles = this.withUnsaved(pushed);
           const ids = new Set(profiles.map((p) => p.id));
           const sessions = Object.fromEntries(Object.entries(s.sessions).filter(([id]) => ids.has(id)));
           const demo = s.demo.profileId && !ids.has(s.demo.profileId) ? { running: false, profileId: null } : s.demo;

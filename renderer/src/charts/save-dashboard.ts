@@ -12,6 +12,8 @@ import type { AppStore } from '../app/store';
 export class DashboardSaver {
   /** Saves in flight, chained so they land in the order they were made. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Saves not yet answered, per connection: while any is, the store keeps this window's layout. */
+  private readonly inFlight = new Map<string, number>();
 
   constructor(
     private readonly client: ApiClient,
@@ -33,8 +35,10 @@ export class DashboardSaver {
     const next = change(before);
     if ('error' in next) return Promise.resolve(err('invalid_dashboard', next.error));
     this.show(profileId, next);
+    this.store.holdDashboard(profileId, next);
+    this.inFlight.set(profileId, (this.inFlight.get(profileId) ?? 0) + 1);
     const saved = this.queue.then(async () => {
-      const result = await this.client.invoke('dashboard.save', { profileId, dashboard: next });
+      const result = await this.client.invoke('dashboard.save', { profileId, dashboard: next }).finally(() => this.landed(profileId));
       if (result.ok) return ok(null);
       const profiles = await this.client.invoke('profiles.list', {});
       if (profiles.ok) this.store.set({ profiles: profiles.value });
@@ -43,5 +47,12 @@ export class DashboardSaver {
     });
     this.queue = saved.catch(() => undefined);
     return saved;
+  }
+
+  private landed(profileId: string): void {
+    const left = (this.inFlight.get(profileId) ?? 1) - 1;
+    if (left > 0) return void this.inFlight.set(profileId, left);
+    this.inFlight.delete(profileId);
+    this.store.holdDashboard(profileId, null);
   }
 }

@@ -2,33 +2,15 @@
  * What a saved connection uses, as the core describes it: its CA certificates,
  * its client certificate (expiry in red or yellow when near), and its key,
  * which lives in the OS keychain and is only ever described, never shown.
- * Asks again whenever the connection's certificates or stored secrets change.
+ * The description comes from use-description.ts (the form names saved CAs by it too).
  */
-import { useEffect, useState } from 'react';
-import type { ProfileCertificates } from '../../../shared/certificates';
 import type { Profile } from '../../../shared/profiles';
-import type { AppError } from '../../../shared/result';
 import type { CertificateSummary } from '../../../shared/security';
-import { useAction } from '../feedback/use-action';
 import { keyLabel } from '../certificates/describe';
 import { ExpiryText } from '../certificates/ExpiryText';
-import { useClient } from '../app/services';
 import { Busy } from '../feedback/Busy';
+import type { Description } from './use-description';
 import { Problem, ProblemList } from '../feedback/Problem';
-
-function useDescription(profile: Profile): { described: ProfileCertificates | null; error: AppError | null; loading: boolean } {
-  const client = useClient();
-  const [described, setDescribed] = useState<ProfileCertificates | null>(null);
-  const { busy, error, run } = useAction();
-  const basis = JSON.stringify([profile.id, profile.tls.ca, profile.tls.clientCertificate, profile.secrets]);
-  useEffect(() => {
-    // A newer read (the basis changed again) silences this one's answer.
-    void run(() => client.invoke('profiles.describe', { id: profile.id }), { onValue: setDescribed });
-    // `basis` stands for the parts of the profile the description depends on.
-  }, [basis, profile.id, client, run]);
-  // Before the first answer, the section is reading.
-  return { described: error ? null : described, error, loading: busy || (!described && !error) };
-}
 
 /** Subjects with their expiry; in a chain, the certificates after the first are marked as such. */
 function Certificates({ list, none, chain = false }: { list: CertificateSummary[]; none: string; chain?: boolean }) {
@@ -45,8 +27,8 @@ function Certificates({ list, none, chain = false }: { list: CertificateSummary[
   );
 }
 
-export function CertificatesInUse({ profile }: { profile: Profile }) {
-  const { described, error, loading } = useDescription(profile);
+export function CertificatesInUse({ profile, description }: { profile: Profile; description: Description }) {
+  const { described, error, loading } = description;
   return (
     <section className="in-use" data-testid="profile-certificates" aria-label="Certificates in use" aria-busy={loading}>
       <h3>In use now</h3>

@@ -10,14 +10,14 @@ import { Field } from '../forms/Field';
 import { invalidRows } from '../topics/subscription-rows';
 import { SubscriptionRows } from '../topics/SubscriptionRows';
 import { MaxPacketField } from './MaxPacketField';
-import { defaultName, isEncryptedUrl, sentSubscriptionRows, type FormState, type SetField } from './form-state';
+import { defaultName, isEncryptedUrl, sentSubscriptionRows, subscribesToEverything, type FormState, type SetField } from './form-state';
 
 interface Props {
   f: FormState;
   set: SetField;
 }
 
-export function BrokerFieldset({ f, set }: Props) {
+export function BrokerFieldset({ f, set, nameWarning = null }: Props & { nameWarning?: string | null }) {
   return (
     <fieldset>
       <legend>Broker</legend>
@@ -26,7 +26,7 @@ export function BrokerFieldset({ f, set }: Props) {
       </Field>
       {!isEncryptedUrl(f.url) && f.url.length > 6 && <p className="warn">This URL is not encrypted: everything, including any password, crosses the network in clear text.</p>}
       <div className="row">
-        <Field label="Name">
+        <Field label="Name" hint={nameWarning && <span className="warn" data-testid="name-warning">{nameWarning}</span>}>
           <input name="name" value={f.name} placeholder={defaultName(f.url)} onChange={(e) => set('name', e.target.value)} />
         </Field>
         <Field label="Group">
@@ -82,6 +82,11 @@ export function SubscriptionsFieldset({ f, set, error }: Props & { error: AppErr
     <fieldset>
       <legend>Subscriptions</legend>
       <SubscriptionRows rows={f.subscriptions} invalid={invalidRows(f.subscriptions, error, sentSubscriptionRows(f))} onChange={(rows) => set('subscriptions', rows)} />
+      {subscribesToEverything(f) && (
+        <p className="muted small" data-testid="subscription-note">
+          # receives every topic this client may read. On a busy broker, narrow it to what you watch (plant/line1/#, +/temperature); some brokers (AWS IoT) refuse # unless their policy allows it.
+        </p>
+      )}
       <button type="button" onClick={() => set('subscriptions', [...f.subscriptions, { filter: '#', qos: 0 }])}>
         Add subscription
       </button>

@@ -4,17 +4,21 @@
  * security grade of such a connection is always insecure. A saved connection
  * shows the certificates and key it uses and can take a bundle (PKCS#12, zip,
  * folder) through the import wizard; when the wizard changes its certificates,
- * the form takes them over and keeps the operator's other edits. The state and
- * its rules are in form-state.ts, the fieldsets in their own components.
+ * the form takes them over and keeps the operator's other edits. A name another
+ * connection already has is pointed out; a passphrase problem is shown at the
+ * passphrase field, not at the foot of the form. The state and its rules are
+ * in form-state.ts, the fieldsets in their own components.
  */
 import { useState, type FormEvent } from 'react';
 import type { Profile } from '../../../shared/profiles';
 import { useServices } from '../app/services';
+import { useStore } from '../app/store';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
 import { AuthFieldset, BrokerFieldset, SubscriptionsFieldset, WillFieldset } from './ConnectionFieldsets';
-import { certificatesOf, formProblem, initialState, isEncryptedUrl, toSecrets, toSettings, withCertificatesOf, type FormState, type SetField } from './form-state';
+import { certificatesOf, defaultName, formProblem, initialState, isEncryptedUrl, PASSPHRASE_ERRORS, passphraseProblem, toSecrets, toSettings, withCertificatesOf, type FormState, type SetField } from './form-state';
+import { duplicateNameWarning } from './names';
 import { TlsFieldset } from './TlsFieldset';
 
 export function ConnectionForm({ profile, onDone, onImportBundle }: { profile: Profile | null; onDone: (saved: Profile | null) => void; onImportBundle?: () => void }) {
@@ -29,10 +33,14 @@ export function ConnectionForm({ profile, onDone, onImportBundle }: { profile: P
     setF((s) => withCertificatesOf(s, profile));
   }
   const set: SetField = (key, value) => setF((s) => ({ ...s, [key]: value }));
+  const profiles = useStore((s) => s.profiles);
+  const nameWarning = duplicateNameWarning(f.name.trim() || defaultName(f.url), profiles, profile?.id);
+  const storedPassphrase = !!profile?.secrets.passphrase;
+  const passphraseError = error && (PASSPHRASE_ERRORS.has(error.code) || error.field?.[1] === 'passphrase') ? error : passphraseProblem(f, storedPassphrase);
 
   async function save(connect: boolean, event?: FormEvent) {
     event?.preventDefault();
-    const problem = formProblem(f);
+    const problem = formProblem(f, storedPassphrase);
     if (problem) return fail(problem);
     const saved = await run(async () => {
       const result = await client.invoke('profiles.save', { id: profile?.id, settings: toSettings(f), secrets: toSecrets(f) });
@@ -49,13 +57,13 @@ export function ConnectionForm({ profile, onDone, onImportBundle }: { profile: P
       <header className="panel-head">
         <h2>{profile ? `Edit ${profile.name}` : 'New connection'}</h2>
       </header>
-      <BrokerFieldset f={f} set={set} />
+      <BrokerFieldset f={f} set={set} nameWarning={nameWarning} />
       <AuthFieldset f={f} set={set} profile={profile} />
-      {isEncryptedUrl(f.url) && <TlsFieldset f={f} set={set} update={setF} profile={profile} busy={busy} onImportBundle={onImportBundle} />}
+      {isEncryptedUrl(f.url) && <TlsFieldset f={f} set={set} update={setF} profile={profile} busy={busy} onImportBundle={onImportBundle} passphraseError={passphraseError} />}
       <SubscriptionsFieldset f={f} set={set} error={error} />
       <WillFieldset f={f} set={set} />
 
-      {error && <Problem problem={error} testId="form-error" />}
+      {error && error !== passphraseError && <Problem problem={error} testId="form-error" />}
 
       <div className="actions" aria-busy={busy}>
         <button type="submit" className="primary" disabled={busy} data-testid="save-connect">

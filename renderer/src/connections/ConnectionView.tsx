@@ -1,7 +1,8 @@
 /**
  * One connection: its header with connect/disconnect, edit and delete, and its
  * tabs: security, live topics, dashboard, publish. A connection imported
- * without its secrets asks for them before it connects.
+ * without its secrets asks for them before it connects. The topic tree's
+ * "publish to this topic" opens the Publish tab aimed at that topic.
  */
 import { useEffect, useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
@@ -16,7 +17,7 @@ import { ConfirmButton } from '../forms/ConfirmButton';
 import { tabPanelProps, Tabs, type TabItem } from '../forms/Tabs';
 import { RecordingSettings } from '../history/RecordingSettings';
 import { PublishPanel } from '../publish/PublishPanel';
-import { GradeBadge, StatusLight } from '../security/badges';
+import { StatusLight, VerdictBadge } from '../security/badges';
 import { SecurityPanel } from '../security/SecurityPanel';
 import { TopicsView } from '../topics/TopicsView';
 import { LinkFaultsLine } from './LinkFaultsLine';
@@ -56,6 +57,7 @@ function idleView(profile: Profile): SessionView {
     nextRetryAt: null,
     history: [],
     faults: NO_LINK_FAULTS,
+    lastVerdict: null,
     security: {
       transport: profile.url.split(':')[0] as SessionView['security']['transport'],
       encrypted,
@@ -68,7 +70,7 @@ function idleView(profile: Profile): SessionView {
 }
 
 export function ConnectionView({ profile, view, onEdit }: { profile: Profile; view: SessionView | undefined; onEdit: () => void }) {
-  const { client, topics } = useServices();
+  const { client, topics, publish } = useServices();
   const [askSecrets, setAskSecrets] = useState(false);
   const { label: busy, error, run: runAction, reset } = useAction();
   const [tab, setTabState] = useState<Tab>(() => lastTab.get(profile.id) ?? 'security');
@@ -114,7 +116,7 @@ export function ConnectionView({ profile, view, onEdit }: { profile: Profile; vi
           <h1>{profile.name}</h1>
           <div className="muted mono small">{profile.url}</div>
         </div>
-        <GradeBadge grade={shown.security.grade} />
+        <VerdictBadge view={shown} />
         <div className="actions" aria-busy={!!busy}>
           {busy && <Busy label={busy} />}
           {active ? (
@@ -139,9 +141,12 @@ export function ConnectionView({ profile, view, onEdit }: { profile: Profile; vi
           />
         </div>
       </header>
-      <p className="reason-line" data-testid="state-reason">
-        {shown.reason}
-      </p>
+      {/* The security tab says a failure in its own box, with the fix: once is enough. */}
+      {!(tab === 'security' && shown.error) && (
+        <p className="reason-line" data-testid="state-reason">
+          {shown.reason}
+        </p>
+      )}
       <LinkFaultsLine faults={shown.faults} />
       {askSecrets && (
         <PendingSecretsPrompt
@@ -157,7 +162,17 @@ export function ConnectionView({ profile, view, onEdit }: { profile: Profile; vi
       <Tabs tabs={TABS} selected={tab} onSelect={setTab} prefix={`conn-${profile.id}`} label={`${profile.name} views`} />
       <div {...tabPanelProps(`conn-${profile.id}`, tab)} className="tab-panel">
         {tab === 'security' && <SecurityPanel view={shown} />}
-        {tab === 'topics' && <TopicsView profile={profile} connected={shown.state === 'connected'} onOpenDashboard={() => setTab('dashboard')} />}
+        {tab === 'topics' && (
+          <TopicsView
+            profile={profile}
+            connected={shown.state === 'connected'}
+            onOpenDashboard={() => setTab('dashboard')}
+            onPublish={(topic) => {
+              publish.aim(profile.id, topic);
+              setTab('publish');
+            }}
+          />
+        )}
         {tab === 'dashboard' && <Dashboard profile={profile} onOpenTopics={() => setTab('topics')} />}
         {tab === 'publish' && <PublishPanel profile={profile} state={shown.state} />}
         {tab === 'history' && <RecordingSettings profile={profile} />}

@@ -2,20 +2,31 @@
  * Moving connections between machines: Export downloads every connection as
  * JSON without any secret (the core writes it); Import connections reads
  * such a file and reports how many arrived. Imported connections ask for
- * their secrets on first connect.
+ * their secrets on first connect. What it reports can be dismissed, and goes
+ * at the operator's next action in the list (`clearOn` changes).
  */
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { downloadText } from '../app/download';
 import { useClient } from '../app/services';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
+import { DismissButton } from '../forms/DismissButton';
 
-export function ProfileTransfer({ hasProfiles }: { hasProfiles: boolean }) {
+export function ProfileTransfer({ hasProfiles, clearOn = 0 }: { hasProfiles: boolean; clearOn?: number }) {
   const client = useClient();
   const fileInput = useRef<HTMLInputElement>(null);
-  const { label: busy, error, run } = useAction();
+  const { label: busy, error, run, reset } = useAction();
   const [message, setMessage] = useState<string | null>(null);
+  const dismiss = () => {
+    setMessage(null);
+    reset();
+  };
+  useEffect(() => {
+    if (clearOn === 0) return;
+    setMessage(null);
+    reset();
+  }, [clearOn, reset]);
 
   async function exportAll() {
     setMessage(null);
@@ -59,11 +70,17 @@ export function ProfileTransfer({ hasProfiles }: { hasProfiles: boolean }) {
       </div>
       {busy && <Busy label={busy} />}
       {message && (
-        <p className="small" role="status" data-testid="transfer-result">
-          {message}
+        <p className="small dismissable" role="status" data-testid="transfer-result">
+          <span>{message}</span>
+          <DismissButton onClick={dismiss} />
         </p>
       )}
-      {error && <Problem problem={error} />}
+      {error && (
+        <div className="dismissable" data-testid="transfer-error">
+          <Problem problem={error} />
+          <DismissButton onClick={dismiss} />
+        </div>
+      )}
     </div>
   );
 }

@@ -4,24 +4,65 @@
  * keychain), SNI, ALPN, minimum version, pins, and verification, whose
  * turning off sits behind an explicit acknowledgement shown in red. Picked
  * files that hold what a field must not are refused at once (form-state.ts).
+ * Saved CAs are named by their subjects. A passphrase problem (an encrypted
+ * key picked, or a passphrase the core refused) is said at the passphrase
+ * field, which takes the focus.
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
 import { Problem } from '../feedback/Problem';
 import { Field } from '../forms/Field';
 import { CertificatesInUse } from './CertificatesInUse';
 import { readText } from './files';
-import { pickCaFiles, pickClientCertificate, withCaFiles, withVerify, type FormState, type PickedText, type SetField } from './form-state';
+import { pickCaFiles, pickClientCertificate, pickClientKey, withCaFiles, withVerify, type FormState, type PickedText, type SetField } from './form-state';
+import { savedCaSubjects } from './saved-ca';
+import { useDescription } from './use-description';
 
 async function picked(file: File | undefined): Promise<PickedText | null> {
   return file ? { name: file.name, text: await readText(file) } : null;
 }
 
-export function TlsFieldset({ f, set, update, profile, busy, onImportBundle }: { f: FormState; set: SetField; update: (change: (f: FormState) => FormState) => void; profile: Profile | null; busy: boolean; onImportBundle?: () => void }) {
+/** The sentence under the passphrase field: what is wrong, and what to do here (never "go to the settings": this is them). */
+function PassphraseProblem({ problem }: { problem: AppError }) {
+  const hint = problem.code === 'key_passphrase_missing' ? 'Type its passphrase here; it goes to the OS keychain with the key.' : problem.hint;
+  return (
+    <span className="field-problem" role="alert" data-testid="passphrase-problem" data-code={problem.code}>
+      {problem.message} {hint}
+    </span>
+  );
+}
+
+export function TlsFieldset({
+  f,
+  set,
+  update,
+  profile,
+  busy,
+  onImportBundle,
+  passphraseError = null,
+}: {
+  f: FormState;
+  set: SetField;
+  update: (change: (f: FormState) => FormState) => void;
+  profile: Profile | null;
+  busy: boolean;
+  onImportBundle?: () => void;
+  /** What is wrong with the key's passphrase, shown at its field. */
+  passphraseError?: AppError | null;
+}) {
   const stored = profile?.secrets;
   /** A picked file that was not taken, and why. */
   const [refused, setRefused] = useState<AppError | null>(null);
+  const description = useDescription(profile);
+  const caSubjects = savedCaSubjects(profile?.tls.ca ?? [], description.described?.ca ?? []);
+  const passphraseInput = useRef<HTMLInputElement>(null);
+  const passphraseProblemKey = passphraseError ? `${passphraseError.code}:${passphraseError.message}` : null;
+  useEffect(() => {
+    if (passphraseProblemKey === null) return;
+    passphraseInput.current?.scrollIntoView({ block: 'center' });
+    passphraseInput.current?.focus();
+  }, [passphraseProblemKey]);
 
   async function pickCa(files: FileList | null) {
     if (!files) return;
@@ -41,7 +82,7 @@ export function TlsFieldset({ f, set, update, profile, busy, onImportBundle }: {
   return (
     <fieldset>
       <legend>TLS</legend>
-      {profile && <CertificatesInUse profile={profile} />}
+      {profile && <CertificatesInUse profile={profile} description={description} />}
       <div className="row bundle-row">
         {profile && onImportBundle ? (
           <button type="button" onClick={onImportBundle} disabled={busy} data-testid="import-bundle">
@@ -67,8 +108,9 @@ export function TlsFieldset({ f, set, update, profile, busy, onImportBundle }: {
       {f.ca.length > 0 && (
         <ul className="files">
           {f.ca.map((c, i) => (
-            <li key={c.name + i}>
-              {c.name}{' '}
+            <li key={c.name + i} data-testid="ca-entry">
+              {(c.saved && caSubjects.get(c.text)?.join('; ')) || c.name}
+              {c.saved && <span className="muted small"> (saved)</span>}{' '}
               <button type="button" className="link" onClick={() => set('ca', f.ca.filter((_, j) => j !== i))}>
                 remove
               </button>
@@ -81,10 +123,20 @@ export function TlsFieldset({ f, set, update, profile, busy, onImportBundle }: {
           <input name="clientCertificate" type="file" accept=".pem,.crt,.cer" onChange={(e) => void pickCertificate(e.target.files?.[0])} />
         </Field>
         <Field label="Client private key (PEM)" hint={f.clientKey ? `${f.clientKey.name}, goes to the keychain` : f.clientCertificate?.holdsKey ? `From ${f.clientCertificate.name}, goes to the keychain` : stored?.clientKey ? 'Stored in the keychain.' : 'None'}>
-          <input name="clientKey" type="file" accept=".pem,.key" onChange={async (e) => { const p = await picked(e.target.files?.[0]); if (p) set('clientKey', p); }} />
+          <input name="clientKey" type="file" accept=".pem,.key" onChange={async (e) => { const p = await picked(e.target.files?.[0]); if (p) set('clientKey', pickClientKey(p)); }} />
         </Field>
-        <Field label="Key passphrase" hint={stored?.passphrase ? 'Stored in the keychain; type to replace.' : undefined}>
-          <input name="passphrase" type="password" value={f.passphrase} onChange={(e) => set('passphrase', e.target.value)} autoComplete="off" />
+        <Field label="Key passphrase" hint={passphraseError ? <PassphraseProblem problem={passphraseError} /> : stored?.passphrase ? 'Stored in the keychain; type to replace.' : undefined}>
+          <input
+            ref={passphraseInput}
+            name="passphrase"
+            type="password"
+            value={f.passphrase}
+            onChange={(e) => set('passphrase', e.target.value)}
+            autoComplete="off"
+            aria-invalid={!!passphraseError}
+            className={passphraseError ? 'invalid' : undefined}
+            data-testid="passphrase"
+          />
         </Field>
       </div>
       {f.clientCertificate?.holdsKey && !f.removeIdentity && (

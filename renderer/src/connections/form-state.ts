@@ -7,9 +7,11 @@
  * or removed one (secrets are write-only, never shown). A picked file that
  * holds a private key is never kept as a certificate: a CA file with a key is
  * refused at once, a client certificate file's key is said to go to the
- * keychain (main moves it there on save).
+ * keychain (main moves it there on save). An encrypted key is seen from its
+ * PEM header when picked, so the form asks for its passphrase at once. A new
+ * connection starts subscribed to `#`, which the operator may narrow.
  */
-import { certificateFieldProblem, readCertificateField } from '../../../shared/pem';
+import { certificateFieldProblem, isEncryptedKeyBlock, readCertificateField, scanPem } from '../../../shared/pem';
 import type { Profile, ProfileSettingsInput, Qos, SecretInput, Trust } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
 import type { SubscriptionRow } from '../topics/subscription-rows';
@@ -20,6 +22,15 @@ export interface PickedText {
   text: string;
   /** A client certificate file that also holds its private key. */
   holdsKey?: boolean;
+  /** It holds a private key that needs a passphrase (PEM header). */
+  encryptedKey?: boolean;
+  /** Already saved with the connection (not picked in this form). */
+  saved?: boolean;
+}
+
+/** Whether PEM text holds an encrypted private key. */
+export function holdsEncryptedKey(text: string): boolean {
+  return scanPem(text).blocks.some(isEncryptedKeyBlock);
 }
 
 /** What became of picked files: those taken, and why the first one refused was not. */
@@ -42,7 +53,13 @@ export function pickCaFiles(files: PickedText[]): Picked {
 export function pickClientCertificate(file: PickedText): Picked {
   const problem = certificateFieldProblem(file.text, 'client');
   if (problem) return { taken: [], refused: { code: 'certificate_file_refused', message: `${file.name} was not used. ${problem}`, hint: '' } };
-  return { taken: [{ ...file, holdsKey: readCertificateField(file.text).privateKeys.length > 0 }], refused: null };
+  const holdsKey = readCertificateField(file.text).privateKeys.length > 0;
+  return { taken: [{ ...file, holdsKey, ...(holdsKey && holdsEncryptedKey(file.text) && { encryptedKey: true }) }], refused: null };
+}
+
+/** A key file, marked when it needs a passphrase. */
+export function pickClientKey(file: PickedText): PickedText {
+  return { ...file, encryptedKey: holdsEncryptedKey(file.text) };
 }
 
 export interface FormState {
@@ -85,8 +102,8 @@ export type SetField = <K extends keyof FormState>(key: K, value: FormState[K]) 
 function certificateFields(profile: Profile | null): Pick<FormState, 'trust' | 'ca' | 'clientCertificate' | 'clientKey' | 'passphrase' | 'removeIdentity'> {
   return {
     trust: profile?.tls.trust ?? 'system',
-    ca: (profile?.tls.ca ?? []).map((text, i) => ({ name: `CA ${i + 1} (saved)`, text })),
-    clientCertificate: profile?.tls.clientCertificate ? { name: 'saved certificate', text: profile.tls.clientCertificate } : null,
+    ca: (profile?.tls.ca ?? []).map((text, i) => ({ name: `CA ${i + 1} (saved)`, text, saved: true })),
+    clientCertificate: profile?.tls.clientCertificate ? { name: 'saved certificate', text: profile.tls.clientCertificate, saved: true } : null,
     clientKey: null,
     passphrase: '',
     removeIdentity: false,
@@ -128,8 +145,33 @@ export function initialState(profile: Profile | null): FormState {
     pins: (profile?.tls.pins ?? []).join('\n'),
     verify: profile?.tls.verify ?? true,
     insecureAcknowledged: profile ? !profile.tls.verify : false,
-    subscriptions: (profile?.subscriptions ?? []).map((s) => ({ ...s })),
+    // Something to see from the first connect; the form says it can be narrowed.
+    subscriptions: profile ? profile.subscriptions.map((s) => ({ ...s })) : [{ filter: '#', qos: 0 }],
   };
+}
+
+/** Whether the rows are the whole-broker `#` a new connection starts with. */
+export function subscribesToEverything(f: FormState): boolean {
+  return f.subscriptions.some((s) => s.filter.trim() === '#');
+}
+
+/** Errors of a save that are about the key's passphrase: the form shows them at that field. */
+export const PASSPHRASE_ERRORS: ReadonlySet<string> = new Set(['key_passphrase_missing', 'key_wrong_passphrase']);
+
+/** Whether a key picked in this form (alone or inside the certificate file) needs a passphrase. */
+export function pickedKeyEncrypted(f: FormState): boolean {
+  if (f.removeIdentity) return false;
+  return !!f.clientKey?.encryptedKey || (!f.clientKey && !!f.clientCertificate?.holdsKey && !!f.clientCertificate.encryptedKey);
+}
+
+/**
+ * What the passphrase field says about an encrypted key just picked: it needs
+ * its passphrase (none typed, none stored). Null when nothing is missing.
+ */
+export function passphraseProblem(f: FormState, storedPassphrase: boolean): AppError | null {
+  if (!pickedKeyEncrypted(f) || f.passphrase || storedPassphrase) return null;
+  const file = f.clientKey?.name ?? f.clientCertificate?.name ?? 'The key';
+  return { code: 'key_passphrase_missing', message: `${file} holds an encrypted private key.`, hint: 'Type its passphrase here; it goes to the OS keychain with the key.', field: ['secrets', 'passphrase'] };
 }
 
 /** Whether the URL asks for TLS (mqtts://, wss://): the TLS settings show only then. */
@@ -157,11 +199,11 @@ export function withCaFiles(f: FormState, picked: PickedText[]): FormState {
 }
 
 /** Why the form cannot be saved as it is, before asking main; null when it can. */
-export function formProblem(f: FormState): AppError | null {
+export function formProblem(f: FormState, storedPassphrase = false): AppError | null {
   if (!f.verify && !f.insecureAcknowledged) {
     return { code: 'confirm_insecure', message: 'Verification is off but not acknowledged.', hint: 'Tick the acknowledgement below the verification switch, or turn verification back on.' };
   }
-  return null;
+  return passphraseProblem(f, storedPassphrase);
 }
 
 /** The subscription rows sent: those with a filter (an empty row is dropped, not refused). */

@@ -4,31 +4,20 @@
  * operator sees live charts and a security grade within a minute.
  */
 import { useStore } from '../app/store';
-import { useServices } from '../app/services';
-import { showTab } from '../connections/ConnectionView';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
-import { useAction } from '../feedback/use-action';
+import { useStartDemo } from './use-demo';
 
 export function DemoOffer() {
-  const { client, store } = useServices();
-  const { busy, error, run } = useAction();
+  const { start, busy, error } = useStartDemo();
   const inMemory = useStore((s) => s.info?.keychain.store === 'session');
-
-  async function start() {
-    const started = await run(() => client.invoke('demo.start', {}));
-    if (!started.ok) return;
-    showTab(started.value.id, 'dashboard');
-    store.set({ selectedId: started.value.id });
-    await store.refreshDemo();
-  }
 
   return (
     <section className="demo-offer" aria-label="Demo" aria-busy={busy}>
       <h2>See it work first</h2>
       <p>
         Start a demo fleet on this computer: a broker that requires client certificates, a throwaway certificate authority, and a dozen simulated devices. Its
-        client key is kept {inMemory ? 'in memory until the app closes' : 'in your OS keychain'} like any other, and one click removes all of it.
+        client key is kept {inMemory ? 'in memory until the app closes' : 'in your OS keychain'} like any other, and Remove demo takes all of it away again.
       </p>
       {busy ? (
         <Busy label="Starting the demo broker and devices…" />

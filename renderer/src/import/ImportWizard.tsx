@@ -2,8 +2,9 @@
  * The certificate import, in one panel: choose files, read the core's
  * summary (unlocking an encrypted key if needed), choose where the bundle
  * goes, save, and optionally connect. Opened from the connection list (any
- * target) or from a connection's form (that connection preselected). Nothing
- * is saved before Save; Escape closes it.
+ * target) or from a connection's form (that connection preselected). A
+ * locked key or PKCS#12 file shows only the passphrase prompt until it is
+ * unlocked. Nothing is saved before Save; Escape closes it.
  */
 import { useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
@@ -68,6 +69,8 @@ export function ImportWizard({ targetId, onClose }: { targetId: string | null; o
   const busy = bundle.inspecting || action.busy;
   const target = targetId ? profiles.find((p) => p.id === targetId) : undefined;
   const { summary } = bundle;
+  const locked = !!summary?.needsPassphrase && !saved;
+  const passphraseProblems = summary?.errors.filter((e) => e.code === 'key_passphrase_missing' || e.code === 'key_wrong_passphrase') ?? [];
 
   async function save(to: ApplyTarget) {
     const importId = summary?.importId;
@@ -105,9 +108,9 @@ export function ImportWizard({ targetId, onClose }: { targetId: string | null; o
         {bundle.inspecting && <InspectionProgress progress={bundle.progress} onCancel={bundle.cancel} />}
         {bundle.error && <Problem problem={bundle.error} testId="import-error" />}
 
-        {summary && <ImportSummaryView summary={summary} />}
-        {summary?.needsPassphrase && !saved && <PassphrasePrompt busy={busy} onUnlock={bundle.unlock} />}
-        {summary && !saved && <TargetForm summary={summary} profiles={profiles} initialTargetId={targetId} busy={busy} onSave={(to) => void save(to)} />}
+        {locked && <PassphrasePrompt busy={busy} problems={passphraseProblems} onUnlock={bundle.unlock} />}
+        {summary && !locked && <ImportSummaryView summary={summary} />}
+        {summary && !saved && !locked && <TargetForm summary={summary} profiles={profiles} initialTargetId={targetId} busy={busy} onSave={(to) => void save(to)} />}
         {!saved && action.busy && <Busy label="Saving…" />}
         {saved && <SavedStep profile={saved} connecting={action.busy} onConnect={() => void connect(saved)} onClose={close} />}
         {action.error && <Problem problem={action.error} testId="import-error" />}

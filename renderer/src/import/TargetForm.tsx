@@ -2,11 +2,13 @@
  * The last step: where the bundle goes. A new connection (name, by default
  * the identity's common name; broker URL, required; which roots verify the
  * broker) or an existing one. Save stays disabled until the bundle is usable.
+ * A new name that another connection already has is pointed out.
  */
 import { useState, type FormEvent } from 'react';
 import type { ImportSummary } from '../../../shared/certificates';
 import { brokerUrlProblem, type Profile, type ProfileSettingsInput, type Trust } from '../../../shared/profiles';
 import { commonName } from '../certificates/describe';
+import { duplicateNameWarning } from '../connections/names';
 import { Field } from '../forms/Field';
 
 export type ApplyTarget = { profileId: string } | { settings: ProfileSettingsInput };
@@ -42,6 +44,7 @@ export function TargetForm({
 
   const cn = commonName(summary.identity?.certificate.subject) ?? '';
   const shownName = name ?? cn;
+  const nameWarning = mode === 'new' ? duplicateNameWarning(shownName.trim() || hostOf(url.trim()), profiles) : null;
   // A bundle with CAs always brings them into play (apply switches 'system' to 'custom'), so the choice is only how.
   const shownTrust: Trust = summary.ca.length > 0 ? (trust ?? 'custom') : 'system';
   const canSave = summary.usable && !!summary.importId && !busy && (mode === 'new' || profiles.some((p) => p.id === profileId));
@@ -73,7 +76,7 @@ export function TargetForm({
         </div>
         {mode === 'new' ? (
           <div className="row top">
-            <Field label="Name">
+            <Field label="Name" hint={nameWarning && <span className="warn" data-testid="import-name-warning">{nameWarning}</span>}>
               <input value={shownName} placeholder={hostOf(url) || 'Connection name'} onChange={(e) => setName(e.target.value)} data-testid="import-name" />
             </Field>
             <Field label="Broker URL" hint="AWS IoT: mqtts://…-ats.iot.<region>.amazonaws.com:8883">

@@ -1,12 +1,17 @@
 /**
  * Everything the dashboard knows about one connection's security: the grade
  * and its reasons, the negotiated TLS parameters, the peer chain, the client
- * certificate, and on failure the cause and the fix.
+ * certificate, and on failure the cause and the fix, said once (a reason the
+ * failure box already says is not listed again; the transitions, which
+ * repeat it, are folded under History). While not connected it shows the
+ * last verdict with its time, marked offline.
  */
 import { expiryOf } from '../../../shared/expiry';
 import type { CertificateSummary } from '../../../shared/security';
 import type { SessionView } from '../../../shared/sessions';
-import { GradeBadge, StateText } from './badges';
+import { formatTime } from '../app/format';
+import { StateText, VerdictBadge } from './badges';
+import { shownVerdict } from './verdict';
 
 function date(iso: string | null): string {
   return iso === null ? 'unreadable' : iso.slice(0, 10);
@@ -60,13 +65,22 @@ function yesNo(value: boolean | null, yes: string, no: string, unknown = 'not ch
 export function SecurityPanel({ view }: { view: SessionView }) {
   const { security } = view;
   const tls = security.tls;
+  const verdict = shownVerdict(view);
+  const failure = view.error?.message;
+  const reasons = verdict.reasons.filter((r) => r.message !== failure);
   return (
     <section className="panel" aria-label="Security status" data-testid="security-panel">
       <header className="panel-head">
         <h2>Security</h2>
-        <GradeBadge grade={security.grade} />
+        <VerdictBadge view={view} />
         <StateText state={view.state} />
       </header>
+
+      {verdict.offline && verdict.at !== null && (
+        <p className="offline-note" data-testid="last-verdict">
+          Not connected. At the last handshake, {formatTime(verdict.at)}, this connection was graded <strong>{verdict.grade}</strong>; the checks below are from that handshake.
+        </p>
+      )}
 
       {view.error && (
         <div className="failure" role="alert" data-testid="failure">
@@ -83,7 +97,7 @@ export function SecurityPanel({ view }: { view: SessionView }) {
       )}
 
       <ul className="reasons" data-testid="reasons">
-        {security.reasons.map((r) => (
+        {reasons.map((r) => (
           <li key={r.code + r.message} className={`reason reason-${r.level}`} data-code={r.code}>
             {r.message}
           </li>
@@ -134,17 +148,21 @@ export function SecurityPanel({ view }: { view: SessionView }) {
         </>
       )}
 
-      <h3>History</h3>
-      <ol className="history" data-testid="history">
-        {view.history
-          .slice()
-          .reverse()
-          .map((t) => (
-            <li key={`${t.at}-${t.to}-${t.reason}`}>
-              <time className="mono small">{new Date(t.at).toLocaleTimeString()}</time> {t.from} → <strong>{t.to}</strong>: {t.reason}
-            </li>
-          ))}
-      </ol>
+      <details className="history-log">
+        <summary>
+          History ({view.history.length} transition{view.history.length === 1 ? '' : 's'})
+        </summary>
+        <ol className="history" data-testid="history">
+          {view.history
+            .slice()
+            .reverse()
+            .map((t) => (
+              <li key={`${t.at}-${t.to}-${t.reason}`}>
+                <time className="mono small">{new Date(t.at).toLocaleTimeString()}</time> {t.from} → <strong>{t.to}</strong>: {t.reason}
+              </li>
+            ))}
+        </ol>
+      </details>
     </section>
   );
 }

@@ -33,7 +33,7 @@ function TreeSummary({ tree, filter }: { tree: TopicTree; filter: string }) {
   );
 }
 
-export function TopicsView({ profile, connected, onOpenDashboard }: { profile: Profile; connected: boolean; onOpenDashboard: () => void }) {
+export function TopicsView({ profile, connected, onOpenDashboard, onPublish }: { profile: Profile; connected: boolean; onOpenDashboard: () => void; onPublish?: (topic: string) => void }) {
   const tree = useServices().topics.tree(profile.id);
   const [filter, setFilter] = useState('');
   const shownFilter = useDeferredValue(filter);
@@ -73,13 +73,17 @@ export function TopicsView({ profile, connected, onOpenDashboard }: { profile: P
               <input type="search" className="tree-filter" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Filter topics (any part of the name)" aria-label="Filter topics" spellCheck={false} data-testid="topic-filter" />
               <TreeSummary tree={tree} filter={shownFilter} />
             </div>
+            {profile.subscriptions.length === 0 && <p className="muted small tree-hint" data-testid="no-subscriptions">This connection subscribes to nothing yet: add a filter above (# for every topic) and its messages appear here.</p>}
             <TopicTreeView tree={tree} filter={shownFilter} selected={selected} onSelect={select} />
           </section>
           <section className="panel payload-side" aria-label="Selected topic">
             {selected === null ? (
               <p className="muted">Select a topic to see its last payload and the messages kept, chart its values, or clear retained messages.</p>
             ) : (
-              <PayloadPanel key={selected} tree={tree} profile={profile} path={selected} connected={connected} onOpenDashboard={onOpenDashboard} />
+              <>
+                {onPublish && <button type="button" className="small-button publish-here" onClick={() => onPublish(selected)} data-testid="publish-to-topic">Publish to this topic</button>}
+                <PayloadPanel key={selected} tree={tree} profile={profile} path={selected} connected={connected} onOpenDashboard={onOpenDashboard} />
+              </>
             )}
           </section>
         </div>

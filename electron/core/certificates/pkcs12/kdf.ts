@@ -4,7 +4,9 @@
  * is metered, because a hostile file chooses its own iteration count: the
  * count is checked against the stated maximum, the hash rounds are taken from
  * the import's allowance before any work starts, and long derivations report
- * progress so the operator sees something move.
+ * progress so the operator sees something move. Synchronous on purpose: it
+ * runs only in the inspection worker (and the CLI), never on the thread that
+ * takes in MQTT messages.
  */
 import { createHash, pbkdf2Sync } from 'node:crypto';
 import { IMPORT_LIMITS } from '../../../../shared/certificates';
