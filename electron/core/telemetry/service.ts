@@ -12,7 +12,7 @@ import { AppFailure } from '../../../shared/result';
 import type { HistoryLimits, MessageLog } from './messages';
 import { TopicStore } from './topics';
 import { samplesOf, SeedCollector, SEED_MAX_SAMPLES, type SeedQuery, type SeedSamples } from './seeding';
-import { BATCH_INTERVAL_MS, Feed } from './feed';
+import { Feed } from './feed';
 
 export { BATCH_INTERVAL_MS } from './feed';
 export const DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024;
@@ -68,7 +68,6 @@ export class Telemetry {
   };
   /** One view, reset per message: the hot path allocates nothing for it. */
   private readonly payloadView = new PayloadView();
-  private readonly adopter: NodeJS.Timeout;
   readonly now: () => number;
   private readonly recorder: TelemetryRecorder | null;
 
@@ -76,15 +75,9 @@ export class Telemetry {
     this.pool = new SamplePool(options.budgetBytes ?? DEFAULT_BUDGET_BYTES);
     this.now = options.now ?? Date.now;
     this.recorder = options.recorder ?? null;
-    // Payloads are kept as parser views for at most one interval, then copied (see TopicStats.adopt).
-    this.adopter = setInterval(() => {
-      for (const store of this.stores.values()) store.adopt();
-    }, BATCH_INTERVAL_MS);
-    this.adopter.unref?.();
   }
 
   dispose(): void {
-    clearInterval(this.adopter);
     if (this.clockExpiry) clearImmediate(this.clockExpiry);
     for (const feed of [...this.feeds]) feed.close();
   }

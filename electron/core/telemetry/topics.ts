@@ -40,6 +40,8 @@ export class TopicNode implements TrieNode<TopicNode> {
   }
 }
 
+const EMPTY = Buffer.alloc(0);
+
 export class TopicStats implements HistoryTopic {
   /** This topic's count in the connection's message history (messages.ts). */
   historyNext = 0;
@@ -53,8 +55,6 @@ export class TopicStats implements HistoryTopic {
   updatedAt = 0;
   private rateMark = { at: 0, count: 0 };
   private lastRate = 0;
-  /** Whether `payload` is our own copy or still a view into the parser's socket read. */
-  owned = true;
   /**
    * Whether the broker holds a retained message for this topic, as far as we saw: set by a
    * message delivered with the retain flag, cleared by an empty payload (how retained messages
@@ -63,28 +63,40 @@ export class TopicStats implements HistoryTopic {
   retained = false;
   qos: Qos = 0;
   size = 0;
-  /** The last payload, or its first bytes when it was larger than MAX_KEPT_PAYLOAD. */
-  payload: Buffer = Buffer.alloc(0);
+  /**
+   * The last payload (or its first PREVIEW_BYTES when it was larger than
+   * MAX_KEPT_PAYLOAD) is copied into this topic's own buffer, reused while it
+   * fits: keeping the parser's view instead would keep its whole socket read
+   * alive, and a view or a copy per message is garbage the collector must chase
+   * while messages pour in.
+   */
+  private bytes: Buffer = EMPTY;
+  private kept = 0;
   constructor(readonly topic: string) {}
 
-  /** The hot path: no copy and no arithmetic beyond counting; `TopicStore.adopt` copies later. */
+  /** The hot path: counters and one copy of the payload into a buffer already there. */
   record(payload: Buffer, qos: Qos, retained: boolean, now: number): void {
     if (this.count === 0) this.rateMark = { at: now, count: 0 };
     this.count++;
     this.updatedAt = now;
     this.qos = qos;
-    if (payload.length === 0) this.retained = false;
+    const size = payload.length;
+    if (size === 0) this.retained = false;
     else if (retained) this.retained = true;
-    this.size = payload.length;
-    this.payload = payload.length > MAX_KEPT_PAYLOAD ? payload.subarray(0, PREVIEW_BYTES) : payload;
-    this.owned = false;
+    this.size = size;
+    const kept = size > MAX_KEPT_PAYLOAD ? PREVIEW_BYTES : size;
+    let bytes = this.bytes;
+    // Grown when too small; given back when a large payload was followed by a far smaller one.
+    if (kept > bytes.length || (bytes.length > 4096 && kept * 4 < bytes.length)) bytes = this.bytes = Buffer.allocUnsafeSlow(Math.max(kept, 64));
+    // A short payload is copied faster by hand than through the native call.
+    if (kept <= 64) for (let i = 0; i < kept; i++) bytes[i] = payload[i] as number;
+    else payload.copy(bytes, 0, 0, kept);
+    this.kept = kept;
   }
 
-  /** The parser's payload is a view into a whole socket read; keeping it would keep that read alive. */
-  adopt(): void {
-    if (this.owned) return;
-    this.payload = Buffer.from(this.payload);
-    this.owned = true;
+  /** The kept bytes of the last payload (a view, valid until the next message on this topic). */
+  get payload(): Buffer {
+    return this.bytes.subarray(0, this.kept);
   }
 
   /** Messages per second over the time since the previous measurement (at least a second ago). */
@@ -122,7 +134,6 @@ export class TopicStore {
   /** Messages recorded since start (the root's total, kept as a counter for cheap reading). */
   messages = 0;
   /** Topics whose last payload is still a parser view. */
-  private unowned: TopicStats[] = [];
   /** Each topic's statistics by name: the hot path's one lookup (the trie's nodes are one step further). */
   private readonly byTopic = new Map<string, TopicStats>();
 
@@ -145,17 +156,10 @@ export class TopicStore {
       stats = node.stats = new TopicStats(topic);
       this.byTopic.set(topic, stats);
     }
-    if (stats.owned) this.unowned.push(stats);
     stats.record(payload, qos, retained, now);
     this.history.append(stats, now, payload, qos, retained);
     this.messages++;
     return stats;
-  }
-
-  /** Copies the payloads still pointing into socket reads; called every batch interval. */
-  adopt(): void {
-    for (const stats of this.unowned) stats.adopt();
-    this.unowned = [];
   }
 
   get(topic: string): TopicStats | null {
