@@ -16,6 +16,7 @@ import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
 import { filterProblem, LIST_CAPACITY, type ListFilter } from './message-list';
 import { fromBase64, fromPreview, type PayloadContent } from './payload';
+import { useViewportHeight } from './viewport';
 
 /** Must match `.message-row` in styles.css. */
 const ROW_HEIGHT = 24;
@@ -77,7 +78,7 @@ export function MessageListView({ profile }: { profile: Profile }) {
   const problem = filterProblem(filter);
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
-  const [height, setHeight] = useState(400);
+  const height = useViewportHeight(scroller);
 
   useEffect(() => {
     if (problem) return;
@@ -85,15 +86,6 @@ export function MessageListView({ profile }: { profile: Profile }) {
     return () => clearTimeout(timer);
   }, [list, profile.id, filter, problem]);
   useEffect(() => () => void list.close(), [list]);
-
-  useEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
-    const observer = new ResizeObserver(() => setHeight(el.clientHeight));
-    observer.observe(el);
-    setHeight(el.clientHeight);
-    return () => observer.disconnect();
-  }, []);
 
   // Newer messages go on top: an operator scrolled down to read keeps the same rows in view.
   const messages = list.messages;

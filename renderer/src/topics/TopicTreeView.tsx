@@ -5,10 +5,11 @@
  * open and close (or go to the child/parent), Home/End and Page keys jump,
  * Enter toggles.
  */
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useFrameSignal } from '../app/frame-signal';
 import type { TopicNode, TopicTree } from './topic-tree';
 import { TopicRow } from './TopicRow';
+import { useViewportHeight } from './viewport';
 
 /** Must match `.tree-row` in styles.css. */
 export const ROW_HEIGHT = 26;
@@ -23,18 +24,9 @@ export function TopicTreeView({ tree, filter, selected, onSelect }: { tree: Topi
   const [, setExpansionVersion] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
-  const [height, setHeight] = useState(400);
+  const height = useViewportHeight(scroller);
   const rows = tree.rows(filter);
   const index = selected === null ? -1 : rows.findIndex((n) => n.path === selected);
-
-  useEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
-    const observer = new ResizeObserver(() => setHeight(el.clientHeight));
-    observer.observe(el);
-    setHeight(el.clientHeight);
-    return () => observer.disconnect();
-  }, []);
 
   // Keep the selected row in view when the keyboard moves it.
   const follow = useRef(false);
