@@ -1,8 +1,8 @@
 /**
  * Three bundles: main (Node, dependencies external, keytar and better-sqlite3
- * native, plus two worker threads as further entries: the certificate reader
- * and the history recorder), the sandboxed preload (one self-contained CJS
- * file), and the React renderer.
+ * native, plus three worker threads as further entries: the certificate
+ * reader, the history recorder and the revocation verifier), the sandboxed
+ * preload (one self-contained CJS file), and the React renderer.
  */
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
@@ -27,6 +27,8 @@ export default defineConfig({
           'certificates-worker': resolve(__dirname, 'electron/core/certificates/inspect-worker.ts'),
           // Started by electron/core/history/recorder.ts from beside index.js (BUILT_WORKER_FILE).
           'history-worker': resolve(__dirname, 'electron/core/history/worker.ts'),
+          // Started by electron/core/trust/verifier.ts from beside index.js (BUILT_WORKER_FILE).
+          'trust-worker': resolve(__dirname, 'electron/core/trust/verify-worker.ts'),
         },
       },
     },

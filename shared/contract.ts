@@ -10,6 +10,7 @@ import { ExportProgressSchema, ExportRequestSchema, ExportStartSchema, HistoryHe
 import { ProfileSchema, ProfileSettingsDraftSchema, ProfileSettingsSchema, SecretInputSchema } from './profiles';
 import { AppErrorSchema } from './result';
 import { SessionViewSchema } from './sessions';
+import { CertificateAlertSchema, CertificateInventorySchema } from './trust';
 import {
   BudgetStatsSchema,
   ChartViewSchema,
@@ -158,6 +159,14 @@ export const contract = {
      */
     'history.export': { request: ExportRequestSchema, response: ExportStartSchema },
 
+    /** Every certificate the connections rely on (client certificates, their CAs, each broker's chain as last seen), with days left and findings. */
+    'trust.inventory': { request: Empty, response: CertificateInventorySchema },
+    /**
+     * The inventory and every connection's verdict as one self-contained HTML page, delivered as
+     * history exports are (main's save dialog, or a signed download); its end arrives as `history.export`.
+     */
+    'trust.report': { request: Empty, response: ExportStartSchema },
+
     /** Starts (or resumes) the demo fleet: an embedded TLS broker, simulated devices, a "Demo fleet" connection. */
     'demo.start': { request: Empty, response: ProfileSchema },
     /** Removes the demo: broker, devices, its connection and the connection's keychain secrets. */
@@ -173,6 +182,10 @@ export const contract = {
     /** The recorder started, stopped recording (with why), or dropped data. */
     'history.changed': HistoryHealthSchema,
     'history.export': ExportProgressSchema,
+    /** The certificates inventory changed (a broker showed a chain, a revocation check ended): ask `trust.inventory` again. */
+    'trust.changed': z.object({ at: z.number() }).strict(),
+    /** A certificate expires within the warning window (or has expired): once per certificate per day, for a desktop notification. */
+    'trust.alert': CertificateAlertSchema,
   },
 } as const;
 

@@ -131,7 +131,8 @@ export const ERROR_MEANINGS = {
   tls_cert_not_yet_valid: 'The broker’s certificate is not valid yet.',
   tls_hostname_mismatch: 'The broker’s certificate is not issued for the host connected to.',
   tls_pin_mismatch: 'The broker’s certificate matches none of the pins.',
-  tls_cert_revoked: 'The broker’s certificate was revoked.',
+  tls_cert_revoked: 'The broker’s certificate was revoked (its CA says so by OCSP or CRL).',
+  tls_revocation_unchecked: 'The broker’s chain could not be shown not revoked, and the connection is set to hard fail, so it was refused before CONNECT.',
   tls_bad_signature: 'A signature in the broker’s chain does not verify.',
   tls_invalid_ca: 'A certificate in the broker’s chain is not a CA.',
   tls_invalid_purpose: 'The broker’s certificate is not issued for a TLS server.',
@@ -204,6 +205,11 @@ export const ERROR_MEANINGS = {
   path_missing: 'Charting a JSON field needs a path.',
   ca_file_refused: 'A picked CA file holds something other than certificates (a private key, another block) and was not added.',
   certificate_file_refused: 'A picked client certificate file holds something it must not (several keys, another block) and was not used.',
+  crl_file_refused: 'A picked CRL file is not a certificate revocation list (PEM or DER) and was not added.',
+
+  // Trust across the fleet (electron/core/trust/)
+  trust_state_recovered: 'The file of last-seen broker chains was damaged; its backup (or nothing) was used. It only holds what brokers showed, so nothing configured was lost.',
+  report_failed: 'The trust report could not be written.',
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_MEANINGS;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { QosSchema, topicFilterValid } from './mqtt';
 import { certificateFieldProblem, type CertificateField } from './pem';
 import { DEFAULT_RECORDING, RecordingSettingsSchema } from './history';
+import { DEFAULT_REVOCATION, RevocationSettingsSchema } from './revocation';
 import { DashboardSchema, DEFAULT_MESSAGE_HISTORY, MessageHistorySettingsSchema } from './telemetry';
 
 export const SCHEMES = ['mqtts:', 'wss:', 'mqtt:', 'ws:'] as const;
@@ -89,6 +90,8 @@ export const TlsSettingsSchema = z.object({
   pins: z.array(PinSchema).max(16).default([]),
   /** Certificate and host name verification. Off only by the operator's explicit choice, always graded insecure. */
   verify: z.boolean().default(true),
+  /** Revocation checks of the broker's chain: the connection's own CRL files, and hard fail. */
+  revocation: RevocationSettingsSchema.default(() => structuredClone(DEFAULT_REVOCATION)),
 });
 export type TlsSettings = z.infer<typeof TlsSettingsSchema>;
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { AppErrorSchema } from './result';
+import { RevocationReportSchema } from './revocation';
 
 /** A field of a certificate that could not be read (a malformed certificate from a broker or a file), and why. */
 export const UnreadableFieldSchema = z.object({ field: z.string(), reason: z.string() });
@@ -59,6 +60,8 @@ export const TlsDetailsSchema = z.object({
   peerChain: z.array(CertificateSummarySchema),
   clientCertificate: CertificateSummarySchema.nullable(),
   pin: z.object({ configured: z.number().int(), matched: z.boolean().nullable() }),
+  /** The revocation check of the verified chain; null when none was made (verification off, or the handshake did not get that far). */
+  revocation: RevocationReportSchema.nullable(),
 });
 export type TlsDetails = z.infer<typeof TlsDetailsSchema>;
 

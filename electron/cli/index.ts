@@ -2,12 +2,14 @@
  * The command line: the same core as the app, for operators and scripts.
  *   npm run cli -- probe <url> [options]   connect once, print the security status
  *   npm run cli -- import <path>... [options]   read a certificate bundle, optionally save it
+ *   npm run cli -- certs [--data-dir DIR]       every certificate the saved connections rely on
  * With --json, stdout carries exactly one JSON object on every path, failures
  * included (`{error: {code, message, hint}}`); usage text goes to stderr.
  */
 import { parseArgs } from 'node:util';
 import { AppFailure, type AppError } from '../../shared/result';
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError, type CliIo } from './io';
+import { runCerts, type CertsArgs } from './certs';
 import { runImport, type ImportArgs } from './import';
 import { runProbe, type ProbeArgs } from './probe';
 
@@ -15,14 +17,20 @@ export const USAGE = `usage:
   npm run cli -- probe <url> [--ca FILE]... [--cert FILE] [--key FILE] [--pfx FILE]
                  [--passphrase-env VAR] [--username U] [--password-env VAR]
                  [--servername NAME] [--alpn PROTO]... [--min-tls TLSv1.2|TLSv1.3]
-                 [--pin sha256:HEX]... [--insecure] [--timeout MS] [--mqtt-version 4|5] [--json]
+                 [--pin sha256:HEX]... [--insecure] [--timeout MS] [--mqtt-version 4|5]
+                 [--crl FILE]... [--revocation-hard-fail] [--json]
     exit codes: 0 secure, 1 warning, 2 insecure, 3 could not connect, 64 bad arguments, 70 internal error
   npm run cli -- import <file|folder|zip>... [--passphrase-env VAR] [--json]
                  [--save NAME [--url mqtts://host:8883]] [--data-dir DIR]
     exit codes: 0 usable, 1 usable with warnings, 3 nothing usable, 64 bad arguments, 70 internal error
+  npm run cli -- certs [--data-dir DIR] [--json]
+    every certificate the saved connections rely on, days left and findings
+    exit codes: 0 nothing to act on, 1 a certificate expired, expires within 30 days or was revoked,
+                64 bad arguments, 70 internal error
   With --json, every outcome is one JSON object on stdout; a failure is {"error": {"code", "message", "hint"}}.`;
 
-const COMMANDS = ['probe', 'import'];
+const COMMANDS = ['probe', 'import', 'certs'];
+const commandList = `${COMMANDS.slice(0, -1).join(', ')} and ${COMMANDS[COMMANDS.length - 1]}`;
 
 /** A failure of the command itself (not of a probe or an import), as the operator and a script see it. */
 export function cliFailure(error: unknown, command: string | undefined): { exit: number; error: AppError; usage: boolean } {
@@ -34,7 +42,7 @@ export function cliFailure(error: unknown, command: string | undefined): { exit:
       error: {
         code: unknown ? 'unknown_command' : 'bad_arguments',
         message: (error as Error).message,
-        hint: unknown ? `The commands are ${COMMANDS.join(' and ')}: npm run cli -- help` : `See the usage of ${command ?? 'the command line'}: npm run cli -- help`,
+        hint: unknown ? `The commands are ${commandList}: npm run cli -- help` : `See the usage of ${command ?? 'the command line'}: npm run cli -- help`,
       },
     };
   }
@@ -64,6 +72,8 @@ function parseProbe(argv: string[]): ProbeArgs {
       'min-tls': { type: 'string' },
       pin: { type: 'string', multiple: true, default: [] },
       insecure: { type: 'boolean', default: false },
+      crl: { type: 'string', multiple: true, default: [] },
+      'revocation-hard-fail': { type: 'boolean', default: false },
       timeout: { type: 'string', default: '10000' },
       'mqtt-version': { type: 'string', default: '4' },
       json: { type: 'boolean', default: false },
@@ -90,6 +100,8 @@ function parseProbe(argv: string[]): ProbeArgs {
     minTls: values['min-tls'],
     pins: values.pin,
     insecure: values.insecure,
+    crls: values.crl,
+    revocationHardFail: values['revocation-hard-fail'],
     timeoutMs,
     protocolVersion: values['mqtt-version'] === '5' ? 5 : 4,
     json: values.json,
@@ -112,6 +124,16 @@ function parseImport(argv: string[]): ImportArgs {
   return { paths: positionals, passphraseEnv: values['passphrase-env'], json: values.json, save: values.save, url: values.url, dataDir: values['data-dir'] };
 }
 
+function parseCerts(argv: string[]): CertsArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  if (positionals.length) throw new UsageError('certs takes no file names: it reads the data folder (--data-dir).');
+  return { dataDir: values['data-dir'], json: values.json };
+}
+
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -120,6 +142,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await runProbe(parseProbe(rest), io);
       case 'import':
         return await runImport(parseImport(rest), io);
+      case 'certs':
+        return await runCerts(parseCerts(rest), io);
       case undefined:
       case 'help':
       case '--help':

@@ -1,16 +1,21 @@
 /**
- * `probe`: connect once with the same core the app uses, wait for CONNACK (or
- * the failure), disconnect, and report the security status. Exit code by
- * outcome: 0 secure, 1 warning, 2 insecure, 3 could not connect.
+ * `probe`: connect once with the same core the app uses (revocation of the
+ * broker's chain checked as in the app), wait for CONNACK (or the failure),
+ * disconnect, and report the security status. Exit code by outcome: 0
+ * secure, 1 warning, 2 insecure, 3 could not connect.
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { createProfile, ProfileSettingsDraftSchema, type Profile } from '../../shared/profiles';
+import { crlFileText } from '../../shared/revocation';
 import { AppFailure } from '../../shared/result';
 import type { SessionView } from '../../shared/sessions';
 import { inspectBundle } from '../core/certificates/bundle';
 import { describeIssues } from '../core/ipc/dispatcher';
 import { Session, type SessionSecrets } from '../core/sessions/session';
+import type { TransportTrust } from '../core/sessions/transport';
+import { checkRevocation, RevocationChecker } from '../core/trust/revocation';
+import { Verifier } from '../core/trust/verifier';
 import { createSystemTrust, type SystemTrust } from '../core/tls/system-roots';
 import { UsageError, type CliIo } from './io';
 
@@ -28,6 +33,9 @@ export interface ProbeArgs {
   minTls?: string;
   pins: string[];
   insecure: boolean;
+  /** CRL files of the broker's CA (PEM or DER). */
+  crls?: string[];
+  revocationHardFail?: boolean;
   timeoutMs: number;
   protocolVersion: 4 | 5;
   json: boolean;
@@ -42,6 +50,12 @@ function readFile(path: string, what: string): Buffer {
   } catch (error) {
     throw new UsageError(`Cannot read the ${what} file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
   }
+}
+
+function crlFile(path: string): string {
+  const text = crlFileText(readFile(path, 'CRL'));
+  if (text === null) throw new UsageError(`${path} is not a certificate revocation list (PEM or DER).`);
+  return text;
 }
 
 function fromEnv(variable: string | undefined, what: string, env: NodeJS.ProcessEnv): string | undefined {
@@ -77,6 +91,7 @@ export function buildProbeProfile(args: ProbeArgs, clientCertificate?: string): 
       minVersion: args.minTls ?? 'TLSv1.2',
       pins: args.pins,
       verify: !args.insecure,
+      revocation: { crls: (args.crls ?? []).map(crlFile), hardFail: args.revocationHardFail ?? false },
     },
   });
   if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
@@ -92,7 +107,7 @@ export function probeSecrets(args: ProbeArgs, env: NodeJS.ProcessEnv): SessionSe
 }
 
 /** Connects once; resolves with the view once the attempt settled (connected or failed). */
-export function probeOnce(profile: Profile, secrets: SessionSecrets | AppFailure, options: { timeoutMs: number; systemTrust?: SystemTrust }): Promise<SessionView> {
+export function probeOnce(profile: Profile, secrets: SessionSecrets | AppFailure, options: { timeoutMs: number; systemTrust?: SystemTrust; trust?: (profile: Profile) => TransportTrust }): Promise<SessionView> {
   return new Promise((resolve) => {
     let done = false;
     const session: Session = new Session(profile, {
@@ -103,6 +118,7 @@ export function probeOnce(profile: Profile, secrets: SessionSecrets | AppFailure
       systemTrust: options.systemTrust ?? createSystemTrust(),
       connectTimeoutMs: options.timeoutMs,
       retry: false,
+      trust: options.trust,
       onMessage: () => undefined,
       onChange: (view) => {
         if (done || (view.state !== 'connected' && view.state !== 'failed')) return;
@@ -138,6 +154,7 @@ export function probeReport(view: SessionView) {
           pin: tls.pin,
           peerChain: tls.peerChain,
           clientCertificate: tls.clientCertificate,
+          revocation: tls.revocation,
         }
       : null,
     error: view.error,
@@ -177,7 +194,19 @@ export async function runProbe(args: ProbeArgs, io: CliIo): Promise<number> {
   const failure = identity instanceof AppFailure ? identity : null;
   const key = identity && !(identity instanceof AppFailure) ? identity.key : secrets.key;
   // The decrypted PKCS#12 key needs no passphrase; a failed PKCS#12 read fails the attempt with its own error.
-  const view = await probeOnce(profile, failure ? failure : { ...secrets, key, passphrase: args.pfx ? undefined : secrets.passphrase }, { timeoutMs: args.timeoutMs });
+  // Revocation as the app checks it, without its record of chains: a probe keeps nothing.
+  const verifier = new Verifier();
+  const checker = new RevocationChecker({ verifier });
+  const trust = (p: Profile): TransportTrust => ({
+    seen: () => undefined,
+    check: (chain, stapled) => checkRevocation(checker, { chain, stapled, settings: p.tls.revocation }, (error) => io.stderr(`The revocation check failed: ${String(error)}`), Date.now()),
+  });
+  let view: SessionView;
+  try {
+    view = await probeOnce(profile, failure ? failure : { ...secrets, key, passphrase: args.pfx ? undefined : secrets.passphrase }, { timeoutMs: args.timeoutMs, trust });
+  } finally {
+    verifier.dispose();
+  }
   const report = probeReport(view);
   io.stdout(args.json ? JSON.stringify(report) : text(report));
   return probeExitCode(view);

@@ -33,6 +33,8 @@ import { ClientFeeds } from './telemetry/client-feeds';
 import { telemetryHandlers, topicHandlers } from './telemetry/handlers';
 import { Telemetry } from './telemetry/service';
 import { createSystemTrust, type SystemTrust } from './tls/system-roots';
+import { trustHandlers } from './trust/handlers';
+import { TrustService, type TrustServiceOptions } from './trust/service';
 
 export { consoleLogger, type Logger } from './logger';
 
@@ -66,6 +68,8 @@ export interface BackendOptions {
   historyMaxPageCount?: number;
   /** Desktop: main's save dialog for exports. Without it, exports are offered as browser downloads. */
   chooseExportFile?: ChooseExportFile;
+  /** Test hooks of the trust feature (its clock, the revocation checker's fetch and deadline, its timers). */
+  trust?: Pick<TrustServiceOptions, 'now' | 'checker' | 'expiryTimers'>;
 }
 
 export interface Backend {
@@ -78,6 +82,8 @@ export interface Backend {
   /** The recorder (null when history is off) and the exports it serves. */
   history: { recorder: Recorder | null; exports: Exports; views: ChartViews };
   demo: Demo;
+  /** Certificates across every connection, revocation checks, the trust report. */
+  trust: TrustService;
   dispose(): Promise<void>;
 }
 
@@ -102,6 +108,17 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const views = new ChartViews(telemetry, recorder);
   const exports = new Exports({ recorder, profiles, emit: (progress) => events.emit('history.export', progress), chooseFile: options.chooseExportFile });
   const feeds = new ClientFeeds(telemetry, events, logger);
+  const trust = new TrustService({
+    dataDir: options.dataDir,
+    profiles,
+    // Until the alert engine takes this hook over: a desktop notification, from main or the browser window.
+    raiseAlert: (alert) => events.emit('trust.alert', alert),
+    onChanged: () => events.emit('trust.changed', { at: Date.now() }),
+    logger,
+    ...options.trust,
+  });
+  await trust.start();
+  if (trust.state.notice) logger.warn(`${trust.state.notice.code}: ${trust.state.notice.message}`);
   const sessions = new SessionManager({
     secrets: (profile) => readSessionSecrets(secrets, profile),
     systemTrust: options.systemTrust ?? createSystemTrust(),
@@ -109,6 +126,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     connectTimeoutMs: options.connectTimeoutMs,
     onChange: (view) => events.emit('sessions.changed', view),
     onMessage: (id, topic, payload, qos, retain) => telemetry.ingest(id, topic, payload, qos, retain),
+    trust: (profile) => trust.transportTrust(profile),
   });
   // The demo drives the same channels an operator's actions do, validation included
   // (`dispatch` is defined below; the demo only calls it once the backend is up).
@@ -147,6 +165,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     telemetryHandlers({ telemetry, views, feeds, settings }),
     historyHandlers({ recorder, exports, profiles }),
     demoHandlers({ demo }),
+    trustHandlers({ trust, sessions, exports, version: options.version }),
   );
   const dispatch = createDispatcher(handlers, {
     onInternalError: (name, error) => logger.error(`Handler ${name} failed`, error),
@@ -167,11 +186,13 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     telemetry,
     history: { recorder, exports, views },
     demo,
+    trust,
     dispose: async () => {
       imports.cancelAll();
       telemetry.dispose();
       await sessions.dispose();
       await demo.stop();
+      await trust.dispose();
       // Last: whatever arrived until the sessions closed is written before the file is closed.
       await recorder?.dispose();
     },

@@ -10,7 +10,8 @@ export const chooseExportFile: ChooseExportFile = async (fileName, client) => {
   const contents = Number.isInteger(id) ? webContents.fromId(id) : undefined;
   const window = contents ? BrowserWindow.fromWebContents(contents) : null;
   const extension = fileName.split('.').pop() ?? 'csv';
-  const options = { defaultPath: fileName, filters: [{ name: extension === 'jsonl' ? 'JSON Lines' : 'CSV', extensions: [extension] }] };
+  const kind = { jsonl: 'JSON Lines', html: 'HTML page' }[extension] ?? 'CSV';
+  const options = { defaultPath: fileName, filters: [{ name: kind, extensions: [extension] }] };
   const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
   return result.canceled || !result.filePath ? null : result.filePath;
 };

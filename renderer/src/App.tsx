@@ -1,8 +1,9 @@
 /**
  * The application shell: connections on the left, the selected connection (or
- * the form) on the right, notices in the top bar, and the import wizard over
- * everything when it is open. In a narrow window the connection list folds
- * away (the top bar's toggle brings it back) so the connection gets the width.
+ * the form, or the certificates overview) on the right, notices in the top
+ * bar, and the import wizard over everything when it is open. In a narrow
+ * window the connection list folds away (the top bar's toggle brings it back)
+ * so the connection gets the width.
  */
 import { useEffect, useState } from 'react';
 import { useServices } from './app/services';
@@ -19,11 +20,12 @@ import { SESSION_KEYCHAIN_NOTICE } from '../../shared/contract';
 import { ConnectionForm } from './connections/ConnectionForm';
 import { ConnectionList } from './connections/ConnectionList';
 import { ConnectionView } from './connections/ConnectionView';
+import { CertificatesView } from './certificates/CertificatesView';
 import { ImportWizard, type WizardResult } from './import/ImportWizard';
 import { DismissButton } from './forms/DismissButton';
 import { useNarrowWindow } from './app/narrow';
 
-type Mode = { kind: 'view' } | { kind: 'new' } | { kind: 'edit'; id: string };
+type Mode = { kind: 'view' } | { kind: 'new' } | { kind: 'edit'; id: string } | { kind: 'certificates' };
 /** The wizard, when open: `targetId` is the connection it was opened for (from its form), if any. */
 type Wizard = { targetId: string | null } | null;
 
@@ -115,6 +117,16 @@ export function App() {
             <DismissButton onClick={() => store.set({ notice: null })} />
           </span>
         )}
+        <span className="spacer" />
+        <button
+          type="button"
+          className="small-button topbar-button"
+          aria-pressed={mode.kind === 'certificates'}
+          onClick={() => setMode(mode.kind === 'certificates' ? { kind: 'view' } : { kind: 'certificates' })}
+          data-testid="certificates-button"
+        >
+          Certificates
+        </button>
         <NotifyToggle />
       </header>
       {sidebarOpen && (
@@ -124,9 +136,10 @@ export function App() {
             setMode({ kind: 'new' });
           }}
           onImport={() => setWizard({ targetId: null })}
-          // In a narrow window the list makes way for the connection picked.
+          // In a narrow window the list makes way for the connection picked; picking one while the certificates overview is open shows that connection.
           onSelect={() => {
             if (narrow) openSidebar(false);
+            if (mode.kind === 'certificates') setMode({ kind: 'view' });
           }}
         />
       )}
@@ -134,6 +147,14 @@ export function App() {
         {mode.kind === 'new' && <ConnectionForm key="new" profile={null} onDone={() => setMode({ kind: 'view' })} />}
         {mode.kind === 'edit' && editing && (
           <ConnectionForm key={editing.id} profile={editing} onDone={() => setMode({ kind: 'view' })} onImportBundle={() => setWizard({ targetId: editing.id })} />
+        )}
+        {mode.kind === 'certificates' && (
+          <CertificatesView
+            onOpenConnection={(id) => {
+              store.set({ selectedId: id });
+              setMode({ kind: 'view' });
+            }}
+          />
         )}
         {mode.kind === 'view' && selected && selected.id === demoId && <DemoBanner />}
         {mode.kind === 'view' && selected && <ConnectionView key={selected.id} profile={selected} view={sessions[selected.id]} onEdit={() => setMode({ kind: 'edit', id: selected.id })} />}

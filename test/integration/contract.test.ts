@@ -111,6 +111,14 @@ function contractSuite(name: string, open: () => Promise<Transport>) {
       expect(closed.ok && closed.value.state).toBe('closed');
     });
 
+    it("lists the certificates the connection relies on, its broker's chain as the handshake showed it", async () => {
+      const inventory = await x.client.invoke('trust.inventory', {});
+      expect(inventory.ok).toBe(true);
+      if (!inventory.ok) return;
+      const roles = inventory.value.certificates.flatMap((c) => c.uses.filter((u) => u.connectionName === 'contract').map((u) => u.role));
+      expect(roles).toEqual(expect.arrayContaining(['ca', 'broker', 'broker-chain']));
+    });
+
     it('deletes a profile together with its keychain secrets', async () => {
       const list = await x.client.invoke('profiles.list', {});
       if (!list.ok) throw new Error(list.error.message);
@@ -218,6 +226,8 @@ describe('Electron IPC specifics', () => {
         "topics.payload",
         "topics.retained",
         "topics.snapshot",
+        "trust.inventory",
+        "trust.report",
       ]
     `);
     expect(Object.keys(api.on).sort()).toMatchInlineSnapshot(`
@@ -228,6 +238,8 @@ describe('Electron IPC specifics', () => {
         "profiles.changed",
         "sessions.changed",
         "telemetry.batch",
+        "trust.alert",
+        "trust.changed",
       ]
     `);
   });

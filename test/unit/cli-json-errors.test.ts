@@ -43,7 +43,7 @@ describe('CLI failures with --json', () => {
   it('an unknown command: unknown_command naming the commands there are, exit 64', async () => {
     const { exit, stdout, stderr } = await run(['frobnicate', '--json']);
     expect(exit).toBe(64);
-    expect(document(stdout).error).toEqual({ code: 'unknown_command', message: 'Unknown command "frobnicate".', hint: 'The commands are probe and import: npm run cli -- help' });
+    expect(document(stdout).error).toEqual({ code: 'unknown_command', message: 'Unknown command "frobnicate".', hint: 'The commands are probe, import and certs: npm run cli -- help' });
     expect(stderr.join('\n')).toContain(USAGE);
   });
 

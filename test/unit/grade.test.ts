@@ -39,6 +39,7 @@ function tls(overrides: Partial<TlsDetails> = {}): TlsDetails {
     peerChain: [cert(300)],
     clientCertificate: null,
     pin: { configured: 0, matched: null },
+    revocation: null,
     ...overrides,
   };
 }

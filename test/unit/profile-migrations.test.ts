@@ -9,9 +9,11 @@ import { createDemoPki } from '../../electron/core/demo/demo-broker';
 import { MIGRATIONS, migrateProfiles, PROFILES_VERSION } from '../../electron/core/profiles/migrations';
 import { v1ToV2 } from '../../electron/core/profiles/migrations/v1-to-v2';
 import { v2ToV3 } from '../../electron/core/profiles/migrations/v2-to-v3';
+import { v3ToV4 } from '../../electron/core/profiles/migrations/v3-to-v4';
 import { DEFAULT_RECORDING } from '../../shared/history';
 import { DEFAULT_MESSAGE_HISTORY } from '../../shared/telemetry';
-import { v3ToV4 } from '../../electron/core/profiles/migrations/v3-to-v4';
+import { v4ToV5 } from '../../electron/core/profiles/migrations/v4-to-v5';
+import { DEFAULT_REVOCATION } from '../../shared/revocation';
 
 const pki = createDemoPki();
 
@@ -85,10 +87,24 @@ describe('v2 to v3: each connection says what it records', () => {
   });
 });
 
-describe('v3 to v4: each connection says how much message history it keeps', () => {
+describe('v3 to v4: each connection says how its broker\'s chain is checked for revocation', () => {
+  it('writes the defaults out (no CRL file, soft fail), keeping what a file already has', () => {
+    const own = { crls: [], hardFail: true };
+    const plain = v1Profile('a', {});
+    delete (plain.tls as { revocation?: unknown }).revocation;
+    const { profiles, notes, secrets } = v3ToV4.run([plain, v1Profile('b', { revocation: own }), { id: 'c', tls: 'odd' }, 'odd']);
+    expect((profiles[0] as { tls: { revocation: unknown } }).tls.revocation).toEqual(DEFAULT_REVOCATION);
+    expect(ProfileSchema.parse(profiles[0]).tls.revocation).toEqual({ crls: [], hardFail: false });
+    expect((profiles[1] as { tls: { revocation: unknown } }).tls.revocation).toEqual(own);
+    expect(profiles.slice(2)).toEqual([{ id: 'c', tls: 'odd' }, 'odd']);
+    expect([notes, secrets]).toEqual([[], []]);
+  });
+});
+
+describe('v4 to v5: each connection says how much message history it keeps', () => {
   it('writes the defaults out (20 per topic, 16 MB), keeping settings a file already has', () => {
     const own = { perTopic: 5, maxMB: 2 };
-    const { profiles, notes, secrets } = v3ToV4.run([v1Profile('a', {}, { recording: DEFAULT_RECORDING }), v1Profile('b', {}, { messageHistory: own }), 'odd']);
+    const { profiles, notes, secrets } = v4ToV5.run([v1Profile('a', {}, { recording: DEFAULT_RECORDING }), v1Profile('b', {}, { messageHistory: own }), 'odd']);
     expect((profiles[0] as { messageHistory: unknown }).messageHistory).toEqual({ perTopic: 20, maxMB: 16 });
     expect(ProfileSchema.parse(profiles[0]).messageHistory).toEqual(DEFAULT_MESSAGE_HISTORY);
     expect((profiles[1] as { messageHistory: unknown }).messageHistory).toEqual(own);

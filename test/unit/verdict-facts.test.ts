@@ -47,6 +47,7 @@ const snapshot: TlsDetails = {
   peerChain: chain,
   clientCertificate: null,
   pin: { configured: 0, matched: null },
+  revocation: null,
 };
 
 const context: ErrorContext = { host: 'broker.example', port: 8883, hasClientCertificate: false, peerLeaf: leaf, peerChain: chain };

@@ -1,9 +1,10 @@
 /**
- * ASN.1 for the certificate import: a strict DER reader (what X.509, PKCS#8
- * and the inside of a PKCS#12 MAC must be), a BER reader for the few layers
- * PKCS#12 exporters really write in BER (macOS Keychain, old Netscape and
- * Java: indefinite lengths, chunked strings) that re-encodes them as DER, and
- * a small DER writer for the certificates the demo and the tests issue.
+ * ASN.1 for the certificate import and revocation checks: a strict DER
+ * reader (what X.509, CRLs, OCSP responses, PKCS#8 and the inside of a PKCS#12
+ * MAC must be), a BER reader for the few layers PKCS#12 exporters really
+ * write in BER (macOS Keychain, old Netscape and Java: indefinite lengths,
+ * chunked strings) that re-encodes them as DER, and a small DER writer for
+ * the certificates the demo and the tests issue and the OCSP requests sent.
  * Node's crypto reads and writes keys itself; it has no API for any of this.
  * Every reader is linear in its input and throws only Asn1Error.
  */
@@ -15,6 +16,7 @@ export const TAG = {
   OCTET_STRING: 0x04,
   NULL: 0x05,
   OID: 0x06,
+  ENUMERATED: 0x0a,
   UTF8_STRING: 0x0c,
   PRINTABLE_STRING: 0x13,
   IA5_STRING: 0x16,
@@ -149,6 +151,71 @@ export function readSmallInteger(node: Node | undefined, what: string): number {
   if (first & 0x80) throw new Asn1Error(`${what} is negative`);
   if (value.length > 6) throw new Asn1Error(`${what} is out of range`);
   return value.readUIntBE(0, value.length);
+}
+
+/**
+ * A certificate serial number or any INTEGER as lower-case hex of its minimal
+ * two's-complement bytes (a leading 00 kept when the high bit is set), so the
+ * same number always reads the same: serials are up to 20 bytes and compared,
+ * never computed with.
+ */
+export function readIntegerHex(node: Node | undefined, what: string): string {
+  const value = expect(node, TAG.INTEGER, what).value;
+  if (value.length === 0) throw new Asn1Error(`${what} is empty`);
+  if (value.length > 1 && ((value[0] === 0 && !((value[1] as number) & 0x80)) || (value[0] === 0xff && (value[1] as number) & 0x80))) {
+    throw new Asn1Error(`${what} is not minimally encoded`);
+  }
+  return value.toString('hex');
+}
+
+/** The bytes of a BIT STRING that uses whole bytes (signatures, public keys): the unused-bits count must be 0. */
+export function readBitStringBytes(node: Node | undefined, what: string): Buffer {
+  const value = expect(node, TAG.BIT_STRING, what).value;
+  if (value.length === 0 || value[0] !== 0) throw new Asn1Error(`${what} is not a whole number of bytes`);
+  return value.subarray(1);
+}
+
+/** The named bits of a BIT STRING (key usage, reason flags): bit 0 is the first, most significant one. */
+export function readNamedBits(node: Node | undefined, what: string): boolean[] {
+  const value = expect(node, TAG.BIT_STRING, what).value;
+  const unused = value[0];
+  if (unused === undefined || unused > 7 || (value.length === 1 && unused !== 0)) throw new Asn1Error(`${what} is malformed`);
+  const out: boolean[] = [];
+  const total = (value.length - 1) * 8 - unused;
+  for (let i = 0; i < total; i++) out.push((((value[1 + (i >> 3)] as number) >> (7 - (i & 7))) & 1) === 1);
+  return out;
+}
+
+const UTC_TIME = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/;
+const GENERALIZED_TIME = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.(\d{1,9}))?Z$/;
+
+/**
+ * A UTCTime or GeneralizedTime as ms since the epoch, in the only forms DER
+ * (and RFC 5280) allow: seconds present, UTC (`Z`), no trailing zeros in a
+ * fraction. UTCTime years 50–99 are 19xx, as RFC 5280 says.
+ */
+export function readTime(node: Node | undefined, what: string): number {
+  if (!node || (node.tag !== TAG.UTC_TIME && node.tag !== TAG.GENERALIZED_TIME)) throw new Asn1Error(`expected ${what}`);
+  const text = node.value.toString('latin1');
+  const utc = node.tag === TAG.UTC_TIME;
+  const match = (utc ? UTC_TIME : GENERALIZED_TIME).exec(text);
+  if (!match || (match[7] !== undefined && match[7].endsWith('0'))) throw new Asn1Error(`${what} is not a DER time`);
+  const n = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const year = utc ? (n[0] < 50 ? 2000 + n[0] : 1900 + n[0]) : n[0];
+  const ms = Date.UTC(year, n[1] - 1, n[2], n[3], n[4], n[5]) + (match[7] ? Math.floor(Number(`0.${match[7]}`) * 1000) : 0);
+  const back = new Date(ms);
+  // Date.UTC rolls 31 February into March: a date that does not exist is refused, not moved.
+  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== n[1] - 1 || back.getUTCDate() !== n[2] || n[3] > 23 || n[4] > 59 || n[5] > 59) {
+    throw new Asn1Error(`${what} names a date that does not exist`);
+  }
+  return ms;
+}
+
+/** A BOOLEAN, which DER writes as 00 or FF only. */
+export function readBoolean(node: Node | undefined, what: string): boolean {
+  const value = expect(node, TAG.BOOLEAN, what).value;
+  if (value.length !== 1 || (value[0] !== 0 && value[0] !== 0xff)) throw new Asn1Error(`${what} is not a DER BOOLEAN`);
+  return value[0] === 0xff;
 }
 
 // ---------------------------------------------------------------- reading BER

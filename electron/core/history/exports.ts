@@ -5,7 +5,8 @@
  * range never sits in memory, and reports progress as `history.export` events.
  * The sink is a file main's own save dialog named (desktop: the renderer never
  * names a path) or the HTTP response of the headless host's download endpoint
- * (browser), which takes the prepared export by its id.
+ * (browser), which takes the prepared export by its id. Documents made whole
+ * in memory (the trust report) travel the same two ways.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -34,12 +35,8 @@ export interface ExportSink {
 /** Asks the operator where to save (main's save dialog); null when they cancel. */
 export type ChooseExportFile = (fileName: string, client: string) => Promise<string | null>;
 
-export interface PreparedExport {
-  id: string;
-  fileName: string;
-  contentType: string;
-  query: ExportQuery;
-}
+/** A range of the recorded history, read chunk by chunk; or a document already whole in memory (the trust report). */
+export type PreparedExport = { id: string; fileName: string; contentType: string } & ({ query: ExportQuery; document?: undefined } | { document: Buffer; query?: undefined });
 
 /**
  * A file written beside its final name and renamed into place only when
@@ -105,7 +102,15 @@ export class Exports {
     if (!recorder || !(await recorder.canRead())) {
       throw new AppFailure('history_unavailable', 'There is no recorded history to export: the history database is not available.', 'See the history notice at the top of the window for why, and how to fix it.');
     }
-    const prepared = this.prepare(request);
+    return this.deliver(this.prepare(request), client);
+  }
+
+  /** A document made whole in memory (the trust report), delivered as history exports are: main's save dialog or a signed download. */
+  startDocument(document: { fileName: string; contentType: string; body: Buffer }, client: string): Promise<ExportStart> {
+    return this.deliver({ id: randomBytes(16).toString('hex'), fileName: document.fileName, contentType: document.contentType, document: document.body }, client);
+  }
+
+  private async deliver(prepared: PreparedExport, client: string): Promise<ExportStart> {
     if (this.deps.chooseFile) {
       const file = await this.deps.chooseFile(prepared.fileName, client);
       if (!file) return { exportId: prepared.id, fileName: prepared.fileName, delivery: 'cancelled', path: null };
@@ -144,6 +149,12 @@ export class Exports {
     let total = 0;
     let bytes = 0;
     try {
+      if (prepared.document) {
+        await sink.write(prepared.document);
+        await sink.end();
+        this.deps.emit({ exportId: prepared.id, state: 'done', rows: 1, total: 1, bytes: prepared.document.length, error: null });
+        return;
+      }
       if (!recorder) throw new AppFailure('history_unavailable', 'There is no recorded history to export.', 'See the history notice for why.');
       // Everything taken in so far goes into the database first, so the export ends where the chart does.
       await recorder.settle();

@@ -27,7 +27,7 @@ import { backoffDelay, DEFAULT_BACKOFF, wasStable, type BackoffPolicy } from './
 import { causeOfClientError, causeOfLinkFault, causeOfReasonCode, isProtocolError } from './faults';
 import { LinkWatch } from './link-watch';
 import { parseTarget, type Target } from './target';
-import { openStream } from './transport';
+import { openStream, type TransportTrust } from './transport';
 
 export interface SessionSecrets extends ClientIdentity {
   password?: string;
@@ -45,6 +45,8 @@ export interface SessionDeps {
   connectTimeoutMs?: number;
   /** false: one attempt only, any failure is final (the CLI's probe). */
   retry?: boolean;
+  /** Revocation checks and the record of the broker's chain, per attempt (electron/core/trust/); absent: neither. */
+  trust?: (profile: Profile) => TransportTrust | null;
   now?: () => number;
 }
 
@@ -280,7 +282,7 @@ export class Session {
       },
     };
     const client = new MqttClient(
-      () => watch.attach(openStream({ target, tls: tlsOptions, expect: { hostname, verify: profile.tls.verify, pins: profile.tls.pins }, observer })),
+      () => watch.attach(openStream({ target, tls: tlsOptions, expect: { hostname, verify: profile.tls.verify, pins: profile.tls.pins }, observer, trust: encrypted ? this.deps.trust?.(profile) : null })),
       {
         protocolVersion: profile.protocolVersion,
         clientId: profile.clientId || `mqtts-dash-${randomBytes(4).toString('hex')}`,

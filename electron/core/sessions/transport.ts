@@ -2,14 +2,18 @@
  * Builds the byte stream an mqtt.js client runs over, for each transport. For
  * TLS transports the socket is corked until the handshake is inspected: nothing
  * we write (the CONNECT packet with its password) leaves before Node has
- * verified the chain and host name and we have checked the pins.
+ * verified the chain and host name, we have checked the pins and, when the
+ * connection has trust hooks, the chain's revocation (the broker's stapled
+ * OCSP response is asked for in the handshake) has been checked and has not
+ * refused the connection.
  */
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls, { type ConnectionOptions, type TLSSocket } from 'node:tls';
 import WebSocket, { createWebSocketStream } from 'ws';
+import type { RevocationReport } from '../../../shared/revocation';
 import type { TlsDetails } from '../../../shared/security';
-import { inspectTls, type InspectExpectations } from '../tls/inspect';
+import { inspectTls, peerChain, type InspectExpectations } from '../tls/inspect';
 import { CodedError } from '../tls/options';
 import type { Target } from './target';
 
@@ -20,23 +24,54 @@ export interface TlsObserver {
   onVerified(details: TlsDetails): void;
 }
 
+/** What a revocation check decided: the report to show, and the refusal when it refuses the connection. */
+export interface RevocationOutcome {
+  report: RevocationReport;
+  refusal: CodedError | null;
+}
+
+/** Per connection attempt, the trust feature's hooks (electron/core/trust/ implements them). */
+export interface TransportTrust {
+  /** The broker presented this chain (DER, leaf first), whether or not it verifies. */
+  seen(chain: readonly Buffer[]): void;
+  /** Checks the revocation of a verified chain; never rejects. The socket stays corked until it answers. */
+  check(chain: readonly Buffer[], stapled: Buffer | null): Promise<RevocationOutcome>;
+}
+
 export interface StreamSpec {
   target: Target;
   /** Present for mqtts and wss. */
   tls: ConnectionOptions | null;
   expect: InspectExpectations;
   observer: TlsObserver;
+  /** Absent: no revocation check (the chain is not recorded either). */
+  trust?: TransportTrust | null;
+}
+
+function chainDer(socket: TLSSocket): Buffer[] {
+  try {
+    return peerChain(socket).map((cert) => cert.raw);
+  } catch {
+    // A chain Node cannot read back fails the connection elsewhere (inspectTls): nothing to record or check.
+    return [];
+  }
 }
 
 function secureConnect(options: ConnectionOptions, spec: StreamSpec): TLSSocket {
-  const socket = tls.connect(options);
+  const trust = spec.trust ?? null;
+  // requestOCSP is a TLSSocket option tls.connect passes on; @types/node lists it there only.
+  const socket = tls.connect(trust ? ({ ...options, requestOCSP: true } as ConnectionOptions) : options);
   socket.setNoDelay(true);
   socket.cork();
+  let stapled: Buffer | null = null;
+  // Emitted during the handshake, before 'secure', with null when the broker stapled nothing.
+  if (trust) socket.on('OCSPResponse', (response: Buffer | null) => (stapled = response && response.length ? response : null));
   socket.prependListener('secure', () => {
     const { details, failure } = inspectTls(socket, spec.expect, null);
     spec.observer.onHandshake(details);
     // A chain that cannot even be described fails the connection here, before anything is sent.
     if (failure) socket.destroy(failure);
+    else trust?.seen(chainDer(socket));
   });
   socket.once('secureConnect', () => {
     if (socket.destroyed) return;
@@ -50,8 +85,24 @@ function secureConnect(options: ConnectionOptions, spec: StreamSpec): TLSSocket 
       socket.destroy(failure ?? new CodedError('TLS_PIN_MISMATCH', 'The certificate matches no pin.'));
       return;
     }
-    spec.observer.onVerified(details);
-    socket.uncork();
+    // Revocation is part of verification: with verification off nothing is checked (the grade is insecure anyway).
+    if (!trust || !spec.expect.verify) {
+      spec.observer.onVerified(details);
+      socket.uncork();
+      return;
+    }
+    spec.observer.onHandshake(details);
+    void trust.check(chainDer(socket), stapled).then(({ report, refusal }) => {
+      if (socket.destroyed) return;
+      const checked = { ...details, revocation: report };
+      if (refusal) {
+        spec.observer.onHandshake(checked);
+        socket.destroy(refusal);
+        return;
+      }
+      spec.observer.onVerified(checked);
+      socket.uncork();
+    });
   });
   return socket;
 }

@@ -190,6 +190,13 @@ const BY_CODE: Record<string, Entry> = {
     () => 'Connect using a host name the certificate lists, or set the SNI server name to one of them.',
   ),
   CERT_REVOKED: fatal('tls_cert_revoked', () => "The broker's certificate has been revoked.", () => "Ask the broker's operator for a new certificate."),
+  // Our own revocation checks (electron/core/trust/revocation.ts): the detail names the certificate, the source and the answer.
+  REVOCATION_REVOKED: fatal('tls_cert_revoked', (_c, detail) => detail, () => "Do not connect: ask the broker's operator to replace the revoked certificate."),
+  REVOCATION_UNCHECKED: transient(
+    'tls_revocation_unchecked',
+    (_c, detail) => detail,
+    () => "Check that this computer reaches the OCSP responder or CRL URL named (firewall, proxy), or add the CA's CRL file to the connection; turn hard fail off to connect with a warning instead.",
+  ),
   CERT_SIGNATURE_FAILURE: fatal('tls_bad_signature', () => "The broker's certificate signature is invalid.", () => 'The certificate is corrupt or forged; do not connect until the broker\'s operator replaces it.'),
   INVALID_CA: fatal('tls_invalid_ca', () => 'A certificate in the broker\'s chain is used as a CA but is not one.', () => 'Ask the broker\'s operator to fix the chain it serves.'),
   INVALID_PURPOSE: fatal('tls_invalid_purpose', () => "The broker's certificate is not meant for TLS servers (wrong key usage).", () => 'Ask the broker\'s operator for a certificate with the serverAuth extended key usage.'),

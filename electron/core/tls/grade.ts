@@ -1,11 +1,13 @@
 /**
  * The security grade of one connection, decided from facts alone: the
- * transport, what the handshake showed, and the failure if there was one.
+ * transport, what the handshake showed (revocation of the chain included),
+ * and the failure if there was one.
  * Never `secure` when verification is off, the host name does not match, a pin
  * fails, or there is no TLS. Pure, so every rule is unit-tested.
  */
 import type { ErrorCode } from '../../../shared/errors';
 import type { AppError } from '../../../shared/result';
+import type { RevocationReport } from '../../../shared/revocation';
 import type { CertificateSummary, Grade, Reason, SecurityStatus, TlsDetails, Transport } from '../../../shared/security';
 import { expiryOf, expiryPhrase } from '../../../shared/expiry';
 
@@ -23,6 +25,7 @@ const UNTRUSTED_PEER = new Set<ErrorCode>([
   'tls_hostname_mismatch',
   'tls_pin_mismatch',
   'tls_cert_revoked',
+  'tls_revocation_unchecked',
   'tls_bad_signature',
   'tls_invalid_ca',
   'tls_invalid_purpose',
@@ -86,6 +89,30 @@ function certificateReasons(tls: TlsDetails, now: number, reasons: Reason[]): vo
   }
 }
 
+/**
+ * What the revocation check found, per certificate of the chain: revoked is
+ * insecure; a certificate that could not be shown good is a warning, or
+ * insecure with hard fail (the connection was then refused). A certificate
+ * that names no source at all is said, not held against the broker: most
+ * private CAs publish none (their CRL file can be added to the connection).
+ */
+function revocationReasons(report: RevocationReport, reasons: Reason[]): void {
+  report.certificates.forEach((cert, i) => {
+    const who = i === 0 ? "The broker's certificate" : `The broker's CA certificate ${cert.subject}`;
+    const message = `${who}: ${cert.detail}`;
+    if (cert.status === 'good') reasons.push({ level: 'ok', code: 'not_revoked', message });
+    else if (cert.status === 'revoked') reasons.push({ level: 'insecure', code: 'cert_revoked', message });
+    else if (report.hardFail) reasons.push({ level: 'insecure', code: `revocation_${cert.status.replace('-', '_')}`, message: `${message} Hard fail is on: the connection is refused.` });
+    else if (cert.status === 'no-source') reasons.push({ level: 'ok', code: 'revocation_no_source', message });
+    else reasons.push({ level: 'warning', code: `revocation_${cert.status}`, message });
+  });
+}
+
+/** A refusal the revocation lines above already explain, so it is not said twice. */
+function explainedByRevocation(tls: TlsDetails | null, error: AppError): boolean {
+  return !!tls?.revocation && (error.code === 'tls_cert_revoked' || error.code === 'tls_revocation_unchecked');
+}
+
 function tlsReasons(tls: TlsDetails, reasons: Reason[]): void {
   if (!tls.verification) {
     reasons.push({ level: 'insecure', code: 'verification_off', message: 'Certificate verification is turned off for this connection: anyone on the network path could impersonate the broker.' });
@@ -134,8 +161,9 @@ export function gradeConnection(input: GradeInput): SecurityStatus {
   if (tls) {
     tlsReasons(tls, reasons);
     certificateReasons(tls, now, reasons);
+    if (tls.revocation) revocationReasons(tls.revocation, reasons);
   }
-  const refusal = input.error && isUntrustedPeer(input.error.code) ? input.error : null;
+  const refusal = input.error && isUntrustedPeer(input.error.code) && !explainedByRevocation(tls, input.error) ? input.error : null;
   if (refusal) {
     const factCode = FACT_OF_REFUSAL[refusal.code] ?? 'chain_unverified';
     const fact = reasons.find((r) => r.level === 'insecure' && r.code === factCode);

@@ -138,6 +138,8 @@ export function inspectTls(
     peerChain: [],
     clientCertificate: null,
     pin: { configured: expect.pins.length, matched: expect.pins.length ? false : null },
+    // Checked after Node's verification (electron/core/trust/revocation.ts), while the socket stays corked.
+    revocation: null,
   };
   try {
     const cipher = socket.getCipher();

@@ -1,6 +1,7 @@
 /**
  * Desktop notifications in the browser (headless host): the same decisions as
- * the desktop app's (shared/alerts.ts), shown with the web Notification API
+ * the desktop app's (shared/alerts.ts, and the core's `trust.alert` for
+ * certificates nearing their end), shown with the web Notification API
  * once the operator allowed it. In Electron, main shows them instead.
  */
 import { alertFor } from '../../../shared/alerts';
@@ -21,9 +22,17 @@ export async function enableBrowserNotifications(): Promise<boolean> {
 export function startBrowserNotifications(client: ApiClient): () => void {
   if (!browserNotificationsAvailable()) return () => undefined;
   const last = new Map<string, SessionView>();
-  return client.on('sessions.changed', (view) => {
+  const stopSessions = client.on('sessions.changed', (view) => {
     const alert = alertFor(last.get(view.id), view);
     last.set(view.id, view);
     if (alert && Notification.permission === 'granted') new Notification(alert.title, { body: alert.body, tag: `mqtts-${view.id}` });
   });
+  // Certificates nearing their end: the core decides (once per certificate per day), the window only shows.
+  const stopCertificates = client.on('trust.alert', (alert) => {
+    if (Notification.permission === 'granted') new Notification(alert.title, { body: alert.body, tag: `mqtts-cert-${alert.fingerprint256}` });
+  });
+  return () => {
+    stopSessions();
+    stopCertificates();
+  };
 }

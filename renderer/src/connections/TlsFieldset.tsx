@@ -13,6 +13,7 @@ import type { Profile } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
 import { Problem } from '../feedback/Problem';
 import { Field } from '../forms/Field';
+import { RevocationFields } from '../certificates/RevocationFields';
 import { CertificatesInUse } from './CertificatesInUse';
 import { readText } from './files';
 import { pickCaFiles, pickClientCertificate, pickClientKey, withCaFiles, withVerify, type FormState, type PickedText, type SetField } from './form-state';
@@ -167,6 +168,7 @@ export function TlsFieldset({
       <Field label="Pins (sha256:… of the broker's certificate or public key, one per line)">
         <textarea name="pins" rows={2} value={f.pins} onChange={(e) => set('pins', e.target.value)} spellCheck={false} />
       </Field>
+      <RevocationFields value={f} onChange={({ crls, revocationHardFail }) => update((s) => ({ ...s, crls, revocationHardFail }))} />
       <label className="check">
         <input type="checkbox" name="verify" checked={f.verify} onChange={(e) => update((s) => withVerify(s, e.target.checked))} /> Verify the broker's certificate and host name (recommended)
       </label>

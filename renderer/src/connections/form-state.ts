@@ -14,6 +14,7 @@
 import { certificateFieldProblem, isEncryptedKeyBlock, readCertificateField, scanPem } from '../../../shared/pem';
 import type { Profile, ProfileSettingsInput, Qos, SecretInput, Trust } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
+import type { PickedCrl } from '../certificates/crl-files';
 import type { SubscriptionRow } from '../topics/subscription-rows';
 import { packetLimitBytes, packetLimitText } from './packet-limit';
 
@@ -92,6 +93,9 @@ export interface FormState {
   pins: string;
   verify: boolean;
   insecureAcknowledged: boolean;
+  /** CRL files of the broker's CA, and hard fail (certificates/RevocationFields.tsx). */
+  crls: PickedCrl[];
+  revocationHardFail: boolean;
   subscriptions: SubscriptionRow[];
 }
 
@@ -145,6 +149,8 @@ export function initialState(profile: Profile | null): FormState {
     pins: (profile?.tls.pins ?? []).join('\n'),
     verify: profile?.tls.verify ?? true,
     insecureAcknowledged: profile ? !profile.tls.verify : false,
+    crls: (profile?.tls.revocation.crls ?? []).map((text, i) => ({ name: `CRL ${i + 1} (saved)`, text })),
+    revocationHardFail: profile?.tls.revocation.hardFail ?? false,
     // Something to see from the first connect; the form says it can be narrowed.
     subscriptions: profile ? profile.subscriptions.map((s) => ({ ...s })) : [{ filter: '#', qos: 0 }],
   };
@@ -233,6 +239,7 @@ export function toSettings(f: FormState): ProfileSettingsInput {
       minVersion: f.minVersion,
       pins: list(f.pins, /[\s,]+/),
       verify: f.verify,
+      revocation: { crls: f.crls.map((c) => c.text), hardFail: f.revocationHardFail },
     },
     subscriptions: sentSubscriptionRows(f).map((i) => {
       const s = f.subscriptions[i] as SubscriptionRow;

@@ -1,17 +1,20 @@
 /**
- * Format 3 → 4: each connection says how many of each topic's last messages
- * it keeps in memory and in how many megabytes (`messageHistory`). Existing
- * connections get the defaults written out (20 per topic, 16 MB). As in step
- * 2 → 3, the number changes although the field has a default, so an app of
- * format 3 opens the file read-only instead of dropping the field on save.
+ * Format 3 → 4: each connection's TLS settings say how the broker's chain is
+ * checked for revocation (`tls.revocation`: its own CRL files, hard fail).
+ * Existing connections get the defaults written out: no CRL file, soft fail
+ * (a check that cannot be made is a warning, not a refusal). The format
+ * number changes because an app of format 3 would drop the field when it
+ * writes the file back, losing the operator's CRL files and hard-fail choice.
  */
-import { DEFAULT_MESSAGE_HISTORY } from '../../../../shared/telemetry';
+import { DEFAULT_REVOCATION } from '../../../../shared/revocation';
 import { isRecord, type MigrationStep } from './step';
 
 export const v3ToV4: MigrationStep = {
   from: 3,
   run(profiles) {
-    const migrated = profiles.map((profile) => (isRecord(profile) && !isRecord(profile.messageHistory) ? { ...profile, messageHistory: { ...DEFAULT_MESSAGE_HISTORY } } : profile));
+    const migrated = profiles.map((profile) =>
+      isRecord(profile) && isRecord(profile.tls) && !isRecord(profile.tls.revocation) ? { ...profile, tls: { ...profile.tls, revocation: structuredClone(DEFAULT_REVOCATION) } } : profile,
+    );
     return { profiles: migrated, notes: [], secrets: [] };
   },
 };
