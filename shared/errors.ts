@@ -203,6 +203,7 @@ export const ERROR_MEANINGS = {
   invalid_dashboard: 'A dashboard edit cannot be made (the window refused it before saving).',
   invalid_publish: 'The publish form is incomplete or its payload is not valid base64.',
   path_missing: 'Charting a JSON field needs a path.',
+  topic_missing: 'Adding a series to a chart needs the topic it reads.',
   ca_file_refused: 'A picked CA file holds something other than certificates (a private key, another block) and was not added.',
   certificate_file_refused: 'A picked client certificate file holds something it must not (several keys, another block) and was not used.',
   crl_file_refused: 'A picked CRL file is not a certificate revocation list (PEM or DER) and was not added.',

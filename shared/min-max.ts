@@ -21,8 +21,9 @@ export function columnsFor(width: number): number {
 export class MinMaxColumns {
   readonly times: number[] = [];
   readonly values: number[] = [];
-  /** Samples fed so far. */
+  /** Samples fed so far, and the sum of their values (a range's mean is sum / samples). */
   samples = 0;
+  sum = 0;
   private readonly columns: number;
   private readonly span: number;
   private column = -1;
@@ -46,6 +47,7 @@ export class MinMaxColumns {
   /** One sample; times at or after the previous one's. */
   add(t: number, v: number): void {
     const i = this.samples++;
+    this.sum += v;
     let c = Math.floor(((t - this.from) / this.span) * this.columns);
     if (c >= this.columns) c = this.columns - 1;
     else if (c < 0) c = 0;

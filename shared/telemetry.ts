@@ -27,20 +27,51 @@ export const SeriesSpecSchema = z.object({
     .string()
     .regex(/^#[0-9a-fA-F]{6}$/)
     .optional(),
+  /** The series' own unit; without it, the chart's. Series of different units get their own axis. */
+  unit: z.string().max(24).optional(),
+  /** The y-axis the operator chose; without it, decided by unit, then by range (renderer/src/charts/axes.ts). */
+  axis: z.enum(['left', 'right']).optional(),
+  /** Drawn as steps (a state held until the next sample) or as a line; without it, booleans are steps. */
+  draw: z.enum(['line', 'step']).optional(),
 });
 export type SeriesSpec = z.infer<typeof SeriesSpecSchema>;
+export type AxisSide = NonNullable<SeriesSpec['axis']>;
 
 /** Live windows: the last minutes, hours or days up to now (older than memory holds comes from the recorded history), or all samples kept in memory. */
 export const ChartWindowSchema = z.enum(['1m', '5m', '1h', '24h', '7d', 'all']);
 export type ChartWindow = z.infer<typeof ChartWindowSchema>;
 export const WINDOW_MS: Record<ChartWindow, number | null> = { '1m': 60_000, '5m': 300_000, '1h': 3_600_000, '24h': 86_400_000, '7d': 604_800_000, all: null };
 
+/** Colours a stat panel's value and gauge take at and above a threshold (and below the first: `base`). */
+export const ThresholdColorSchema = z.enum(['green', 'blue', 'amber', 'red']);
+export type ThresholdColor = z.infer<typeof ThresholdColorSchema>;
+
+/** A stat panel's settings, chosen by the operator. */
+export const StatOptionsSchema = z.object({
+  /** From `value` upwards the panel shows `color` (the highest threshold reached wins). */
+  thresholds: z.array(z.object({ value: z.number().finite(), color: ThresholdColorSchema })).max(8).default([]),
+  /** The colour below every threshold. */
+  base: ThresholdColorSchema.default('green'),
+  /** A source with no sample for this long shows "offline for …" (shared/staleness.ts). */
+  silenceSeconds: z.number().int().min(1).max(7 * 86_400).default(60),
+  /** The gauge's scale; without them, the range's lowest and highest values and the thresholds. */
+  gaugeMin: z.number().finite().optional(),
+  gaugeMax: z.number().finite().optional(),
+});
+export type StatOptions = z.infer<typeof StatOptionsSchema>;
+export const DEFAULT_STAT_OPTIONS: StatOptions = StatOptionsSchema.parse({});
+
 export const ChartSpecSchema = z.object({
   id: z.string().min(1).max(64),
+  /** The operator's title; empty: titled by its series. */
   title: z.string().max(120).default(''),
   unit: z.string().max(24).default(''),
   window: ChartWindowSchema.default('5m'),
   series: z.array(SeriesSpecSchema).min(1).max(16),
+  /** A line chart (absent) or a stat panel: last value and its age, min/max/mean over the window, a gauge, silence. */
+  kind: z.enum(['line', 'stat']).optional(),
+  /** A stat panel's settings (absent: the defaults). */
+  stat: StatOptionsSchema.optional(),
 });
 export type ChartSpec = z.infer<typeof ChartSpecSchema>;
 
@@ -83,11 +114,19 @@ export const TopicUpdateSchema = z.object({
 });
 export type TopicUpdate = z.infer<typeof TopicUpdateSchema>;
 
-/** What a series has to say besides its samples: payloads that gave no number, samples the budget dropped. */
+/** A source that said itself it is offline (a Sparkplug DEATH, a last will): since when and why (shared/staleness.ts). */
+export const ReportedOfflineSchema = z.object({ since: z.number(), reason: z.string().max(500) });
+
+/**
+ * What a series has to say besides its samples: payloads that gave no number,
+ * samples the budget dropped, and whether its source reported itself offline
+ * (absent or null: it did not; a new sample clears it).
+ */
 const SeriesHealthShape = {
   errors: z.number().int(),
   lastError: z.string().nullable(),
   evicted: z.number().int(),
+  offline: ReportedOfflineSchema.nullable().optional(),
 };
 
 export const SeriesUpdateSchema = z.object({
@@ -195,6 +234,10 @@ export const ChartViewSchema = z.object({
   to: z.number(),
   /** How many of `samples` were read from the recorded history (the rest from memory); absent when none. */
   recorded: z.number().int().optional(),
+  /** The sum of the values of all `samples` (their mean is sum / samples); absent when not known. */
+  sum: z.number().optional(),
+  /** The newest sample kept in memory, wherever it lies (a stat panel's last value and its age); null when none. */
+  latest: z.object({ t: z.number(), v: z.number() }).nullable().optional(),
   ...SeriesHealthShape,
 });
 export type ChartViewData = z.infer<typeof ChartViewSchema>;

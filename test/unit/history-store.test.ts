@@ -57,6 +57,8 @@ describe('views from the history database', () => {
     const before = first + 305_000 + 250;
     const view = store.view({ key: 'c|number|cut', from: START - 1_800_000, to: START + 1_800_000, width: 1, before });
     expect(view.samples).toBe(times.filter((t) => t < before).length);
+    // The sum (a stat panel's mean) counts each of them once too: 0 + 1 + … + 305.
+    expect(view.sum).toBe((305 * 306) / 2);
     expect([...view.values]).toEqual([0, 305]);
   });
 
@@ -84,6 +86,8 @@ describe('views from the history database', () => {
     expect(view.times[view.values.indexOf(99)]).toBe(times[spike]);
     expect(Math.min(...view.values)).toBe(-42);
     expect(view.times[view.values.indexOf(-42)]).toBe(times[dip]);
+    // The mean over the week, from the rollups' sums.
+    expect(view.sum / view.samples).toBeCloseTo(values.reduce((a, v) => a + v, 0) / n, 9);
   });
 
   it('reduces a short range in SQL exactly as memory reduces the same samples', () => {
@@ -110,6 +114,7 @@ describe('views from the history database', () => {
       expect([...db.times]).toEqual(mem.times);
       expect([...db.values]).toEqual(mem.values);
       expect(db.samples).toBe(mem.samples);
+      expect(db.sum).toBeCloseTo(mem.sum, 6);
     }
   });
 

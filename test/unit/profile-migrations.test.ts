@@ -10,9 +10,10 @@ import { MIGRATIONS, migrateProfiles, PROFILES_VERSION } from '../../electron/co
 import { v1ToV2 } from '../../electron/core/profiles/migrations/v1-to-v2';
 import { v2ToV3 } from '../../electron/core/profiles/migrations/v2-to-v3';
 import { v3ToV4 } from '../../electron/core/profiles/migrations/v3-to-v4';
+import { v4ToV5 } from '../../electron/core/profiles/migrations/v4-to-v5';
 import { DEFAULT_RECORDING } from '../../shared/history';
 import { DEFAULT_MESSAGE_HISTORY } from '../../shared/telemetry';
-import { v4ToV5 } from '../../electron/core/profiles/migrations/v4-to-v5';
+import { v5ToV6 } from '../../electron/core/profiles/migrations/v5-to-v6';
 import { DEFAULT_REVOCATION } from '../../shared/revocation';
 
 const pki = createDemoPki();
@@ -101,10 +102,36 @@ describe('v3 to v4: each connection says how its broker\'s chain is checked for 
   });
 });
 
-describe('v4 to v5: each connection says how much message history it keeps', () => {
+describe('v4 to v5: charts say how they are drawn', () => {
+  it('leaves format-4 dashboards as they are: a chart without kind is a line chart, a series without unit, axis or drawing is automatic', () => {
+    const chart = { id: 'c', title: 'T', unit: '°C', window: '5m', series: [{ connectionId: 'a', topic: 't', extractor: { kind: 'number' }, label: '' }] };
+    const v4 = { ...v1Profile('a', {}), recording: DEFAULT_RECORDING, dashboard: { charts: [chart] } };
+    const { profiles, notes, secrets } = v4ToV5.run([v4]);
+    expect(profiles).toEqual([v4]);
+    expect([notes, secrets]).toEqual([[], []]);
+    expect(ProfileSchema.parse(profiles[0]).dashboard.charts[0]).toEqual(chart);
+  });
+
+  it('keeps a stat panel and per-series settings through the schema, so the new format number is what protects them from older apps', () => {
+    const panel = {
+      id: 's',
+      title: '',
+      unit: '',
+      window: '1h',
+      kind: 'stat',
+      stat: { thresholds: [{ value: 30, color: 'amber' }], base: 'green', silenceSeconds: 90, gaugeMin: 0, gaugeMax: 50 },
+      series: [{ connectionId: 'a', topic: 't', extractor: { kind: 'boolean' }, label: '', unit: 'bar', axis: 'right', draw: 'step' }],
+    };
+    const profile = ProfileSchema.parse({ ...v1Profile('a', {}), recording: DEFAULT_RECORDING, dashboard: { charts: [panel] } });
+    expect(profile.dashboard.charts[0]).toEqual(panel);
+    expect(PROFILES_VERSION).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('v5 to v6: each connection says how much message history it keeps', () => {
   it('writes the defaults out (20 per topic, 16 MB), keeping settings a file already has', () => {
     const own = { perTopic: 5, maxMB: 2 };
-    const { profiles, notes, secrets } = v4ToV5.run([v1Profile('a', {}, { recording: DEFAULT_RECORDING }), v1Profile('b', {}, { messageHistory: own }), 'odd']);
+    const { profiles, notes, secrets } = v5ToV6.run([v1Profile('a', {}, { recording: DEFAULT_RECORDING }), v1Profile('b', {}, { messageHistory: own }), 'odd']);
     expect((profiles[0] as { messageHistory: unknown }).messageHistory).toEqual({ perTopic: 20, maxMB: 16 });
     expect(ProfileSchema.parse(profiles[0]).messageHistory).toEqual(DEFAULT_MESSAGE_HISTORY);
     expect((profiles[1] as { messageHistory: unknown }).messageHistory).toEqual(own);

@@ -7,7 +7,6 @@
  * around an in-memory client.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ChartSpec, ChartViewData, ChartWindow, SeriesSpec } from '../../shared/telemetry';
 import { seriesKey } from '../../shared/telemetry';
 import { minMaxPerColumn, type Points } from '../../shared/min-max';
 import { downsample, SamplePool, Series } from '../../electron/core/telemetry/samples';
@@ -16,9 +15,10 @@ import { timeTicks } from '../../renderer/src/charts/time-ticks';
 import { seededRandom } from '../support/random';
 
 import { PALETTE, chartData, drawnLines, mergeRows, seriesLabel, timeDomain, visiblePoints } from '../../renderer/src/charts/chart-data';
-import { ChartRegistry, LiveChart } from '../../renderer/src/charts/live-charts';
+import { ChartRegistry } from '../../renderer/src/charts/live-charts';
 import { createServices } from '../../renderer/src/app/compose';
 import { startTelemetryFeed } from '../../renderer/src/app/telemetry-feed';
+import { baseLine, chart, spec, view } from '../support/renderer-charts';
 import { createMemoryClient } from '../support/memory-client';
 
 const random = seededRandom;
@@ -133,10 +133,6 @@ function line(key: string, times: number[], values: number[], element = ''): Ser
   return l;
 }
 
-function view(key: string, times: number[], values: number[]): ChartViewData {
-  return { key, elements: [], times, values, samples: times.length, from: times[0] ?? 0, to: times.at(-1) ?? 0, errors: 0, lastError: null, evicted: 0 };
-}
-
 describe('points drawn per line', () => {
   it('draws every point when there are no more than pixels', () => {
     const input = noisy(800, 0, 100);
@@ -192,23 +188,6 @@ describe('rows merged by time', () => {
     expect(mergeRows([], [])).toEqual([]);
   });
 });
-
-function spec(topic: string, extra: Partial<SeriesSpec> = {}): SeriesSpec {
-  return { connectionId: 'c1', topic, extractor: { kind: 'number' }, label: '', ...extra };
-}
-
-function chart(window: ChartWindow, series: SeriesSpec[], width = 800): LiveChart {
-  const c = new LiveChart('chart-1', { id: 'chart-1', title: '', unit: '', window, series } satisfies ChartSpec);
-  c.width = width;
-  return c;
-}
-
-function baseLine(c: LiveChart, index: number): SeriesLine {
-  const group = c.groups[index];
-  const l = group?.lines.get(group.baseKey);
-  if (!l) throw new Error(`no line ${index}`);
-  return l;
-}
 
 describe('lines, labels and colours', () => {
   it('labels a series by the operator’s label, else by its topic and JSON field', () => {

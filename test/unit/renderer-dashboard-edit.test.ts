@@ -4,9 +4,9 @@
  * result is still a dashboard main accepts (`DashboardSchema`).
  */
 import { describe, expect, it } from 'vitest';
-import { DashboardSchema, type ChartSpec, type Dashboard, type SeriesSpec } from '../../shared/telemetry';
+import { DashboardSchema, StatOptionsSchema, type ChartSpec, type Dashboard, type SeriesSpec } from '../../shared/telemetry';
 import { PALETTE } from '../../renderer/src/charts/chart-data';
-import { MAX_CHARTS, MAX_SERIES_PER_CHART, addSeries, changeChart, moveChart, removeChart, removeSeries } from '../../renderer/src/charts/dashboard-edit';
+import { MAX_CHARTS, MAX_SERIES_PER_CHART, addSeries, addStatPanel, changeChart, changeSeries, chartTitle, moveChart, removeChart, removeSeries } from '../../renderer/src/charts/dashboard-edit';
 
 type NewSeries = Omit<SeriesSpec, 'color'>;
 
@@ -219,5 +219,46 @@ describe('changing a chart', () => {
     const d = changeChart(dashboard, 'a', { title: '', unit: '' });
     expect(d.charts[0]).toMatchObject({ title: '', unit: '' });
     expectValid(d);
+  });
+});
+
+describe('titles, series settings and stat panels', () => {
+  it('titles a chart by the operator, else by all its series', () => {
+    expect(chartTitle(chart('a', ['plant/oven1/temp'], { title: 'Ovens' }))).toBe('Ovens');
+    expect(chartTitle(chart('a', ['plant/oven1/temp', 'b/t'], { title: '' }))).toBe('plant/oven1/temp · b/t');
+    const untitled = added(addSeries(EMPTY, 'new', series('a/pressure'), ''));
+    expect(untitled.chartTitle).toBe('a/pressure');
+    const both = added(addSeries(untitled.dashboard, untitled.chartId, series('b/temp', { connectionId: 'conn-2' }), ''));
+    expect(both.chartTitle).toBe('a/pressure · b/temp');
+    expect(both.dashboard.charts[0]?.series.map((s) => s.connectionId)).toEqual(['conn-1', 'conn-2']);
+    expectValid(both.dashboard);
+  });
+
+  it('sets a series’ own unit, axis and drawing, and an empty choice goes back to automatic', () => {
+    const dashboard: Dashboard = { charts: [chart('a', ['p', 't'])] };
+    let d = changeSeries(dashboard, 'a', 1, { unit: '°C', axis: 'right', draw: 'step' });
+    expect(d.charts[0]?.series[1]).toMatchObject({ unit: '°C', axis: 'right', draw: 'step' });
+    expect(d.charts[0]?.series[0]).toEqual(dashboard.charts[0]?.series[0]);
+    expectValid(d);
+    d = changeSeries(d, 'a', 1, { unit: '', axis: undefined });
+    expect(d.charts[0]?.series[1]).not.toHaveProperty('unit');
+    expect(d.charts[0]?.series[1]).not.toHaveProperty('axis');
+    expect(d.charts[0]?.series[1]?.draw).toBe('step');
+    expectValid(d);
+  });
+
+  it('places a stat panel of a chart’s series right after it, with its window and unit', () => {
+    const dashboard: Dashboard = { charts: [chart('a', ['p']), chart('b', ['t', 'u'], { unit: '°C', window: '1h' }), chart('c', ['v'])] };
+    const edit = added(addStatPanel(dashboard, 'b'));
+    expect(edit.dashboard.charts.map((c) => c.kind ?? 'line')).toEqual(['line', 'line', 'stat', 'line']);
+    expect(edit.dashboard.charts[2]).toMatchObject({ id: edit.chartId, unit: '°C', window: '1h', series: dashboard.charts[1]?.series });
+    expectValid(edit.dashboard);
+    const options = StatOptionsSchema.parse({ thresholds: [{ value: 30, color: 'red' }], silenceSeconds: 5 });
+    const d = changeChart(edit.dashboard, edit.chartId, { stat: options });
+    expect(d.charts[2]?.stat).toEqual({ thresholds: [{ value: 30, color: 'red' }], base: 'green', silenceSeconds: 5 });
+    expectValid(d);
+    expect(refused(addStatPanel(dashboard, 'gone'))).toBe('That chart is not on the dashboard any more.');
+    const full: Dashboard = { charts: Array.from({ length: MAX_CHARTS }, (_, i) => chart(`c${i}`, ['t'])) };
+    expect(refused(addStatPanel(full, 'c0'))).toMatch(/at most 32 charts/);
   });
 });

@@ -235,7 +235,8 @@ describe('batching to a window', () => {
 
   const spec: SeriesSpec = { connectionId: 'c1', topic: 'dev/1', extractor: { kind: 'json', path: 'temp' }, label: '' };
 
-  it('never sends one message per MQTT message, and at most one batch per interval', () => {
+  /** A telemetry charting `spec`, and a window watching it that acknowledges every batch at once. */
+  function watching(): { telemetry: Telemetry; feed: ReturnType<Telemetry['openFeed']>; batches: TelemetryBatch[] } {
     const telemetry = new Telemetry({ now: () => Date.now() });
     telemetry.setCharted([spec]);
     const batches: TelemetryBatch[] = [];
@@ -244,6 +245,11 @@ describe('batching to a window', () => {
       feed.ack(b.seq);
     });
     feed.watch([seriesKey(spec)]);
+    return { telemetry, feed, batches };
+  }
+
+  it('never sends one message per MQTT message, and at most one batch per interval', () => {
+    const { telemetry, feed, batches } = watching();
     for (let i = 0; i < 1000; i++) telemetry.ingest('c1', `dev/${i % 10}`, Buffer.from(`{"temp":${i}}`), 0, false);
     expect(batches).toHaveLength(0);
     vi.advanceTimersByTime(BATCH_INTERVAL_MS);
@@ -340,6 +346,37 @@ describe('batching to a window', () => {
     const view = telemetry.view(seriesKey(spec), 'all', 100);
     expect(view.errors).toBe(2);
     expect(view.lastError).toMatch(/not a number/);
+  });
+
+  it('gives a view the sum of its samples and the newest sample kept, even one older than the window', () => {
+    let now = 1_000_000;
+    const telemetry = new Telemetry({ now: () => now });
+    const plain: SeriesSpec = { ...spec, extractor: { kind: 'number' } };
+    telemetry.setCharted([plain]);
+    for (const v of [5, 7, 9]) {
+      now += 1000;
+      telemetry.ingest('c1', 'dev/1', Buffer.from(String(v)), 0, false);
+    }
+    expect(telemetry.view(seriesKey(plain), '1m', 100)).toMatchObject({ samples: 3, sum: 21, latest: { t: 1_003_000, v: 9 } });
+    now += 3_600_000;
+    expect(telemetry.view(seriesKey(plain), '1m', 100)).toMatchObject({ samples: 0, sum: 0, latest: { t: 1_003_000, v: 9 } });
+  });
+
+  it('carries a source’s own "offline" to the window, until its next sample', () => {
+    const { telemetry, feed, batches } = watching();
+    telemetry.ingest('c1', 'dev/1', Buffer.from('{"temp":20}'), 0, false);
+    vi.advanceTimersByTime(BATCH_INTERVAL_MS);
+    expect(batches.at(-1)?.series[0]).toMatchObject({ values: [20], offline: null });
+    const offline = { since: Date.now(), reason: 'node died (Sparkplug DEATH)' };
+    telemetry.setOffline('c1', 'dev/1', offline);
+    vi.advanceTimersByTime(BATCH_INTERVAL_MS);
+    expect(batches.at(-1)?.series[0]).toMatchObject({ values: [], offline });
+    expect(telemetry.view(seriesKey(spec), 'all', 10).offline).toEqual(offline);
+    telemetry.ingest('c1', 'dev/1', Buffer.from('{"temp":21}'), 0, false);
+    vi.advanceTimersByTime(BATCH_INTERVAL_MS);
+    expect(batches.at(-1)?.series[0]).toMatchObject({ values: [21], offline: null });
+    expect(batches).toHaveLength(3);
+    feed.close();
   });
 
   it('gives each element of a wildcard path its own series', () => {

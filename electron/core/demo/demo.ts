@@ -27,7 +27,7 @@ function chart(id: string, title: string, unit: string, series: SeriesSpec[], wi
 }
 
 function dashboard(connectionId: string): ChartSpec[] {
-  const s = (topic: string, extractor: SeriesSpec['extractor'], label: string): SeriesSpec => ({ connectionId, topic, extractor, label });
+  const s = (topic: string, extractor: SeriesSpec['extractor'], label: string, unit?: string): SeriesSpec => ({ connectionId, topic, extractor, label, ...(unit && { unit }) });
   const number = { kind: 'number' } as const;
   return [
     chart('ovens', 'Oven temperatures', '°C', [1, 2, 3].map((i) => s(`demo/plant/line1/oven${i}/temperature`, number, `Oven ${i}`))),
@@ -35,8 +35,9 @@ function dashboard(connectionId: string): ChartSpec[] {
     chart('batteries', 'Tracker batteries', '%', [1, 2, 3, 4].map((i) => s(`demo/fleet/tracker${i}/battery`, { kind: 'json', path: 'level' }, `Tracker ${i}`)), '5m'),
     chart('door', 'Door 7 open', '', [s('demo/plant/line1/door7/state', { kind: 'boolean' }, 'Door 7')]),
     chart('gateway', 'Gateway', '', [
-      s('demo/plant/line1/gateway/status', { kind: 'json', path: 'net.rssi' }, 'Signal (dBm)'),
-      s('demo/plant/line1/gateway/status', { kind: 'json', path: 'sensors[*].value' }, 'Sensor'),
+      // Two units: each gets its own axis.
+      s('demo/plant/line1/gateway/status', { kind: 'json', path: 'net.rssi' }, 'Signal', 'dBm'),
+      s('demo/plant/line1/gateway/status', { kind: 'json', path: 'sensors[*].value' }, 'Sensor', '°C'),
     ]),
   ];
 }

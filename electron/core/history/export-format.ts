@@ -1,35 +1,17 @@
 /**
- * How exported rows are written, one rule each: CSV by RFC 4180 (fields with a
- * comma, quote or line break quoted, quotes doubled, CRLF line ends) in UTF-8
- * with a byte-order mark so spreadsheets read the encoding right; times in
+ * How exported rows are written, one rule each: CSV cells by shared/csv.ts
+ * (RFC 4180, UTF-8 with a byte-order mark, formula guard); times in
  * ISO 8601 UTC; a payload as text when it is printable UTF-8 and base64
  * otherwise (shared/printable.ts, the rule previews use); JSON Lines with one
  * message per line.
  */
+import { csvLine, csvText } from '../../../shared/csv';
 import { printableText } from '../../../shared/printable';
 
-export const CSV_BOM = '\uFEFF';
+export { CSV_BOM, csvLine, csvNumber, csvText } from '../../../shared/csv';
+
 export const SAMPLE_CSV_HEADER = ['connection', 'topic', 'field', 'time', 'value'] as const;
 export const MESSAGE_CSV_HEADER = ['connection', 'topic', 'time', 'qos', 'retain', 'size', 'encoding', 'payload'] as const;
-
-/**
- * A text cell. Topic names and payloads come from devices: a cell a
- * spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a
- * leading apostrophe, as OWASP advises against CSV injection. Numbers are
- * written by `csvNumber` and never guarded.
- */
-export function csvText(value: string): string {
-  const guarded = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
-}
-
-export function csvNumber(value: number): string {
-  return Number.isFinite(value) ? String(value) : Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
-}
-
-export function csvLine(cells: readonly string[]): string {
-  return cells.join(',') + '\r\n';
-}
 
 export function isoTime(t: number): string {
   return new Date(t).toISOString();

@@ -62,6 +62,8 @@ export interface ViewAnswer {
   values: Float64Array;
   /** Samples the points stand for. */
   samples: number;
+  /** The sum of their values (the mean is sum / samples). */
+  sum: number;
   /** Element keys of a wildcard series recorded in the database. */
   elements: string[];
 }

@@ -262,63 +262,64 @@ export class HistoryStore {
     const elements = this.elementsOf(q.key);
     const row = this.seriesOf(q.key);
     const end = Math.min(q.to, q.before - 1e-9);
-    const empty = { times: new Float64Array(0), values: new Float64Array(0), samples: 0, elements };
+    const empty = { times: new Float64Array(0), values: new Float64Array(0), samples: 0, sum: 0, elements };
     if (!row || end < q.from) return empty;
     const columns = Math.max(1, Math.floor(q.width));
     const columnMs = (q.to - q.from) / columns;
     const points = new PointList();
     const useRollups = columnMs >= ROLLUP_COLUMN_MS || (columnMs >= MINUTE_MS && this.countInRollups(row.id, q.from, end) > RAW_VIEW_MAX_SAMPLES);
-    let samples = 0;
+    const tally = { samples: 0, sum: 0 };
     if (!useRollups) {
-      samples = this.rawExtremes(row.id, q, q.from, UNBOUNDED, columns, points);
+      this.rawExtremes(row.id, q, q.from, UNBOUNDED, columns, points, tally);
     } else {
       // Whole minutes inside [from, end] from the rollups; the cut minutes at either end (the one
       // holding `before` also holds samples memory has) from their rows, so nothing counts twice.
       const firstWhole = Math.ceil(q.from / MINUTE_MS) * MINUTE_MS;
       const afterWhole = Math.floor(end / MINUTE_MS) * MINUTE_MS;
       if (afterWhole <= firstWhole) {
-        samples = this.rawExtremes(row.id, q, q.from, UNBOUNDED, columns, points);
+        this.rawExtremes(row.id, q, q.from, UNBOUNDED, columns, points, tally);
       } else {
-        samples += this.rawExtremes(row.id, q, q.from, firstWhole, columns, points);
+        this.rawExtremes(row.id, q, q.from, firstWhole, columns, points, tally);
         const rows = this.db
-          .prepare('SELECT lo, lo_t, hi, hi_t, n FROM rollups WHERE series = ? AND minute >= ? AND minute < ? ORDER BY minute')
+          .prepare('SELECT lo, lo_t, hi, hi_t, n, total FROM rollups WHERE series = ? AND minute >= ? AND minute < ? ORDER BY minute')
           .raw()
-          .all(row.id, firstWhole, afterWhole) as Array<[number, number, number, number, number]>;
-        for (const [lo, loT, hi, hiT, n] of rows) {
-          samples += n;
+          .all(row.id, firstWhole, afterWhole) as Array<[number, number, number, number, number, number]>;
+        for (const [lo, loT, hi, hiT, n, total] of rows) {
+          tally.samples += n;
+          tally.sum += total;
           // Minutes keep no sample numbers: the lowest and highest of one millisecond count as one sample only when equal.
           pushExtremes(points, lo, loT, 0, hi, hiT, lo === hi ? 0 : 1, q.before);
         }
-        samples += this.rawExtremes(row.id, q, afterWhole, UNBOUNDED, columns, points);
+        this.rawExtremes(row.id, q, afterWhole, UNBOUNDED, columns, points, tally);
       }
     }
     const reduced = downsample(points, q.from, q.to, q.width);
-    return { times: Float64Array.from(reduced.times), values: Float64Array.from(reduced.values), samples, elements };
+    return { times: Float64Array.from(reduced.times), values: Float64Array.from(reduced.values), samples: tally.samples, sum: tally.sum, elements };
   }
 
   /**
    * Min and max per column of the view's grid for the rows at or after `lo`,
    * before `stop`, within the view (to `to` included, before `before`),
-   * appended to `points` in time order; returns how many rows. Bounds are
-   * compared, never nudged: at 1.7e12 ms a double cannot hold t - 1e-9.
+   * appended to `points` in time order; their count and sum are added to
+   * `tally`. Bounds are compared, never nudged: at 1.7e12 ms a double cannot
+   * hold t - 1e-9.
    */
-  private rawExtremes(series: number, q: ViewQuery, lo: number, stop: number, columns: number, points: PointList): number {
-    if (stop <= lo) return 0;
+  private rawExtremes(series: number, q: ViewQuery, lo: number, stop: number, columns: number, points: PointList, tally: { samples: number; sum: number }): void {
+    if (stop <= lo) return;
     // One GROUP BY per extreme: SQLite gives the row of a lone min() or max() as its bare columns.
     const bucket = `CAST(((t - ?) / ?) * ? AS INTEGER)`;
     const range = 'FROM samples WHERE series = ? AND t >= ? AND t < ? AND t <= ? AND t < ?';
     const args = [q.from, Math.max(1e-9, q.to - q.from), columns, series, lo, stop, q.to, q.before] as const;
     // (Of equal lowest values SQLite may give any one's time; memory gives the first. Same value, same column.)
-    const lows = this.db.prepare(`SELECT ${bucket} AS c, min(v), t, seq, count(*) ${range} GROUP BY c ORDER BY c`).raw().all(...args) as Array<[number, number, number, number, number]>;
+    const lows = this.db.prepare(`SELECT ${bucket} AS c, min(v), t, seq, count(*), total(v) ${range} GROUP BY c ORDER BY c`).raw().all(...args) as Array<[number, number, number, number, number, number]>;
     const highs = this.db.prepare(`SELECT ${bucket} AS c, max(v), t, seq ${range} GROUP BY c ORDER BY c`).raw().all(...args) as Array<[number, number, number, number]>;
-    let samples = 0;
     for (let i = 0; i < lows.length; i++) {
-      const [, low, lowT, lowSeq, n] = lows[i] as [number, number, number, number, number];
+      const [, low, lowT, lowSeq, n, total] = lows[i] as [number, number, number, number, number, number];
       const [, high, highT, highSeq] = highs[i] as [number, number, number, number];
-      samples += n;
+      tally.samples += n;
+      tally.sum += total;
       pushExtremes(points, low, lowT, lowSeq, high, highT, highSeq, q.before);
     }
-    return samples;
   }
 
   private countInRollups(series: number, from: number, to: number): number {

@@ -42,6 +42,7 @@ export class ChartViews {
     points.append(memory.times, memory.values);
     const combined = downsample(points, from, to, width);
     const elements = [...new Set([...memory.elements, ...recorded.elements])].sort();
-    return { ...memory, elements, times: combined.times, values: combined.values, samples: memory.samples + recorded.samples, recorded: recorded.samples };
+    const sum = (memory.sum ?? Number.NaN) + recorded.sum;
+    return { ...memory, elements, times: combined.times, values: combined.values, samples: memory.samples + recorded.samples, recorded: recorded.samples, ...(Number.isFinite(sum) ? { sum } : { sum: undefined }) };
   }
 }

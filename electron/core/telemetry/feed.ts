@@ -5,6 +5,7 @@
  * a growing queue.
  */
 import type { BudgetStats, MessageListRequest, SeriesUpdate, TelemetryBatch, TopicUpdate } from '../../../shared/telemetry';
+import type { ReportedOffline } from '../../../shared/staleness';
 import { MessageListing } from './listing';
 import type { MessageLog } from './messages';
 import type { Series } from './samples';
@@ -27,11 +28,16 @@ export interface FeedSource {
   historyOf(connectionId: string): MessageLog | null;
 }
 
-/** What a feed last sent of a watched series: samples appended, errors counted, and its revision (seeded from the past since?). */
-interface SeriesCursor {
+/** What a feed last sent of a watched series: samples appended, errors counted, its offline report, and its revision (seeded from the past since?). */
+interface Cursor {
   appended: number;
   errors: number;
+  offline: ReportedOffline | null;
   revision: number;
+}
+
+function changed(s: Series, cursor: Cursor): boolean {
+  return s.appended !== cursor.appended || s.errors !== cursor.errors || s.offline !== cursor.offline || s.revision !== cursor.revision;
 }
 
 /** One window's view of the telemetry: what changed since its last batch, and when it may get the next. */
@@ -42,7 +48,7 @@ export class Feed {
   private dirty = new Map<string, TopicStats[]>();
   private cleared = new Set<string>();
   /** Per watched series: what it was when last sent. */
-  private watched = new Map<string, SeriesCursor>();
+  private watched = new Map<string, Cursor>();
   /** The connection whose messages this window lists, if any. */
   private listing: MessageListing | null = null;
   private readonly timer: NodeJS.Timeout;
@@ -93,13 +99,13 @@ export class Feed {
    * batches is lost); new ones count from now, as the window reads their views first.
    */
   watch(keys: string[]): void {
-    const next = new Map<string, SeriesCursor>();
+    const next = new Map<string, Cursor>();
     for (const key of keys) {
       for (const k of this.telemetry.keysOf(key)) {
         const s = this.telemetry.getSeries(k);
-        next.set(k, this.watched.get(k) ?? { appended: s?.appended ?? 0, errors: s?.errors ?? 0, revision: s?.revision ?? 0 });
+        next.set(k, this.watched.get(k) ?? { appended: s?.appended ?? 0, errors: s?.errors ?? 0, offline: s?.offline ?? null, revision: s?.revision ?? 0 });
       }
-      if (!next.has(key)) next.set(key, this.watched.get(key) ?? { appended: 0, errors: 0, revision: 0 });
+      if (!next.has(key)) next.set(key, this.watched.get(key) ?? { appended: 0, errors: 0, offline: null, revision: 0 });
     }
     this.watched = next;
   }
@@ -118,7 +124,7 @@ export class Feed {
     if (this.listing?.hasNews(this.telemetry.historyOf(this.listing.request.connectionId))) return true;
     for (const [key, cursor] of this.watched) {
       const s = this.telemetry.getSeries(key);
-      if (s && (s.appended !== cursor.appended || s.errors !== cursor.errors || s.revision !== cursor.revision)) return true;
+      if (s && changed(s, cursor)) return true;
     }
     return false;
   }
@@ -144,17 +150,17 @@ export class Feed {
       topics.push({ connectionId, updates, cleared: false });
     }
     // Keys of wildcard elements that appeared since the window chose its series.
-    for (const key of [...this.watched.keys()]) for (const k of this.telemetry.keysOf(key)) if (!this.watched.has(k)) this.watched.set(k, { appended: 0, errors: 0, revision: 0 });
+    for (const key of [...this.watched.keys()]) for (const k of this.telemetry.keysOf(key)) if (!this.watched.has(k)) this.watched.set(k, { appended: 0, errors: 0, offline: null, revision: 0 });
     const series: SeriesUpdate[] = [];
     for (const [key, cursor] of this.watched) {
       const s = this.telemetry.getSeries(key);
-      if (!s || (s.appended === cursor.appended && s.errors === cursor.errors && s.revision === cursor.revision)) continue;
+      if (!s || !changed(s, cursor)) continue;
       const fresh = s.appended - cursor.appended;
       // Samples put before the newest ones (seeding) are not new at the end: the window reads the view again.
       const reread = fresh > MAX_SERIES_POINTS || s.revision !== cursor.revision;
       const tail = reread ? { times: [], values: [] } : s.tail(fresh);
-      this.watched.set(key, { appended: s.appended, errors: s.errors, revision: s.revision });
-      series.push({ key, times: Array.from(tail.times), values: Array.from(tail.values), gap: reread, errors: s.errors, lastError: s.lastError, evicted: s.evicted });
+      this.watched.set(key, { appended: s.appended, errors: s.errors, offline: s.offline, revision: s.revision });
+      series.push({ key, times: Array.from(tail.times), values: Array.from(tail.values), gap: reread, errors: s.errors, lastError: s.lastError, evicted: s.evicted, offline: s.offline });
     }
     const messages = this.listing?.next(this.telemetry.historyOf(this.listing.request.connectionId));
     this.seq++;

@@ -11,6 +11,7 @@
  */
 import { MinMaxColumns } from '../../../shared/min-max';
 import type { MessageMemory } from './messages';
+import type { ReportedOffline } from '../../../shared/staleness';
 
 /**
  * The largest chunk: 4096 × (8 B time + 8 B value) = 64 KiB. Values are kept
@@ -237,6 +238,8 @@ export class Series {
   /** Payloads that yielded no value, and why the last one did not. */
   errors = 0;
   lastError: string | null = null;
+  /** The source said it is offline (shared/staleness.ts); the next sample clears it. */
+  offline: ReportedOffline | null = null;
 
   constructor(
     private readonly pool: SamplePool,
@@ -285,6 +288,17 @@ export class Series {
     b[p + 1] = value;
     this.pos = p + 2;
     this.appended++;
+    // A read rather than a store per sample: the mark is almost always clear.
+    if (this.offline !== null) this.offline = null;
+  }
+
+  /** The newest sample, or null when empty. */
+  latest(): { t: number; v: number } | null {
+    this.settle();
+    const b = this.chunks.findLast((c) => c.length > 0);
+    if (!b) return null;
+    const i = (b.length - 1) * 2;
+    return { t: b.data[i] as number, v: b.data[i + 1] as number };
   }
 
   private appendInNewChunk(time: number, value: number): void {
@@ -415,6 +429,8 @@ export interface ChartView {
   values: number[];
   /** Samples the view covers. */
   samples: number;
+  /** The sum of their values (for the mean over the range). */
+  sum: number;
 }
 
 /** Min/max per pixel column over [from, to] (shared/min-max.ts): spikes and dips survive at any zoom. */
@@ -422,5 +438,5 @@ export function downsample(series: Pick<Series, 'forEach'>, from: number, to: nu
   const reduce = new MinMaxColumns(from, to, width);
   series.forEach(from, to, (t, v) => reduce.add(t, v));
   const { times, values } = reduce.finish();
-  return { times, values, samples: reduce.samples };
+  return { times, values, samples: reduce.samples, sum: reduce.sum };
 }

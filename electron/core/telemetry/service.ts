@@ -10,6 +10,7 @@ import { compileExtractor, PayloadView, type Emit, type Extractor } from './extr
 import { downsample, SamplePool, Series } from './samples';
 import { AppFailure } from '../../../shared/result';
 import type { HistoryLimits, MessageLog } from './messages';
+import type { ReportedOffline } from '../../../shared/staleness';
 import { TopicStore } from './topics';
 import { samplesOf, SeedCollector, SEED_MAX_SAMPLES, type SeedQuery, type SeedSamples } from './seeding';
 import { Feed } from './feed';
@@ -312,12 +313,26 @@ export class Telemetry {
     return this.viewRange(key, from, to, width);
   }
 
-  /** A series over [from, to] from memory alone, reduced to min/max per pixel column. */
+  /** A series over [from, to] from memory alone, reduced to min/max per pixel column, with the sum of its samples and the newest one kept. */
   viewRange(key: string, from: number, to: number, width: number): ChartViewData {
     const series = this.series.get(key);
-    const view = series ? downsample(series, from, to, width) : { times: [], values: [], samples: 0 };
+    const { sum, ...view } = series ? downsample(series, from, to, width) : { times: [], values: [], samples: 0, sum: 0 };
     const elements = this.keysOf(key).filter((k) => k !== key);
-    return { key, elements, ...view, from, to, errors: series?.errors ?? 0, lastError: series?.lastError ?? null, evicted: series?.evicted ?? 0 };
+    const health = { errors: series?.errors ?? 0, lastError: series?.lastError ?? null, evicted: series?.evicted ?? 0, offline: series?.offline ?? null };
+    return { key, elements, ...view, from, to, ...(Number.isFinite(sum) && { sum }), latest: series?.latest() ?? null, ...health };
+  }
+
+  /**
+   * A source said it is offline (a decoder reading a Sparkplug DEATH, a last
+   * will), or null: back. Marks every series reading `topic` on the connection;
+   * the next sample of a series clears its mark. Windows hear of it in their
+   * next batch.
+   */
+  setOffline(connectionId: string, topic: string, offline: ReportedOffline | null): void {
+    for (const reader of this.charted.get(connectionId)?.get(topic) ?? []) {
+      reader.base.offline = offline;
+      for (const element of reader.elements.values()) element.offline = offline;
+    }
   }
 
   csv(key: string): string {

@@ -1,13 +1,18 @@
 /**
  * The recharts drawing of one chart's data: a time axis over the chart's
- * window, one line per series, a tooltip with time, value and unit. No dots,
- * no animation, no per-point components; memoized, so it redraws only when
- * its data object (built at most once per frame) changes.
+ * window or zoomed range, a left y-axis and, when a line needs it, a right
+ * one (axes.ts), one line per series, steps for states. No dots, no
+ * animation, no per-point components, no recharts tooltip (PlotOverlay draws
+ * the pointer's time and every series' value); memoized, so it redraws only
+ * when its data object (built at most once per frame) changes. Marks on the
+ * chart (alerts, for instance) come in as `children`: recharts elements drawn
+ * over the lines, against the time axis and the "left" or "right" y-axis.
  */
-import { memo } from 'react';
-import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { memo, type ReactNode } from 'react';
+import { CartesianGrid, Line, LineChart, XAxis, YAxis } from 'recharts';
 import type { ChartData } from './chart-data';
 import { timeTicks } from './time-ticks';
+import { PLOT_MARGIN, Y_AXIS_WIDTH } from './zoom';
 
 const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 const dateTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
@@ -18,31 +23,31 @@ export function formatValue(value: number, unit: string): string {
   return unit ? `${valueFormat.format(value)} ${unit}` : valueFormat.format(value);
 }
 
-const MARGIN = { top: 8, right: 24, bottom: 0, left: 0 };
-const TICK = { fontSize: 11 };
-const TOOLTIP_STYLE = { background: 'var(--panel)', border: '1px solid var(--border)', borderRadius: 6, fontSize: 12, padding: '4px 8px' };
-const TOOLTIP_ITEM = { padding: 0 };
+/** A moment as the chart's axis shows it: the time, with the date on spans over 12 hours. */
+export function formatMoment(t: number, span: number): string {
+  return (span > 12 * 3600_000 ? dateTime : timeOnly).format(t);
+}
 
-export const ChartPlot = memo(function ChartPlot({ data, width, height, unit }: { data: ChartData; width: number; height: number; unit: string }) {
-  const long = data.to - data.from > 12 * 3600_000;
-  const formatTick = (t: number) => (long ? dateTime : timeOnly).format(t);
+const MARGIN_ONE_AXIS = { ...PLOT_MARGIN };
+const MARGIN_TWO_AXES = { ...PLOT_MARGIN, right: 0 };
+const TICK = { fontSize: 11 };
+const formatTick = (v: number) => tickFormat.format(v);
+
+export const ChartPlot = memo(function ChartPlot({ data, width, height, children }: { data: ChartData; width: number; height: number; children?: ReactNode }) {
+  const span = data.to - data.from;
+  const right = data.axes.right !== null;
   // About one label per 90 px; explicit ticks with interval 0 spare recharts from measuring labels.
-  const ticks = timeTicks(data.from, data.to, Math.max(2, Math.floor((width - 80) / 90)));
+  const ticks = timeTicks(data.from, data.to, Math.max(2, Math.floor((width - 80 - (right ? Y_AXIS_WIDTH : 0)) / 90)));
   return (
-    <LineChart width={width} height={height} data={data.rows} margin={MARGIN}>
-      <CartesianGrid strokeDasharray="3 3" vertical={false} className="chart-grid-lines" />
-      <XAxis dataKey="t" type="number" domain={[data.from, data.to]} allowDataOverflow ticks={ticks} interval={0} tickFormatter={formatTick} tick={TICK} />
-      <YAxis width={56} domain={['auto', 'auto']} interval={0} tickFormatter={(v: number) => tickFormat.format(v)} tick={TICK} />
-      <Tooltip
-        isAnimationActive={false}
-        contentStyle={TOOLTIP_STYLE}
-        itemStyle={TOOLTIP_ITEM}
-        labelFormatter={(t) => timeOnly.format(Number(t))}
-        formatter={(value, name) => [typeof value === 'number' ? formatValue(value, unit) : String(value ?? ''), String(name ?? '')]}
-      />
+    <LineChart width={width} height={height} data={data.rows} margin={right ? MARGIN_TWO_AXES : MARGIN_ONE_AXIS}>
+      <CartesianGrid strokeDasharray="3 3" vertical={false} className="chart-grid-lines" yAxisId="left" />
+      <XAxis dataKey="t" type="number" domain={[data.from, data.to]} allowDataOverflow ticks={ticks} interval={0} tickFormatter={(t: number) => formatMoment(t, span)} tick={TICK} />
+      <YAxis yAxisId="left" orientation="left" width={Y_AXIS_WIDTH} domain={['auto', 'auto']} interval={0} tickFormatter={formatTick} tick={TICK} />
+      {right && <YAxis yAxisId="right" orientation="right" width={Y_AXIS_WIDTH} domain={['auto', 'auto']} interval={0} tickFormatter={formatTick} tick={TICK} />}
       {data.lines.map((d) => (
-        <Line key={d.key} dataKey={d.field} name={d.label} stroke={d.color} strokeWidth={1.5} dot={false} activeDot={{ r: 3 }} isAnimationActive={false} connectNulls />
+        <Line key={d.key} className={`line-${d.field}`} yAxisId={d.side} dataKey={d.field} name={d.label} type={d.step ? 'stepAfter' : 'linear'} stroke={d.color} strokeWidth={1.5} dot={false} activeDot={false} isAnimationActive={false} connectNulls />
       ))}
+      {children}
     </LineChart>
   );
 });

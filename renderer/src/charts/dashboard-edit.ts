@@ -1,11 +1,13 @@
 /**
  * Pure edits of a dashboard layout: add a series to a new or an existing
  * chart, remove a series or a chart, move a chart, change a chart's title,
- * unit or window. Each returns the new dashboard or a sentence saying why not.
+ * unit, window or stat settings, change a series' unit, axis or drawing, add
+ * a stat panel of a chart's series beside it. Each returns the new dashboard
+ * or a sentence saying why not.
  */
-import type { Dashboard, ChartSpec, ChartWindow, SeriesSpec } from '../../../shared/telemetry';
+import type { Dashboard, ChartSpec, ChartWindow, SeriesSpec, StatOptions } from '../../../shared/telemetry';
 import { seriesKey } from '../../../shared/telemetry';
-import { PALETTE } from './chart-data';
+import { PALETTE, seriesLabel } from './chart-data';
 
 export const MAX_CHARTS = 32;
 export const MAX_SERIES_PER_CHART = 16;
@@ -23,12 +25,17 @@ function freeColor(chart: ChartSpec | null): string {
   return PALETTE.find((c) => !used.has(c.toLowerCase())) ?? PALETTE[(chart?.series.length ?? 0) % PALETTE.length] ?? '#1f6feb';
 }
 
-/** Adds `series` to the chart `target`, or to a new chart titled `title` when target is 'new'. */
+/** A chart's title: the operator's, or the labels of all its series. */
+export function chartTitle(chart: Pick<ChartSpec, 'title' | 'series'>): string {
+  return chart.title || chart.series.map(seriesLabel).join(' · ');
+}
+
+/** Adds `series` to the chart `target`, or to a new chart when target is 'new' (titled `title`, or by its series when that is ''). */
 export function addSeries(dashboard: Dashboard, target: string | 'new', series: Omit<SeriesSpec, 'color'>, title: string): Edit {
   if (target === 'new') {
     if (dashboard.charts.length >= MAX_CHARTS) return { ok: false, reason: `A dashboard holds at most ${MAX_CHARTS} charts; remove one first.` };
     const chart: ChartSpec = { id: newChartId(), title: title.slice(0, 120), unit: '', window: '5m', series: [{ ...series, color: freeColor(null) }] };
-    return { ok: true, dashboard: { charts: [...dashboard.charts, chart] }, chartId: chart.id, chartTitle: chart.title };
+    return { ok: true, dashboard: { charts: [...dashboard.charts, chart] }, chartId: chart.id, chartTitle: chartTitle(chart) };
   }
   const chart = dashboard.charts.find((c) => c.id === target);
   if (!chart) return { ok: false, reason: 'That chart is not on the dashboard any more.' };
@@ -36,7 +43,7 @@ export function addSeries(dashboard: Dashboard, target: string | 'new', series: 
   if (chart.series.some((s) => seriesKey(s) === key)) return { ok: false, reason: `${chart.title || 'That chart'} already shows this series.` };
   if (chart.series.length >= MAX_SERIES_PER_CHART) return { ok: false, reason: `A chart holds at most ${MAX_SERIES_PER_CHART} series; pick another chart or a new one.` };
   const next = { ...chart, series: [...chart.series, { ...series, color: freeColor(chart) }] };
-  return { ok: true, dashboard: { charts: dashboard.charts.map((c) => (c.id === target ? next : c)) }, chartId: chart.id, chartTitle: chart.title };
+  return { ok: true, dashboard: { charts: dashboard.charts.map((c) => (c.id === target ? next : c)) }, chartId: chart.id, chartTitle: chartTitle(next) };
 }
 
 /** Removes one series; a chart left without series goes too. */
@@ -62,6 +69,45 @@ export function moveChart(dashboard: Dashboard, chartId: string, by: -1 | 1): Da
   return { charts };
 }
 
-export function changeChart(dashboard: Dashboard, chartId: string, change: Partial<{ title: string; unit: string; window: ChartWindow }>): Dashboard {
+export function changeChart(dashboard: Dashboard, chartId: string, change: Partial<{ title: string; unit: string; window: ChartWindow; stat: StatOptions }>): Dashboard {
   return { charts: dashboard.charts.map((c) => (c.id === chartId ? { ...c, ...change } : c)) };
+}
+
+/** What the operator sets per series; a field given as undefined (or an empty unit) goes back to the automatic choice. */
+export interface SeriesChange {
+  unit?: string;
+  axis?: SeriesSpec['axis'];
+  draw?: SeriesSpec['draw'];
+}
+
+export function changeSeries(dashboard: Dashboard, chartId: string, index: number, change: SeriesChange): Dashboard {
+  const edit = (s: SeriesSpec): SeriesSpec => {
+    const next = { ...s };
+    if ('unit' in change) {
+      if (change.unit) next.unit = change.unit.slice(0, 24);
+      else delete next.unit;
+    }
+    if ('axis' in change) {
+      if (change.axis) next.axis = change.axis;
+      else delete next.axis;
+    }
+    if ('draw' in change) {
+      if (change.draw) next.draw = change.draw;
+      else delete next.draw;
+    }
+    return next;
+  };
+  return { charts: dashboard.charts.map((c) => (c.id === chartId ? { ...c, series: c.series.map((s, i) => (i === index ? edit(s) : s)) } : c)) };
+}
+
+/** A stat panel of the chart's series (same window and unit), placed right after it. */
+export function addStatPanel(dashboard: Dashboard, chartId: string): Edit {
+  const i = dashboard.charts.findIndex((c) => c.id === chartId);
+  const chart = dashboard.charts[i];
+  if (!chart) return { ok: false, reason: 'That chart is not on the dashboard any more.' };
+  if (dashboard.charts.length >= MAX_CHARTS) return { ok: false, reason: `A dashboard holds at most ${MAX_CHARTS} charts; remove one first.` };
+  const panel: ChartSpec = { id: newChartId(), title: chart.title, unit: chart.unit, window: chart.window, series: chart.series.map((s) => ({ ...s })), kind: 'stat' };
+  const charts = [...dashboard.charts];
+  charts.splice(i + 1, 0, panel);
+  return { ok: true, dashboard: { charts }, chartId: panel.id, chartTitle: chartTitle(panel) };
 }

@@ -6,9 +6,14 @@
  * (`telemetry.view`), appends the samples of every batch, drops what left the
  * window, and reads a line again when main reports a gap, when the window or
  * the width changed, or when appended samples reach four points per pixel.
- * Each chart bumps its own frame signal; React draws it at most once a frame.
+ * A chart zoomed to an absolute range stops following live data: its lines
+ * are read for that range at its width and left alone until it goes back to
+ * live. Stat panels are read again every few seconds, so their mean covers
+ * the window as it slides. Each chart bumps its own frame signal; React draws
+ * it at most once a frame.
  */
 import type { ApiClient } from '../../../shared/client';
+import type { TimeRange } from '../../../shared/history';
 import { seriesKey, WINDOW_MS, type ChartSpec, type ChartWindow, type SeriesSpec, type SeriesUpdate } from '../../../shared/telemetry';
 import { FrameSignal } from '../app/frame-signal';
 import { SeriesLine } from './series-line';
@@ -23,6 +28,8 @@ const GROWTH_RELOAD_MS = 1000;
 const SLIDE_MS = 1000;
 /** A resize is followed by new reads once the size has settled this long. */
 const RESIZE_SETTLE_MS = 200;
+/** A stat panel's lines are read again this often (their mean and extremes then cover exactly the window). */
+const STAT_REFRESH_MS = 5000;
 
 export interface SeriesGroup {
   spec: SeriesSpec;
@@ -35,6 +42,11 @@ export class LiveChart {
   /** Paced: charts take turns to redraw, one per frame at most. */
   readonly signal = new FrameSignal(true);
   window: ChartWindow;
+  /** The chart's unit: that of its series that name none. */
+  unit: string;
+  kind: 'line' | 'stat';
+  /** Zoomed to this absolute range (not following live data), or null: live. */
+  range: TimeRange | null = null;
   width = 0;
   /** Frozen by the operator: the data keeps flowing underneath, the drawing does not change. */
   paused = false;
@@ -45,6 +57,8 @@ export class LiveChart {
     spec: ChartSpec,
   ) {
     this.window = spec.window;
+    this.unit = spec.unit;
+    this.kind = spec.kind ?? 'line';
     this.setSeries(spec.series);
   }
 
@@ -137,12 +151,13 @@ export class ChartRegistry {
     }
     line.beginLoad();
     const window = chart.window;
+    const range = chart.range;
     const width = Math.max(1, Math.min(8000, Math.round(chart.width)));
-    void this.client.invoke('telemetry.view', { key: line.key, window, width }).then((result) => {
+    void this.client.invoke('telemetry.view', range ? { key: line.key, range, width } : { key: line.key, window, width }).then((result) => {
       line.loading = false;
       line.lastLoadAt = performance.now();
       if (!this.mounted.has(chart)) return;
-      const stale = chart.window !== window || Math.round(chart.width) !== width;
+      const stale = chart.window !== window || chart.range !== range || Math.round(chart.width) !== width;
       if (result.ok && !stale) line.setView(result.value);
       else if (!result.ok) line.failLoad(`The chart data could not be read: ${result.error.message}`);
       if (line.again || stale) {
@@ -190,6 +205,8 @@ export class ChartRegistry {
       const targets = this.routes.get(update.key) ?? this.discover(update.key);
       if (!targets) continue;
       for (const { chart, line } of targets) {
+        // A zoomed chart shows its range as read; live samples wait for its return to live.
+        if (chart.range) continue;
         if (line.apply(update)) this.load(chart, line);
         touched.add(chart);
       }
@@ -211,12 +228,28 @@ export class ChartRegistry {
   }
 
   private readonly slide = (): void => {
+    const now = performance.now();
     for (const chart of this.mounted) {
+      if (chart.range) continue;
+      if (chart.kind === 'stat') {
+        for (const line of chart.allLines()) if (line.ready && now - line.lastLoadAt >= STAT_REFRESH_MS) this.load(chart, line);
+        // Ages ("12 s ago") and silence move on with no new sample.
+        chart.signal.bump();
+      }
       if (WINDOW_MS[chart.window] === null) continue;
       trimChart(chart);
       chart.signal.bump();
     }
   };
+
+  /** Zooms the chart to `range` (it stops following live data), or back to live with null; its lines are read again. */
+  zoom(chart: LiveChart, range: TimeRange | null): void {
+    if (range === chart.range || (range && chart.range && range.from === chart.range.from && range.to === chart.range.to)) return;
+    chart.range = range;
+    chart.paused = false;
+    if (this.mounted.has(chart)) for (const line of chart.allLines()) this.load(chart, line);
+    chart.signal.bump();
+  }
 
   /** Elements of wildcard paths other charts already found: a chart mounted later shows them too. */
   private adoptKnownElements(chart: LiveChart): void {
@@ -251,6 +284,10 @@ export class ChartRegistry {
     chart.setSeries(spec.series);
     const windowChanged = chart.window !== spec.window;
     chart.window = spec.window;
+    chart.unit = spec.unit;
+    chart.kind = spec.kind ?? 'line';
+    // Choosing a live window ends a zoom.
+    if (windowChanged) chart.range = null;
     if (!this.mounted.has(chart)) return;
     this.adoptKnownElements(chart);
     if ([...chart.allLines()].map((l) => l.key).join('\n') !== keysBefore) {
@@ -287,7 +324,7 @@ export class ChartRegistry {
 
 function trimChart(chart: LiveChart): void {
   const span = WINDOW_MS[chart.window];
-  if (span === null) return;
+  if (span === null || chart.range) return;
   const cutoff = Date.now() - span;
   for (const line of chart.allLines()) line.trim(cutoff);
 }

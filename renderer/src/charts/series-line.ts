@@ -3,9 +3,12 @@
  * main, then the samples of each batch appended, the ones older than the
  * chart's window dropped. Samples that arrive while the view is being read
  * are held and only those newer than the view are kept, so nothing is drawn
- * twice. Also what main says about the series: errors, the last error, and
- * samples the memory budget evicted.
+ * twice. Also what main says about the series: errors, the last error,
+ * samples the memory budget evicted, and whether its source said it is
+ * offline; and for stat panels the count and sum of the samples since the
+ * view's start and the newest sample known.
  */
+import type { ReportedOffline } from '../../../shared/staleness';
 import type { ChartViewData, SeriesUpdate } from '../../../shared/telemetry';
 import { minMaxPerColumn } from '../../../shared/min-max';
 
@@ -22,6 +25,12 @@ export class SeriesLine {
   evicted = 0;
   /** Samples main counted in the view last read (not the points drawn). */
   samples = 0;
+  /** Samples since the view's start (the view's, then those appended) and their sum (null: unknown); samples that slid out of the window stay counted until the next read. */
+  count = 0;
+  sum: number | null = null;
+  /** The newest sample known, even one older than the window. */
+  latest: { t: number; v: number } | null = null;
+  offline: ReportedOffline | null = null;
   /** Why the view could not be read, if it could not. */
   loadError: string | null = null;
   /** Ready once a view was read; until then appended samples are held. */
@@ -58,12 +67,24 @@ export class SeriesLine {
     const values = view.values.slice();
     const pt = this.pendingTimes;
     const pv = this.pendingValues;
+    let count = view.samples;
+    let sum = view.sum ?? null;
+    let latest = view.latest ?? null;
     for (let i = 0; i < pt.length; i++) {
       if ((pt[i] as number) > view.to) {
         times.push(pt[i] as number);
         values.push(pv[i] as number);
+        count++;
+        if (sum !== null) sum += pv[i] as number;
       }
     }
+    const n = times.length;
+    if (n > 0 && (!latest || (times[n - 1] as number) > latest.t)) latest = { t: times[n - 1] as number, v: values[n - 1] as number };
+    if (this.latest && (!latest || this.latest.t > latest.t)) latest = this.latest;
+    this.count = count;
+    this.sum = sum;
+    this.latest = latest;
+    this.offline = view.offline ?? null;
     this.times = times;
     this.values = values;
     this.head = 0;
@@ -88,6 +109,7 @@ export class SeriesLine {
     this.pendingValues = [];
     this.overflowed = false;
     this.loadError = reason;
+    this.sum = null;
     this.ready = true;
   }
 
@@ -105,7 +127,9 @@ export class SeriesLine {
     this.errors = update.errors;
     this.lastError = update.lastError;
     this.evicted = update.evicted;
+    this.offline = update.offline ?? null;
     const n = update.times.length;
+    if (n > 0) this.latest = { t: update.times[n - 1] as number, v: update.values[n - 1] as number };
     if (!this.ready) {
       // A read is due or in flight; it covers everything up to its own time.
       if (this.overflowed) return false;
@@ -123,10 +147,14 @@ export class SeriesLine {
       if (update.gap) this.again = true;
       return false;
     }
+    let sum = this.sum;
     for (let i = 0; i < n; i++) {
       this.times.push(update.times[i] as number);
       this.values.push(update.values[i] as number);
+      if (sum !== null) sum += update.values[i] as number;
     }
+    this.sum = sum;
+    this.count += n;
     return update.gap;
   }
 

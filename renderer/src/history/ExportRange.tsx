@@ -1,7 +1,7 @@
 /**
  * "Export range…" on a chart: the samples of its series as CSV, or the raw
  * messages recorded on its connections as CSV or JSON Lines, over the range
- * the chart shows. On the desktop main asks where to save; in the browser the
+ * the chart shows (its live window, or the range it is zoomed to). On the desktop main asks where to save; in the browser the
  * file arrives as a download. Progress comes as `history.export` events.
  */
 import { useEffect, useState } from 'react';
@@ -38,7 +38,8 @@ export function chartRange(spec: ChartSpec, now = Date.now()): TimeRange {
   return { from: now - (WINDOW_MS[spec.window] ?? ALL_MS), to: now };
 }
 
-export function ExportRange({ spec }: { spec: ChartSpec }) {
+/** `range`: the chart is zoomed to it; otherwise the export covers its live window up to now. */
+export function ExportRange({ spec, range }: { spec: ChartSpec; range?: TimeRange | null }) {
   const client = useClient();
   const [open, setOpen] = useState(false);
   const [choice, setChoice] = useState<Choice>('samples-csv');
@@ -50,7 +51,7 @@ export function ExportRange({ spec }: { spec: ChartSpec }) {
 
   async function start() {
     setProgress(null);
-    const result = await action.run(() => client.invoke('history.export', exportRequest(spec, chartRange(spec), choice)));
+    const result = await action.run(() => client.invoke('history.export', exportRequest(spec, range ?? chartRange(spec), choice)));
     if (!result.ok) return;
     setExportId(result.value.exportId);
     if (result.value.delivery === 'download' && result.value.path) await downloadExport(result.value.path, result.value.exportId);

@@ -7,16 +7,12 @@ import { useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
 import type { ExtractorSpecInput } from '../../../shared/telemetry';
 import { useServices } from '../app/services';
-import { seriesLabel } from '../charts/chart-data';
-import { addSeries } from '../charts/dashboard-edit';
+import { addSeries, chartTitle } from '../charts/dashboard-edit';
+import { JsonPathField } from '../charts/JsonPathField';
 import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
 
 export type ChartKind = 'number' | 'boolean' | 'json';
-
-function lastLevels(topic: string): string {
-  return topic.split('/').slice(-2).join('/');
-}
 
 export function ChartSeriesForm({ profile, topic, kind, path, onPath, onOpenDashboard }: { profile: Profile; topic: string; kind: ChartKind; path: string; onPath: (path: string) => void; onOpenDashboard: () => void }) {
   const { dashboards } = useServices();
@@ -30,36 +26,31 @@ export function ChartSeriesForm({ profile, topic, kind, path, onPath, onOpenDash
     const extractor: ExtractorSpecInput = kind === 'json' ? { kind: 'json', path: path.trim() } : { kind };
     if (extractor.kind === 'json' && !extractor.path) return fail({ code: 'path_missing', message: 'Type a JSON path, or click a number in the payload.', hint: '' });
     const spec = { connectionId: profile.id, topic, extractor, label: '' };
-    const title = kind === 'json' ? `${lastLevels(topic)} ${path.trim()}` : lastLevels(topic);
     setAdded(null);
-    let chartTitle = '';
+    let addedTo = '';
     const saved = await run(() =>
       dashboards.save(profile.id, (dashboard) => {
-        const edit = addSeries(dashboard, chosen, spec, title);
+        // A new chart is titled by its series until the operator names it.
+        const edit = addSeries(dashboard, chosen, spec, '');
         if (!edit.ok) return { error: edit.reason };
-        chartTitle = edit.chartTitle || seriesLabel(spec);
+        addedTo = edit.chartTitle;
         return edit.dashboard;
       }),
     );
-    if (saved.ok) setAdded(chartTitle);
+    if (saved.ok) setAdded(addedTo);
   }
 
   return (
     <div className="chart-form" aria-busy={busy}>
       <div className="row">
-        {kind === 'json' && (
-          <label className="field">
-            <span className="field-label">JSON path</span>
-            <input className="mono" value={path} onChange={(e) => onPath(e.target.value)} placeholder="temp or sensors[0].value or readings[*].t" spellCheck={false} data-testid="chart-path" />
-          </label>
-        )}
+        {kind === 'json' && <JsonPathField value={path} onChange={onPath} testId="chart-path" />}
         <label className="field">
           <span className="field-label">Chart</span>
           <select value={chosen} onChange={(e) => setTarget(e.target.value)} data-testid="chart-target">
             <option value="new">New chart</option>
-            {charts.map((c, i) => (
+            {charts.map((c) => (
               <option key={c.id} value={c.id}>
-                {c.title || `Chart ${i + 1}`}
+                {chartTitle(c)}
               </option>
             ))}
           </select>

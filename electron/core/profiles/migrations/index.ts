@@ -8,10 +8,11 @@ import { v1ToV2 } from './v1-to-v2';
 import { v2ToV3 } from './v2-to-v3';
 import { v3ToV4 } from './v3-to-v4';
 import { v4ToV5 } from './v4-to-v5';
+import { v5ToV6 } from './v5-to-v6';
 
 export type { FoundSecret } from './step';
 
-export const MIGRATIONS: readonly MigrationStep[] = [v1ToV2, v2ToV3, v3ToV4, v4ToV5];
+export const MIGRATIONS: readonly MigrationStep[] = [v1ToV2, v2ToV3, v3ToV4, v4ToV5, v5ToV6];
 
 export const PROFILES_VERSION = 1 + MIGRATIONS.length;
 

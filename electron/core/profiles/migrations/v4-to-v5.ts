@@ -1,17 +1,18 @@
 /**
- * Format 4 → 5: each connection says how many of each topic's last messages
- * it keeps in memory and in how many megabytes (`messageHistory`). Existing
- * connections get the defaults written out (20 per topic, 16 MB). As in step
- * 2 → 3, the number changes although the field has a default, so an app of
- * format 4 opens the file read-only instead of dropping the field on save.
+ * Format 4 → 5: charts say how they are drawn. A chart may be a stat panel
+ * (`kind`, `stat`: thresholds, silence, gauge scale), and a series may carry
+ * its own unit, axis and drawing (`unit`, `axis`, `draw`). Every new field is
+ * optional and means what format 4 drew when absent, so the profiles stay as
+ * they are. The format number changes all the same: an app of format 4 would
+ * read a format-5 file, drop the fields it does not know (a stat panel would
+ * come back as a line chart, thresholds lost) and write the file back without
+ * them; with the new number it opens the file read-only instead.
  */
-import { DEFAULT_MESSAGE_HISTORY } from '../../../../shared/telemetry';
-import { isRecord, type MigrationStep } from './step';
+import type { MigrationStep } from './step';
 
 export const v4ToV5: MigrationStep = {
   from: 4,
   run(profiles) {
-    const migrated = profiles.map((profile) => (isRecord(profile) && !isRecord(profile.messageHistory) ? { ...profile, messageHistory: { ...DEFAULT_MESSAGE_HISTORY } } : profile));
-    return { profiles: migrated, notes: [], secrets: [] };
+    return { profiles: [...profiles], notes: [], secrets: [] };
   },
 };
