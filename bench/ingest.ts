@@ -4,6 +4,7 @@
  * against a bare mqtt.js client that only counts, on the same stream.
  */
 import mqtt from 'mqtt';
+import type { Decoders } from '../shared/decoders';
 import { createProfile, ProfileSettingsSchema, type Profile } from '../shared/profiles';
 import { seriesKey, type SeriesSpec } from '../shared/telemetry';
 import { Recorder } from '../electron/core/history/recorder';
@@ -66,6 +67,12 @@ export interface Recording {
   dataDir: string;
 }
 
+/** What the core charts (and how it decodes) on the stream; by default the `temp` field of every JSON topic. */
+export interface Workload {
+  specs(connectionId: string): SeriesSpec[];
+  decoders?: Decoders;
+}
+
 export interface CoreRate extends Rate {
   batches: number;
   samples: number;
@@ -77,14 +84,15 @@ export interface CoreRate extends Rate {
  * The whole core on the stream; with `recording`, the history recorder takes
  * every message raw (filter `#`) and every charted sample, as the app does.
  */
-export async function wholeCore(target: Target, count: number, limitMs: number, topics: number, onReady?: () => void, recording?: Recording): Promise<CoreRate> {
+export async function wholeCore(target: Target, count: number, limitMs: number, topics: number, onReady?: () => void, recording?: Recording, workload?: Workload): Promise<CoreRate> {
   const m = meter(count, limitMs);
   const id = 'bench';
   const recorder = recording ? new Recorder({ dataDir: recording.dataDir }) : null;
   recorder?.configure([{ id, recording: { messageFilters: ['#'], maxPayloadBytes: 65536, retentionDays: 30, retentionMB: 1024 * 1024 } } as Profile]);
   if (recorder) await recorder.canRead();
   const telemetry = new Telemetry({ budgetBytes: 256 * 1024 * 1024, recorder: recorder ?? undefined });
-  const specs: SeriesSpec[] = Array.from({ length: topics }, (_, i) => ({ connectionId: id, topic: `fleet/dev${i}/telemetry`, extractor: { kind: 'json', path: 'temp' }, label: '' }));
+  const specs: SeriesSpec[] = workload?.specs(id) ?? Array.from({ length: topics }, (_, i) => ({ connectionId: id, topic: `fleet/dev${i}/telemetry`, extractor: { kind: 'json', path: 'temp' }, label: '' }));
+  if (workload?.decoders) telemetry.setDecoders(id, workload.decoders);
   telemetry.setCharted(specs);
   // A window watching eight charts, its batches serialised as a transport would, acknowledged at once.
   let batches = 0;

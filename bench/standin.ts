@@ -106,9 +106,9 @@ async function pump(socket: net.Socket, stream: Buffer): Promise<void> {
  * Runs the stand-in in its own process, so its TLS encryption does not share
  * the measured client's thread: the client's cost is what is measured.
  */
-export async function spawnStandIn(count: number, topics: number): Promise<StandIn> {
+export async function spawnStandIn(count: number, topics: number, stream: 'json' | 'sparkplug' = 'json'): Promise<StandIn> {
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, ['--import', 'tsx', process.env.STANDIN ?? new URL('./standin-main.ts', import.meta.url).pathname, String(count), String(topics)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', process.env.STANDIN ?? new URL('./standin-main.ts', import.meta.url).pathname, String(count), String(topics), stream], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     let buffer = '';
     child.stdout.on('data', (chunk: Buffer) => {

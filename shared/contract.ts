@@ -5,11 +5,14 @@
  * the WebSocket host) and the preload are generated from this object.
  */
 import { z } from 'zod';
+import { DecodedPayloadSchema, MAX_PROTO_FILES, ProtoFileSchema, ProtoSummarySchema } from './decoders';
+import { AlertChangeSchema, AlertHistoryRequestSchema, AlertHistorySchema, AlertListSchema, AlertRulesSchema, AlertViewSchema, MAX_MUTE_MINUTES } from './alerts';
 import { ImportProgressSchema, ImportRequestSchema, ImportSummarySchema, InspectionIdSchema, ProfileCertificatesSchema } from './certificates';
 import { ExportProgressSchema, ExportRequestSchema, ExportStartSchema, HistoryHealthSchema, HistoryStatusSchema, RecordingSettingsSchema, TimeRangeSchema } from './history';
-import { ProfileSchema, ProfileSettingsDraftSchema, ProfileSettingsSchema, SecretInputSchema } from './profiles';
+import { ConnectionsImportSchema, ProfileSchema, ProfileSettingsDraftSchema, ProfileSettingsSchema, SecretInputSchema } from './profiles';
 import { AppErrorSchema } from './result';
 import { SessionViewSchema } from './sessions';
+import { SparkplugTreeSchema } from './sparkplug';
 import { CertificateAlertSchema, CertificateInventorySchema } from './trust';
 import {
   BudgetStatsSchema,
@@ -25,7 +28,7 @@ import {
 } from './telemetry';
 
 const Id = z.string().min(1).max(64);
-/** A profiles export re-imported as text: the largest text any channel takes. */
+/** A connections file (this app's export, MQTTX's, MQTT Explorer's settings) imported as text: the largest text any channel takes. */
 export const MAX_PROFILES_TEXT = 8 * 1024 * 1024;
 const Empty = z.object({}).strict();
 
@@ -71,9 +74,13 @@ export const contract = {
       request: z.object({ ids: z.array(Id).max(1000).optional() }).strict(),
       response: z.object({ fileName: z.string(), text: z.string() }),
     },
+    /**
+     * Connections from a file the window read: this app's export, an MQTTX export (JSON or YAML) or
+     * MQTT Explorer's settings.json. Passwords and keys the file holds in clear go to the keychain.
+     */
     'profiles.import': {
       request: z.object({ text: z.string().min(2).max(MAX_PROFILES_TEXT) }).strict(),
-      response: z.array(ProfileSchema),
+      response: ConnectionsImportSchema,
     },
 
     /** Reads a bundle (files, folder contents, zips) and summarises it; saves nothing. Progress comes as `certificates.progress`. */
@@ -99,7 +106,8 @@ export const contract = {
     /** The whole last payload of a topic (previews are cut). */
     'topics.payload': {
       request: z.object({ connectionId: Id, topic: z.string().min(1).max(65535) }).strict(),
-      response: z.object({ base64: z.string(), size: z.number().int(), complete: z.boolean() }),
+      /** `decoded`: the payload as the topic's decoder rule reads it (absent when no rule matches). */
+      response: z.object({ base64: z.string(), size: z.number().int(), complete: z.boolean(), decoded: DecodedPayloadSchema.optional() }),
     },
     /** The messages kept in memory for a topic (its last N), oldest first. */
     'topics.history': {
@@ -122,6 +130,16 @@ export const contract = {
     'topics.clearRetained': {
       request: z.object({ connectionId: Id, prefix: z.string().max(65535), topics: z.array(z.string().max(65535)).min(1).max(100_000) }).strict(),
       response: z.object({ cleared: z.number().int() }),
+    },
+
+    /** Reads a .proto file the operator picked (its text, never a path) and lists its messages; a file that does not compile is refused naming the line. */
+    'decoders.inspectProto': { request: z.object({ file: ProtoFileSchema, others: z.array(ProtoFileSchema).max(MAX_PROTO_FILES).default([]) }).strict(), response: ProtoSummarySchema },
+    /** A connection's Sparkplug B edge nodes, devices and metrics as births, deaths and data defined them. */
+    'sparkplug.tree': { request: z.object({ connectionId: Id }).strict(), response: SparkplugTreeSchema },
+    /** Asks an edge node to publish its births again: NCMD `Node Control/Rebirth` = true, published on the connection. */
+    'sparkplug.rebirth': {
+      request: z.object({ connectionId: Id, group: z.string().min(1).max(1024), edge: z.string().min(1).max(1024) }).strict(),
+      response: z.object({ topic: z.string() }),
     },
 
     'dashboard.save': { request: z.object({ profileId: Id, dashboard: DashboardSchema }).strict(), response: ProfileSchema },
@@ -159,6 +177,17 @@ export const contract = {
      */
     'history.export': { request: ExportRequestSchema, response: ExportStartSchema },
 
+    /** Firing alerts and cleared ones not yet acknowledged, across every connection. */
+    'alerts.list': { request: Empty, response: AlertListSchema },
+    /** Recorded changes of alerts (fired, cleared, acknowledged, muted), newest first, narrowed as asked; charts draw them as marks. */
+    'alerts.history': { request: AlertHistoryRequestSchema, response: AlertHistorySchema },
+    /** The operator saw it: a cleared alert leaves the list, a firing one stays, marked acknowledged. */
+    'alerts.acknowledge': { request: z.object({ key: z.string().min(1).max(200) }).strict(), response: AlertViewSchema },
+    /** Holds back an alert's notifications for `minutes` (0: now again); it is still listed and recorded. */
+    'alerts.mute': { request: z.object({ key: z.string().min(1).max(200), minutes: z.number().int().min(0).max(MAX_MUTE_MINUTES) }).strict(), response: AlertViewSchema },
+    /** The alert rules of a connection and its charts; saved with its profile. */
+    'alerts.rules': { request: z.object({ connectionId: Id, rules: AlertRulesSchema }).strict(), response: ProfileSchema },
+
     /** Every certificate the connections rely on (client certificates, their CAs, each broker's chain as last seen), with days left and findings. */
     'trust.inventory': { request: Empty, response: CertificateInventorySchema },
     /**
@@ -182,6 +211,8 @@ export const contract = {
     /** The recorder started, stopped recording (with why), or dropped data. */
     'history.changed': HistoryHealthSchema,
     'history.export': ExportProgressSchema,
+    /** An alert fired, cleared, was acknowledged, muted or removed (with its rule). */
+    'alerts.changed': AlertChangeSchema,
     /** The certificates inventory changed (a broker showed a chain, a revocation check ended): ask `trust.inventory` again. */
     'trust.changed': z.object({ at: z.number() }).strict(),
     /** A certificate expires within the warning window (or has expired): once per certificate per day, for a desktop notification. */

@@ -36,6 +36,8 @@ export const ERROR_MEANINGS = {
   secret_missing: 'A secret the connection lists is missing from the keychain.',
   keychain_unavailable: 'The OS keychain cannot be reached.',
   keychain_corrupt: 'A keychain entry is not in the format this app writes, or one of its parts is missing.',
+  sas_settings_invalid: 'A connection set to sign in with a SAS token has a user name, client id or device key IoT Hub would refuse (shared/sas.ts).',
+  profiles_import_too_large: 'A connections file from another tool is larger than the import reads (the cap depends on the format).',
 
   // Sessions and live data
   not_connected: 'The connection is not live, so it cannot publish or subscribe.',
@@ -47,6 +49,8 @@ export const ERROR_MEANINGS = {
   publish_unconfirmed: 'The link dropped before the broker acknowledged a QoS 1/2 publish: it may or may not have arrived.',
   net_stalled: 'Nothing arrived from the broker within keepalive + LIVENESS_MARGIN_MS: the link is dead (stalled without a reset).',
   mqtt_broker_protocol_error: 'The broker sent valid MQTT that a broker must never send (a SUBSCRIBE, a PUBLISH before CONNACK, an undefined reason code).',
+  proto_invalid: 'An imported .proto file does not compile (the message names the file and line), or imports a file that was not imported with it.',
+  decoder_invalid: 'A decoder rule names a Protobuf message none of the connection’s .proto files defines.',
   mqtt_incoming_too_large: 'The broker announced a packet larger than the connection’s maximum packet size; it was refused from its header, unread.',
 
   // Recorded history (electron/core/history/)
@@ -206,6 +210,7 @@ export const ERROR_MEANINGS = {
   topic_missing: 'Adding a series to a chart needs the topic it reads.',
   ca_file_refused: 'A picked CA file holds something other than certificates (a private key, another block) and was not added.',
   certificate_file_refused: 'A picked client certificate file holds something it must not (several keys, another block) and was not used.',
+  preset_incomplete: 'A cloud preset was asked to fill the form without the host or device id it needs, or with one that cannot be used.',
   crl_file_refused: 'A picked CRL file is not a certificate revocation list (PEM or DER) and was not added.',
 
   // Trust across the fleet (electron/core/trust/)

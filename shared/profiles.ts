@@ -7,8 +7,11 @@ import { z } from 'zod';
 import { QosSchema, topicFilterValid } from './mqtt';
 import { certificateFieldProblem, type CertificateField } from './pem';
 import { DEFAULT_RECORDING, RecordingSettingsSchema } from './history';
+import { AlertRulesSchema, defaultAlertRules } from './alerts';
 import { DEFAULT_REVOCATION, RevocationSettingsSchema } from './revocation';
 import { DashboardSchema, DEFAULT_MESSAGE_HISTORY, MessageHistorySettingsSchema } from './telemetry';
+import { deviceKeyProblem, SAS_LIFETIME } from './sas';
+import { DecodersSchema, DEFAULT_DECODERS } from './decoders';
 
 export const SCHEMES = ['mqtts:', 'wss:', 'mqtt:', 'ws:'] as const;
 
@@ -119,9 +122,11 @@ export const SecretFlagsSchema = z.object({
   password: z.boolean().default(false),
   clientKey: z.boolean().default(false),
   passphrase: z.boolean().default(false),
+  /** The symmetric key a SAS token is signed with (Azure IoT Hub); the token itself is never stored. */
+  deviceKey: z.boolean().default(false),
 });
 export type SecretFlags = z.infer<typeof SecretFlagsSchema>;
-export const SECRET_ITEMS = ['password', 'clientKey', 'passphrase'] as const;
+export const SECRET_ITEMS = ['password', 'clientKey', 'passphrase', 'deviceKey'] as const;
 export type SecretItem = (typeof SECRET_ITEMS)[number];
 
 /**
@@ -133,6 +138,22 @@ export const DEFAULT_MAX_PACKET_SIZE = 16 * 1024 * 1024;
 /** 1 + 4 bytes of fixed header + the largest remaining length MQTT can encode. */
 export const MQTT_MAX_PACKET_SIZE = 268_435_460;
 export const MaxPacketSizeSchema = z.number().int().min(1024, 'Accept at least 1 KB per packet.').max(MQTT_MAX_PACKET_SIZE, 'MQTT packets are at most 256 MB.');
+
+/**
+ * Signing in with a SAS token (Azure IoT Hub): instead of a stored password,
+ * each connect attempt sends a token the core signs with the device key from
+ * the keychain, valid `lifetimeSeconds`; the session reconnects with a fresh
+ * one before it expires (shared/sas.ts).
+ */
+export const SasTokenSettingsSchema = z.object({
+  lifetimeSeconds: z
+    .number()
+    .int()
+    .min(SAS_LIFETIME.min, `A SAS token lives at least ${SAS_LIFETIME.min} seconds.`)
+    .max(SAS_LIFETIME.max, 'A SAS token lives at most 7 days (604,800 seconds).')
+    .default(SAS_LIFETIME.default),
+});
+export type SasTokenSettings = z.infer<typeof SasTokenSettingsSchema>;
 
 /** What the operator edits: every setting of a connection, no secrets. */
 export const ProfileSettingsSchema = z.object({
@@ -149,6 +170,10 @@ export const ProfileSettingsSchema = z.object({
   subscriptions: z.array(SubscriptionSchema).max(256).default([]),
   /** Larger incoming packets are refused unread and the connection is dropped; MQTT 5 also tells the broker. */
   maxPacketSize: MaxPacketSizeSchema.default(DEFAULT_MAX_PACKET_SIZE),
+  /** null: the password (if any) is sent as stored; set: a SAS token signed with the device key is sent instead. */
+  sasToken: SasTokenSettingsSchema.nullable().default(null),
+  /** How payloads are decoded, by topic filter (first match wins), and the .proto files Protobuf rules use. */
+  decoders: DecodersSchema.default(() => structuredClone(DEFAULT_DECODERS)),
 });
 export type ProfileSettings = z.infer<typeof ProfileSettingsSchema>;
 export type ProfileSettingsInput = z.input<typeof ProfileSettingsSchema>;
@@ -163,8 +188,10 @@ export const ProfileSettingsDraftSchema = ProfileSettingsSchema.extend({
 });
 
 /** Secrets a profile needs before it can connect: set on profiles imported from an export, which carries none. */
-export const PendingSecretSchema = z.enum(['password', 'clientKey']);
+export const PendingSecretSchema = z.enum(['password', 'clientKey', 'deviceKey']);
 export type PendingSecret = z.infer<typeof PendingSecretSchema>;
+/** How a secret is named in a sentence, wherever the app speaks of one. */
+export const SECRET_WORDS: Record<SecretItem, string> = { password: 'the password', clientKey: 'the client key', passphrase: 'the key’s passphrase', deviceKey: 'the device key' };
 
 export const ProfileSchema = ProfileSettingsSchema.extend({
   id: z.string().min(1).max(64),
@@ -174,6 +201,8 @@ export const ProfileSchema = ProfileSettingsSchema.extend({
   dashboard: DashboardSchema.default({ charts: [] }),
   /** What this connection records to the history database; set apart from the connection form (`history.settings`). */
   recording: RecordingSettingsSchema.default(DEFAULT_RECORDING),
+  /** The alert rules of this connection and its charts (evaluated in the core); set apart from the connection form (`alerts.rules`). */
+  alerts: AlertRulesSchema.default([]),
   /** How many of each topic's last messages this connection keeps in memory, in how many MB at most (`topics.historySettings`). */
   messageHistory: MessageHistorySettingsSchema.default(DEFAULT_MESSAGE_HISTORY),
 });
@@ -197,12 +226,51 @@ export const SecretInputSchema = z.object({
   password: z.string().max(64 * 1024).nullable().optional(),
   clientKey: z.string().max(64 * 1024).nullable().optional(),
   passphrase: z.string().max(4096).nullable().optional(),
+  deviceKey: z
+    .string()
+    .trim()
+    .max(1024)
+    .superRefine((value, ctx) => {
+      const problem = value === '' ? null : deviceKeyProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .nullable()
+    .optional(),
 });
 export type SecretInput = z.infer<typeof SecretInputSchema>;
 
-const NO_SECRETS: SecretFlags = { password: false, clientKey: false, passphrase: false };
+const NO_SECRETS: SecretFlags = { password: false, clientKey: false, passphrase: false, deviceKey: false };
 
-/** A profile from its settings: no secrets stored yet, nothing pending, an empty dashboard unless given. */
-export function createProfile(settings: ProfileSettings, id: string, extra: Partial<Pick<Profile, 'secrets' | 'pendingSecrets' | 'dashboard' | 'recording' | 'messageHistory'>> = {}): Profile {
-  return { ...settings, id, secrets: { ...NO_SECRETS }, pendingSecrets: [], dashboard: { charts: [] }, recording: structuredClone(DEFAULT_RECORDING), messageHistory: { ...DEFAULT_MESSAGE_HISTORY }, ...extra };
+/** A profile from its settings: no secrets stored yet, nothing pending, an empty dashboard, the default alert rules and message history unless given. */
+export function createProfile(settings: ProfileSettings, id: string, extra: Partial<Pick<Profile, 'secrets' | 'pendingSecrets' | 'dashboard' | 'recording' | 'alerts' | 'messageHistory'>> = {}): Profile {
+  return { ...settings, id, secrets: { ...NO_SECRETS }, pendingSecrets: [], dashboard: { charts: [] }, recording: structuredClone(DEFAULT_RECORDING), alerts: defaultAlertRules(), messageHistory: { ...DEFAULT_MESSAGE_HISTORY }, ...extra };
 }
+
+/** Where an imported connections file came from: this app's export, or another tool's. */
+export const ImportSourceSchema = z.enum(['mqtts-dashboard', 'mqttx', 'mqtt-explorer']);
+export type ImportSource = z.infer<typeof ImportSourceSchema>;
+
+/** A certificate or key file another tool names by its path on the operator's disk: never read, the operator picks it. */
+export const FileToPickSchema = z.object({
+  profileId: z.string(),
+  connection: z.string(),
+  field: z.enum(['ca', 'clientCertificate', 'clientKey']),
+  path: z.string().max(4096),
+});
+export type FileToPick = z.infer<typeof FileToPickSchema>;
+
+/**
+ * What an import of connections did: the connections made, the secrets the
+ * file held in clear that now live in the keychain (names, never values), the
+ * files to pick instead of paths, and the summary in sentences.
+ */
+export const ConnectionsImportSchema = z.object({
+  source: ImportSourceSchema,
+  profiles: z.array(ProfileSchema),
+  secretsMoved: z.array(z.object({ profileId: z.string(), connection: z.string(), items: z.array(z.enum(['password', 'clientKey'])) })),
+  filesToPick: z.array(FileToPickSchema),
+  summary: z.array(z.string()),
+  /** Said apart, as a warning, when secrets were moved: the source file still holds them in clear text. */
+  sourceWarning: z.string().nullable(),
+});
+export type ConnectionsImport = z.infer<typeof ConnectionsImportSchema>;

@@ -4,6 +4,7 @@
  * batch main pushes at most ~20 times a second per window.
  */
 import { z } from 'zod';
+import { DecodedPreviewSchema } from './decoders';
 import { QosSchema } from './mqtt';
 
 export const ExtractorSpecSchema = z.discriminatedUnion('kind', [
@@ -111,6 +112,14 @@ export const TopicUpdateSchema = z.object({
   size: z.number().int(),
   updatedAt: z.number(),
   preview: PayloadPreviewSchema,
+  /** The last payload as a decoder rule of the connection read it (absent: no rule matches this topic). */
+  decoded: DecodedPreviewSchema.optional(),
+  /**
+   * Whether the source of this topic is known to be offline: a Sparkplug DEATH
+   * (of the edge node or the device) came after its last birth, or a STATE
+   * message says the host is offline. Absent for topics with no such notion.
+   */
+  offline: z.boolean().optional(),
 });
 export type TopicUpdate = z.infer<typeof TopicUpdateSchema>;
 

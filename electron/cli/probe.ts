@@ -95,7 +95,7 @@ export function buildProbeProfile(args: ProbeArgs, clientCertificate?: string): 
     },
   });
   if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
-  return createProfile(parsed.data, 'probe', { secrets: { password: !!args.passwordEnv, clientKey: !!args.key || !!args.pfx, passphrase: !!args.passphraseEnv } });
+  return createProfile(parsed.data, 'probe', { secrets: { password: !!args.passwordEnv, clientKey: !!args.key || !!args.pfx, passphrase: !!args.passphraseEnv, deviceKey: false } });
 }
 
 export function probeSecrets(args: ProbeArgs, env: NodeJS.ProcessEnv): SessionSecrets {

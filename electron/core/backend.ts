@@ -7,10 +7,15 @@
  */
 import type { AppInfo } from '../../shared/contract';
 import { AppFailure } from '../../shared/result';
+import type { AlertClock } from './alerts/clock';
+import { AlertEngine, type AlertNotifier } from './alerts/engine';
+import { alertHandlers } from './alerts/handlers';
+import { databaseJournal } from './alerts/journal';
 import { appHandlers } from './app/handlers';
 import { certificateHandlers } from './certificates/handlers';
 import { ImportService } from './certificates/import-service';
 import { Demo } from './demo/demo';
+import { decoderHandlers } from './decoders/handlers';
 import { demoHandlers } from './demo/handlers';
 import { composeHandlers } from './ipc/compose';
 import { createDispatcher, type Dispatch, type Handlers } from './ipc/dispatcher';
@@ -68,6 +73,10 @@ export interface BackendOptions {
   historyMaxPageCount?: number;
   /** Desktop: main's save dialog for exports. Without it, exports are offered as browser downloads. */
   chooseExportFile?: ChooseExportFile;
+  /** Desktop: shows an alert that fired or cleared (Electron's notification in main). The browser shows its own from `alerts.changed`. */
+  notify?: AlertNotifier;
+  /** Test hook: the alert engine's clock. */
+  alertClock?: AlertClock;
   /** Test hooks of the trust feature (its clock, the revocation checker's fetch and deadline, its timers). */
   trust?: Pick<TrustServiceOptions, 'now' | 'checker' | 'expiryTimers'>;
 }
@@ -81,6 +90,8 @@ export interface Backend {
   telemetry: Telemetry;
   /** The recorder (null when history is off) and the exports it serves. */
   history: { recorder: Recorder | null; exports: Exports; views: ChartViews };
+  /** The alert engine; other parts of the app raise their own alerts through it (`raise`, `resolve`). */
+  alerts: AlertEngine;
   demo: Demo;
   /** Certificates across every connection, revocation checks, the trust report. */
   trust: TrustService;
@@ -104,7 +115,14 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   await settings.load();
   const recorder =
     options.recordHistory === false ? null : new Recorder({ dataDir: options.dataDir, logger, maxPageCount: options.historyMaxPageCount, onHealth: (health) => events.emit('history.changed', health) });
-  const telemetry = new Telemetry({ budgetBytes: (options.sampleBudgetMB ?? settings.current.sampleBudgetMB) * 1024 * 1024, recorder: recorder ?? undefined });
+  const alerts = new AlertEngine({
+    clock: options.alertClock,
+    notify: options.notify,
+    journal: recorder ? databaseJournal(recorder) : null,
+    emit: (change) => events.emit('alerts.changed', change),
+    logger,
+  });
+  const telemetry = new Telemetry({ budgetBytes: (options.sampleBudgetMB ?? settings.current.sampleBudgetMB) * 1024 * 1024, recorder: recorder ?? undefined, watcher: alerts });
   const views = new ChartViews(telemetry, recorder);
   const exports = new Exports({ recorder, profiles, emit: (progress) => events.emit('history.export', progress), chooseFile: options.chooseExportFile });
   const feeds = new ClientFeeds(telemetry, events, logger);
@@ -124,7 +142,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     systemTrust: options.systemTrust ?? createSystemTrust(),
     backoff: options.backoff,
     connectTimeoutMs: options.connectTimeoutMs,
-    onChange: (view) => events.emit('sessions.changed', view),
+    onChange: (view) => {
+      events.emit('sessions.changed', view);
+      alerts.session(view);
+    },
     onMessage: (id, topic, payload, qos, retain) => telemetry.ingest(id, topic, payload, qos, retain),
     trust: (profile) => trust.transportTrust(profile),
   });
@@ -141,12 +162,25 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   );
 
   // What follows the saved profiles learns of every change from the store itself.
-  const chartSaved = () => telemetry.setCharted(profiles.list().flatMap((p) => p.dashboard.charts.flatMap((c) => c.series)));
+  // Decoder rules before the charts: a newly charted series is seeded from its topic's kept messages as they decode.
+  const decodersSaved = () => profiles.list().forEach((p) => telemetry.setDecoders(p.id, p.decoders));
+  decodersSaved();
+  profiles.onChange(decodersSaved);
+  // The alert rules first: telemetry asks the engine which series and topics it watches.
+  const chartSaved = () => {
+    alerts.configure(profiles.list());
+    telemetry.setCharted([...profiles.list().flatMap((p) => p.dashboard.charts.flatMap((c) => c.series)), ...alerts.series().map((s) => ({ ...s, label: '' }))]);
+  };
   telemetry.configureHistory(profiles.list());
   chartSaved();
+  // Alerts that fired before a restart resume from the history database (not announced again).
+  void alerts.restore();
   recorder?.configure(profiles.list());
   profiles.onChange(({ removed }) => {
-    for (const id of removed) telemetry.removeConnection(id);
+    for (const id of removed) {
+      telemetry.removeConnection(id);
+      alerts.forgetSession(id);
+    }
     telemetry.configureHistory(profiles.list());
     chartSaved();
   });
@@ -162,8 +196,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     certificateHandlers({ imports, events }),
     sessionHandlers({ profiles, sessions, secrets }),
     topicHandlers({ telemetry, sessions, profiles }),
+    decoderHandlers({ telemetry, sessions }),
     telemetryHandlers({ telemetry, views, feeds, settings }),
     historyHandlers({ recorder, exports, profiles }),
+    alertHandlers({ alerts, profiles }),
     demoHandlers({ demo }),
     trustHandlers({ trust, sessions, exports, version: options.version }),
   );
@@ -185,10 +221,12 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     sessions,
     telemetry,
     history: { recorder, exports, views },
+    alerts,
     demo,
     trust,
     dispose: async () => {
       imports.cancelAll();
+      alerts.dispose();
       telemetry.dispose();
       await sessions.dispose();
       await demo.stop();

@@ -9,7 +9,7 @@ import { describeCrash, installLastResort } from '../core/process/last-resort';
 import { openSecretStore } from '../core/secrets/open-store';
 import { chooseExportFile } from './export-dialog';
 import { attachWindow, bindInvokeHandlers } from './ipc';
-import { notifyOnAlerts } from './notifications';
+import { desktopNotifier, notifyOnCertificates } from './notifications';
 import { registerAppScheme, serveRenderer } from './renderer-protocol';
 import { APP_PAGE_URL, type TrustedOrigins } from './trust';
 import { createMainWindow, hardenContents, hardenSession } from './window';
@@ -50,9 +50,10 @@ void app.whenReady().then(async () => {
     transport: 'electron',
     version: app.getVersion(),
     chooseExportFile,
+    notify: desktopNotifier(),
   });
+  notifyOnCertificates(backend.events);
   bindInvokeHandlers(ipcMain, backend.dispatch, trusted);
-  notifyOnAlerts(backend.events);
   openWindow(backend);
   app.on('activate', () => {
     if (backend && BrowserWindow.getAllWindows().length === 0) openWindow(backend);

@@ -1,26 +1,34 @@
 /**
  * Desktop notifications from main (the sandboxed renderer gets no notification
- * permission): told on every session change, decided by shared/alerts.ts, and
- * of certificates nearing their end (`trust.alert`, decided in the core).
+ * permission): the alert engine's notifier (electron/core/alerts/engine.ts)
+ * in the desktop app, told of every alert that fires or clears and is not
+ * muted. One notification per alert: a newer one replaces the older. Also
+ * certificates nearing their end (`trust.alert`, decided in the core's trust
+ * feature, once per certificate per day).
  */
 import { Notification } from 'electron';
-import { alertFor } from '../../shared/alerts';
-import type { SessionView } from '../../shared/sessions';
 import type { CertificateAlert } from '../../shared/trust';
+import type { AlertNotifier } from '../core/alerts/engine';
 import type { EventHub } from '../core/ipc/events';
 
-export function notifyOnAlerts(events: EventHub): () => void {
-  const last = new Map<string, SessionView>();
+export function desktopNotifier(): AlertNotifier {
+  const shown = new Map<string, Notification>();
+  return (notice) => {
+    if (!Notification.isSupported()) return;
+    shown.get(notice.key)?.close();
+    const notification = new Notification({ title: notice.title, body: notice.body });
+    shown.set(notice.key, notification);
+    notification.on('close', () => {
+      if (shown.get(notice.key) === notification) shown.delete(notice.key);
+    });
+    notification.show();
+  };
+}
+
+export function notifyOnCertificates(events: EventHub): () => void {
   return events.attach((name, payload) => {
-    if (name === 'trust.alert') {
-      const alert = payload as CertificateAlert;
-      if (Notification.isSupported()) new Notification({ title: alert.title, body: alert.body }).show();
-      return;
-    }
-    if (name !== 'sessions.changed') return;
-    const view = payload as SessionView;
-    const alert = alertFor(last.get(view.id), view);
-    last.set(view.id, view);
-    if (alert && Notification.isSupported()) new Notification({ title: alert.title, body: alert.body }).show();
+    if (name !== 'trust.alert') return;
+    const alert = payload as CertificateAlert;
+    if (Notification.isSupported()) new Notification({ title: alert.title, body: alert.body }).show();
   }, 'main:notifications');
 }

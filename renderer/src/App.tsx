@@ -12,6 +12,7 @@ import { ProfilesNotice } from './app/ProfilesNotice';
 import { HistoryNotice } from './history/HistoryNotice';
 import { startTelemetryFeed } from './app/telemetry-feed';
 import { NotifyToggle } from './app/NotifyToggle';
+import { AlertsButton } from './alerts/AlertList';
 import { startBrowserNotifications } from './app/notifications';
 import { DemoBanner } from './demo/DemoBanner';
 import { DemoOffer } from './demo/DemoOffer';
@@ -52,9 +53,12 @@ export function App() {
     const stop = services.store.follow();
     const stopLive = startTelemetryFeed(services);
     const stopNotifications = startBrowserNotifications(services.client);
+    const stopAlerts = services.alerts.follow();
+    void services.alerts.load();
     void services.store.load().then(() => landOnDemo(services.store));
     return () => {
       stop();
+      stopAlerts();
       stopLive();
       stopNotifications();
     };
@@ -128,6 +132,7 @@ export function App() {
           Certificates
         </button>
         <NotifyToggle />
+        <AlertsButton />
       </header>
       {sidebarOpen && (
         <ConnectionList

@@ -152,7 +152,8 @@ describe('message history in the window', () => {
     expect(await rows.count()).toBe(5);
 
     await list.getByTestId('message-pause').click();
-    expect(await list.getByTestId('message-status').textContent()).toMatch(/^Paused/);
+    // The window draws the change on its next frame.
+    await expect.poll(() => list.getByTestId('message-status').textContent()).toMatch(/^Paused/);
     await publish(TEMP, '{"temp":25,"mode":"manual"}');
     await expect.poll(() => app.backend.telemetry.store(profile.id).get(TEMP)?.count).toBe(6);
     await page.waitForTimeout(500);

@@ -191,7 +191,7 @@ describe('connections as an operator meets them', () => {
     const error = page.getByTestId('transfer-error');
     await page.getByTestId('import-connections-file').setInputFiles(notExport);
     await error.waitFor();
-    expect(await error.textContent()).toMatch(/not a valid connections export/);
+    expect(await error.textContent()).toMatch(/not a connections file this app reads/);
     await error.getByTestId('dismiss').click();
     expect(await error.count()).toBe(0);
 

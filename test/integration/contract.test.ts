@@ -191,11 +191,17 @@ describe('Electron IPC specifics', () => {
     expect(Object.keys(api).sort()).toEqual(['invoke', 'on']);
     expect(Object.keys(api.invoke).sort()).toMatchInlineSnapshot(`
       [
+        "alerts.acknowledge",
+        "alerts.history",
+        "alerts.list",
+        "alerts.mute",
+        "alerts.rules",
         "app.info",
         "certificates.apply",
         "certificates.cancel",
         "certificates.inspect",
         "dashboard.save",
+        "decoders.inspectProto",
         "demo.remove",
         "demo.start",
         "demo.status",
@@ -212,6 +218,8 @@ describe('Electron IPC specifics', () => {
         "sessions.disconnect",
         "sessions.list",
         "sessions.publish",
+        "sparkplug.rebirth",
+        "sparkplug.tree",
         "telemetry.ack",
         "telemetry.budget",
         "telemetry.csv",
@@ -232,6 +240,7 @@ describe('Electron IPC specifics', () => {
     `);
     expect(Object.keys(api.on).sort()).toMatchInlineSnapshot(`
       [
+        "alerts.changed",
         "certificates.progress",
         "history.changed",
         "history.export",

@@ -11,7 +11,7 @@ import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Profile, ProfileSettingsInput } from '../../shared/profiles';
+import type { ConnectionsImport, Profile, ProfileSettingsInput } from '../../shared/profiles';
 import type { Result } from '../../shared/result';
 import { createDemoPki } from '../../electron/core/demo/demo-broker';
 import { PROFILES_FILE, PROFILES_VERSION, ProfileStore } from '../../electron/core/profiles/profile-store';
@@ -114,8 +114,8 @@ describe('combined certificate-and-key files through the real handlers', () => {
   it('exports and imports connections without the key, and refuses an export that carries one', async () => {
     const exported = await value<{ text: string }>('profiles.export', {});
     seen.push(['export', exported.text]);
-    const imported = await value<Profile[]>('profiles.import', { text: exported.text });
-    expect(imported.find((p) => p.name === 'Combined')?.pendingSecrets).toEqual(['clientKey']);
+    const imported = await value<ConnectionsImport>('profiles.import', { text: exported.text });
+    expect(imported.profiles.find((p) => p.name === 'Combined')?.pendingSecrets).toEqual(['clientKey']);
 
     const hostile = JSON.parse(exported.text) as { profiles: Array<{ tls: { clientCertificate: string } }> };
     hostile.profiles[0]!.tls.clientCertificate += pki.operator.key;

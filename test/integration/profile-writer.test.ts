@@ -44,7 +44,7 @@ describe('profile writer against the real keychain', () => {
 
   it('stores the secrets, records them in the flags, then writes the profile', async () => {
     saved = await writer.save(createProfile(settings, 'p-existing'), { clientKey: 'key-one', passphrase: 'pass-one', password: 'x'.repeat(4500) });
-    expect(saved.secrets).toEqual({ password: true, clientKey: true, passphrase: true });
+    expect(saved.secrets).toEqual({ password: true, clientKey: true, passphrase: true, deviceKey: false });
     expect(store.get('p-existing').secrets).toEqual(saved.secrets);
     expect(await stored(secrets, 'p-existing')).toEqual({ password: 'x'.repeat(4500), clientKey: 'key-one', passphrase: 'pass-one' });
   });
@@ -128,7 +128,7 @@ describe('both ways of saving secrets use it', () => {
 
     // The same import, saved for real: new key in, stale passphrase gone.
     const applied = await invoke<Profile>('certificates.apply', { importId: summary.importId, profileId: profile.id });
-    expect(applied.secrets).toEqual({ password: false, clientKey: true, passphrase: false });
+    expect(applied.secrets).toEqual({ password: false, clientKey: true, passphrase: false, deviceKey: false });
     expect(await stored(t.secrets, profile.id)).toEqual({ password: null, clientKey: expect.stringContaining('PRIVATE KEY'), passphrase: null });
   });
 });

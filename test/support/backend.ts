@@ -93,3 +93,10 @@ export function waitForSession(backend: Backend, id: string, match: (view: Sessi
     });
   });
 }
+
+/** Calls a channel through the backend's dispatcher (validation included) and gives its value, or throws with its error. */
+export async function call<T>(t: Pick<TestBackend, 'backend'>, channel: string, payload: unknown): Promise<T> {
+  const result = await t.backend.dispatch(channel, payload);
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+  return result.value as T;
+}

@@ -3,8 +3,10 @@
  * last N messages of each topic, however chatty the others; a byte cap per
  * connection and the budget's share that drop the oldest first and say how
  * many; memory counted in the budget the samples share; the message list's
- * bounds; and a newly charted series starting from the kept messages.
+ * bounds; and a newly charted series starting from the kept messages
+ * (decoded first when a decoder rule reads its topic).
  */
+import { Encoder as CborEncoder } from 'cbor-x';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { seriesKey, type SeriesSpec, type TelemetryBatch } from '../../shared/telemetry';
 import { LOG_CHUNK_BYTES, LOG_SLOTS, MAX_KEPT_PAYLOAD, MessageLog, PREVIEW_BYTES, type MessageMemory } from '../../electron/core/telemetry/messages';
@@ -280,6 +282,26 @@ describe('a newly charted series', () => {
     } finally {
       telemetry.dispose();
       vi.useRealTimers();
+    }
+  });
+
+  it('starts from the decoded values of the kept messages when a decoder rule reads its topic, counting no failure twice', () => {
+    const telemetry = new Telemetry();
+    try {
+      telemetry.setDecoders('c1', { rules: [{ filter: 'cbor/#', decoder: 'cbor', message: '' }], protos: [] });
+      for (let i = 1; i <= 3; i++) telemetry.ingest('c1', 'cbor/1', Buffer.from(new CborEncoder().encode({ temp: 20 + i })), 0, false);
+      telemetry.ingest('c1', 'cbor/1', Buffer.from([0xff, 0xff]), 0, false);
+      // Its preview decodes the last (bad) payload once: one failure, counted once.
+      expect(telemetry.store('c1').get('cbor/1')?.update(Date.now()).decoded).toMatchObject({ decoder: 'cbor', failures: 1 });
+      const spec: SeriesSpec = { connectionId: 'c1', topic: 'cbor/1', extractor: { kind: 'json', path: 'temp' }, label: '' };
+      telemetry.setCharted([spec]);
+      const values = () => telemetry.csv(seriesKey(spec)).trim().split('\n').slice(1).map((line) => Number(line.split(',')[1]));
+      expect(values()).toEqual([21, 22, 23]);
+      expect(telemetry.store('c1').get('cbor/1')?.update(Date.now()).decoded).toMatchObject({ failures: 1 });
+      telemetry.ingest('c1', 'cbor/1', Buffer.from(new CborEncoder().encode({ temp: 30 })), 0, false);
+      expect(values()).toEqual([21, 22, 23, 30]);
+    } finally {
+      telemetry.dispose();
     }
   });
 

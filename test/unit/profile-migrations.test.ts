@@ -11,9 +11,14 @@ import { v1ToV2 } from '../../electron/core/profiles/migrations/v1-to-v2';
 import { v2ToV3 } from '../../electron/core/profiles/migrations/v2-to-v3';
 import { v3ToV4 } from '../../electron/core/profiles/migrations/v3-to-v4';
 import { v4ToV5 } from '../../electron/core/profiles/migrations/v4-to-v5';
+import { v5ToV6 } from '../../electron/core/profiles/migrations/v5-to-v6';
+import { v6ToV7 } from '../../electron/core/profiles/migrations/v6-to-v7';
+import { DEFAULT_DECODERS } from '../../shared/decoders';
+import { v7ToV8 } from '../../electron/core/profiles/migrations/v7-to-v8';
+import { defaultAlertRules } from '../../shared/alerts';
 import { DEFAULT_RECORDING } from '../../shared/history';
 import { DEFAULT_MESSAGE_HISTORY } from '../../shared/telemetry';
-import { v5ToV6 } from '../../electron/core/profiles/migrations/v5-to-v6';
+import { v8ToV9 } from '../../electron/core/profiles/migrations/v8-to-v9';
 import { DEFAULT_REVOCATION } from '../../shared/revocation';
 
 const pki = createDemoPki();
@@ -124,14 +129,54 @@ describe('v4 to v5: charts say how they are drawn', () => {
     };
     const profile = ProfileSchema.parse({ ...v1Profile('a', {}), recording: DEFAULT_RECORDING, dashboard: { charts: [panel] } });
     expect(profile.dashboard.charts[0]).toEqual(panel);
-    expect(PROFILES_VERSION).toBeGreaterThanOrEqual(5);
+    expect(PROFILES_VERSION).toBe(9);
   });
 });
 
-describe('v5 to v6: each connection says how much message history it keeps', () => {
+describe('v5 to v6: each connection says how its payloads are decoded', () => {
+  it('writes Sparkplug B on spBv1.0/# out, keeping rules and .proto files a file already has', () => {
+    const own = { rules: [{ filter: 'factory/#', decoder: 'protobuf', message: 'acme.T' }], protos: [{ name: 'acme.proto', text: 'syntax = "proto3";' }] };
+    const { profiles, notes, secrets } = v5ToV6.run([v1Profile('a', {}), v1Profile('b', {}, { decoders: own }), 'odd']);
+    expect(ProfileSchema.parse(profiles[0]).decoders).toEqual(DEFAULT_DECODERS);
+    expect(DEFAULT_DECODERS.rules).toEqual([{ filter: 'spBv1.0/#', decoder: 'sparkplug', message: '' }]);
+    expect((profiles[1] as { decoders: unknown }).decoders).toEqual(own);
+    expect(profiles[2]).toBe('odd');
+    expect([notes, secrets]).toEqual([[], []]);
+  });
+});
+
+describe('v6 to v7: each connection holds its alert rules', () => {
+  it('gives existing connections the default rules (down for 30 s, grade below secure), keeping rules a file already has', () => {
+    const own = [{ id: 'quiet', name: '', enabled: true, chartId: null, kind: 'silence', connectionId: null, filter: 'a/#', seconds: 60 }];
+    const { profiles, notes, secrets } = v6ToV7.run([v1Profile('a', {}, { recording: DEFAULT_RECORDING, decoders: DEFAULT_DECODERS }), v1Profile('b', {}, { alerts: own }), 'odd']);
+    expect((profiles[0] as { alerts: unknown }).alerts).toEqual(defaultAlertRules());
+    expect(ProfileSchema.parse(profiles[0]).alerts.map((r) => [r.kind, r.kind === 'down' ? r.seconds : null])).toEqual([
+      ['down', 30],
+      ['grade', null],
+    ]);
+    expect((profiles[1] as { alerts: unknown }).alerts).toEqual(own);
+    expect(profiles[2]).toBe('odd');
+    expect([notes, secrets]).toEqual([[], []]);
+  });
+});
+
+describe('v7 to v8: a connection may sign in with a SAS token', () => {
+  it('writes out that existing connections send their password as before, and have no device key', () => {
+    const { sasToken: _dropped, ...settings } = v1Profile('a', {}, { secrets: { password: true, clientKey: false, passphrase: false } });
+    const already = { ...v1Profile('b', {}), sasToken: { lifetimeSeconds: 600 }, secrets: { password: false, clientKey: false, passphrase: false, deviceKey: true } };
+    const { profiles, notes, secrets } = v7ToV8.run([settings, already, 'odd']);
+    expect(profiles[0]).toMatchObject({ sasToken: null, secrets: { password: true, deviceKey: false } });
+    expect(ProfileSchema.parse(profiles[0]).sasToken).toBeNull();
+    expect(profiles[1]).toMatchObject({ sasToken: { lifetimeSeconds: 600 }, secrets: { deviceKey: true } });
+    expect(profiles[2]).toBe('odd');
+    expect([notes, secrets]).toEqual([[], []]);
+  });
+});
+
+describe('v8 to v9: each connection says how much message history it keeps', () => {
   it('writes the defaults out (20 per topic, 16 MB), keeping settings a file already has', () => {
     const own = { perTopic: 5, maxMB: 2 };
-    const { profiles, notes, secrets } = v5ToV6.run([v1Profile('a', {}, { recording: DEFAULT_RECORDING }), v1Profile('b', {}, { messageHistory: own }), 'odd']);
+    const { profiles, notes, secrets } = v8ToV9.run([v1Profile('a', {}, { recording: DEFAULT_RECORDING }), v1Profile('b', {}, { messageHistory: own }), 'odd']);
     expect((profiles[0] as { messageHistory: unknown }).messageHistory).toEqual({ perTopic: 20, maxMB: 16 });
     expect(ProfileSchema.parse(profiles[0]).messageHistory).toEqual(DEFAULT_MESSAGE_HISTORY);
     expect((profiles[1] as { messageHistory: unknown }).messageHistory).toEqual(own);

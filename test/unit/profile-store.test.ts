@@ -148,7 +148,7 @@ describe('profile store', () => {
 
 describe('profile export and import', () => {
   it('exports settings and groups without secrets, and the import asks for them', () => {
-    const withSecrets = profile('a', { secrets: { password: true, clientKey: true, passphrase: true }, username: 'op' });
+    const withSecrets = profile('a', { secrets: { password: true, clientKey: true, passphrase: true, deviceKey: false }, username: 'op' });
     const { fileName, text } = exportProfiles([withSecrets, profile('b')], new Date('2026-11-26T10:00:00Z'));
     expect(fileName).toBe('mqtts-connections-2026-11-26.json');
     expect(text).not.toMatch(/"id"|"secrets"|PRIVATE/);
@@ -159,7 +159,7 @@ describe('profile export and import', () => {
       ['conn b', 'Plant A'],
     ]);
     expect(imported[0]?.pendingSecrets).toEqual(['password', 'clientKey']);
-    expect(imported[0]?.secrets).toEqual({ password: false, clientKey: false, passphrase: false });
+    expect(imported[0]?.secrets).toEqual({ password: false, clientKey: false, passphrase: false, deviceKey: false });
     expect(imported[0]?.id).not.toBe('a');
     expect(imported[1]?.pendingSecrets).toEqual([]);
   });

@@ -35,7 +35,7 @@ function profile(extra: Record<string, unknown> = {}): Profile {
     ],
     ...extra,
   });
-  return createProfile(settings, 'p1', { secrets: { password: true, clientKey: true, passphrase: false } });
+  return createProfile(settings, 'p1', { secrets: { password: true, clientKey: true, passphrase: false, deviceKey: false } });
 }
 
 describe('the connection form', () => {

@@ -4,8 +4,10 @@
  * transferred, not copied: one postMessage per batch, never one per message.
  * Names (series keys, topics) are sent once per run as small integer indexes.
  */
+import type { AlertHistoryRequest, AlertRecord } from '../../../shared/alerts';
 import type { ConnectionUsage } from '../../../shared/history';
 import type { SeedQuery, SeedSamples } from '../telemetry/seeding';
+import type { SavedAlert } from '../alerts/journal';
 import type { HistoryProblem } from './problems';
 
 export interface SeriesDefinition {
@@ -108,12 +110,17 @@ export interface Requests {
   seed: { query: SeedQuery; answer: SeedSamples };
   /** Resolves once every batch posted before it is written. */
   settle: { query: null; answer: null };
+  /** The alert states saved before a restart (parsed JSON, checked by the engine). */
+  alertStates: { query: null; answer: unknown[] };
+  alertHistory: { query: AlertHistoryRequest; answer: AlertRecord[] };
 }
 export type RequestKind = keyof Requests;
 
 export type ToWorker =
   | { type: 'batch'; batch: RecordBatch }
   | { type: 'rules'; rules: RetentionRule[] }
+  /** Alert changes: written at once, in their own transaction (a few a minute at most). */
+  | { type: 'alerts'; records: readonly AlertRecord[]; saved: readonly SavedAlert[]; removed: readonly string[] }
   | { type: 'request'; id: number; kind: RequestKind; query: unknown }
   | { type: 'close' };
 
@@ -123,6 +130,8 @@ export type FromWorker =
   | { type: 'written'; seq: number; samples: number; messages: number; problem: HistoryProblem | null }
   | { type: 'answer'; id: number; ok: true; value: unknown }
   | { type: 'answer'; id: number; ok: false; problem: HistoryProblem }
+  /** Writing failed outside a batch (an alert change): recording stops, as for a batch. */
+  | { type: 'stopped'; problem: HistoryProblem }
   | { type: 'closed' };
 
 export interface WorkerInput {

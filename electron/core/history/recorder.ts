@@ -14,10 +14,12 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { topicMatchesFilter } from '../../../shared/mqtt';
+import type { AlertHistoryRequest, AlertRecord } from '../../../shared/alerts';
 import type { ConnectionUsage, HistoryHealth, RecorderState } from '../../../shared/history';
 import type { Profile } from '../../../shared/profiles';
 import type { Qos } from '../../../shared/mqtt';
 import type { AppError } from '../../../shared/result';
+import type { AlertStorage, SavedAlert } from '../alerts/journal';
 import type { Logger } from '../logger';
 import { noticeOf, type HistoryProblem } from './problems';
 import { RETAIN_FLAG, type FromWorker, type RecordBatch, type Requests, type RequestKind, type RetentionRule, type SeriesDefinition, type ToWorker, type TopicDefinition, type WorkerInput } from './protocol';
@@ -122,7 +124,7 @@ export interface RecorderOptions {
   retentionEveryMs?: number;
 }
 
-export class Recorder {
+export class Recorder implements AlertStorage {
   readonly file: string;
   state: RecorderState = 'starting';
   notice: AppError | null = null;
@@ -201,6 +203,9 @@ export class Recorder {
         else w.reject(Object.assign(new Error(message.problem.detail), { problem: message.problem }));
         return;
       }
+      case 'stopped':
+        if (this.accepting) this.stop(message.problem, message.problem.kind !== 'corrupt');
+        return;
       case 'closed':
         this.closed();
     }
@@ -401,6 +406,22 @@ export class Recorder {
 
   exportChunk(query: Requests['exportChunk']['query']): Promise<Requests['exportChunk']['answer']> {
     return this.request('exportChunk', query);
+  }
+
+  // ---- alerts (electron/core/alerts/journal.ts): a few changes a minute, each written at once
+
+  writeAlerts(records: readonly AlertRecord[], saved: readonly SavedAlert[], removed: readonly string[]): void {
+    if (this.accepting) this.post({ type: 'alerts', records, saved, removed });
+  }
+
+  async alertStates(): Promise<unknown[] | null> {
+    if (!(await this.canRead())) return null;
+    return this.request('alertStates', null);
+  }
+
+  async alertHistory(query: AlertHistoryRequest): Promise<AlertRecord[] | null> {
+    if (!(await this.canRead())) return null;
+    return this.request('alertHistory', query);
   }
 
   /** Removes data past the connections' limits as of `now`, in small steps between batches. */

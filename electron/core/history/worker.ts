@@ -8,10 +8,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { problemOf, type HistoryProblem } from './problems';
-import type { FromWorker, RecordBatch, Requests, RequestKind, RetentionReport, ToWorker, WorkerInput } from './protocol';
+import type { FromWorker, RecordBatch, Requests, RequestKind, RetentionReport, RetentionRule, ToWorker, WorkerInput } from './protocol';
 import { keepAside, openHistoryFile } from './schema/open';
 import { SeedRead } from './seed';
-import { HistoryStore } from './store';
+import { HistoryStore, RETENTION_STEP_ROWS } from './store';
+import { readAlertHistory, readAlertStates, retainAlerts, writeAlerts } from '../alerts/alert-table';
 
 const input = workerData as WorkerInput;
 
@@ -23,6 +24,8 @@ const opened = openHistoryFile(input.file, { maxPageCount: input.maxPageCount })
 let store: HistoryStore | null = opened.ok ? new HistoryStore(opened.db) : null;
 /** Once set, nothing more is written this run. */
 let writeProblem: HistoryProblem | null = opened.ok ? null : opened.problem;
+/** The connections' retention, also applied to their alert records. */
+let retentionRules: RetentionRule[] | null = null;
 post({ type: 'opened', problem: writeProblem });
 
 /** A damaged file found while running is closed and moved aside, as on open. */
@@ -73,6 +76,7 @@ function retentionStep(): void {
       run.report.deletedMessages += step.deletedMessages;
       run.report.deletedRollups += step.deletedRollups;
       more = step.deletedSamples + step.deletedMessages + step.deletedRollups > 0;
+      if (!more && retentionRules) more = retainAlerts(store.db, retentionRules, run.now, RETENTION_STEP_ROWS) > 0;
       if (!more) store.shrink();
     }
   } catch (error) {
@@ -127,6 +131,8 @@ function answer(id: number, kind: RequestKind, query: unknown): void {
     if (kind === 'view') value = store.view(query as Requests['view']['query']);
     else if (kind === 'usage') value = store.usage();
     else if (kind === 'exportCount') value = store.count(query as Requests['exportCount']['query']);
+    else if (kind === 'alertStates') value = readAlertStates(store.db);
+    else if (kind === 'alertHistory') value = readAlertHistory(store.db, query as Requests['alertHistory']['query']);
     else {
       const q = query as Requests['exportChunk']['query'];
       value = store.exportChunk(q.export, q.cursor, q.rows);
@@ -142,7 +148,16 @@ parentPort?.on('message', (message: ToWorker) => {
     case 'batch':
       return write(message.batch);
     case 'rules':
+      retentionRules = message.rules;
       return store?.setRules(message.rules);
+    case 'alerts':
+      if (!store || writeProblem) return;
+      try {
+        writeAlerts(store.db, message.records, message.saved, message.removed);
+      } catch (error) {
+        post({ type: 'stopped', problem: stopOn(error) });
+      }
+      return;
     case 'request':
       return answer(message.id, message.kind, message.query);
     case 'close':

@@ -1,22 +1,25 @@
 /**
  * The `profiles.*` channels (list, save with secrets, delete, describe, export,
- * import) and `dashboard.save`, which is stored on its connection's profile.
+ * import, from this app or another tool) and `dashboard.save`, which is stored on its connection's profile.
  * Secrets, including a key that came inside the client certificate file, are
  * saved through the profile writer (keychain first, undone on failure); what follows a change (charts, sessions, windows) listens to the
  * profile store, so no handler has to tell it.
  */
 import { randomUUID } from 'node:crypto';
 import { joinCertificates, readCertificateField } from '../../../shared/pem';
-import { createProfile, type Profile, type ProfileSettings, type SecretInput } from '../../../shared/profiles';
+import { createProfile, type PendingSecret, type Profile, type ProfileSettings, type SecretInput } from '../../../shared/profiles';
 import { AppFailure } from '../../../shared/result';
+import { sasSettingsProblem } from '../../../shared/sas';
 import { describeProfileCertificates } from '../certificates/describe';
+import { checkDecoders } from '../decoders/rules';
 import type { Handlers } from '../ipc/dispatcher';
 import type { SecretStore } from '../secrets/secret-store';
 import type { SessionManager } from '../sessions/manager';
 import { parseTarget } from '../sessions/target';
 import { translateError } from '../tls/errors';
 import { checkIdentity } from '../tls/options';
-import { exportProfiles, importProfiles } from './exchange';
+import { exportProfiles } from './exchange';
+import { importConnections } from './import-connections';
 import type { ProfileStore } from './profile-store';
 import { ProfileWriter } from './profile-writer';
 
@@ -78,14 +81,18 @@ export function profileHandlers({ profiles, secrets, sessions, afterDelete }: Pr
 
     'profiles.save': async ({ id, settings: draft, secrets: sent = {} }) => {
       const { settings, secrets: input } = liftClientKey(draft, sent);
+      const sasProblem = settings.sasToken && sasSettingsProblem(settings.username, settings.clientId);
+      if (sasProblem) throw new AppFailure('sas_settings_invalid', sasProblem, 'The Azure IoT Hub preset fills the user name and client id from the hub and device id.', ['settings', 'username']);
+      // .proto files that do not compile, or a rule naming a message they lack, are refused now, not at the first payload.
+      checkDecoders(settings.decoders);
       const existing = id && profiles.has(id) ? profiles.get(id) : null;
       if (id && !existing) throw new AppFailure('not_found', 'That connection does not exist any more.', 'Reload the connection list.');
-      const given = (item: 'password' | 'clientKey') => typeof input[item] === 'string' && input[item] !== '';
+      const given = (item: PendingSecret) => typeof input[item] === 'string' && input[item] !== '';
       const profile = createProfile(settings, existing?.id ?? randomUUID(), {
-        secrets: { ...(existing?.secrets ?? { password: false, clientKey: false, passphrase: false }) },
+        secrets: { ...(existing?.secrets ?? { password: false, clientKey: false, passphrase: false, deviceKey: false }) },
         pendingSecrets: (existing?.pendingSecrets ?? []).filter((item) => !given(item)),
         dashboard: existing?.dashboard ?? { charts: [] },
-        ...(existing && { recording: existing.recording }),
+        ...(existing && { recording: existing.recording, alerts: existing.alerts }),
       });
       await checkSavedIdentity(secrets, profile, input);
       return writer.save(profile, input);
@@ -104,11 +111,7 @@ export function profileHandlers({ profiles, secrets, sessions, afterDelete }: Pr
 
     'profiles.export': ({ ids }) => exportProfiles(ids ? ids.map((id) => profiles.get(id)) : profiles.list()),
 
-    'profiles.import': async ({ text }) => {
-      const imported = importProfiles(text);
-      await profiles.put(...imported);
-      return imported;
-    },
+    'profiles.import': ({ text }) => importConnections(text, { profiles, writer, keptIn: secrets.where }),
   } satisfies Pick<Handlers, 'profiles.list' | 'profiles.save' | 'profiles.delete' | 'profiles.describe' | 'profiles.export' | 'profiles.import'>;
 }
 

@@ -11,7 +11,7 @@ import type { PendingSecret, Profile } from '../../../shared/profiles';
 import type { ProfileStore } from '../profiles/profile-store';
 import type { SecretStore } from './secret-store';
 
-const ASKED: PendingSecret[] = ['password', 'clientKey'];
+const ASKED: PendingSecret[] = ['password', 'clientKey', 'deviceKey'];
 
 async function settle(profile: Profile, store: SecretStore): Promise<PendingSecret[]> {
   if (store.home.kind === 'session') {

@@ -4,7 +4,7 @@
  * lived in memory in an earlier run (no OS keychain), is refused with what it
  * still needs, before any socket opens.
  */
-import { secretsLostWithSession } from '../../../shared/profiles';
+import { SECRET_WORDS, secretsLostWithSession } from '../../../shared/profiles';
 import { AppFailure } from '../../../shared/result';
 import type { Handlers } from '../ipc/dispatcher';
 import type { ProfileStore } from '../profiles/profile-store';
@@ -24,7 +24,7 @@ export function sessionHandlers({ profiles, sessions, secrets }: SessionHandlerD
     'sessions.connect': ({ id }) => {
       const profile = profiles.get(id);
       if (profile.pendingSecrets.length) {
-        const what = profile.pendingSecrets.map((s) => (s === 'clientKey' ? 'the client key' : 'the password')).join(' and ');
+        const what = profile.pendingSecrets.map((s) => SECRET_WORDS[s]).join(' and ');
         const why = secretsLostWithSession(profile) ? 'kept its secrets in memory only (no OS keychain), and the run that held them has ended' : 'was imported without its secrets';
         throw new AppFailure('secrets_required', `${profile.name} ${why}: it needs ${what}.`, `Enter ${what} for this connection; they are kept in ${secrets.where}.`);
       }

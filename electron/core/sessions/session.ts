@@ -9,7 +9,9 @@
  * queued, and a QoS 1/2 message still unacknowledged when the link drops is
  * reported as unconfirmed, never dropped silently. The verdict of the last
  * handshake that completed is kept with its time, so an outage shows what was
- * last verified instead of erasing it.
+ * last verified instead of erasing it. A connection that signs in with a SAS
+ * token gets a fresh token at every attempt and reconnects with a new one
+ * before the current one expires.
  */
 import { randomBytes } from 'node:crypto';
 import { MqttClient, type IClientOptions, type IPublishPacket } from 'mqtt';
@@ -26,11 +28,14 @@ import type { SystemTrust } from '../tls/system-roots';
 import { backoffDelay, DEFAULT_BACKOFF, wasStable, type BackoffPolicy } from './backoff';
 import { causeOfClientError, causeOfLinkFault, causeOfReasonCode, isProtocolError } from './faults';
 import { LinkWatch } from './link-watch';
+import { attemptPassword } from './sas-token';
 import { parseTarget, type Target } from './target';
 import { openStream, type TransportTrust } from './transport';
 
 export interface SessionSecrets extends ClientIdentity {
   password?: string;
+  /** Signs the SAS token of each attempt (profiles with `sasToken`); never sent itself. */
+  deviceKey?: string;
 }
 
 export interface SessionDeps {
@@ -79,6 +84,8 @@ export class Session {
   private nextRetryAt: number | null = null;
   private client: MqttClient | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
+  /** Reconnects with a fresh SAS token before the one in use expires. */
+  private renewTimer: NodeJS.Timeout | null = null;
   /** Bumped whenever an attempt is superseded, so late events of old clients are ignored. */
   private generation = 0;
   private subscribed = new Map<string, Qos>();
@@ -130,7 +137,8 @@ export class Session {
       transport: this.target.transport,
       tls: this.tls,
       error: this.error,
-      usesPassword: this.profile.secrets.password,
+      // A SAS token is a password too: it grants the device's access to whoever reads it.
+      usesPassword: this.profile.secrets.password || this.profile.sasToken !== null,
       now: this.now(),
     });
   }
@@ -156,6 +164,7 @@ export class Session {
   async disconnect(reason = 'Disconnected by the operator.'): Promise<void> {
     this.generation++;
     this.clearRetry();
+    this.clearRenewal();
     const client = this.client;
     this.client = null;
     if (this.state !== 'idle' && this.state !== 'closed') this.transition('closed', reason);
@@ -226,6 +235,31 @@ export class Session {
     };
   }
 
+  private clearRenewal(): void {
+    if (this.renewTimer) clearTimeout(this.renewTimer);
+    this.renewTimer = null;
+  }
+
+  /**
+   * The SAS token of this connection is about to expire (the hub would drop the
+   * connection then): close it politely and connect again with a fresh token.
+   * Not a lost connection: no alert, no fault counted, no backoff.
+   */
+  private renew(generation: number): void {
+    this.renewTimer = null;
+    if (generation !== this.generation || this.state !== 'connected') return;
+    const renewing = ++this.generation;
+    const client = this.client;
+    this.client = null;
+    this.transition('connecting', 'Renewing the SAS token before it expires: reconnecting with a fresh token.');
+    void (async () => {
+      if (client) await endClient(client);
+      this.dropInFlight('the connection was renewed with a fresh SAS token');
+      // The operator may have disconnected meanwhile.
+      if (renewing === this.generation) await this.runAttempt();
+    })();
+  }
+
   private clearRetry(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
@@ -238,12 +272,15 @@ export class Session {
     const profile = this.profile;
     const target = this.target;
     let secrets: SessionSecrets;
+    let credentials: ReturnType<typeof attemptPassword>;
     try {
       secrets = await this.deps.secrets(profile);
       if (isEncrypted(target.transport)) {
         checkIdentity(profile.tls.clientCertificate, secrets);
         if (profile.tls.trust !== 'custom') await this.deps.systemTrust.load();
       }
+      // Made per attempt from what the keychain gave: a SAS token is never kept beyond its connection.
+      credentials = attemptPassword(profile, secrets, this.now());
     } catch (error) {
       if (generation !== this.generation) return;
       const translated: TranslatedError =
@@ -287,7 +324,7 @@ export class Session {
         protocolVersion: profile.protocolVersion,
         clientId: profile.clientId || `mqtts-dash-${randomBytes(4).toString('hex')}`,
         username: profile.username || undefined,
-        password: secrets.password,
+        password: credentials.password,
         keepalive: profile.keepalive,
         clean: profile.clean,
         will: profile.will ? { ...profile.will, payload: Buffer.from(profile.will.payload) } : undefined,
@@ -333,6 +370,10 @@ export class Session {
       this.subscribed.clear();
       this.transition('connected', 'The broker accepted the connection.');
       this.syncSubscriptions();
+      if (credentials.renewAt !== null) {
+        this.clearRenewal();
+        this.renewTimer = setTimeout(() => this.renew(generation), Math.max(0, credentials.renewAt - this.now()));
+      }
     });
     const onMessage = this.deps.onMessage;
     const id = profile.id;
@@ -350,6 +391,7 @@ export class Session {
       clearTimeout(timeout);
       watch.stop();
       if (generation !== this.generation) return;
+      this.clearRenewal();
       void endClient(client);
       this.client = null;
       this.dropInFlight('the connection was lost');

@@ -5,6 +5,8 @@
  * Compiled once per series; a payload is parsed once per message however many
  * series read it. Plain paths are read straight from the bytes (json-scan.ts).
  * Only finite numbers are samples: Infinity (`1e999`), NaN and text are bad values.
+ * A payload a decoder rule decoded (Sparkplug B, Protobuf, CBOR…) is read the
+ * same way: its decoded value takes the place of the parsed JSON.
  */
 import { FALLBACK, scannable, scanNumber, type PlainSegment } from './json-scan';
 
@@ -86,6 +88,8 @@ export class PayloadView {
   private state: 0 | 1 | 2 = 0; // unparsed, parsed, invalid
   private text: string | null = null;
   payload: Buffer;
+  /** The value is a decoder's, not the payload's JSON: paths read it, never the bytes. */
+  decoded = false;
 
   constructor(payload: Buffer = EMPTY) {
     this.payload = payload;
@@ -96,6 +100,22 @@ export class PayloadView {
     this.parsed = undefined;
     this.state = 0;
     this.text = null;
+    this.decoded = false;
+  }
+
+  /** A message its topic's decoder rule decoded to `value` (electron/core/decoders/). */
+  resetDecoded(payload: Buffer, value: unknown): void {
+    this.payload = payload;
+    this.parsed = value;
+    this.state = 1;
+    this.decoded = true;
+    // A decoded scalar is its own text (a plain number chart of a CBOR number); anything else is no number.
+    this.text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : Array.isArray(value) ? '[array]' : '{object}';
+  }
+
+  /** The decoded value (only meaningful when `decoded`). */
+  get decodedValue(): unknown {
+    return this.parsed;
   }
 
   asText(): string {
@@ -196,6 +216,24 @@ function walk(value: unknown, segments: Segment[], at: number, key: string, emit
   return walk((value as Record<string, unknown>)[seg.key], segments, at + 1, key, emit);
 }
 
+/** The finite number or boolean (as 0/1) at a path without wildcards, or null when there is none. */
+function follow(value: unknown, segments: readonly PlainSegment[]): number | null {
+  let at = value;
+  for (let i = 0; i < segments.length; i++) {
+    if (at === null || typeof at !== 'object') return null;
+    const seg = segments[i] as PlainSegment;
+    if ('key' in seg) {
+      if (Array.isArray(at) || !Object.prototype.hasOwnProperty.call(at, seg.key)) return null;
+      at = (at as Record<string, unknown>)[seg.key];
+    } else {
+      if (!Array.isArray(at)) return null;
+      at = at[seg.index];
+    }
+  }
+  if (typeof at === 'number') return Number.isFinite(at) ? at : null;
+  return typeof at === 'boolean' ? (at ? 1 : 0) : null;
+}
+
 /** `scan: false` forces the full parser (the fast path's reference in tests). */
 export function compileExtractor(spec: ExtractorSpec, options: { scan?: boolean } = {}): Extractor {
   const scan = options.scan !== false;
@@ -204,8 +242,8 @@ export function compileExtractor(spec: ExtractorSpec, options: { scan?: boolean 
       return single(
         spec,
         (view) => {
-          // A plain JSON number (or true/false) read from the bytes; anything else as text below.
-          if (scan) {
+          // A plain JSON number (or true/false) read from the bytes; anything else (and a decoded value, whose bytes are not JSON) as text below.
+          if (scan && !view.decoded) {
             let fast: number | typeof FALLBACK = FALLBACK;
             try {
               fast = scanNumber(view.payload, NO_PATH, NO_KEYS);
@@ -244,6 +282,10 @@ export function compileExtractor(spec: ExtractorSpec, options: { scan?: boolean 
       const plain = scan && !wildcard && scannable(segments as PlainSegment[]);
       const keys = segments.map((s) => ('key' in s ? Buffer.from(s.key, 'utf8') : Buffer.alloc(0)));
       const fast = (view: PayloadView): number | typeof FALLBACK => {
+        if (view.decoded) {
+          // A decoded value is already objects: follow the path straight to a number; anything else, the walk explains.
+          return follow(view.decodedValue, segments as PlainSegment[]) ?? FALLBACK;
+        }
         if (!plain) return FALLBACK;
         try {
           return scanNumber(view.payload, segments as PlainSegment[], keys);

@@ -34,7 +34,8 @@ export function topicHandlers({ telemetry, sessions, profiles }: TopicHandlerDep
     'topics.payload': ({ connectionId, topic }) => {
       const stats = telemetry.store(connectionId).get(topic);
       if (!stats) throw noMessage(topic);
-      return { base64: stats.payload.toString('base64'), size: stats.size, complete: stats.fullPayloadKept };
+      const decoded = stats.decoding?.whole(stats);
+      return { base64: stats.payload.toString('base64'), size: stats.size, complete: stats.fullPayloadKept, ...(decoded && { decoded }) };
     },
     'topics.history': ({ connectionId, topic }) => {
       const store = telemetry.store(connectionId);

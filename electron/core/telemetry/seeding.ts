@@ -4,7 +4,8 @@
  * the spot (at most N per topic), and the raw messages recorded for it, read
  * by the history worker in steps (history/seed.ts). Both go through the
  * collector below, so a payload yields the same samples either way as it
- * does live.
+ * does live. Kept messages of a topic a decoder rule matches are decoded
+ * first; its recorded raw messages are not read (the worker has no decoders).
  */
 import { compileExtractor, PayloadView, type ExtractorSpec, type Extractor } from './extract';
 
@@ -61,6 +62,13 @@ export class SeedCollector {
   add(time: number, payload: Buffer): void {
     this.time = time;
     this.view.reset(payload);
+    this.extractor.each(this.view, this.emit);
+  }
+
+  /** A payload its topic's decoder rule decoded to `value`: read by the same paths (extract.ts). */
+  addDecoded(time: number, payload: Buffer, value: unknown): void {
+    this.time = time;
+    this.view.resetDecoded(payload, value);
     this.extractor.each(this.view, this.emit);
   }
 

@@ -14,6 +14,11 @@ import type { ReportedOffline } from '../../../shared/staleness';
 import { TopicStore } from './topics';
 import { samplesOf, SeedCollector, SEED_MAX_SAMPLES, type SeedQuery, type SeedSamples } from './seeding';
 import { Feed } from './feed';
+import type { Decoders } from '../../../shared/decoders';
+import type { SparkplugTree } from '../../../shared/sparkplug';
+import { Decoding } from '../decoders/decoding';
+import { FAILED, type TopicDecoding } from '../decoders/topic-decoding';
+import type { TopicStats } from './topics';
 
 export { BATCH_INTERVAL_MS } from './feed';
 export const DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024;
@@ -29,13 +34,17 @@ export interface ChartedExtractor {
   emit: Emit;
   /** Where the base series' samples are recorded (null: not recorded); the hot path of single extractors calls it directly. */
   record: ((time: number, value: number) => void) | null;
+  /** What else watches the base series' samples (an alert rule; null: nothing), called beside `record`. */
+  watch: ((time: number, value: number) => void) | null;
 }
 
 /**
  * Messages taken in within one turn of the event loop (one socket read and
  * what it carried) share a time read once, refreshed at least every this many
  * messages: reading the clock per message cost more than a tenth of ingest,
- * and the messages of one read arrived together anyway.
+ * and the messages of one read arrived together anyway. A clock the caller
+ * gives (`now`: tests, the alert engine's clock moved by hand) is read for
+ * every message, since it may move between messages of one turn.
  */
 const CLOCK_REUSE = 256;
 
@@ -46,6 +55,19 @@ export interface TelemetryRecorder {
   message(connectionId: string, topic: string, payload: Buffer, qos: Qos, retain: boolean, time: number): void;
   /** Values of the raw messages recorded for a newly charted series' topic (read off the message loop), or null. */
   seed?(query: SeedQuery): Promise<SeedSamples | null>;
+}
+
+/** Told when a message arrives on a watched topic (`retain`: replayed by the broker, not sent now). */
+export type TopicWatch = (time: number, retain: boolean) => void;
+
+/**
+ * What else watches series and topics (the alert engine): asked once per
+ * series and once per topic, again after every change of the charted series;
+ * null means nothing watches it, and it then costs nothing per message.
+ */
+export interface TelemetryWatcher {
+  sampleSink(key: string): ((time: number, value: number) => void) | null;
+  topicWatch(connectionId: string, topic: string): TopicWatch | null;
 }
 
 export class Telemetry {
@@ -63,6 +85,8 @@ export class Telemetry {
   /** Messages that may still use `clock` before it is read again (0: read it for the next one). */
   private clockUses = 0;
   private clockExpiry: NodeJS.Immediate | null = null;
+  /** Messages one read of the clock serves (see CLOCK_REUSE). */
+  private readonly clockReuse: number;
   private readonly expireClock = () => {
     this.clockUses = 0;
     this.clockExpiry = null;
@@ -71,11 +95,16 @@ export class Telemetry {
   private readonly payloadView = new PayloadView();
   readonly now: () => number;
   private readonly recorder: TelemetryRecorder | null;
+  /** Decoder rules per connection; a topic no rule matches skips it after its first message. */
+  private readonly decoding = new Decoding((connectionId, topic) => this.touch(connectionId, topic as TopicStats));
+  private readonly watcher: TelemetryWatcher | null;
 
-  constructor(options: { budgetBytes?: number; now?: () => number; recorder?: TelemetryRecorder } = {}) {
+  constructor(options: { budgetBytes?: number; now?: () => number; recorder?: TelemetryRecorder; watcher?: TelemetryWatcher } = {}) {
     this.pool = new SamplePool(options.budgetBytes ?? DEFAULT_BUDGET_BYTES);
     this.now = options.now ?? Date.now;
+    this.clockReuse = options.now ? 1 : CLOCK_REUSE;
     this.recorder = options.recorder ?? null;
+    this.watcher = options.watcher ?? null;
   }
 
   dispose(): void {
@@ -129,8 +158,8 @@ export class Telemetry {
   /** The time of the message being taken in: read once per turn of the event loop (see CLOCK_REUSE). */
   private stamp(): number {
     if (this.clockUses-- > 0) return this.clock;
-    this.clockUses = CLOCK_REUSE - 1;
-    this.clockExpiry ??= setImmediate(this.expireClock);
+    this.clockUses = this.clockReuse - 1;
+    if (this.clockUses > 0) this.clockExpiry ??= setImmediate(this.expireClock);
     return (this.clock = this.now());
   }
 
@@ -141,19 +170,31 @@ export class Telemetry {
     this.recorder?.message(connectionId, topic, payload, qos, retain, now);
     const feeds = this.feeds;
     for (let i = 0; i < feeds.length; i++) (feeds[i] as Feed).touch(connectionId, stats);
+    let watch = stats.watch;
+    if (watch === undefined) watch = stats.watch = this.watcher?.topicWatch(connectionId, topic) ?? null;
+    if (watch !== null) watch(now, retain);
     // Which series read this topic is looked up once per topic, not per message.
     let readers = stats.readers;
     if (readers === undefined) readers = stats.readers = this.charted.get(connectionId)?.get(topic) ?? null;
+    let decoding = stats.decoding;
+    if (decoding === undefined) decoding = stats.decoding = this.decoding.resolve(connectionId, stats);
+    if (decoding !== null) return this.decode(decoding, stats, payload, readers);
     if (readers === null) return;
     const view = this.payloadView;
     view.reset(payload);
+    this.extract(readers, view);
+  }
+
+  private extract(readers: ChartedExtractor[], view: PayloadView): void {
     for (let i = 0; i < readers.length; i++) {
       const reader = readers[i] as ChartedExtractor;
       if (reader.extractor.single) {
         const value = reader.extractor.value(view);
         if (value === value) {
+          const now = this.clock;
           reader.base.append(now, value);
           if (reader.record !== null) reader.record(now, value);
+          if (reader.watch !== null) reader.watch(now, value);
           continue;
         }
       }
@@ -177,13 +218,54 @@ export class Telemetry {
     return element;
   }
 
-  private emitter(key: string, base: Series, elements: Map<string, Series>, record: ((time: number, value: number) => void) | null): Emit {
+  /** A topic with a decoder rule: decoded as it arrives when charted or stateful (Sparkplug), else only for its previews. */
+  private decode(decoding: TopicDecoding, stats: TopicStats, payload: Buffer, readers: ChartedExtractor[] | null): void {
+    if (readers === null && !decoding.eager) return;
+    const value = decoding.arrived(payload, stats.count);
+    if (readers === null) return;
+    if (value === FAILED) {
+      for (const reader of readers) {
+        reader.base.errors++;
+        reader.base.lastError = decoding.lastFailure;
+      }
+      return;
+    }
+    const view = this.payloadView;
+    view.resetDecoded(payload, value);
+    this.extract(readers, view);
+  }
+
+  private touch(connectionId: string, stats: TopicStats): void {
+    for (const feed of this.feeds) feed.touch(connectionId, stats);
+  }
+
+  /**
+   * A connection's decoder rules (saved with its profile). When they change, its
+   * topics pick their decoder again at once and are pushed with their new decoded form.
+   */
+  setDecoders(connectionId: string, decoders: Decoders): void {
+    if (!this.decoding.configure(connectionId, decoders)) return;
+    const store = this.stores.get(connectionId);
+    if (!store) return;
+    for (const stats of store.all()) {
+      stats.decoding?.dispose();
+      stats.decoding = this.decoding.resolve(connectionId, stats);
+      this.touch(connectionId, stats);
+    }
+  }
+
+  sparkplugTree(connectionId: string): SparkplugTree {
+    return this.decoding.sparkplugTree(connectionId);
+  }
+
+  private emitter(key: string, base: Series, elements: Map<string, Series>, record: ((time: number, value: number) => void) | null, watch: ((time: number, value: number) => void) | null): Emit {
     const recorder = this.recorder;
     const recordElements = new Map<string, (time: number, value: number) => void>();
     return (sub, value) => {
       if (sub === '') {
         base.append(this.clock, value);
         if (record) record(this.clock, value);
+        if (watch !== null) watch(this.clock, value);
         return;
       }
       this.element(key, sub, elements).append(this.clock, value);
@@ -226,7 +308,8 @@ export class Telemetry {
         compiled.set(specText, extractor);
       }
       const record = this.recorder?.sink(key) ?? null;
-      const reader: ChartedExtractor = { extractor, key, base, elements, emit: this.emitter(key, base, elements, record), record };
+      const watch = this.watcher?.sampleSink(key) ?? null;
+      const reader: ChartedExtractor = { extractor, key, base, elements, emit: this.emitter(key, base, elements, record, watch), record, watch };
       list.push(reader);
       if (fresh) this.seed(reader, spec);
     }
@@ -238,14 +321,20 @@ export class Telemetry {
       }
     }
     this.charted = next;
-    for (const store of this.stores.values()) for (const stats of store.all()) stats.readers = undefined;
+    // Readers and watchers (alert rules, saved with the same profiles) are looked up again on the next message.
+    for (const store of this.stores.values()) {
+      for (const stats of store.all()) {
+        stats.readers = undefined;
+        stats.watch = undefined;
+      }
+    }
   }
 
   /**
    * A newly charted series starts from what was kept before: the values of
    * its topic's kept messages now, then those of its recorded raw messages
    * older than these, when the history worker has read them. Neither is
-   * recorded again as samples.
+   * recorded again as samples, nor seen by the alert rules.
    */
   private seed(reader: ChartedExtractor, spec: SeriesSpec): void {
     const store = this.stores.get(spec.connectionId);
@@ -254,16 +343,24 @@ export class Telemetry {
     if (store && stats) {
       const kept = store.history.messagesOf(stats);
       if (kept.length > 0) {
+        let decoding = stats.decoding;
+        if (decoding === undefined) decoding = stats.decoding = this.decoding.resolve(spec.connectionId, stats);
         const collector = new SeedCollector(reader.extractor);
         for (const m of kept) {
-          collector.add(m.time, m.payload);
+          if (decoding === null) collector.add(m.time, m.payload);
+          else {
+            // Only what decodes seeds the chart (a message kept cut short does not); nothing is counted as a failure again.
+            const value = decoding.peek(m.payload);
+            if (value !== FAILED) collector.addDecoded(m.time, m.payload, value);
+          }
           before = Math.min(before, m.time);
         }
         this.plant(reader, collector.finish());
       }
     }
     const recorder = this.recorder;
-    if (!recorder?.seed) return;
+    // Recorded raw messages are read in the history worker, which has no decoders: a decoded topic starts from its kept messages only.
+    if (!recorder?.seed || this.decoding.matches(spec.connectionId, spec.topic)) return;
     const base = reader.base;
     recorder
       .seed({ key: reader.key, connectionId: spec.connectionId, topic: spec.topic, extractor: spec.extractor, before, maxSamples: SEED_MAX_SAMPLES })
@@ -288,6 +385,7 @@ export class Telemetry {
       store.history.clear();
     }
     this.stores.delete(connectionId);
+    this.decoding.forget(connectionId);
     if (this.last?.id === connectionId) this.last = null;
     for (const feed of this.feeds) feed.forget(connectionId);
   }

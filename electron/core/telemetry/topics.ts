@@ -11,7 +11,8 @@ import type { Qos } from '../../../shared/mqtt';
 import type { PayloadPreview, TopicUpdate } from '../../../shared/telemetry';
 import { forEachBelow, TopicTrie, type TrieNode } from '../../../shared/topic-tree';
 import { MAX_KEPT_PAYLOAD, MessageLog, PREVIEW_BYTES, previewOf, shortPreview, type HistoryLimits, type HistoryTopic, type MessageMemory } from './messages';
-import type { ChartedExtractor } from './service';
+import type { ChartedExtractor, TopicWatch } from './service';
+import type { TopicDecoding } from '../decoders/topic-decoding';
 
 export { MAX_KEPT_PAYLOAD, PREVIEW_BYTES, previewOf } from './messages';
 
@@ -49,6 +50,10 @@ export class TopicStats implements HistoryTopic {
   historyEpoch = 0;
   /** The chart series reading this topic: unknown (undefined) until its first message after a dashboard change. */
   readers: ChartedExtractor[] | null | undefined = undefined;
+  /** The topic's payload decoder (electron/core/decoders/): unknown (undefined) until its first message after a rules change; null when no rule matches. */
+  decoding: TopicDecoding | null | undefined = undefined;
+  /** What an alert rule does with a message on this topic: unknown (undefined) until its first message after a change, null for nothing. */
+  watch: TopicWatch | null | undefined = undefined;
   /** One bit per window feed: set while this topic waits in that feed's next batch. */
   dirtyBits = 0;
   count = 0;
@@ -120,7 +125,13 @@ export class TopicStats implements HistoryTopic {
   /** What a window gets: the preview cut to PREVIEW_CHARS (the whole payload is one request away). */
   update(now: number): TopicUpdate {
     const preview = shortPreview(this.payload, this.size);
-    return { topic: this.topic, count: this.count, rate: Math.round(this.rate(now) * 100) / 100, retained: this.retained, qos: this.qos, size: this.size, updatedAt: this.updatedAt, preview };
+    const update: TopicUpdate = { topic: this.topic, count: this.count, rate: Math.round(this.rate(now) * 100) / 100, retained: this.retained, qos: this.qos, size: this.size, updatedAt: this.updatedAt, preview };
+    if (this.decoding) {
+      update.decoded = this.decoding.preview(this);
+      const offline = this.decoding.offline();
+      if (offline !== undefined) update.offline = offline;
+    }
+    return update;
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * In the browser (headless host), a button in the top bar to allow desktop
- * notifications when a connection drops or its grade falls. The desktop app
+ * notifications of alerts (a connection down, a grade that falls, the rules of each connection). The desktop app
  * notifies from main and shows nothing here.
  */
 import { useState } from 'react';
@@ -12,7 +12,7 @@ export function NotifyToggle() {
   if (state === 'denied') return <span className="muted small">Notifications blocked in this browser</span>;
   return (
     <button type="button" className="link small" onClick={() => void enableBrowserNotifications().then((ok) => setState(ok ? 'granted' : Notification.permission))}>
-      Notify me when a connection drops
+      Notify me of alerts
     </button>
   );
 }

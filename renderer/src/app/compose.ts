@@ -3,6 +3,7 @@
  * called once by main.tsx, and by tests around an in-memory client.
  */
 import type { ApiClient } from '../../../shared/client';
+import { AlertListModel } from '../alerts/alert-list';
 import { BudgetState } from '../charts/budget';
 import { ChartRegistry } from '../charts/live-charts';
 import { DashboardSaver } from '../charts/save-dashboard';
@@ -22,6 +23,7 @@ export function createServices(client: ApiClient): Services {
     charts: new ChartRegistry(client),
     budget: new BudgetState(),
     dashboards: new DashboardSaver(client, store),
+    alerts: new AlertListModel(client),
     publish: new PublishMemory(),
   };
 }

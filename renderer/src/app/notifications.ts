@@ -1,11 +1,11 @@
 /**
- * Desktop notifications in the browser (headless host): the same decisions as
- * the desktop app's (shared/alerts.ts, and the core's `trust.alert` for
- * certificates nearing their end), shown with the web Notification API
- * once the operator allowed it. In Electron, main shows them instead.
+ * Desktop notifications in the browser (headless host): the alert engine in
+ * the core decides (electron/core/alerts/), this shows what it says to notify
+ * (`alerts.changed` with `notify`), and the core's `trust.alert` for
+ * certificates nearing their end, with the web Notification API once the
+ * operator allowed it. In Electron, main shows them instead.
  */
-import { alertFor } from '../../../shared/alerts';
-import type { SessionView } from '../../../shared/sessions';
+import { notificationText } from '../../../shared/alerts';
 import type { ApiClient } from '../../../shared/client';
 
 export function browserNotificationsAvailable(): boolean {
@@ -21,18 +21,18 @@ export async function enableBrowserNotifications(): Promise<boolean> {
 
 export function startBrowserNotifications(client: ApiClient): () => void {
   if (!browserNotificationsAvailable()) return () => undefined;
-  const last = new Map<string, SessionView>();
-  const stopSessions = client.on('sessions.changed', (view) => {
-    const alert = alertFor(last.get(view.id), view);
-    last.set(view.id, view);
-    if (alert && Notification.permission === 'granted') new Notification(alert.title, { body: alert.body, tag: `mqtts-${view.id}` });
+  const stopAlerts = client.on('alerts.changed', ({ alert, change, notify }) => {
+    if (!notify || (change !== 'fired' && change !== 'cleared') || Notification.permission !== 'granted') return;
+    const text = notificationText(alert, change);
+    // One notification per alert: its clear replaces its firing.
+    new Notification(text.title, { body: text.body, tag: `mqtts-alert-${alert.key}` });
   });
   // Certificates nearing their end: the core decides (once per certificate per day), the window only shows.
   const stopCertificates = client.on('trust.alert', (alert) => {
     if (Notification.permission === 'granted') new Notification(alert.title, { body: alert.body, tag: `mqtts-cert-${alert.fingerprint256}` });
   });
   return () => {
-    stopSessions();
+    stopAlerts();
     stopCertificates();
   };
 }

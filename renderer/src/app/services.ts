@@ -7,6 +7,7 @@
  */
 import { createContext, useContext } from 'react';
 import type { ApiClient } from '../../../shared/client';
+import type { AlertListModel } from '../alerts/alert-list';
 import type { BudgetState } from '../charts/budget';
 import type { ChartRegistry } from '../charts/live-charts';
 import type { DashboardSaver } from '../charts/save-dashboard';
@@ -24,6 +25,7 @@ export interface Services {
   charts: ChartRegistry;
   budget: BudgetState;
   dashboards: DashboardSaver;
+  alerts: AlertListModel;
   /** The Publish tab's drafts and recent payloads, for this window's session. */
   publish: PublishMemory;
 }

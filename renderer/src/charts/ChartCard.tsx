@@ -8,6 +8,7 @@
  * while paused.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { ReferenceLine } from 'recharts';
 import type { TimeRange } from '../../../shared/history';
 import { ChartWindowSchema, DEFAULT_STAT_OPTIONS, type ChartSpec, type ChartWindow, type Dashboard } from '../../../shared/telemetry';
 import { downloadText } from '../app/download';
@@ -18,6 +19,7 @@ import { Problem } from '../feedback/Problem';
 import { ConfirmButton } from '../forms/ConfirmButton';
 import { useAction } from '../feedback/use-action';
 import { ExportRange } from '../history/ExportRange';
+import { useChartMarks } from '../alerts/chart-marks';
 import { AddSeriesForm } from './AddSeriesForm';
 import { chartData, type ChartData } from './chart-data';
 import { chartCsvFileName, readChartCsv } from './chart-csv';
@@ -71,6 +73,16 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
   const csv = useAction();
   const plotBox = useRef<HTMLDivElement>(null);
   const version = useFrameSignal(chart.signal);
+  const marks = useChartMarks(spec);
+  // Alerts of this chart's rules: where one fired (red) or cleared (green); marks outside the range are left out.
+  // Built once per change of the marks, so the memoized plot still redraws only with its data.
+  const markLines = useMemo(
+    () =>
+      marks.map((m) => (
+        <ReferenceLine key={`${m.key}|${m.change}|${m.at}`} x={m.at} yAxisId="left" ifOverflow="discard" stroke={m.change === 'fired' ? 'var(--bad)' : 'var(--ok)'} strokeDasharray="4 3" className={`alert-mark alert-mark-${m.change}`} />
+      )),
+    [marks],
+  );
   const stat = (spec.kind ?? 'line') === 'stat';
   const statOptions = spec.stat ?? DEFAULT_STAT_OPTIONS;
 
@@ -228,7 +240,9 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
             </div>
           )}
           <div className="plot" ref={plotBox} data-testid="chart-plot" data-points={data?.points ?? 0}>
-            {chart.width > 0 && data && <ChartPlot data={data} width={chart.width} height={PLOT_HEIGHT} />}
+            {chart.width > 0 && data && <ChartPlot data={data} width={chart.width} height={PLOT_HEIGHT}>
+                {markLines}
+              </ChartPlot>}
             {chart.width > 0 && data && <PlotOverlay data={data} width={chart.width} height={PLOT_HEIGHT} onZoom={zoom} onLive={() => zoom(null)} />}
             {data?.points === 0 && (
               <div className="plot-waiting" data-testid="chart-waiting">

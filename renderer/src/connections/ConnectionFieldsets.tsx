@@ -64,10 +64,13 @@ export function AuthFieldset({ f, set, profile }: Props & { profile: Profile | n
         <Field label="User name">
           <input name="username" value={f.username} onChange={(e) => set('username', e.target.value)} autoComplete="off" spellCheck={false} />
         </Field>
-        <Field label="Password" hint={stored?.password ? 'Stored in the keychain; type to replace.' : 'Stored in the OS keychain only.'}>
-          <input name="password" type="password" value={f.password} onChange={(e) => set('password', e.target.value)} autoComplete="new-password" />
-        </Field>
-        {stored?.password && (
+        {/* With a SAS token, the token is the password (SasFieldset). */}
+        {!f.sasToken && (
+          <Field label="Password" hint={stored?.password ? 'Stored in the keychain; type to replace.' : 'Stored in the OS keychain only.'}>
+            <input name="password" type="password" value={f.password} onChange={(e) => set('password', e.target.value)} autoComplete="new-password" />
+          </Field>
+        )}
+        {stored?.password && !f.sasToken && (
           <label className="check">
             <input type="checkbox" checked={f.clearPassword} onChange={(e) => set('clearPassword', e.target.checked)} /> Remove stored password
           </label>

@@ -6,8 +6,9 @@
  * folder) through the import wizard; when the wizard changes its certificates,
  * the form takes them over and keeps the operator's other edits. A name another
  * connection already has is pointed out; a passphrase problem is shown at the
- * passphrase field, not at the foot of the form. The state and its rules are
- * in form-state.ts, the fieldsets in their own components.
+ * passphrase field, not at the foot of the form. A new connection can start
+ * from a cloud preset. The state and its rules are in form-state.ts, the
+ * fieldsets in their own components.
  */
 import { useState, type FormEvent } from 'react';
 import type { Profile } from '../../../shared/profiles';
@@ -19,7 +20,10 @@ import { useAction } from '../feedback/use-action';
 import { AuthFieldset, BrokerFieldset, SubscriptionsFieldset, WillFieldset } from './ConnectionFieldsets';
 import { certificatesOf, defaultName, formProblem, initialState, isEncryptedUrl, PASSPHRASE_ERRORS, passphraseProblem, toSecrets, toSettings, withCertificatesOf, type FormState, type SetField } from './form-state';
 import { duplicateNameWarning } from './names';
+import { PresetPicker } from './PresetPicker';
+import { SasFieldset } from './SasFieldset';
 import { TlsFieldset } from './TlsFieldset';
+import { DecodersFieldset } from '../decoders/DecodersFieldset';
 
 export function ConnectionForm({ profile, onDone, onImportBundle }: { profile: Profile | null; onDone: (saved: Profile | null) => void; onImportBundle?: () => void }) {
   const { client, store } = useServices();
@@ -57,10 +61,13 @@ export function ConnectionForm({ profile, onDone, onImportBundle }: { profile: P
       <header className="panel-head">
         <h2>{profile ? `Edit ${profile.name}` : 'New connection'}</h2>
       </header>
+      {!profile && <PresetPicker update={setF} />}
       <BrokerFieldset f={f} set={set} nameWarning={nameWarning} />
       <AuthFieldset f={f} set={set} profile={profile} />
+      <SasFieldset f={f} set={set} />
       {isEncryptedUrl(f.url) && <TlsFieldset f={f} set={set} update={setF} profile={profile} busy={busy} onImportBundle={onImportBundle} passphraseError={passphraseError} />}
       <SubscriptionsFieldset f={f} set={set} error={error} />
+      <DecodersFieldset decoders={f.decoders} onChange={(decoders) => set('decoders', decoders)} />
       <WillFieldset f={f} set={set} />
 
       {error && error !== passphraseError && <Problem problem={error} testId="form-error" />}

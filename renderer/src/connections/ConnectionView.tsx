@@ -9,6 +9,7 @@ import type { Profile } from '../../../shared/profiles';
 import type { Result } from '../../../shared/result';
 import { NO_LINK_FAULTS, type SessionView } from '../../../shared/sessions';
 import { useServices } from '../app/services';
+import { AlertRules } from '../alerts/AlertRules';
 import { Dashboard } from '../charts/Dashboard';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
@@ -23,13 +24,14 @@ import { TopicsView } from '../topics/TopicsView';
 import { LinkFaultsLine } from './LinkFaultsLine';
 import { PendingSecretsPrompt } from './PendingSecretsPrompt';
 
-type Tab = 'security' | 'topics' | 'dashboard' | 'publish' | 'history';
+type Tab = 'security' | 'topics' | 'dashboard' | 'publish' | 'history' | 'alerts';
 const TABS: Array<TabItem<Tab>> = [
   { key: 'security', label: 'Security' },
   { key: 'topics', label: 'Topics' },
   { key: 'dashboard', label: 'Dashboard' },
   { key: 'publish', label: 'Publish' },
   { key: 'history', label: 'History' },
+  { key: 'alerts', label: 'Alerts' },
 ];
 /** The tab each connection showed last, so coming back to it shows the same. */
 const lastTab = new Map<string, Tab>();
@@ -176,6 +178,7 @@ export function ConnectionView({ profile, view, onEdit }: { profile: Profile; vi
         {tab === 'dashboard' && <Dashboard profile={profile} onOpenTopics={() => setTab('topics')} />}
         {tab === 'publish' && <PublishPanel profile={profile} state={shown.state} />}
         {tab === 'history' && <RecordingSettings profile={profile} />}
+        {tab === 'alerts' && <AlertRules profile={profile} />}
       </div>
     </div>
   );

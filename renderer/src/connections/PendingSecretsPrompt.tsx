@@ -2,7 +2,7 @@
  * A connection imported from an export carries no secrets, and one whose
  * secrets lived in memory (no OS keychain) lost them when that run ended.
  * Before it connects this asks for the ones it lists (the password, the client
- * key file and its passphrase), saves them with `profiles.save`, then
+ * key file and its passphrase, the device key of a SAS token), saves them with `profiles.save`, then
  * connects. What is typed stays in this form only until it is sent.
  */
 import { useState, type FormEvent } from 'react';
@@ -20,24 +20,28 @@ export function PendingSecretsPrompt({ profile, onCancel, onConnected }: { profi
   const client = useClient();
   const needsPassword = profile.pendingSecrets.includes('password');
   const needsKey = profile.pendingSecrets.includes('clientKey');
+  const needsDeviceKey = profile.pendingSecrets.includes('deviceKey');
   const inMemory = useStore((s) => s.info?.keychain.store === 'session');
   const [password, setPassword] = useState('');
   const [passphrase, setPassphrase] = useState('');
+  const [deviceKey, setDeviceKey] = useState('');
   const [keyFile, setKeyFile] = useState<File | null>(null);
   const { label: busy, error, run } = useAction();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if ((needsKey && !keyFile) || (needsPassword && !password) || busy) return;
+    if ((needsKey && !keyFile) || (needsPassword && !password) || (needsDeviceKey && !deviceKey) || busy) return;
     const connected = await run(
       async (step) => {
         const secrets: SecretInput = {};
         if (needsPassword) secrets.password = password;
         if (needsKey && keyFile) secrets.clientKey = await readText(keyFile);
         if (needsKey && passphrase) secrets.passphrase = passphrase;
+        if (needsDeviceKey) secrets.deviceKey = deviceKey;
         const saved = await client.invoke('profiles.save', { id: profile.id, settings: settingsOf(profile), secrets });
         setPassword('');
         setPassphrase('');
+        setDeviceKey('');
         if (!saved.ok) return saved;
         step('Connecting…');
         return client.invoke('sessions.connect', { id: profile.id });
@@ -71,10 +75,15 @@ export function PendingSecretsPrompt({ profile, onCancel, onConnected }: { profi
             </Field>
           </>
         )}
+        {needsDeviceKey && (
+          <Field label="Device key" hint="Signs the connection’s SAS tokens; the key itself is never sent">
+            <input type="password" value={deviceKey} required autoComplete="off" onChange={(e) => setDeviceKey(e.target.value)} data-testid="pending-device-key" />
+          </Field>
+        )}
       </div>
       {error && <Problem problem={error} />}
       <div className="actions">
-        <button type="submit" className="primary" disabled={!!busy || (needsKey && !keyFile) || (needsPassword && !password)} data-testid="pending-save">
+        <button type="submit" className="primary" disabled={!!busy || (needsKey && !keyFile) || (needsPassword && !password) || (needsDeviceKey && !deviceKey)} data-testid="pending-save">
           Save and connect
         </button>
         <button type="button" className="link" onClick={onCancel} disabled={!!busy}>

@@ -9,9 +9,15 @@
  * refused at once, a client certificate file's key is said to go to the
  * keychain (main moves it there on save). An encrypted key is seen from its
  * PEM header when picked, so the form asks for its passphrase at once. A new
- * connection starts subscribed to `#`, which the operator may narrow.
+ * connection starts subscribed to `#`, which the operator may narrow. A cloud
+ * preset fills the settings its cloud expects (shared/presets.ts) and leaves
+ * the rest as typed; a SAS token sign-in sends the device key once, for the
+ * keychain.
  */
+import { DEFAULT_DECODERS, type Decoders } from '../../../shared/decoders';
 import { certificateFieldProblem, isEncryptedKeyBlock, readCertificateField, scanPem } from '../../../shared/pem';
+import type { PresetDefaults } from '../../../shared/presets';
+import { deviceKeyProblem, SAS_LIFETIME, sasSettingsProblem } from '../../../shared/sas';
 import type { Profile, ProfileSettingsInput, Qos, SecretInput, Trust } from '../../../shared/profiles';
 import type { AppError } from '../../../shared/result';
 import type { PickedCrl } from '../certificates/crl-files';
@@ -97,6 +103,16 @@ export interface FormState {
   crls: PickedCrl[];
   revocationHardFail: boolean;
   subscriptions: SubscriptionRow[];
+  /** Sign in with a SAS token signed from the device key (Azure IoT Hub) instead of a password. */
+  sasToken: boolean;
+  /** The token lifetime as typed, in seconds. */
+  sasLifetime: string;
+  /** A device key typed now (write-only: sent once, to the keychain). */
+  deviceKey: string;
+  /** The keychain holds a device key for this connection. */
+  deviceKeyStored: boolean;
+  /** Decoder rules and imported .proto files (renderer/src/decoders/). */
+  decoders: Decoders;
 }
 
 /** Sets one field of the form; the fieldsets get it with the state. */
@@ -153,6 +169,39 @@ export function initialState(profile: Profile | null): FormState {
     revocationHardFail: profile?.tls.revocation.hardFail ?? false,
     // Something to see from the first connect; the form says it can be narrowed.
     subscriptions: profile ? profile.subscriptions.map((s) => ({ ...s })) : [{ filter: '#', qos: 0 }],
+    decoders: structuredClone(profile?.decoders ?? DEFAULT_DECODERS),
+    sasToken: !!profile?.sasToken,
+    sasLifetime: String(profile?.sasToken?.lifetimeSeconds ?? SAS_LIFETIME.default),
+    deviceKey: '',
+    deviceKeyStored: profile?.secrets.deviceKey ?? false,
+  };
+}
+
+/**
+ * A cloud preset's settings replace the form's (the operator can still change
+ * any of them); the name is kept when one was typed, CA files picked stay
+ * trusted, and the user name and subscriptions stay when the preset has none.
+ */
+export function withPreset(f: FormState, preset: PresetDefaults): FormState {
+  const s = preset.settings;
+  return {
+    ...f,
+    name: f.name.trim() ? f.name : s.name,
+    url: s.url,
+    protocolVersion: s.protocolVersion,
+    clientId: s.clientId,
+    username: s.username ?? f.username,
+    keepalive: String(s.keepalive),
+    clean: s.clean,
+    trust: f.ca.length ? f.trust : s.tls.trust,
+    alpn: s.tls.alpn.join(', '),
+    servername: s.tls.servername,
+    minVersion: s.tls.minVersion,
+    verify: s.tls.verify,
+    insecureAcknowledged: false,
+    subscriptions: s.subscriptions ? s.subscriptions.map((row) => ({ ...row })) : f.subscriptions,
+    sasToken: s.sasToken !== null,
+    sasLifetime: String(s.sasToken?.lifetimeSeconds ?? f.sasLifetime),
   };
 }
 
@@ -209,6 +258,10 @@ export function formProblem(f: FormState, storedPassphrase = false): AppError | 
   if (!f.verify && !f.insecureAcknowledged) {
     return { code: 'confirm_insecure', message: 'Verification is off but not acknowledged.', hint: 'Tick the acknowledgement below the verification switch, or turn verification back on.' };
   }
+  if (f.sasToken) {
+    const problem = sasSettingsProblem(f.username, f.clientId) ?? (f.deviceKey.trim() ? deviceKeyProblem(f.deviceKey) : f.deviceKeyStored ? null : 'Type the device key: each SAS token is signed with it.');
+    if (problem) return { code: 'sas_settings_invalid', message: problem, hint: 'The Azure IoT Hub preset fills the user name and client id; the device key is in the Azure portal under the device.' };
+  }
   return passphraseProblem(f, storedPassphrase);
 }
 
@@ -241,10 +294,13 @@ export function toSettings(f: FormState): ProfileSettingsInput {
       verify: f.verify,
       revocation: { crls: f.crls.map((c) => c.text), hardFail: f.revocationHardFail },
     },
+    sasToken: f.sasToken ? { lifetimeSeconds: Number(f.sasLifetime) } : null,
     subscriptions: sentSubscriptionRows(f).map((i) => {
       const s = f.subscriptions[i] as SubscriptionRow;
       return { filter: s.filter.trim(), qos: s.qos };
     }),
+    // A rule left without a filter is dropped, as an empty subscription row is.
+    decoders: { rules: f.decoders.rules.filter((r) => r.filter.trim()).map((r) => ({ ...r, filter: r.filter.trim(), message: r.message.trim() })), protos: f.decoders.protos },
   };
 }
 
@@ -253,6 +309,9 @@ export function toSecrets(f: FormState): SecretInput {
   const secrets: SecretInput = {};
   if (f.clearPassword) secrets.password = null;
   else if (f.password) secrets.password = f.password;
+  // A device key is kept only while the connection signs in with a SAS token.
+  if (f.sasToken && f.deviceKey.trim()) secrets.deviceKey = f.deviceKey.trim();
+  else if (!f.sasToken && f.deviceKeyStored) secrets.deviceKey = null;
   if (f.removeIdentity) {
     secrets.clientKey = null;
     secrets.passphrase = null;

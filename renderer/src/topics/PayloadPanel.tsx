@@ -3,9 +3,13 @@
  * hex, all rendered as text; size, QoS, retained, last update; the whole
  * payload on request when the preview was cut (`topics.payload`); its kept
  * messages, two of which can be compared; charting its value or a JSON field;
- * and clearing retained messages at or below it, where there are some.
+ * and clearing retained messages at or below it, where there are some. A
+ * topic a decoder rule matches shows its decoded form (charted by path as
+ * JSON is) with the raw hex one click away, and how many of its payloads did
+ * not decode and why.
  */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { DECODER_LABELS, type DecodedPayload } from '../../../shared/decoders';
 import type { Profile } from '../../../shared/profiles';
 import { useFrameSignal } from '../app/frame-signal';
 import { useClient } from '../app/services';
@@ -16,14 +20,16 @@ import { ChartSeriesForm } from './ChartSeriesForm';
 import { ClearRetained } from './ClearRetained';
 import { formatBytes, formatCount, formatRate, formatTime, plural } from '../app/format';
 import { JsonView } from './JsonView';
-import { fromBase64, fromPreview, hexDump, parseJsonDocument, scalarKind, type PayloadContent } from './payload';
+import { fromBase64, fromPreview, hexDump, parseDecoded, parseJsonDocument, scalarKind, type PayloadContent } from './payload';
 import type { TopicTree } from './topic-tree';
 import { TopicHistoryList } from './TopicHistoryList';
+import { SparkplugFacts } from '../sparkplug/SparkplugFacts';
 
-type Mode = 'text' | 'json' | 'hex';
+type Mode = 'text' | 'json' | 'hex' | 'decoded';
 
 interface FullPayload {
   content: PayloadContent;
+  decoded: DecodedPayload | null;
   size: number;
   complete: boolean;
   /** The topic's message count when it was read, to say when a newer one arrived. */
@@ -42,21 +48,47 @@ export function PayloadPanel({ tree, profile, path, connected, onOpenDashboard }
 
   const preview = update?.preview;
   const content = useMemo(() => full?.content ?? (preview ? fromPreview(preview) : null), [full, preview]);
-  const json = useMemo(() => parseJsonDocument(content?.text ?? null), [content]);
-  const scalar = useMemo(() => (json.ok ? null : scalarKind(content?.text ?? null)), [json, content]);
-  const shown: Mode = mode === 'json' && !json.ok ? 'text' : (mode ?? (json.ok ? 'json' : content?.text === null ? 'hex' : 'text'));
+  // The decoded form: main's (a decoder rule matched), whole when loaded, else the batch's preview.
+  const decodedJson = full?.decoded?.json ?? update?.decoded?.json;
+  const decodedCut = full?.decoded ? full.decoded.truncated : !!update?.decoded?.truncated;
+  const decoded = useMemo(() => parseDecoded(decodedJson, decodedCut), [decodedJson, decodedCut]);
+  const decoder = update?.decoded?.decoder ?? null;
+  const decodedDocument = decoded.ok && decoded.value !== null && typeof decoded.value === 'object';
+  const json = useMemo(() => (decoder ? decoded : parseJsonDocument(content?.text ?? null)), [decoder, decoded, content]);
+  const scalarText = decoder ? (decoded.ok && !decodedDocument ? String(decoded.value) : null) : (content?.text ?? null);
+  const scalar = useMemo(() => (decoder ? (decodedDocument ? null : scalarKind(scalarText)) : json.ok ? null : scalarKind(scalarText)), [decoder, decodedDocument, json, scalarText]);
+  const shown: Mode = decoder
+    ? mode === 'hex' || !decodedJson
+      ? 'hex'
+      : 'decoded'
+    : mode === 'json' && !json.ok
+      ? 'text'
+      : mode === 'decoded' || mode === null
+        ? json.ok
+          ? 'json'
+          : content?.text === null
+            ? 'hex'
+            : 'text'
+        : mode;
   const hex = useMemo(() => (shown === 'hex' && content ? hexDump(content.bytes()) : ''), [shown, content]);
 
   async function loadFull() {
     if (!update) return;
     const result = await run(() => client.invoke('topics.payload', { connectionId: profile.id, topic: update.topic }));
     if (!result.ok) return;
-    setFull({ content: fromBase64(result.value.base64, result.value.complete), size: result.value.size, complete: result.value.complete, count: update.count });
+    setFull({ content: fromBase64(result.value.base64, result.value.complete), decoded: result.value.decoded ?? null, size: result.value.size, complete: result.value.complete, count: update.count });
   }
+
+  // A decoded preview cut short (a Sparkplug birth, a large message) is read whole once when the topic is selected.
+  const cutOnSelect = !!update?.decoded?.truncated;
+  useEffect(() => {
+    if (cutOnSelect) void loadFull();
+    // Once per selection (the panel is keyed by topic), not on every update.
+  }, []);
 
   if (!node) return <p className="muted">This topic is not in the tree any more.</p>;
 
-  const truncated = full ? !full.complete : !!preview?.truncated;
+  const truncated = decoder ? decodedCut : full ? !full.complete : !!preview?.truncated;
   return (
     <div className="payload-panel" data-testid="payload-panel" data-topic={path}>
       <h3 className="mono wrap topic-title">{path || '(empty level)'}</h3>
@@ -87,12 +119,20 @@ export function PayloadPanel({ tree, profile, path, connected, onOpenDashboard }
         <>
           <div className="payload-tools">
             <div className="segmented" role="group" aria-label="Show the payload as">
-              <button type="button" aria-pressed={shown === 'text'} onClick={() => setMode('text')} disabled={content.text === null} data-testid="view-text">
-                Text
-              </button>
-              <button type="button" aria-pressed={shown === 'json'} onClick={() => setMode('json')} disabled={!json.ok} data-testid="view-json">
-                JSON
-              </button>
+              {decoder ? (
+                <button type="button" aria-pressed={shown === 'decoded'} onClick={() => setMode('decoded')} disabled={!decodedJson} data-testid="view-decoded">
+                  {DECODER_LABELS[decoder]}
+                </button>
+              ) : (
+                <>
+                  <button type="button" aria-pressed={shown === 'text'} onClick={() => setMode('text')} disabled={content.text === null} data-testid="view-text">
+                    Text
+                  </button>
+                  <button type="button" aria-pressed={shown === 'json'} onClick={() => setMode('json')} disabled={!json.ok} data-testid="view-json">
+                    JSON
+                  </button>
+                </>
+              )}
               <button type="button" aria-pressed={shown === 'hex'} onClick={() => setMode('hex')} data-testid="view-hex">
                 Hex
               </button>
@@ -105,16 +145,28 @@ export function PayloadPanel({ tree, profile, path, connected, onOpenDashboard }
             {loading && <Busy label="Loading…" />}
           </div>
           {full && full.count !== update.count && <p className="muted small">Showing the payload loaded at message {formatCount(full.count)}; newer messages arrived.</p>}
+          {update.decoded && update.decoded.failures > 0 && (
+            <p className="warn small" data-testid="decode-failures">
+              {formatCount(update.decoded.failures)} {update.decoded.failures === 1 ? 'payload' : 'payloads'} of this topic did not decode as {DECODER_LABELS[update.decoded.decoder]}. {update.decoded.lastFailure}
+            </p>
+          )}
+          {update.decoded?.sparkplug && <SparkplugFacts facts={update.decoded.sparkplug} offline={update.offline} connectionId={profile.id} connected={connected} />}
           {truncated && (
             <p className="muted small" data-testid="payload-truncated">
               {full ? `Only the first bytes of this ${formatBytes(full.size)} payload were kept.` : 'This is a preview; load the full payload to see all of it.'}
             </p>
           )}
           {shown === 'json' && json.ok && <JsonView value={json.value} onPick={setFieldPath} picked={fieldPath} />}
+          {shown === 'decoded' && decodedDocument && <JsonView value={decoded.value} onPick={setFieldPath} picked={fieldPath} />}
+          {shown === 'decoded' && !decodedDocument && (
+            <pre className="payload-text mono" data-testid="payload-decoded">
+              {decoded.ok ? scalarText : (decodedJson ?? '')}
+            </pre>
+          )}
           {shown === 'text' && <pre className="payload-text mono" data-testid="payload-text">{content.text ?? ''}</pre>}
           {shown === 'hex' && <pre className="payload-text mono" data-testid="payload-hex">{hex}</pre>}
-          {json.ok && <ChartSeriesForm profile={profile} topic={update.topic} kind="json" path={fieldPath} onPath={setFieldPath} onOpenDashboard={onOpenDashboard} />}
-          {!json.ok && scalar && <ChartSeriesForm profile={profile} topic={update.topic} kind={scalar} path="" onPath={() => undefined} onOpenDashboard={onOpenDashboard} />}
+          {(decoder ? decodedDocument : json.ok) && <ChartSeriesForm profile={profile} topic={update.topic} kind="json" path={fieldPath} onPath={setFieldPath} onOpenDashboard={onOpenDashboard} />}
+          {!(decoder ? decodedDocument : json.ok) && scalar && <ChartSeriesForm profile={profile} topic={update.topic} kind={scalar} path="" onPath={() => undefined} onOpenDashboard={onOpenDashboard} />}
           <TopicHistoryList connectionId={profile.id} topic={update.topic} count={update.count} />
         </>
       )}

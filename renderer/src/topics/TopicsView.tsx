@@ -1,7 +1,9 @@
 /**
  * The Topics tab of a connection: its subscriptions and message history
  * settings, then either the live topic tree (filter-as-you-type, the selected
- * topic's payload panel beside it) or the connection's message list.
+ * topic's payload panel beside it) or the connection's message list; with
+ * Sparkplug B topics, the tree has a switch to the fleet grouped by edge node,
+ * device and metric.
  */
 import { useDeferredValue, useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
@@ -14,6 +16,8 @@ import { PayloadPanel } from './PayloadPanel';
 import { SubscriptionsEditor } from './SubscriptionsEditor';
 import type { TopicTree } from './topic-tree';
 import { TopicTreeView } from './TopicTreeView';
+import { SparkplugSwitch, type TopicsMode } from '../sparkplug/SparkplugSwitch';
+import { SparkplugView } from '../sparkplug/SparkplugView';
 
 type Shown = 'tree' | 'messages';
 
@@ -39,6 +43,7 @@ export function TopicsView({ profile, connected, onOpenDashboard, onPublish }: {
   const shownFilter = useDeferredValue(filter);
   const [selected, setSelectedState] = useState<string | null>(() => selectedTopics.get(profile.id) ?? null);
   const [shown, setShownState] = useState<Shown>(() => shownViews.get(profile.id) ?? 'tree');
+  const [mode, setMode] = useState<TopicsMode>('topics');
   const select = (path: string) => {
     selectedTopics.set(profile.id, path);
     setSelectedState(path);
@@ -67,26 +72,30 @@ export function TopicsView({ profile, connected, onOpenDashboard, onPublish }: {
           <MessageListView profile={profile} />
         </section>
       ) : (
-        <div className="topics-split">
-          <section className="panel tree-panel" aria-label="Topic tree">
-            <div className="tree-head">
-              <input type="search" className="tree-filter" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Filter topics (any part of the name)" aria-label="Filter topics" spellCheck={false} data-testid="topic-filter" />
-              <TreeSummary tree={tree} filter={shownFilter} />
-            </div>
-            {profile.subscriptions.length === 0 && <p className="muted small tree-hint" data-testid="no-subscriptions">This connection subscribes to nothing yet: add a filter above (# for every topic) and its messages appear here.</p>}
-            <TopicTreeView tree={tree} filter={shownFilter} selected={selected} onSelect={select} />
-          </section>
-          <section className="panel payload-side" aria-label="Selected topic">
-            {selected === null ? (
-              <p className="muted">Select a topic to see its last payload and the messages kept, chart its values, or clear retained messages.</p>
-            ) : (
-              <>
-                {onPublish && <button type="button" className="small-button publish-here" onClick={() => onPublish(selected)} data-testid="publish-to-topic">Publish to this topic</button>}
-                <PayloadPanel key={selected} tree={tree} profile={profile} path={selected} connected={connected} onOpenDashboard={onOpenDashboard} />
-              </>
-            )}
-          </section>
-        </div>
+        <>
+          <SparkplugSwitch tree={tree} mode={mode} onMode={setMode} />
+          {mode === 'sparkplug' && <SparkplugView profile={profile} tree={tree} connected={connected} onOpenDashboard={onOpenDashboard} />}
+          <div className="topics-split" hidden={mode === 'sparkplug'}>
+            <section className="panel tree-panel" aria-label="Topic tree">
+              <div className="tree-head">
+                <input type="search" className="tree-filter" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Filter topics (any part of the name)" aria-label="Filter topics" spellCheck={false} data-testid="topic-filter" />
+                <TreeSummary tree={tree} filter={shownFilter} />
+              </div>
+              {profile.subscriptions.length === 0 && <p className="muted small tree-hint" data-testid="no-subscriptions">This connection subscribes to nothing yet: add a filter above (# for every topic) and its messages appear here.</p>}
+              <TopicTreeView tree={tree} filter={shownFilter} selected={selected} onSelect={select} />
+            </section>
+            <section className="panel payload-side" aria-label="Selected topic">
+              {selected === null ? (
+                <p className="muted">Select a topic to see its last payload and the messages kept, chart its values, or clear retained messages.</p>
+              ) : (
+                <>
+                  {onPublish && <button type="button" className="small-button publish-here" onClick={() => onPublish(selected)} data-testid="publish-to-topic">Publish to this topic</button>}
+                  <PayloadPanel key={selected} tree={tree} profile={profile} path={selected} connected={connected} onOpenDashboard={onOpenDashboard} />
+                </>
+              )}
+            </section>
+          </div>
+        </>
       )}
     </div>
   );

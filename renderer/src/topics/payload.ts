@@ -83,3 +83,13 @@ export function scalarKind(text: string | null): 'number' | 'boolean' | null {
   if (Number.isFinite(Number(t))) return 'number';
   return TRUE.has(t.toLowerCase()) || FALSE.has(t.toLowerCase()) ? 'boolean' : null;
 }
+
+/** A decoder's output (JSON text from main, possibly cut): the value, or not ok when it is cut or absent. */
+export function parseDecoded(json: string | null | undefined, truncated: boolean): Parsed {
+  if (json === null || json === undefined || truncated) return { ok: false };
+  try {
+    return { ok: true, value: JSON.parse(json) };
+  } catch {
+    return { ok: false };
+  }
+}

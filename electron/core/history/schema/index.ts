@@ -9,8 +9,9 @@
 import type { Database } from 'better-sqlite3';
 import type { SchemaStep } from './step';
 import { v0ToV1 } from './v0-to-v1';
+import { v1ToV2 } from './v1-to-v2';
 
-export const SCHEMA_STEPS: readonly SchemaStep[] = [v0ToV1];
+export const SCHEMA_STEPS: readonly SchemaStep[] = [v0ToV1, v1ToV2];
 export const SCHEMA_VERSION = SCHEMA_STEPS.length;
 /** "MQTH" */
 export const HISTORY_APPLICATION_ID = 0x4d515448;

@@ -1,0 +1,128 @@
+/**
+ * One topic's decoding: its decoder (bound to the topic), how many of its
+ * payloads did not decode and why the last did not, and the last decoded
+ * value. Topics read by a chart, and every topic of a stateful decoder
+ * (Sparkplug), are decoded as each message arrives (`arrived`); the others
+ * only when a window's batch or a request needs their last payload
+ * (`latest`), once per message whatever the number of windows. Failures are
+ * counted per payload decoded, never per request.
+ */
+import { DECODER_LABELS, MAX_DECODED_JSON_CHARS, type DecodedPayload, type DecodedPreview, type DecoderKind } from '../../../shared/decoders';
+import { PREVIEW_CHARS } from '../../../shared/telemetry';
+import { DecodeError } from './decode-error';
+import type { TopicDecoder } from './decoder';
+import { jsonText } from './json-text';
+import type { Plain } from './plain-value';
+import type { Watcher } from './sparkplug/state';
+
+/** Payloads larger than this are not decoded (MAX_KEPT_PAYLOAD in telemetry/topics.ts keeps no more of them either). */
+export const MAX_DECODE_BYTES = 1024 * 1024;
+/** Decoded previews in batches are a little longer than raw ones: decoded JSON spells out names. */
+export const DECODED_PREVIEW_CHARS = PREVIEW_CHARS * 3;
+
+/** The decode of one message did not succeed; its reason is the topic's `lastFailure`. */
+export const FAILED = Symbol('failed');
+
+/** What the topic is in its store: its count and last payload (telemetry/topics.ts TopicStats). */
+export interface DecodedTopic {
+  readonly count: number;
+  readonly payload: Buffer;
+  readonly size: number;
+}
+
+export class TopicDecoding {
+  failures = 0;
+  lastFailure: string | null = null;
+  /** The count of the last message decoded, -1 for none; whether it decoded; its value while kept. */
+  private at = -1;
+  private ok = false;
+  private value: Plain | undefined = undefined;
+  private previewAt = -1;
+  private previewJson: { text: string; truncated: boolean } | null = null;
+
+  constructor(
+    readonly kind: DecoderKind,
+    readonly decoder: TopicDecoder,
+    /** Every message is decoded as it arrives (stateful decoders). */
+    readonly eager: boolean,
+    private readonly watcher: Watcher | null,
+  ) {
+    if (watcher) decoder.watch?.(watcher);
+  }
+
+  /** The topic no longer uses this decoding (its connection's rules changed or it was removed). */
+  dispose(): void {
+    if (this.watcher) this.decoder.unwatch?.(this.watcher);
+  }
+
+  /** Decodes one payload; a failure is counted when `count` says this is the first decode of that message. */
+  private run(payload: Buffer, size: number, observe: boolean, count: boolean): Plain | typeof FAILED {
+    try {
+      if (size > MAX_DECODE_BYTES) throw new DecodeError(`it is larger than the ${MAX_DECODE_BYTES / 1024 / 1024} MB a decoder reads (${size} bytes)`);
+      return this.decoder.decode(payload, observe);
+    } catch (error) {
+      if (!count) return FAILED;
+      // Only DecodeError is expected here; anything else is a decoder bug, still never the operator's crash.
+      const reason = error instanceof DecodeError ? error.message : `the decoder failed: ${error instanceof Error ? error.message : String(error)}`;
+      this.failures++;
+      this.lastFailure = `Not ${DECODER_LABELS[this.kind]}: ${reason}.`;
+      return FAILED;
+    }
+  }
+
+  private keep(count: number, value: Plain | typeof FAILED): Plain | typeof FAILED {
+    this.at = count;
+    this.ok = value !== FAILED;
+    this.value = value === FAILED ? undefined : value;
+    return value;
+  }
+
+  /** The message that just arrived, decoded now (the hot path of eager and charted topics). */
+  arrived(payload: Buffer, count: number): Plain | typeof FAILED {
+    return this.keep(count, this.run(payload, payload.length, true, true));
+  }
+
+  /** An earlier payload of the topic (a kept message seeding a chart) decoded without teaching the decoder or counting a failure. */
+  peek(payload: Buffer): Plain | typeof FAILED {
+    return this.run(payload, payload.length, false, false);
+  }
+
+  /** The topic's last payload decoded: kept from its arrival or an earlier request, or decoded now (once per message). */
+  latest(topic: DecodedTopic): Plain | typeof FAILED {
+    if (this.at === topic.count) {
+      if (!this.ok) return FAILED;
+      if (this.value !== undefined) return this.value;
+      // Decoded before and let go (a lazy topic's preview was made): a re-read, not a new failure.
+      return this.run(topic.payload, topic.size, false, false);
+    }
+    return this.keep(topic.count, this.run(topic.payload, topic.size, false, true));
+  }
+
+  /** What a window's topic update carries; the JSON is written at most once per message. */
+  preview(topic: DecodedTopic): DecodedPreview {
+    let value: Plain | typeof FAILED | undefined;
+    if (this.previewAt !== topic.count) {
+      value = this.latest(topic);
+      this.previewJson = value === FAILED ? null : jsonText(value, DECODED_PREVIEW_CHARS, topic.size);
+      this.previewAt = topic.count;
+      // A topic decoded only for its previews does not hold on to its decoded value.
+      if (!this.eager) this.value = undefined;
+    }
+    const json = this.previewJson;
+    const preview: DecodedPreview = { decoder: this.kind, json: json?.text ?? null, truncated: json?.truncated ?? false, failures: this.failures, lastFailure: this.lastFailure };
+    if (this.decoder.facts) preview.sparkplug = this.decoder.facts(this.value);
+    return preview;
+  }
+
+  offline(): boolean | undefined {
+    return this.decoder.offline?.();
+  }
+
+  /** The whole last payload decoded, for `topics.payload`. */
+  whole(topic: DecodedTopic): DecodedPayload {
+    const value = this.latest(topic);
+    if (value === FAILED) return { decoder: this.kind, json: null, truncated: false, error: this.lastFailure };
+    const json = jsonText(value, MAX_DECODED_JSON_CHARS, topic.size);
+    return { decoder: this.kind, json: json.text, truncated: json.truncated, error: null };
+  }
+}
