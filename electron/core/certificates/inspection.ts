@@ -8,10 +8,9 @@
  * through tsx), and beside main's bundle in the electron-vite build, where it
  * is its own entry.
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AppFailure } from '../../../shared/result';
+import { workerEntry } from '../process/worker-entry';
 import type { InspectProgress } from './budget';
 import type { BundleInput, BundleResult, InspectOptions } from './bundle';
 
@@ -32,13 +31,6 @@ export const BUILT_WORKER_FILE = 'certificates-worker.js';
  */
 const WORKER_HEAP_MB = 256;
 
-export function workerEntry(): { file: string; execArgv?: string[] } {
-  if (__filename.endsWith('.ts')) {
-    return { file: path.join(__dirname, 'inspect-worker.ts'), execArgv: ['--require', createRequire(__filename).resolve('tsx/cjs')] };
-  }
-  return { file: path.join(__dirname, BUILT_WORKER_FILE) };
-}
-
 export interface Inspection {
   result: Promise<BundleResult>;
   /** Ends the worker; `result` then rejects with import_cancelled. Safe to call at any time. */
@@ -46,7 +38,7 @@ export interface Inspection {
 }
 
 export function startInspection(files: BundleInput[], options: WorkerInput['options'], onProgress: (progress: InspectProgress) => void = () => undefined): Inspection {
-  const entry = workerEntry();
+  const entry = workerEntry(__dirname, 'inspect-worker.ts', BUILT_WORKER_FILE);
   const workerData: WorkerInput = { files: files.map((f) => ({ name: f.name, bytes: f.bytes })), options };
   const worker = new Worker(entry.file, { workerData, execArgv: entry.execArgv, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
   let settled = false;

@@ -9,7 +9,6 @@
  * cannot be used (newer, damaged, unwritable, full disk) turns recording off
  * with a notice; the app goes on live-only.
  */
-import { createRequire } from 'node:module';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -21,6 +20,7 @@ import type { Qos } from '../../../shared/mqtt';
 import type { AppError } from '../../../shared/result';
 import type { AlertStorage, SavedAlert } from '../alerts/journal';
 import type { Logger } from '../logger';
+import { workerEntry } from '../process/worker-entry';
 import { noticeOf, type HistoryProblem } from './problems';
 import { RETAIN_FLAG, type FromWorker, type RecordBatch, type Requests, type RequestKind, type RetentionRule, type SeriesDefinition, type ToWorker, type TopicDefinition, type WorkerInput } from './protocol';
 
@@ -43,13 +43,6 @@ const RETENTION_AFTER_CHANGE_MS = 2000;
 
 /** Appends one sample of a series; made once per series, called per sample. */
 export type SampleSink = (time: number, value: number) => void;
-
-function workerEntry(): { file: string; execArgv?: string[] } {
-  if (__filename.endsWith('.ts')) {
-    return { file: path.join(__dirname, 'worker.ts'), execArgv: ['--require', createRequire(__filename).resolve('tsx/cjs')] };
-  }
-  return { file: path.join(__dirname, BUILT_WORKER_FILE) };
-}
 
 class Batch {
   series: SeriesDefinition[] = [];
@@ -155,7 +148,7 @@ export class Recorder implements AlertStorage {
 
   constructor(private readonly options: RecorderOptions) {
     this.file = path.join(options.dataDir, HISTORY_FILE);
-    const entry = workerEntry();
+    const entry = workerEntry(__dirname, 'worker.ts', BUILT_WORKER_FILE);
     const workerData: WorkerInput = { file: this.file, maxPageCount: options.maxPageCount };
     this.worker = new Worker(entry.file, { workerData, execArgv: entry.execArgv });
     let opened: () => void = () => undefined;
