@@ -29,8 +29,8 @@ const ddataTopic = (i: number) => {
   return `spBv1.0/${d.group}/DDATA/${d.node}/${d.device}`;
 };
 
-/** The births, then `count` DDATA messages over `devices` devices: the stream the stand-in sends. */
-export function encodeSparkplugStream(count: number, devices: number): Buffer {
+/** The births, then `count` DDATA messages over `devices` devices, as topic and payload. */
+export function sparkplugMessages(count: number, devices: number): Array<{ topic: string; payload: Buffer }> {
   const nodes = Math.ceil(devices / DEVICES_PER_NODE);
   const seq = new Array<number>(nodes).fill(0);
   const next = (node: number) => {
@@ -38,23 +38,28 @@ export function encodeSparkplugStream(count: number, devices: number): Buffer {
     seq[node] = (s + 1) % 256;
     return s;
   };
-  const parts: Buffer[] = [];
+  const out: Array<{ topic: string; payload: Buffer }> = [];
   const now = Date.now();
   for (let n = 0; n < nodes; n++) {
-    parts.push(encodePublish(`spBv1.0/Bench/NBIRTH/Edge${n}`, encodePayload([{ name: 'bdSeq', datatype: DT.Int64, long_value: 0 }], { seq: next(n), timestamp: now })));
+    out.push({ topic: `spBv1.0/Bench/NBIRTH/Edge${n}`, payload: encodePayload([{ name: 'bdSeq', datatype: DT.Int64, long_value: 0 }], { seq: next(n), timestamp: now }) });
   }
   for (let i = 0; i < devices; i++) {
     const d = device(i);
     const metrics = names.map((name, m) => ({ name, alias: m + 1, timestamp: now, datatype: DT.Double, double_value: m }));
-    parts.push(encodePublish(`spBv1.0/${d.group}/DBIRTH/${d.node}/${d.device}`, encodePayload(metrics, { seq: next(d.nodeIndex), timestamp: now })));
+    out.push({ topic: `spBv1.0/${d.group}/DBIRTH/${d.node}/${d.device}`, payload: encodePayload(metrics, { seq: next(d.nodeIndex), timestamp: now }) });
   }
   for (let k = 0; k < count - nodes - devices; k++) {
     const i = k % devices;
     const t = now + k;
     const metrics = names.map((_, m) => ({ alias: m + 1, timestamp: t, double_value: 20 + ((k + m) % 50) / 10 }));
-    parts.push(encodePublish(ddataTopic(i), encodePayload(metrics, { seq: next(device(i).nodeIndex), timestamp: t })));
+    out.push({ topic: ddataTopic(i), payload: encodePayload(metrics, { seq: next(device(i).nodeIndex), timestamp: t }) });
   }
-  return Buffer.concat(parts);
+  return out;
+}
+
+/** The births, then `count` DDATA messages over `devices` devices: the stream the stand-in sends. */
+export function encodeSparkplugStream(count: number, devices: number): Buffer {
+  return Buffer.concat(sparkplugMessages(count, devices).map((m) => encodePublish(m.topic, m.payload)));
 }
 
 /** The core's side: Sparkplug B decoded on `spBv1.0/#`, 3 of each device's 10 metrics charted by name. */

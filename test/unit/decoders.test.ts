@@ -19,6 +19,7 @@ import { Telemetry } from '../../electron/core/telemetry/service';
 import { DEFAULT_DECODERS, DecodersSchema, type Decoders, type DecodedPreview } from '../../shared/decoders';
 import { AppFailure } from '../../shared/result';
 import { metricPath, parseSparkplugTopic } from '../../shared/sparkplug';
+import { sourceState } from '../../shared/staleness';
 import { seriesKey, type SeriesSpec, type TelemetryBatch } from '../../shared/telemetry';
 import { decodeFixture, DT, EdgeNodeFixture, encodePayload } from '../fixtures/sparkplug';
 
@@ -137,6 +138,37 @@ describe('Sparkplug B', () => {
     } finally {
       feed.close();
     }
+  });
+
+  it('says on the stat panels of a dead node’s or device’s metrics why they are offline, until a sample comes again', () => {
+    const node = new EdgeNodeFixture('G', 'E', 'D', names, 7);
+    const ddata = node.topic('DDATA', true);
+    const h = harness(DEFAULT_DECODERS, [{ topic: ddata, path: metricPath('Temperature') as string }]);
+    const key = seriesKey({ connectionId: C, topic: ddata, extractor: { kind: 'json', path: metricPath('Temperature') as string } });
+    // What the stat panel reads (renderer/src/charts/stats.ts): the series' reported offline against its last sample.
+    const state = () => {
+      const view = h.telemetry.view(key, 'all', 10);
+      return sourceState(view.latest?.t ?? null, view.offline, 1_700_000_000_000, 3600);
+    };
+    for (const m of [node.nbirth(), node.dbirth([1, 2, 3]), node.ddata([1, 2, 3])]) h.send(m.topic, m.payload);
+    expect(state()).toMatchObject({ state: 'live' });
+
+    const death = node.ndeath();
+    h.send(death.topic, death.payload);
+    expect(state()).toEqual({ state: 'offline', forMs: 0, reason: 'edge node death (NDEATH)' });
+
+    for (const m of [node.nbirth(), node.dbirth([4, 5, 6])]) h.send(m.topic, m.payload);
+    expect(state()).toMatchObject({ state: 'live' });
+
+    const ddeath = node.ddeath();
+    h.send(ddeath.topic, ddeath.payload);
+    expect(state()).toEqual({ state: 'offline', forMs: 0, reason: 'device death (DDEATH)' });
+    const dbirth = node.dbirth([7, 8, 9]);
+    h.send(dbirth.topic, dbirth.payload);
+    const back = node.ddata([7, 8, 9]);
+    h.send(back.topic, back.payload);
+    expect(state()).toMatchObject({ state: 'live' });
+    expect(h.series(0).values).toEqual([1, 7]);
   });
 
   it('counts sequence numbers that do not follow, across the wrap from 255 to 0', () => {

@@ -9,12 +9,19 @@ import type { Plain } from './plain-value';
 import type { Watcher } from './sparkplug/state';
 
 export interface TopicDecoder {
-  /** One payload as a plain value. `observe`: the message as it arrives (a stateful decoder learns from it), not a re-read of one seen before. */
-  decode(payload: Buffer, observe: boolean): Plain;
+  /**
+   * One payload as a plain value. `observe`: the message as it arrives (a
+   * stateful decoder learns from it), not a re-read of one seen before.
+   * `wanted` false: nobody reads the value (a stateful decoder's topic no
+   * chart reads): a decoder may then only learn from the message and return null.
+   */
+  decode(payload: Buffer, observe: boolean, wanted?: boolean): Plain;
   /** Sparkplug: where the topic sits and what its births say. */
   facts?(value: Plain | undefined): SparkplugFacts;
   /** Whether the topic's source is known to be offline; undefined: no such notion. */
   offline?(): boolean | undefined;
+  /** Why the source is offline, when it said so (a Sparkplug DEATH). */
+  offlineReason?(): string | null;
   /** Told when the source goes on- or offline, so the topic is pushed again; undone by `unwatch`. */
   watch?(watcher: Watcher): void;
   unwatch?(watcher: Watcher): void;

@@ -6,6 +6,13 @@
  * only when a window's batch or a request needs their last payload
  * (`latest`), once per message whatever the number of windows. Failures are
  * counted per payload decoded, never per request.
+ *
+ * A value decoded on arrival is not kept: the charts read it at once, and
+ * the window's preview (once per batch) or the payload panel (one topic at a
+ * time) decode the last payload again when they ask. Kept, each topic's last
+ * value lived just long enough to survive a young-generation collection and
+ * be promoted: about a third of the core's time per Sparkplug message went
+ * to the collector that way (bench/decode-core.ts).
  */
 import { DECODER_LABELS, MAX_DECODED_JSON_CHARS, type DecodedPayload, type DecodedPreview, type DecoderKind } from '../../../shared/decoders';
 import { PREVIEW_CHARS } from '../../../shared/telemetry';
@@ -39,6 +46,8 @@ export class TopicDecoding {
   private value: Plain | undefined = undefined;
   private previewAt = -1;
   private previewJson: { text: string; truncated: boolean } | null = null;
+  /** The previewed value when it has something `facts` counts (Sparkplug metrics no birth named); else undefined. */
+  private previewFacts: Plain | undefined = undefined;
 
   constructor(
     readonly kind: DecoderKind,
@@ -56,10 +65,10 @@ export class TopicDecoding {
   }
 
   /** Decodes one payload; a failure is counted when `count` says this is the first decode of that message. */
-  private run(payload: Buffer, size: number, observe: boolean, count: boolean): Plain | typeof FAILED {
+  private run(payload: Buffer, size: number, observe: boolean, count: boolean, wanted = true): Plain | typeof FAILED {
     try {
       if (size > MAX_DECODE_BYTES) throw new DecodeError(`it is larger than the ${MAX_DECODE_BYTES / 1024 / 1024} MB a decoder reads (${size} bytes)`);
-      return this.decoder.decode(payload, observe);
+      return this.decoder.decode(payload, observe, wanted);
     } catch (error) {
       if (!count) return FAILED;
       // Only DecodeError is expected here; anything else is a decoder bug, still never the operator's crash.
@@ -77,9 +86,16 @@ export class TopicDecoding {
     return value;
   }
 
-  /** The message that just arrived, decoded now (the hot path of eager and charted topics). */
-  arrived(payload: Buffer, count: number): Plain | typeof FAILED {
-    return this.keep(count, this.run(payload, payload.length, true, true));
+  /**
+   * The message that just arrived, decoded now (the hot path of eager and
+   * charted topics); its value is the caller's, not kept. `wanted` false: no
+   * chart reads it (an eager topic), so no value need be built.
+   */
+  arrived(payload: Buffer, count: number, wanted = true): Plain | typeof FAILED {
+    const value = this.run(payload, payload.length, true, true, wanted);
+    this.keep(count, value);
+    this.value = undefined;
+    return value;
   }
 
   /** An earlier payload of the topic (a kept message seeding a chart) decoded without teaching the decoder or counting a failure. */
@@ -104,18 +120,23 @@ export class TopicDecoding {
     if (this.previewAt !== topic.count) {
       value = this.latest(topic);
       this.previewJson = value === FAILED ? null : jsonText(value, DECODED_PREVIEW_CHARS, topic.size);
+      this.previewFacts = value !== FAILED && value !== null && typeof value === 'object' && !Array.isArray(value) && value.unresolved !== undefined ? value : undefined;
       this.previewAt = topic.count;
       // A topic decoded only for its previews does not hold on to its decoded value.
       if (!this.eager) this.value = undefined;
     }
     const json = this.previewJson;
     const preview: DecodedPreview = { decoder: this.kind, json: json?.text ?? null, truncated: json?.truncated ?? false, failures: this.failures, lastFailure: this.lastFailure };
-    if (this.decoder.facts) preview.sparkplug = this.decoder.facts(this.value);
+    if (this.decoder.facts) preview.sparkplug = this.decoder.facts(this.previewFacts);
     return preview;
   }
 
   offline(): boolean | undefined {
     return this.decoder.offline?.();
+  }
+
+  offlineReason(): string | null {
+    return this.decoder.offlineReason?.() ?? null;
   }
 
   /** The whole last payload decoded, for `topics.payload`. */

@@ -96,7 +96,7 @@ export class Telemetry {
   readonly now: () => number;
   private readonly recorder: TelemetryRecorder | null;
   /** Decoder rules per connection; a topic no rule matches skips it after its first message. */
-  private readonly decoding = new Decoding((connectionId, topic) => this.touch(connectionId, topic as TopicStats));
+  private readonly decoding = new Decoding((connectionId, topic) => this.sourceChanged(connectionId, topic as TopicStats));
   private readonly watcher: TelemetryWatcher | null;
 
   constructor(options: { budgetBytes?: number; now?: () => number; recorder?: TelemetryRecorder; watcher?: TelemetryWatcher } = {}) {
@@ -221,7 +221,7 @@ export class Telemetry {
   /** A topic with a decoder rule: decoded as it arrives when charted or stateful (Sparkplug), else only for its previews. */
   private decode(decoding: TopicDecoding, stats: TopicStats, payload: Buffer, readers: ChartedExtractor[] | null): void {
     if (readers === null && !decoding.eager) return;
-    const value = decoding.arrived(payload, stats.count);
+    const value = decoding.arrived(payload, stats.count, readers !== null);
     if (readers === null) return;
     if (value === FAILED) {
       for (const reader of readers) {
@@ -233,6 +233,13 @@ export class Telemetry {
     const view = this.payloadView;
     view.resetDecoded(payload, value);
     this.extract(readers, view);
+  }
+
+  /** A decoder said the topic's source went on- or offline (a Sparkplug DEATH or birth): its charts say so, its windows hear of it. */
+  private sourceChanged(connectionId: string, stats: TopicStats): void {
+    const offline = stats.decoding?.offline();
+    if (offline !== undefined) this.setOffline(connectionId, stats.topic, offline ? { since: this.now(), reason: stats.decoding?.offlineReason() ?? 'the source said it is offline' } : null);
+    this.touch(connectionId, stats);
   }
 
   private touch(connectionId: string, stats: TopicStats): void {

@@ -13,13 +13,16 @@ import { parseSparkplugTopic, type SparkplugTopic } from '../../../../shared/spa
 import type { SparkplugFacts } from '../../../../shared/decoders';
 import { DecodeError, libraryReason } from '../decode-error';
 import type { PayloadDecoder, TopicDecoder } from '../decoder';
-import { longNumber, type U64 } from '../long-values';
+import { longNumber } from '../long-values';
 import { Budget, bytesText, plainObject, setKey, type Plain, type PlainObject } from '../plain-value';
 import { metricValue } from './metric-values';
 import { sparkplugTypes, type MetricMessage, type PayloadMessage } from './schema';
 import { SparkplugState, type EdgeNode, type MetricSlot, type Source, type Watcher } from './state';
 
 const has = (m: object, key: string) => Object.prototype.hasOwnProperty.call(m, key);
+/** What a stat panel charting the node's or device's metrics says after a DEATH ("Offline for 5 s: …"). */
+export const NODE_DEATH = 'edge node death (NDEATH)';
+export const DEVICE_DEATH = 'device death (DDEATH)';
 /** Decoding is synchronous: one budget serves every payload in turn. */
 const BUDGET = new Budget();
 
@@ -60,25 +63,25 @@ class NodeTopic implements TopicDecoder {
     return this.device ?? this.node;
   }
 
-  decode(payload: Buffer, observe: boolean): Plain {
+  decode(payload: Buffer, observe: boolean, wanted = true): Plain {
     let message: PayloadMessage;
     try {
       message = sparkplugTypes().Payload.decode(payload) as unknown as PayloadMessage;
     } catch (error) {
       throw new DecodeError(`it is not a Sparkplug B payload: ${libraryReason(error)}`);
     }
-    return this.read(message, observe);
+    return this.read(message, observe, wanted);
   }
 
-
-  private read(message: PayloadMessage, observe: boolean): Plain {
+  /** `wanted`: the value is read by someone (a chart, a preview); otherwise only the state learns from the message, and null is returned. */
+  private read(message: PayloadMessage, observe: boolean, wanted: boolean): Plain {
     const budget = BUDGET.reset();
     const time = has(message, 'timestamp') ? longNumber(message.timestamp) : null;
     const seq = has(message, 'seq') ? longNumber(message.seq) : null;
-    // Ordinary objects of one shape: built for every message of every Sparkplug topic.
-    const metrics: PlainObject = {};
-    const out: PlainObject = { timestamp: time, seq, metrics };
+    // Ordinary objects of one shape, built only when the value is read.
+    const metrics: PlainObject | null = wanted ? {} : null;
     let unresolved: PlainObject | null = null;
+    let bdSeq: Plain | undefined;
     const born: MetricSlot[] | null = this.birth && observe ? [] : null;
     const source = this.source;
     // Names and aliases resolve through the device's birth first, then its node's (aliases are unique per node).
@@ -96,47 +99,48 @@ class NodeTopic implements TopicDecoder {
       const type = has(m, 'datatype') ? (m.datatype as number) : (slot?.type ?? 0);
       const value = metricValue(m, type, budget, 3);
       if (name === null) {
-        (unresolved ??= plainObject())[alias === null ? '(no name, no alias)' : String(alias)] = value;
+        if (wanted) (unresolved ??= plainObject())[alias === null ? '(no name, no alias)' : String(alias)] = value;
         continue;
       }
-      setKey(metrics, name, value);
+      if (metrics) setKey(metrics, name, value);
       if (!observe) continue;
-      const timestamp = has(m, 'timestamp') ? (m.timestamp as U64) : time;
+      if (name === 'bdSeq') bdSeq = value;
+      const timestamp = has(m, 'timestamp') ? longNumber(m.timestamp) : time;
       if (born) born.push({ name, alias, type, value, timestamp });
       else if (slot) {
         slot.value = value;
         slot.timestamp = timestamp;
       } else if (this.topic.kind === 'NDATA' || this.topic.kind === 'DDATA') source.define({ name, alias, type, value, timestamp });
     }
+    if (observe) this.observe(seq, born, bdSeq);
+    if (!metrics) return null;
+    const out: PlainObject = { timestamp: time, seq, metrics };
     if (unresolved) out.unresolved = unresolved;
     if (message.uuid) out.uuid = message.uuid;
     if (message.body?.length) out.body = bytesText(message.body);
-    if (observe) this.observe(seq, born, metrics);
     return out;
   }
 
-  /** The message's effect on its node and device. */
-  private observe(seq: number | null, born: MetricSlot[] | null, metrics: PlainObject): void {
+  /** The message's effect on its node and device; `bdSeq`: the message's metric of that name, if any. */
+  private observe(seq: number | null, born: MetricSlot[] | null, bdSeq: Plain | undefined): void {
     const { node, device } = this;
     switch (this.topic.kind) {
       case 'NBIRTH': {
         node.lastSeq = null;
         node.sequence(seq);
-        const bdSeq = Object.prototype.hasOwnProperty.call(metrics, 'bdSeq') ? metrics.bdSeq : null;
         node.bdSeq = typeof bdSeq === 'number' ? bdSeq : null;
         node.rebirth(born ?? []);
         node.setOffline(false);
         return;
       }
       case 'NDEATH': {
-        const bdSeq = Object.prototype.hasOwnProperty.call(metrics, 'bdSeq') ? metrics.bdSeq : null;
         if (node.bdSeq !== null && typeof bdSeq === 'number' && bdSeq !== node.bdSeq) {
           node.staleDeaths++;
           return;
         }
         node.lastSeq = null;
-        node.setOffline(true);
-        for (const d of node.devices.values()) d.setOffline(true);
+        node.setOffline(true, NODE_DEATH);
+        for (const d of node.devices.values()) d.setOffline(true, NODE_DEATH);
         return;
       }
       case 'DBIRTH':
@@ -146,7 +150,7 @@ class NodeTopic implements TopicDecoder {
         return;
       case 'DDEATH':
         node.sequence(seq);
-        device?.setOffline(true);
+        device?.setOffline(true, DEVICE_DEATH);
         return;
       case 'NDATA':
       case 'DDATA':
@@ -173,6 +177,10 @@ class NodeTopic implements TopicDecoder {
 
   offline(): boolean {
     return this.source.offline;
+  }
+
+  offlineReason(): string | null {
+    return this.source.offlineReason;
   }
 
   watch(watcher: Watcher): void {
@@ -228,6 +236,10 @@ class HostTopic implements TopicDecoder {
   offline(): boolean | undefined {
     const host = this.state.hosts.get(this.topic.edge);
     return host ? !host.online : undefined;
+  }
+
+  offlineReason(): string | null {
+    return this.offline() ? 'host application offline (STATE)' : null;
   }
 
   watch(watcher: Watcher): void {

@@ -10,7 +10,6 @@
  * counted. STATE messages say whether a host application is online.
  */
 import { MAX_TREE_METRICS, type SparkplugTree } from '../../../../shared/sparkplug';
-import { longNumber, type U64 } from '../long-values';
 import type { Plain } from '../plain-value';
 import { dataTypeName } from './schema';
 
@@ -22,8 +21,12 @@ export interface MetricSlot {
   alias: number | null;
   type: number;
   value: Plain;
-  /** As decoded (a Long, or the message's time in ms): made a number only when the tree is read. */
-  timestamp: U64 | null;
+  /**
+   * Milliseconds: a number, not the decoded Long, so the slot (old, kept for
+   * the tree) does not hold a young library object per metric across
+   * collections.
+   */
+  timestamp: number | null;
 }
 
 /** Whatever is told when a node or device goes on- or offline (its topics are pushed again). */
@@ -34,6 +37,8 @@ export interface Watcher {
 export class Source {
   born = false;
   offline = false;
+  /** Why it is offline, in the operator's words (shown on stat panels); null while online. */
+  offlineReason: string | null = null;
   births = 0;
   readonly metrics = new Map<string, MetricSlot>();
   readonly aliases = new Map<number, MetricSlot>();
@@ -55,9 +60,10 @@ export class Source {
     if (slot.alias !== null) this.aliases.set(slot.alias, slot);
   }
 
-  setOffline(offline: boolean): void {
+  setOffline(offline: boolean, reason: string | null = null): void {
     if (this.offline === offline) return;
     this.offline = offline;
+    this.offlineReason = offline ? reason : null;
     for (const w of this.watchers) w.changed();
   }
 }
@@ -118,7 +124,7 @@ export class SparkplugState {
           break;
         }
         left--;
-        out.push({ name: slot.name, alias: slot.alias, type: dataTypeName(slot.type), value: display(slot.value), timestamp: slot.timestamp === null ? null : longNumber(slot.timestamp) });
+        out.push({ name: slot.name, alias: slot.alias, type: dataTypeName(slot.type), value: display(slot.value), timestamp: slot.timestamp });
       }
       return out;
     };
