@@ -19,8 +19,11 @@ import {
   ChartViewSchema,
   ChartWindowSchema,
   DashboardSchema,
+  MessageHistorySettingsSchema,
+  MessageListRequestSchema,
   PublishRequestSchema,
   TelemetryBatchSchema,
+  TopicHistorySchema,
   TopicUpdateSchema,
 } from './telemetry';
 
@@ -106,6 +109,18 @@ export const contract = {
       /** `decoded`: the payload as the topic's decoder rule reads it (absent when no rule matches). */
       response: z.object({ base64: z.string(), size: z.number().int(), complete: z.boolean(), decoded: DecodedPayloadSchema.optional() }),
     },
+    /** The messages kept in memory for a topic (its last N), oldest first. */
+    'topics.history': {
+      request: z.object({ connectionId: Id, topic: z.string().min(1).max(65535) }).strict(),
+      response: TopicHistorySchema,
+    },
+    /** The whole payload of one kept message (as far as it was kept), by its seq. */
+    'topics.message': {
+      request: z.object({ connectionId: Id, topic: z.string().min(1).max(65535), seq: z.number().int().nonnegative() }).strict(),
+      response: z.object({ base64: z.string(), size: z.number().int(), complete: z.boolean() }),
+    },
+    /** How many messages per topic a connection keeps in memory, and in how many MB; saved with its profile. */
+    'topics.historySettings': { request: z.object({ connectionId: Id, messageHistory: MessageHistorySettingsSchema }).strict(), response: ProfileSchema },
     /** Topics at or below `prefix` that hold a retained message: what a clear would delete. */
     'topics.retained': {
       request: z.object({ connectionId: Id, prefix: z.string().max(65535) }).strict(),
@@ -132,6 +147,8 @@ export const contract = {
     'telemetry.ack': { request: z.object({ seq: z.number().int().nonnegative() }).strict(), response: z.null() },
     /** The connections whose topic updates this window wants in its batches (null: all). */
     'telemetry.topics': { request: z.object({ connectionIds: z.array(Id).max(1000).nullable() }).strict(), response: z.null() },
+    /** The connection whose messages this window lists (narrowed by topic filter and text), or none: batches then carry its new messages. */
+    'telemetry.messages': { request: z.object({ list: MessageListRequestSchema.nullable() }).strict(), response: z.null() },
     /** The series this window shows now; batches carry their new samples (series already watched keep their place). */
     'telemetry.watch': { request: z.object({ keys: z.array(z.string().max(70000)).max(512) }).strict(), response: z.null() },
     /**

@@ -9,7 +9,7 @@ import { certificateFieldProblem, type CertificateField } from './pem';
 import { DEFAULT_RECORDING, RecordingSettingsSchema } from './history';
 import { AlertRulesSchema, defaultAlertRules } from './alerts';
 import { DEFAULT_REVOCATION, RevocationSettingsSchema } from './revocation';
-import { DashboardSchema } from './telemetry';
+import { DashboardSchema, DEFAULT_MESSAGE_HISTORY, MessageHistorySettingsSchema } from './telemetry';
 import { deviceKeyProblem, SAS_LIFETIME } from './sas';
 import { DecodersSchema, DEFAULT_DECODERS } from './decoders';
 
@@ -203,6 +203,8 @@ export const ProfileSchema = ProfileSettingsSchema.extend({
   recording: RecordingSettingsSchema.default(DEFAULT_RECORDING),
   /** The alert rules of this connection and its charts (evaluated in the core); set apart from the connection form (`alerts.rules`). */
   alerts: AlertRulesSchema.default([]),
+  /** How many of each topic's last messages this connection keeps in memory, in how many MB at most (`topics.historySettings`). */
+  messageHistory: MessageHistorySettingsSchema.default(DEFAULT_MESSAGE_HISTORY),
 });
 export type Profile = z.infer<typeof ProfileSchema>;
 
@@ -239,9 +241,9 @@ export type SecretInput = z.infer<typeof SecretInputSchema>;
 
 const NO_SECRETS: SecretFlags = { password: false, clientKey: false, passphrase: false, deviceKey: false };
 
-/** A profile from its settings: no secrets stored yet, nothing pending, an empty dashboard and the default alert rules unless given. */
-export function createProfile(settings: ProfileSettings, id: string, extra: Partial<Pick<Profile, 'secrets' | 'pendingSecrets' | 'dashboard' | 'recording' | 'alerts'>> = {}): Profile {
-  return { ...settings, id, secrets: { ...NO_SECRETS }, pendingSecrets: [], dashboard: { charts: [] }, recording: structuredClone(DEFAULT_RECORDING), alerts: defaultAlertRules(), ...extra };
+/** A profile from its settings: no secrets stored yet, nothing pending, an empty dashboard, the default alert rules and message history unless given. */
+export function createProfile(settings: ProfileSettings, id: string, extra: Partial<Pick<Profile, 'secrets' | 'pendingSecrets' | 'dashboard' | 'recording' | 'alerts' | 'messageHistory'>> = {}): Profile {
+  return { ...settings, id, secrets: { ...NO_SECRETS }, pendingSecrets: [], dashboard: { charts: [] }, recording: structuredClone(DEFAULT_RECORDING), alerts: defaultAlertRules(), messageHistory: { ...DEFAULT_MESSAGE_HISTORY }, ...extra };
 }
 
 /** Where an imported connections file came from: this app's export, or another tool's. */

@@ -151,21 +151,84 @@ export type SeriesUpdate = z.infer<typeof SeriesUpdateSchema>;
 
 export const BudgetStatsSchema = z.object({
   budgetBytes: z.number(),
+  /** Samples and kept messages together. */
   usedBytes: z.number(),
   samples: z.number(),
   series: z.number(),
   evictedSamples: z.number(),
+  /** The message history's share of `usedBytes`, the messages it keeps, and those it dropped while still among their topic's last N. */
+  messageBytes: z.number().optional(),
+  messages: z.number().optional(),
+  evictedMessages: z.number().optional(),
 });
 export type BudgetStats = z.infer<typeof BudgetStatsSchema>;
 
 /** Previews in snapshots and batches are cut to this many characters; `topics.payload` has the whole payload. */
 export const PREVIEW_CHARS = 200;
 
+/**
+ * Message history, per connection (saved with its profile): the last
+ * `perTopic` messages of every topic are kept in memory, all of them together
+ * in at most `maxMB` (the oldest go first), within the global memory budget.
+ * 0 messages per topic turns it off.
+ */
+export const MessageHistorySettingsSchema = z.object({
+  perTopic: z.number().int().min(0).max(1000).default(20),
+  maxMB: z.number().int().min(1).max(4096).default(16),
+});
+export type MessageHistorySettings = z.infer<typeof MessageHistorySettingsSchema>;
+export const DEFAULT_MESSAGE_HISTORY: MessageHistorySettings = MessageHistorySettingsSchema.parse({});
+
+/** One kept message as a list shows it: its facts and a preview cut to PREVIEW_CHARS (the whole payload by `topics.message`). */
+export const KeptMessageSchema = z.object({
+  /** Names the message within its connection's history (`topics.message`). */
+  seq: z.number().int().nonnegative(),
+  topic: z.string(),
+  time: z.number(),
+  qos: QosSchema,
+  retain: z.boolean(),
+  /** Size of the payload in bytes. */
+  size: z.number().int(),
+  preview: PayloadPreviewSchema,
+});
+export type KeptMessage = z.infer<typeof KeptMessageSchema>;
+
+/** The messages kept for one topic, oldest first. */
+export const TopicHistorySchema = z.object({
+  messages: z.array(KeptMessageSchema),
+  /** How many the connection keeps per topic. */
+  perTopic: z.number().int(),
+});
+export type TopicHistory = z.infer<typeof TopicHistorySchema>;
+
+/** What a window's message list asks for: one connection's messages, optionally narrowed. */
+export const MessageListRequestSchema = z
+  .object({
+    connectionId: z.string().min(1).max(64),
+    /** An MQTT topic filter (`plant/+/temp`, `#`); null: every topic. */
+    topicFilter: z.string().min(1).max(65535).nullable(),
+    /** Text the topic or the payload contains (letters of any case); null: any. */
+    text: z.string().min(1).max(256).nullable(),
+  })
+  .strict();
+export type MessageListRequest = z.infer<typeof MessageListRequestSchema>;
+
+/** New messages for a window's message list since its previous batch, newest first, at most MAX_LISTED_MESSAGES. */
+export const MessageListUpdateSchema = z.object({
+  connectionId: z.string(),
+  messages: z.array(KeptMessageSchema),
+  /** Messages that arrived since the previous batch and are not in this one (too many to list; some may not match the filter). */
+  unlisted: z.number().int(),
+});
+export type MessageListUpdate = z.infer<typeof MessageListUpdateSchema>;
+
 export const TelemetryBatchSchema = z.object({
   seq: z.number().int(),
   topics: z.array(z.object({ connectionId: z.string(), updates: z.array(TopicUpdateSchema), cleared: z.boolean() })),
   series: z.array(SeriesUpdateSchema),
   budget: BudgetStatsSchema,
+  /** Present while the window lists a connection's messages (`telemetry.messages`). */
+  messages: MessageListUpdateSchema.optional(),
 });
 export type TelemetryBatch = z.infer<typeof TelemetryBatchSchema>;
 

@@ -162,11 +162,16 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   );
 
   // What follows the saved profiles learns of every change from the store itself.
+  // Decoder rules before the charts: a newly charted series is seeded from its topic's kept messages as they decode.
+  const decodersSaved = () => profiles.list().forEach((p) => telemetry.setDecoders(p.id, p.decoders));
+  decodersSaved();
+  profiles.onChange(decodersSaved);
   // The alert rules first: telemetry asks the engine which series and topics it watches.
   const chartSaved = () => {
     alerts.configure(profiles.list());
     telemetry.setCharted([...profiles.list().flatMap((p) => p.dashboard.charts.flatMap((c) => c.series)), ...alerts.series().map((s) => ({ ...s, label: '' }))]);
   };
+  telemetry.configureHistory(profiles.list());
   chartSaved();
   // Alerts that fired before a restart resume from the history database (not announced again).
   void alerts.restore();
@@ -176,12 +181,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       telemetry.removeConnection(id);
       alerts.forgetSession(id);
     }
+    telemetry.configureHistory(profiles.list());
     chartSaved();
   });
   profiles.onChange(() => recorder?.configure(profiles.list()));
-  const decodersSaved = () => profiles.list().forEach((p) => telemetry.setDecoders(p.id, p.decoders));
-  decodersSaved();
-  profiles.onChange(decodersSaved);
   profiles.onChange(({ saved }) => saved.forEach((profile) => sessions.updated(profile)));
   profiles.onChange(() => events.emit('profiles.changed', profiles.list()));
 
@@ -192,7 +195,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     dashboardHandlers({ profiles }),
     certificateHandlers({ imports, events }),
     sessionHandlers({ profiles, sessions, secrets }),
-    topicHandlers({ telemetry, sessions }),
+    topicHandlers({ telemetry, sessions, profiles }),
     decoderHandlers({ telemetry, sessions }),
     telemetryHandlers({ telemetry, views, feeds, settings }),
     historyHandlers({ recorder, exports, profiles }),

@@ -17,6 +17,8 @@ import { DEFAULT_DECODERS } from '../../shared/decoders';
 import { v7ToV8 } from '../../electron/core/profiles/migrations/v7-to-v8';
 import { defaultAlertRules } from '../../shared/alerts';
 import { DEFAULT_RECORDING } from '../../shared/history';
+import { DEFAULT_MESSAGE_HISTORY } from '../../shared/telemetry';
+import { v8ToV9 } from '../../electron/core/profiles/migrations/v8-to-v9';
 import { DEFAULT_REVOCATION } from '../../shared/revocation';
 
 const pki = createDemoPki();
@@ -127,7 +129,7 @@ describe('v4 to v5: charts say how they are drawn', () => {
     };
     const profile = ProfileSchema.parse({ ...v1Profile('a', {}), recording: DEFAULT_RECORDING, dashboard: { charts: [panel] } });
     expect(profile.dashboard.charts[0]).toEqual(panel);
-    expect(PROFILES_VERSION).toBe(8);
+    expect(PROFILES_VERSION).toBe(9);
   });
 });
 
@@ -166,6 +168,18 @@ describe('v7 to v8: a connection may sign in with a SAS token', () => {
     expect(profiles[0]).toMatchObject({ sasToken: null, secrets: { password: true, deviceKey: false } });
     expect(ProfileSchema.parse(profiles[0]).sasToken).toBeNull();
     expect(profiles[1]).toMatchObject({ sasToken: { lifetimeSeconds: 600 }, secrets: { deviceKey: true } });
+    expect(profiles[2]).toBe('odd');
+    expect([notes, secrets]).toEqual([[], []]);
+  });
+});
+
+describe('v8 to v9: each connection says how much message history it keeps', () => {
+  it('writes the defaults out (20 per topic, 16 MB), keeping settings a file already has', () => {
+    const own = { perTopic: 5, maxMB: 2 };
+    const { profiles, notes, secrets } = v8ToV9.run([v1Profile('a', {}, { recording: DEFAULT_RECORDING }), v1Profile('b', {}, { messageHistory: own }), 'odd']);
+    expect((profiles[0] as { messageHistory: unknown }).messageHistory).toEqual({ perTopic: 20, maxMB: 16 });
+    expect(ProfileSchema.parse(profiles[0]).messageHistory).toEqual(DEFAULT_MESSAGE_HISTORY);
+    expect((profiles[1] as { messageHistory: unknown }).messageHistory).toEqual(own);
     expect(profiles[2]).toBe('odd');
     expect([notes, secrets]).toEqual([[], []]);
   });

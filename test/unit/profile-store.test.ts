@@ -137,7 +137,7 @@ describe('profile store', () => {
 
   it('refuses to overwrite a file written by a newer version', async () => {
     const dir = tmp();
-    writeFileSync(path.join(dir, PROFILES_FILE), JSON.stringify({ version: 9, profiles: [profile('a')] }));
+    writeFileSync(path.join(dir, PROFILES_FILE), JSON.stringify({ version: PROFILES_VERSION + 1, profiles: [profile('a')] }));
     const store = new ProfileStore(dir);
     await store.load();
     expect(names(store)).toEqual(['a']);

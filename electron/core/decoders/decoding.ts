@@ -62,6 +62,11 @@ export class Decoding {
     return new TopicDecoding(decoder.kind, bound, decoder.stateful, watcher);
   }
 
+  /** Whether a rule of the connection matches the topic (without binding a decoder to it). */
+  matches(connectionId: string, topic: string): boolean {
+    return !!this.connections.get(connectionId)?.rules.match(topic);
+  }
+
   sparkplugTree(connectionId: string): SparkplugTree {
     return this.connections.get(connectionId)?.sparkplug.tree(display) ?? { nodes: [], hosts: [], truncated: false };
   }

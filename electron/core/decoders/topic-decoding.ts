@@ -98,6 +98,11 @@ export class TopicDecoding {
     return value;
   }
 
+  /** An earlier payload of the topic (a kept message seeding a chart) decoded without teaching the decoder or counting a failure. */
+  peek(payload: Buffer): Plain | typeof FAILED {
+    return this.run(payload, payload.length, false, false);
+  }
+
   /** The topic's last payload decoded: kept from its arrival or an earlier request, or decoded now (once per message). */
   latest(topic: DecodedTopic): Plain | typeof FAILED {
     if (this.at === topic.count) {

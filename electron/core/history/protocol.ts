@@ -6,6 +6,7 @@
  */
 import type { AlertHistoryRequest, AlertRecord } from '../../../shared/alerts';
 import type { ConnectionUsage } from '../../../shared/history';
+import type { SeedQuery, SeedSamples } from '../telemetry/seeding';
 import type { SavedAlert } from '../alerts/journal';
 import type { HistoryProblem } from './problems';
 
@@ -105,6 +106,8 @@ export interface Requests {
   exportCount: { query: ExportQuery; answer: number };
   exportChunk: { query: { export: ExportQuery; cursor: ExportCursor; rows: number }; answer: ExportChunk };
   retain: { query: { now: number }; answer: RetentionReport };
+  /** Values of a topic's recorded raw messages for a newly charted series, read in steps. */
+  seed: { query: SeedQuery; answer: SeedSamples };
   /** Resolves once every batch posted before it is written. */
   settle: { query: null; answer: null };
   /** The alert states saved before a restart (parsed JSON, checked by the engine). */

@@ -370,6 +370,12 @@ export class Recorder implements AlertStorage {
     return this.request('view', query);
   }
 
+  /** Values of a topic's recorded raw messages for a newly charted series (telemetry/seeding.ts), or null when history cannot be read. */
+  async seed(query: Requests['seed']['query']): Promise<Requests['seed']['answer'] | null> {
+    if (!(await this.canRead())) return null;
+    return this.request('seed', query);
+  }
+
   async usage(): Promise<ConnectionUsage[]> {
     if (!(await this.canRead())) return [];
     return this.request('usage', null);

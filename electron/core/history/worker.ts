@@ -10,6 +10,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { problemOf, type HistoryProblem } from './problems';
 import type { FromWorker, RecordBatch, Requests, RequestKind, RetentionReport, RetentionRule, ToWorker, WorkerInput } from './protocol';
 import { keepAside, openHistoryFile } from './schema/open';
+import { SeedRead } from './seed';
 import { HistoryStore, RETENTION_STEP_ROWS } from './store';
 import { readAlertHistory, readAlertStates, retainAlerts, writeAlerts } from '../alerts/alert-table';
 
@@ -89,6 +90,19 @@ function retentionStep(): void {
   for (const id of run.waiting) post({ type: 'answer', id, ok: true, value: run.report });
 }
 
+/** Reads a seed a few blocks at a time, batches and requests handled between steps (setImmediate yields). */
+function seedStep(id: number, read: SeedRead): void {
+  try {
+    if (store && read.step()) {
+      setImmediate(() => seedStep(id, read));
+      return;
+    }
+    post({ type: 'answer', id, ok: true, value: read.result() });
+  } catch (error) {
+    post({ type: 'answer', id, ok: false, problem: problemOf(error) });
+  }
+}
+
 function answer(id: number, kind: RequestKind, query: unknown): void {
   if (kind === 'retain') {
     const now = (query as Requests['retain']['query']).now;
@@ -104,6 +118,14 @@ function answer(id: number, kind: RequestKind, query: unknown): void {
   // Batches are handled in order, so every batch posted before this request is written.
   if (kind === 'settle') return post({ type: 'answer', id, ok: true, value: null });
   if (!store) return post({ type: 'answer', id, ok: false, problem: writeProblem ?? { kind: 'failed', detail: 'no history database is open' } });
+  if (kind === 'seed') {
+    try {
+      seedStep(id, new SeedRead(store.db, query as Requests['seed']['query']));
+    } catch (error) {
+      post({ type: 'answer', id, ok: false, problem: problemOf(error) });
+    }
+    return;
+  }
   try {
     let value: unknown;
     if (kind === 'view') value = store.view(query as Requests['view']['query']);

@@ -140,21 +140,21 @@ export type Emit = (key: string, value: number) => void;
 
 export interface Extractor {
   readonly spec: ExtractorSpec;
-  /** The hot path: calls `emit` per value, returns why there was none (or null). */
+  /** Whether it yields at most one plain value (key ''): then `value` is the hot path. */
+  readonly single: boolean;
+  /** For a single extractor: the value, or NaN when the payload has none (`each` then says why). */
+  value(view: PayloadView): number;
+  /** Calls `emit` per value, returns why there was none (or null). */
   each(view: PayloadView, emit: Emit): string | null;
   /** The same, collected. */
   extract(view: PayloadView): Extraction;
 }
 
-/** Emits a single plain value: no failure reason. */
-function hit(emit: Emit, value: number): null {
-  emit('', value);
-  return null;
-}
-
 function collecting(spec: ExtractorSpec, each: Extractor['each']): Extractor {
   return {
     spec,
+    single: false,
+    value: () => NaN,
     each,
     extract(view) {
       const values: ExtractedValue[] = [];
@@ -163,6 +163,23 @@ function collecting(spec: ExtractorSpec, each: Extractor['each']): Extractor {
     },
   };
 }
+
+/**
+ * An extractor of one plain value: `value` is all the hot path calls; the
+ * reason for a payload without one is worked out only for such payloads.
+ */
+function single(spec: ExtractorSpec, value: (view: PayloadView) => number, reason: (view: PayloadView) => string): Extractor {
+  const each: Extractor['each'] = (view, emit) => {
+    const v = value(view);
+    if (Number.isNaN(v)) return reason(view);
+    emit('', v);
+    return null;
+  };
+  return { ...collecting(spec, each), single: true, value };
+}
+
+const NO_PATH: readonly PlainSegment[] = [];
+const NO_KEYS: readonly Buffer[] = [];
 
 /** Emits every number the path reaches; returns how many, and the first reason a branch had none. */
 function walk(value: unknown, segments: Segment[], at: number, key: string, emit: Emit): { found: number; reason: string | null } {
@@ -219,53 +236,83 @@ function follow(value: unknown, segments: readonly PlainSegment[]): number | nul
 
 /** `scan: false` forces the full parser (the fast path's reference in tests). */
 export function compileExtractor(spec: ExtractorSpec, options: { scan?: boolean } = {}): Extractor {
+  const scan = options.scan !== false;
   switch (spec.kind) {
     case 'number':
-      return collecting(spec, (view, emit) => {
-        const text = view.asText().trim();
-        const n = Number(text);
-        if (text !== '' && Number.isFinite(n)) return hit(emit, n);
-        // A JSON scalar such as "21.5" (quoted) is still a plain number to an operator.
-        const json = view.json();
-        if (json.ok) {
-          const m = toNumber(json.value);
-          if (typeof m === 'number') return hit(emit, m);
-        }
-        return `"${text.slice(0, 40)}" is not a number`;
-      });
-    case 'boolean':
-      return collecting(spec, (view, emit) => {
-        const text = view.asText().trim().toLowerCase().replace(/^"(.*)"$/, '$1');
-        if (TRUE.has(text)) return hit(emit, 1);
-        if (FALSE.has(text)) return hit(emit, 0);
-        return `"${text.slice(0, 40)}" is not a boolean`;
-      });
+      return single(
+        spec,
+        (view) => {
+          // A plain JSON number (or true/false) read from the bytes; anything else (and a decoded value, whose bytes are not JSON) as text below.
+          if (scan && !view.decoded) {
+            let fast: number | typeof FALLBACK = FALLBACK;
+            try {
+              fast = scanNumber(view.payload, NO_PATH, NO_KEYS);
+            } catch {
+              // A scanner bug (see above): the text path decides.
+            }
+            if (fast !== FALLBACK) return fast;
+          }
+          const text = view.asText().trim();
+          const n = Number(text);
+          if (text !== '' && Number.isFinite(n)) return n;
+          // A JSON scalar such as "21.5" (quoted) is still a plain number to an operator.
+          const json = view.json();
+          if (json.ok) {
+            const m = toNumber(json.value);
+            if (typeof m === 'number') return m;
+          }
+          return NaN;
+        },
+        (view) => `"${view.asText().trim().slice(0, 40)}" is not a number`,
+      );
+    case 'boolean': {
+      const text = (view: PayloadView) => view.asText().trim().toLowerCase().replace(/^"(.*)"$/, '$1');
+      return single(
+        spec,
+        (view) => {
+          const t = text(view);
+          return TRUE.has(t) ? 1 : FALSE.has(t) ? 0 : NaN;
+        },
+        (view) => `"${text(view).slice(0, 40)}" is not a boolean`,
+      );
+    }
     case 'json': {
       const segments = parsePath(spec.path);
-      const noWildcard = segments.every((s): s is PlainSegment => !('wildcard' in s));
-      const plain = options.scan !== false && noWildcard && scannable(segments as PlainSegment[]);
+      const wildcard = segments.some((s) => 'wildcard' in s);
+      const plain = scan && !wildcard && scannable(segments as PlainSegment[]);
       const keys = segments.map((s) => ('key' in s ? Buffer.from(s.key, 'utf8') : Buffer.alloc(0)));
-      return collecting(spec, (view, emit) => {
+      const fast = (view: PayloadView): number | typeof FALLBACK => {
         if (view.decoded) {
           // A decoded value is already objects: follow the path straight to a number; anything else, the walk explains.
-          if (noWildcard) {
-            const n = follow(view.decodedValue, segments as PlainSegment[]);
-            if (n !== null) return hit(emit, n);
-          }
-        } else if (plain) {
-          let fast: number | typeof FALLBACK = FALLBACK;
-          try {
-            fast = scanNumber(view.payload, segments as PlainSegment[], keys);
-          } catch {
-            // Only a bug in the scanner gets here (its fuzz test looks for one); the full parser still decides.
-          }
-          if (fast !== FALLBACK) return hit(emit, fast);
+          return follow(view.decodedValue, segments as PlainSegment[]) ?? FALLBACK;
         }
+        if (!plain) return FALLBACK;
+        try {
+          return scanNumber(view.payload, segments as PlainSegment[], keys);
+        } catch {
+          // Only a bug in the scanner gets here (its fuzz test looks for one); the full parser still decides.
+          return FALLBACK;
+        }
+      };
+      const parsed: Extractor['each'] = (view, emit) => {
         const json = view.json();
         if (!json.ok) return 'the payload is not valid JSON';
         const { found, reason } = walk(json.value, segments, 0, '', emit);
         return found > 0 ? null : (reason ?? 'no value at that path');
-      });
+      };
+      if (wildcard) return collecting(spec, parsed);
+      let found = NaN;
+      const keep: Emit = (_key, value) => (found = value);
+      return single(
+        spec,
+        (view) => {
+          const v = fast(view);
+          if (v !== FALLBACK) return v;
+          found = NaN;
+          return parsed(view, keep) === null ? found : NaN;
+        },
+        (view) => parsed(view, () => undefined) ?? 'no value at that path',
+      );
     }
   }
 }

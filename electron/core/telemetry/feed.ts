@@ -4,8 +4,10 @@
  * acknowledged the previous one, so a slow window gets merged deltas instead of
  * a growing queue.
  */
-import type { BudgetStats, SeriesUpdate, TelemetryBatch, TopicUpdate } from '../../../shared/telemetry';
+import type { BudgetStats, MessageListRequest, SeriesUpdate, TelemetryBatch, TopicUpdate } from '../../../shared/telemetry';
 import type { ReportedOffline } from '../../../shared/staleness';
+import { MessageListing } from './listing';
+import type { MessageLog } from './messages';
 import type { Series } from './samples';
 import type { TopicStats } from './topics';
 
@@ -23,16 +25,19 @@ export interface FeedSource {
   keysOf(baseKey: string): string[];
   getSeries(key: string): Series | null;
   budget(): BudgetStats;
+  historyOf(connectionId: string): MessageLog | null;
 }
 
+/** What a feed last sent of a watched series: samples appended, errors counted, its offline report, and its revision (seeded from the past since?). */
 interface Cursor {
   appended: number;
   errors: number;
   offline: ReportedOffline | null;
+  revision: number;
 }
 
 function changed(s: Series, cursor: Cursor): boolean {
-  return s.appended !== cursor.appended || s.errors !== cursor.errors || s.offline !== cursor.offline;
+  return s.appended !== cursor.appended || s.errors !== cursor.errors || s.offline !== cursor.offline || s.revision !== cursor.revision;
 }
 
 /** One window's view of the telemetry: what changed since its last batch, and when it may get the next. */
@@ -42,8 +47,10 @@ export class Feed {
   /** Topics changed since the last batch, per connection; each also carries this feed's bit. */
   private dirty = new Map<string, TopicStats[]>();
   private cleared = new Set<string>();
-  /** Per watched series: samples appended, errors counted and the offline report when it was last sent. */
+  /** Per watched series: what it was when last sent. */
   private watched = new Map<string, Cursor>();
+  /** The connection whose messages this window lists, if any. */
+  private listing: MessageListing | null = null;
   private readonly timer: NodeJS.Timeout;
   /** Batches sent, for tests and the benchmark. */
   sent = 0;
@@ -96,11 +103,16 @@ export class Feed {
     for (const key of keys) {
       for (const k of this.telemetry.keysOf(key)) {
         const s = this.telemetry.getSeries(k);
-        next.set(k, this.watched.get(k) ?? { appended: s?.appended ?? 0, errors: s?.errors ?? 0, offline: s?.offline ?? null });
+        next.set(k, this.watched.get(k) ?? { appended: s?.appended ?? 0, errors: s?.errors ?? 0, offline: s?.offline ?? null, revision: s?.revision ?? 0 });
       }
-      if (!next.has(key)) next.set(key, this.watched.get(key) ?? { appended: 0, errors: 0, offline: null });
+      if (!next.has(key)) next.set(key, this.watched.get(key) ?? { appended: 0, errors: 0, offline: null, revision: 0 });
     }
     this.watched = next;
+  }
+
+  /** Lists a connection's messages in the coming batches (the newest kept ones first), or stops. */
+  listMessages(request: MessageListRequest | null): void {
+    this.listing = request === null ? null : new MessageListing(request);
   }
 
   ack(seq: number): void {
@@ -109,6 +121,7 @@ export class Feed {
 
   private hasWork(): boolean {
     if (this.dirty.size || this.cleared.size) return true;
+    if (this.listing?.hasNews(this.telemetry.historyOf(this.listing.request.connectionId))) return true;
     for (const [key, cursor] of this.watched) {
       const s = this.telemetry.getSeries(key);
       if (s && changed(s, cursor)) return true;
@@ -137,20 +150,23 @@ export class Feed {
       topics.push({ connectionId, updates, cleared: false });
     }
     // Keys of wildcard elements that appeared since the window chose its series.
-    for (const key of [...this.watched.keys()]) for (const k of this.telemetry.keysOf(key)) if (!this.watched.has(k)) this.watched.set(k, { appended: 0, errors: 0, offline: null });
+    for (const key of [...this.watched.keys()]) for (const k of this.telemetry.keysOf(key)) if (!this.watched.has(k)) this.watched.set(k, { appended: 0, errors: 0, offline: null, revision: 0 });
     const series: SeriesUpdate[] = [];
     for (const [key, cursor] of this.watched) {
       const s = this.telemetry.getSeries(key);
       if (!s || !changed(s, cursor)) continue;
       const fresh = s.appended - cursor.appended;
-      const tail = s.tail(Math.min(fresh, MAX_SERIES_POINTS));
-      this.watched.set(key, { appended: s.appended, errors: s.errors, offline: s.offline });
-      series.push({ key, times: Array.from(tail.times), values: Array.from(tail.values), gap: fresh > MAX_SERIES_POINTS, errors: s.errors, lastError: s.lastError, evicted: s.evicted, offline: s.offline });
+      // Samples put before the newest ones (seeding) are not new at the end: the window reads the view again.
+      const reread = fresh > MAX_SERIES_POINTS || s.revision !== cursor.revision;
+      const tail = reread ? { times: [], values: [] } : s.tail(fresh);
+      this.watched.set(key, { appended: s.appended, errors: s.errors, offline: s.offline, revision: s.revision });
+      series.push({ key, times: Array.from(tail.times), values: Array.from(tail.values), gap: reread, errors: s.errors, lastError: s.lastError, evicted: s.evicted, offline: s.offline });
     }
+    const messages = this.listing?.next(this.telemetry.historyOf(this.listing.request.connectionId));
     this.seq++;
     this.inFlight = { seq: this.seq, at: now };
     this.sent++;
-    this.send({ seq: this.seq, topics, series, budget: this.telemetry.budget() });
+    this.send({ seq: this.seq, topics, series, budget: this.telemetry.budget(), ...(messages && { messages }) });
   }
 
   close(): void {

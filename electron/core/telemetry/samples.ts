@@ -1,5 +1,7 @@
 /**
- * Chart samples in typed arrays under one global memory budget. Every series
+ * Chart samples in typed arrays under one global memory budget, which the
+ * message history (messages.ts) shares: it may take up to half of it, the
+ * samples the rest. Every series
  * is a ring of chunks drawn from a shared pool; a series' chunks grow from 256
  * to 4096 samples, so ten thousand quiet series do not each hold a large empty
  * chunk. When the pool is full, the chunk holding the oldest samples of the
@@ -8,6 +10,7 @@
  * per sample.
  */
 import { MinMaxColumns } from '../../../shared/min-max';
+import type { MessageMemory } from './messages';
 import type { ReportedOffline } from '../../../shared/staleness';
 
 /**
@@ -18,15 +21,20 @@ export const CHUNK_SAMPLES = 4096;
 /** A series' first chunk; each next one is twice as large, up to CHUNK_SAMPLES. */
 export const FIRST_CHUNK_SAMPLES = 256;
 export const BYTES_PER_SAMPLE = 16;
+const EMPTY = new Float64Array(0);
 
+/**
+ * Times and values interleaved (`t0, v0, t1, v1, …`) in one array: appending a
+ * sample touches one cache line, not two, which matters when a thousand
+ * series take turns between socket reads.
+ */
 class Chunk {
-  readonly times: Float64Array;
-  readonly values: Float64Array;
+  readonly data: Float64Array;
+  /** Samples held; for the chunk a series is writing into, kept by the series (`Series.pos`) and synced here when asked. */
   length = 0;
   owner: Series | null = null;
   constructor(readonly capacity: number) {
-    this.times = new Float64Array(capacity);
-    this.values = new Float64Array(capacity);
+    this.data = new Float64Array(capacity * 2);
   }
   get bytes(): number {
     return this.capacity * BYTES_PER_SAMPLE;
@@ -35,17 +43,24 @@ class Chunk {
 
 export interface PoolStats {
   budgetBytes: number;
+  /** Sample chunks in use and the message history together. */
   usedBytes: number;
   samples: number;
   series: number;
   /** Samples dropped because the budget was reached, since start. */
   evictedSamples: number;
+  messageBytes: number;
 }
 
-export class SamplePool {
+/** The message history's share of the budget, at most. */
+export const MESSAGE_SHARE = 0.5;
+
+export class SamplePool implements MessageMemory {
   private budget: number;
   /** Bytes of every chunk this pool holds (in use or free). */
   private allocatedBytes = 0;
+  /** Bytes the message history holds: the samples get what it leaves. */
+  private messageBytes = 0;
   /** Chunks in use, oldest first: the eviction order. */
   private inUse: Chunk[] = [];
   private inUseHead = 0;
@@ -64,20 +79,41 @@ export class SamplePool {
 
   /**
    * The largest chunk a series should take now: with many series, their
-   * half-filled newest chunks alone must not eat the budget (at most a quarter of it).
+   * half-filled newest chunks alone must not eat the budget (at most a quarter of the samples' part).
    */
   chunkCapacityLimit(): number {
-    const fair = this.budget / (4 * BYTES_PER_SAMPLE * Math.max(1, this.series.size));
+    const fair = (this.budget - this.messageBytes) / (4 * BYTES_PER_SAMPLE * Math.max(1, this.series.size));
     let capacity = FIRST_CHUNK_SAMPLES;
     while (capacity * 2 <= Math.min(CHUNK_SAMPLES, fair)) capacity *= 2;
     return capacity;
   }
 
-  /** Changing the budget takes effect at once: a smaller one evicts the oldest samples now. */
+  /** Changing the budget takes effect at once: a smaller one evicts the oldest samples now (the history shrinks itself, see Telemetry.setBudget). */
   setBudget(bytes: number): void {
     this.budget = Math.max(2 * CHUNK_SAMPLES * BYTES_PER_SAMPLE, bytes);
     for (const list of this.free.values()) for (const chunk of list.splice(0)) this.allocatedBytes -= chunk.bytes;
-    while (this.allocatedBytes > this.budget && this.liveChunks() > 0) this.drop(this.evictOldest());
+    this.fitSamples();
+  }
+
+  /** The bytes the message history may hold in all. */
+  get messageLimit(): number {
+    return this.budget * MESSAGE_SHARE;
+  }
+
+  messageRoom(bytes: number): boolean {
+    return this.messageBytes + bytes <= this.messageLimit;
+  }
+
+  messageBytesChanged(bytes: number): void {
+    this.messageBytes += bytes;
+    if (bytes > 0) this.fitSamples();
+  }
+
+  /** Evicts the oldest samples until samples and messages together fit the budget. */
+  private fitSamples(): void {
+    if (this.allocatedBytes + this.messageBytes <= this.budget) return;
+    for (const list of this.free.values()) for (const chunk of list.splice(0)) this.allocatedBytes -= chunk.bytes;
+    while (this.allocatedBytes + this.messageBytes > this.budget && this.liveChunks() > 0) this.drop(this.evictOldest());
   }
 
   private liveChunks(): number {
@@ -93,7 +129,7 @@ export class SamplePool {
   take(owner: Series, capacity: number): Chunk {
     let chunk = this.free.get(capacity)?.pop();
     while (!chunk) {
-      if (this.allocatedBytes + capacity * BYTES_PER_SAMPLE <= this.budget || this.liveChunks() === 0) {
+      if (this.allocatedBytes + this.messageBytes + capacity * BYTES_PER_SAMPLE <= this.budget || this.liveChunks() === 0) {
         chunk = new Chunk(capacity);
         this.allocatedBytes += chunk.bytes;
         break;
@@ -106,6 +142,24 @@ export class SamplePool {
     chunk.owner = owner;
     this.inUse.push(chunk);
     if (this.inUseHead > 1024) this.compact();
+    return chunk;
+  }
+
+  /**
+   * A chunk only if the budget has room for it without evicting anything,
+   * placed first in the eviction order: it holds older samples than any
+   * (a series seeded from what was kept before it was charted).
+   */
+  takeFree(owner: Series, capacity: number): Chunk | null {
+    let chunk = this.free.get(capacity)?.pop();
+    if (!chunk) {
+      if (this.allocatedBytes + this.messageBytes + capacity * BYTES_PER_SAMPLE > this.budget) return null;
+      chunk = new Chunk(capacity);
+      this.allocatedBytes += chunk.bytes;
+    }
+    chunk.length = 0;
+    chunk.owner = owner;
+    this.inUse.splice(this.inUseHead, 0, chunk);
     return chunk;
   }
 
@@ -130,8 +184,8 @@ export class SamplePool {
   }
 
   private detach(chunk: Chunk, owner: Series): Chunk {
+    owner.dropFirst(chunk); // settles the chunk's length first when the series was writing into it
     this.evictedSamples += chunk.length;
-    owner.dropFirst(chunk);
     chunk.owner = null;
     return chunk;
   }
@@ -158,16 +212,27 @@ export class SamplePool {
     for (const s of this.series) samples += s.count;
     let usedBytes = 0;
     for (let i = this.inUseHead; i < this.inUse.length; i++) if ((this.inUse[i] as Chunk).owner) usedBytes += (this.inUse[i] as Chunk).bytes;
-    return { budgetBytes: this.budget, usedBytes, samples, series: this.series.size, evictedSamples: this.evictedSamples };
+    return { budgetBytes: this.budget, usedBytes: usedBytes + this.messageBytes, samples, series: this.series.size, evictedSamples: this.evictedSamples, messageBytes: this.messageBytes };
   }
 }
 
 export class Series {
   private chunks: Chunk[] = [];
+  /**
+   * The chunk being written and where: the hot path touches this object and
+   * one line of `buf`, nothing else. `tailChunk.length` is synced from `pos`
+   * only when someone else looks (`settle`).
+   */
+  private tailChunk: Chunk | null = null;
+  private buf: Float64Array = EMPTY;
+  private pos = 0;
+  private end = 0;
   /** Capacity of the next chunk: doubles per chunk up to CHUNK_SAMPLES. */
   private nextCapacity = FIRST_CHUNK_SAMPLES;
   /** Samples ever appended: a cursor for "what is new since". */
   appended = 0;
+  /** Bumped when samples were put before the newest ones (seeding): readers of this series read it again. */
+  revision = 0;
   /** Samples of this series evicted by the budget. */
   evicted = 0;
   /** Payloads that yielded no value, and why the last one did not. */
@@ -183,38 +248,45 @@ export class Series {
     pool.series.add(this);
   }
 
+  /** Writes the tail chunk's length back to it, so whole-chunk readers see every sample. */
+  private settle(): void {
+    if (this.tailChunk) this.tailChunk.length = this.pos >> 1;
+  }
+
   get count(): number {
+    this.settle();
     let n = 0;
     for (const c of this.chunks) n += c.length;
     return n;
   }
 
   isActive(chunk: Chunk): boolean {
-    return this.chunks[this.chunks.length - 1] === chunk;
+    return this.tailChunk === chunk;
   }
 
+  /** The pool takes `chunk` (the oldest of the store) away. */
   dropFirst(chunk: Chunk): void {
+    this.settle();
     if (this.chunks[0] === chunk) this.chunks.shift();
     else this.chunks = this.chunks.filter((c) => c !== chunk);
+    if (this.tailChunk === chunk) this.detachTail();
     this.evicted += chunk.length;
   }
 
+  private detachTail(): void {
+    this.tailChunk = null;
+    this.buf = EMPTY;
+    this.pos = this.end = 0;
+  }
+
+  /** The hot path: two stores and two counters, unless the chunk is full. */
   append(time: number, value: number): void {
-    let last = this.chunks[this.chunks.length - 1];
-    if (!last || last.length === last.capacity) {
-      if (this.count + 1 > this.maxSamples && this.chunks.length > 1) {
-        const oldest = this.chunks.shift() as Chunk;
-        this.evicted += oldest.length;
-        this.pool.release([oldest]);
-      }
-      const capacity = Math.min(this.nextCapacity, this.pool.chunkCapacityLimit());
-      last = this.pool.take(this, capacity);
-      this.nextCapacity = Math.min(CHUNK_SAMPLES, capacity * 2);
-      this.chunks.push(last);
-    }
-    last.times[last.length] = time;
-    last.values[last.length] = value;
-    last.length++;
+    const p = this.pos;
+    if (p === this.end) return this.appendInNewChunk(time, value);
+    const b = this.buf;
+    b[p] = time;
+    b[p + 1] = value;
+    this.pos = p + 2;
     this.appended++;
     // A read rather than a store per sample: the mark is almost always clear.
     if (this.offline !== null) this.offline = null;
@@ -222,30 +294,94 @@ export class Series {
 
   /** The newest sample, or null when empty. */
   latest(): { t: number; v: number } | null {
-    const b = this.chunks[this.chunks.length - 1];
-    if (!b || b.length === 0) return null;
-    return { t: b.times[b.length - 1] as number, v: b.values[b.length - 1] as number };
+    this.settle();
+    const b = this.chunks.findLast((c) => c.length > 0);
+    if (!b) return null;
+    const i = (b.length - 1) * 2;
+    return { t: b.data[i] as number, v: b.data[i + 1] as number };
+  }
+
+  private appendInNewChunk(time: number, value: number): void {
+    this.settle();
+    if (this.count + 1 > this.maxSamples && this.chunks.length > 1) {
+      const oldest = this.chunks.shift() as Chunk;
+      this.evicted += oldest.length;
+      this.pool.release([oldest]);
+    }
+    const capacity = Math.min(this.nextCapacity, this.pool.chunkCapacityLimit());
+    const chunk = this.pool.take(this, capacity);
+    this.nextCapacity = Math.min(CHUNK_SAMPLES, capacity * 2);
+    this.chunks.push(chunk);
+    this.tailChunk = chunk;
+    this.buf = chunk.data;
+    this.pos = 0;
+    this.end = capacity * 2;
+    this.append(time, value);
+  }
+
+  /**
+   * Puts older samples (times in order, none after the first sample held)
+   * before the ones held: a newly charted series starts from what was kept
+   * for its topic. Only memory the budget has free is used; what does not fit
+   * is left out, oldest first. Returns how many samples were put in.
+   */
+  prepend(times: ArrayLike<number>, values: ArrayLike<number>): number {
+    this.settle();
+    let end = times.length;
+    const first = this.span()?.first;
+    if (first !== undefined) while (end > 0 && (times[end - 1] as number) > first) end--;
+    let put = 0;
+    const front: Chunk[] = [];
+    while (end > 0) {
+      const capacity = Math.min(CHUNK_SAMPLES, this.pool.chunkCapacityLimit());
+      const chunk = this.pool.takeFree(this, capacity);
+      if (!chunk) break;
+      const start = Math.max(0, end - capacity);
+      for (let i = start, k = 0; i < end; i++, k += 2) {
+        chunk.data[k] = times[i] as number;
+        chunk.data[k + 1] = values[i] as number;
+      }
+      chunk.length = end - start;
+      put += end - start;
+      front.unshift(chunk);
+      end = start;
+    }
+    if (put === 0) return 0;
+    this.chunks = [...front, ...this.chunks];
+    if (!this.tailChunk) {
+      // Nothing was held: the newest prepended chunk is where appending goes on.
+      const last = front[front.length - 1] as Chunk;
+      this.tailChunk = last;
+      this.buf = last.data;
+      this.pos = last.length * 2;
+      this.end = last.capacity * 2;
+    }
+    this.appended += put;
+    this.revision++;
+    return put;
   }
 
   /** Oldest and newest sample times, or null when empty. */
   span(): { first: number; last: number } | null {
-    const a = this.chunks[0];
-    const b = this.chunks[this.chunks.length - 1];
-    if (!a || !b || b.length === 0) return null;
-    return { first: a.times[0] as number, last: b.times[b.length - 1] as number };
+    this.settle();
+    const a = this.chunks.find((c) => c.length > 0);
+    const b = this.chunks.findLast((c) => c.length > 0);
+    if (!a || !b) return null;
+    return { first: a.data[0] as number, last: b.data[(b.length - 1) * 2] as number };
   }
 
   /** Calls `fn` for every sample with from ≤ time ≤ to, in order. */
   forEach(from: number, to: number, fn: (time: number, value: number) => void): void {
+    this.settle();
     for (const chunk of this.chunks) {
       const n = chunk.length;
-      if (n === 0 || (chunk.times[n - 1] as number) < from) continue;
-      if ((chunk.times[0] as number) > to) break;
-      let i = lowerBound(chunk.times, n, from);
-      for (; i < n; i++) {
-        const t = chunk.times[i] as number;
+      const d = chunk.data;
+      if (n === 0 || (d[(n - 1) * 2] as number) < from) continue;
+      if ((d[0] as number) > to) break;
+      for (let i = lowerBound(d, n, from) * 2, e = n * 2; i < e; i += 2) {
+        const t = d[i] as number;
         if (t > to) return;
-        fn(t, chunk.values[i] as number);
+        fn(t, d[i + 1] as number);
       }
     }
   }
@@ -260,8 +396,8 @@ export class Series {
       const chunk = this.chunks[c] as Chunk;
       for (let i = chunk.length - 1; i >= 0 && k > 0; i--) {
         k--;
-        times[k] = chunk.times[i] as number;
-        values[k] = chunk.values[i] as number;
+        times[k] = chunk.data[i * 2] as number;
+        values[k] = chunk.data[i * 2 + 1] as number;
       }
     }
     return { times, values };
@@ -270,16 +406,18 @@ export class Series {
   dispose(): void {
     this.pool.release(this.chunks);
     this.chunks = [];
+    this.detachTail();
     this.pool.series.delete(this);
   }
 }
 
-function lowerBound(times: Float64Array, n: number, value: number): number {
+/** The first of `n` interleaved samples whose time is ≥ `value`. */
+function lowerBound(data: Float64Array, n: number, value: number): number {
   let lo = 0;
   let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((times[mid] as number) < value) lo = mid + 1;
+    if ((data[mid * 2] as number) < value) lo = mid + 1;
     else hi = mid;
   }
   return lo;

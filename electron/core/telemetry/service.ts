@@ -5,13 +5,15 @@
  * window, told of every message here.
  */
 import type { Qos } from '../../../shared/mqtt';
-import { seriesKey, WINDOW_MS, type BudgetStats, type ChartViewData, type ChartWindow, type SeriesSpec, type TelemetryBatch } from '../../../shared/telemetry';
+import { DEFAULT_MESSAGE_HISTORY, seriesKey, WINDOW_MS, type BudgetStats, type ChartViewData, type ChartWindow, type MessageHistorySettings, type SeriesSpec, type TelemetryBatch } from '../../../shared/telemetry';
 import { compileExtractor, PayloadView, type Emit, type Extractor } from './extract';
 import { downsample, SamplePool, Series } from './samples';
 import { AppFailure } from '../../../shared/result';
+import type { HistoryLimits, MessageLog } from './messages';
 import type { ReportedOffline } from '../../../shared/staleness';
 import { TopicStore } from './topics';
-import { BATCH_INTERVAL_MS, Feed } from './feed';
+import { samplesOf, SeedCollector, SEED_MAX_SAMPLES, type SeedQuery, type SeedSamples } from './seeding';
+import { Feed } from './feed';
 import type { Decoders } from '../../../shared/decoders';
 import type { SparkplugTree } from '../../../shared/sparkplug';
 import { Decoding } from '../decoders/decoding';
@@ -30,13 +32,29 @@ export interface ChartedExtractor {
   elements: Map<string, Series>;
   /** Appends one extracted value at the current message's time (made once, not per message). */
   emit: Emit;
+  /** Where the base series' samples are recorded (null: not recorded); the hot path of single extractors calls it directly. */
+  record: ((time: number, value: number) => void) | null;
+  /** What else watches the base series' samples (an alert rule; null: nothing), called beside `record`. */
+  watch: ((time: number, value: number) => void) | null;
 }
+
+/**
+ * Messages taken in within one turn of the event loop (one socket read and
+ * what it carried) share a time read once, refreshed at least every this many
+ * messages: reading the clock per message cost more than a tenth of ingest,
+ * and the messages of one read arrived together anyway. A clock the caller
+ * gives (`now`: tests, the alert engine's clock moved by hand) is read for
+ * every message, since it may move between messages of one turn.
+ */
+const CLOCK_REUSE = 256;
 
 /** Where charted samples and raw messages are recorded (the history recorder), told of each one. */
 export interface TelemetryRecorder {
   /** The sink of one series' samples, asked once per series (not per sample). */
   sink(key: string): (time: number, value: number) => void;
   message(connectionId: string, topic: string, payload: Buffer, qos: Qos, retain: boolean, time: number): void;
+  /** Values of the raw messages recorded for a newly charted series' topic (read off the message loop), or null. */
+  seed?(query: SeedQuery): Promise<SeedSamples | null>;
 }
 
 /** Told when a message arrives on a watched topic (`retain`: replayed by the broker, not sent now). */
@@ -64,9 +82,17 @@ export class Telemetry {
   private feeds: Feed[] = [];
   /** Time of the message being ingested, read by the extractors' emit functions. */
   private clock = 0;
+  /** Messages that may still use `clock` before it is read again (0: read it for the next one). */
+  private clockUses = 0;
+  private clockExpiry: NodeJS.Immediate | null = null;
+  /** Messages one read of the clock serves (see CLOCK_REUSE). */
+  private readonly clockReuse: number;
+  private readonly expireClock = () => {
+    this.clockUses = 0;
+    this.clockExpiry = null;
+  };
   /** One view, reset per message: the hot path allocates nothing for it. */
   private readonly payloadView = new PayloadView();
-  private readonly adopter: NodeJS.Timeout;
   readonly now: () => number;
   private readonly recorder: TelemetryRecorder | null;
   /** Decoder rules per connection; a topic no rule matches skips it after its first message. */
@@ -76,17 +102,13 @@ export class Telemetry {
   constructor(options: { budgetBytes?: number; now?: () => number; recorder?: TelemetryRecorder; watcher?: TelemetryWatcher } = {}) {
     this.pool = new SamplePool(options.budgetBytes ?? DEFAULT_BUDGET_BYTES);
     this.now = options.now ?? Date.now;
+    this.clockReuse = options.now ? 1 : CLOCK_REUSE;
     this.recorder = options.recorder ?? null;
     this.watcher = options.watcher ?? null;
-    // Payloads are kept as parser views for at most one interval, then copied (see TopicStats.adopt).
-    this.adopter = setInterval(() => {
-      for (const store of this.stores.values()) store.adopt();
-    }, BATCH_INTERVAL_MS);
-    this.adopter.unref?.();
   }
 
   dispose(): void {
-    clearInterval(this.adopter);
+    if (this.clockExpiry) clearImmediate(this.clockExpiry);
     for (const feed of [...this.feeds]) feed.close();
   }
 
@@ -96,15 +118,54 @@ export class Telemetry {
   store(connectionId: string): TopicStore {
     if (this.last?.id === connectionId) return this.last.store;
     let store = this.stores.get(connectionId);
-    if (!store) this.stores.set(connectionId, (store = new TopicStore()));
+    if (!store) this.stores.set(connectionId, (store = new TopicStore(this.limitsOf(connectionId), this.pool)));
     this.last = { id: connectionId, store };
     return store;
   }
 
+  /** Each connection's message history settings (saved with its profile); connections without one keep the defaults. */
+  private readonly historySettings = new Map<string, MessageHistorySettings>();
+  /** Messages dropped by the histories of connections removed since. */
+  private evictedBefore = 0;
+
+  private limitsOf(connectionId: string): HistoryLimits {
+    const settings = this.historySettings.get(connectionId) ?? DEFAULT_MESSAGE_HISTORY;
+    return { perTopic: settings.perTopic, maxBytes: settings.maxMB * 1024 * 1024 };
+  }
+
+  /** Applies the connections' message history settings; a smaller one takes effect at once. */
+  configureHistory(connections: ReadonlyArray<{ id: string; messageHistory: MessageHistorySettings }>): void {
+    this.historySettings.clear();
+    for (const c of connections) this.historySettings.set(c.id, c.messageHistory);
+    for (const [id, store] of this.stores) store.history.configure(this.limitsOf(id));
+  }
+
+  /** The history of a connection, if anything arrived on it. */
+  historyOf(connectionId: string): MessageLog | null {
+    return this.stores.get(connectionId)?.history ?? null;
+  }
+
+  /** Changes the global memory budget: samples beyond it go at once, and so do messages beyond their share. */
+  setBudget(bytes: number): void {
+    this.pool.setBudget(bytes);
+    const logs = [...this.stores.values()].map((s) => s.history);
+    const total = logs.reduce((sum, log) => sum + log.bytes, 0);
+    const limit = this.pool.messageLimit;
+    // Each connection gives back in proportion to what it holds.
+    if (total > limit) for (const log of logs) log.shrinkTo(Math.floor((log.bytes * limit) / total));
+  }
+
+  /** The time of the message being taken in: read once per turn of the event loop (see CLOCK_REUSE). */
+  private stamp(): number {
+    if (this.clockUses-- > 0) return this.clock;
+    this.clockUses = this.clockReuse - 1;
+    if (this.clockUses > 0) this.clockExpiry ??= setImmediate(this.expireClock);
+    return (this.clock = this.now());
+  }
+
   /** The hot path: one call per MQTT message. */
   ingest(connectionId: string, topic: string, payload: Buffer, qos: Qos, retain: boolean): void {
-    const now = this.now();
-    this.clock = now;
+    const now = this.stamp();
     const stats = this.store(connectionId).record(topic, payload, qos, retain, now);
     this.recorder?.message(connectionId, topic, payload, qos, retain, now);
     const feeds = this.feeds;
@@ -127,12 +188,34 @@ export class Telemetry {
   private extract(readers: ChartedExtractor[], view: PayloadView): void {
     for (let i = 0; i < readers.length; i++) {
       const reader = readers[i] as ChartedExtractor;
+      if (reader.extractor.single) {
+        const value = reader.extractor.value(view);
+        if (value === value) {
+          const now = this.clock;
+          reader.base.append(now, value);
+          if (reader.record !== null) reader.record(now, value);
+          if (reader.watch !== null) reader.watch(now, value);
+          continue;
+        }
+      }
       const reason = reader.extractor.each(view, reader.emit);
       if (reason !== null) {
         reader.base.errors++;
         reader.base.lastError = reason;
       }
     }
+  }
+
+  /** The series of one element (`[2]`) of a wildcard path, made on first sight. */
+  private element(key: string, sub: string, elements: Map<string, Series>): Series {
+    let element = elements.get(sub);
+    if (!element) {
+      element = new Series(this.pool);
+      elements.set(sub, element);
+      this.series.set(`${key}|${sub}`, element);
+      this.baseOf.set(`${key}|${sub}`, key);
+    }
+    return element;
   }
 
   /** A topic with a decoder rule: decoded as it arrives when charted or stateful (Sparkplug), else only for its previews. */
@@ -182,26 +265,17 @@ export class Telemetry {
     return this.decoding.sparkplugTree(connectionId);
   }
 
-  private emitter(key: string, base: Series, elements: Map<string, Series>): Emit {
+  private emitter(key: string, base: Series, elements: Map<string, Series>, record: ((time: number, value: number) => void) | null, watch: ((time: number, value: number) => void) | null): Emit {
     const recorder = this.recorder;
-    const record = recorder?.sink(key);
-    const watch = this.watcher?.sampleSink(key) ?? null;
     const recordElements = new Map<string, (time: number, value: number) => void>();
     return (sub, value) => {
       if (sub === '') {
         base.append(this.clock, value);
-        record?.(this.clock, value);
+        if (record) record(this.clock, value);
         if (watch !== null) watch(this.clock, value);
         return;
       }
-      let element = elements.get(sub);
-      if (!element) {
-        element = new Series(this.pool);
-        elements.set(sub, element);
-        this.series.set(`${key}|${sub}`, element);
-        this.baseOf.set(`${key}|${sub}`, key);
-      }
-      element.append(this.clock, value);
+      this.element(key, sub, elements).append(this.clock, value);
       if (recorder) {
         let sink = recordElements.get(sub);
         if (!sink) recordElements.set(sub, (sink = recorder.sink(`${key}|${sub}`)));
@@ -214,11 +288,14 @@ export class Telemetry {
   setCharted(specs: SeriesSpec[]): void {
     const next = new Map<string, Map<string, ChartedExtractor[]>>();
     const keep = new Set<string>();
+    // Series reading the same field share one compiled extractor: one copy of its code and path in the cache.
+    const compiled = new Map<string, Extractor>();
     for (const spec of specs) {
       const key = seriesKey(spec);
       if (keep.has(key)) continue;
       keep.add(key);
       let base = this.series.get(key);
+      const fresh = !base;
       if (!base) this.series.set(key, (base = new Series(this.pool)));
       const elements = new Map<string, Series>();
       for (const [k, base] of this.baseOf) if (base === key) elements.set(k.slice(key.length + 1), this.series.get(k) as Series);
@@ -226,14 +303,22 @@ export class Telemetry {
       next.set(spec.connectionId, byTopic);
       const list = byTopic.get(spec.topic) ?? [];
       byTopic.set(spec.topic, list);
-      let extractor: Extractor;
-      try {
-        extractor = compileExtractor(spec.extractor);
-      } catch (error) {
-        base.lastError = (error as Error).message;
-        continue;
+      const specText = JSON.stringify(spec.extractor);
+      let extractor = compiled.get(specText);
+      if (!extractor) {
+        try {
+          extractor = compileExtractor(spec.extractor);
+        } catch (error) {
+          base.lastError = (error as Error).message;
+          continue;
+        }
+        compiled.set(specText, extractor);
       }
-      list.push({ extractor, key, base, elements, emit: this.emitter(key, base, elements) });
+      const record = this.recorder?.sink(key) ?? null;
+      const watch = this.watcher?.sampleSink(key) ?? null;
+      const reader: ChartedExtractor = { extractor, key, base, elements, emit: this.emitter(key, base, elements, record, watch), record, watch };
+      list.push(reader);
+      if (fresh) this.seed(reader, spec);
     }
     for (const [k, s] of this.series) {
       if (!keep.has(this.baseOf.get(k) ?? k)) {
@@ -252,7 +337,60 @@ export class Telemetry {
     }
   }
 
+  /**
+   * A newly charted series starts from what was kept before: the values of
+   * its topic's kept messages now, then those of its recorded raw messages
+   * older than these, when the history worker has read them. Neither is
+   * recorded again as samples, nor seen by the alert rules.
+   */
+  private seed(reader: ChartedExtractor, spec: SeriesSpec): void {
+    const store = this.stores.get(spec.connectionId);
+    const stats = store?.get(spec.topic);
+    let before = this.now();
+    if (store && stats) {
+      const kept = store.history.messagesOf(stats);
+      if (kept.length > 0) {
+        let decoding = stats.decoding;
+        if (decoding === undefined) decoding = stats.decoding = this.decoding.resolve(spec.connectionId, stats);
+        const collector = new SeedCollector(reader.extractor);
+        for (const m of kept) {
+          if (decoding === null) collector.add(m.time, m.payload);
+          else {
+            // Only what decodes seeds the chart (a message kept cut short does not); nothing is counted as a failure again.
+            const value = decoding.peek(m.payload);
+            if (value !== FAILED) collector.addDecoded(m.time, m.payload, value);
+          }
+          before = Math.min(before, m.time);
+        }
+        this.plant(reader, collector.finish());
+      }
+    }
+    const recorder = this.recorder;
+    // Recorded raw messages are read in the history worker, which has no decoders: a decoded topic starts from its kept messages only.
+    if (!recorder?.seed || this.decoding.matches(spec.connectionId, spec.topic)) return;
+    const base = reader.base;
+    recorder
+      .seed({ key: reader.key, connectionId: spec.connectionId, topic: spec.topic, extractor: spec.extractor, before, maxSamples: SEED_MAX_SAMPLES })
+      .then((samples) => {
+        // The series may have been removed (or removed and charted anew) meanwhile.
+        if (samples && this.series.get(reader.key) === base) this.plant(reader, samples);
+      })
+      .catch(() => undefined);
+  }
+
+  private plant(reader: ChartedExtractor, seed: SeedSamples): void {
+    for (const sub of seed.subs) {
+      const { times, values } = samplesOf(seed, sub);
+      (sub === '' ? reader.base : this.element(reader.key, sub, reader.elements)).prepend(times, values);
+    }
+  }
+
   removeConnection(connectionId: string): void {
+    const store = this.stores.get(connectionId);
+    if (store) {
+      this.evictedBefore += store.history.evicted;
+      store.history.clear();
+    }
     this.stores.delete(connectionId);
     this.decoding.forget(connectionId);
     if (this.last?.id === connectionId) this.last = null;
@@ -310,7 +448,13 @@ export class Telemetry {
   }
 
   budget(): BudgetStats {
-    return this.pool.stats();
+    let messages = 0;
+    let evictedMessages = this.evictedBefore;
+    for (const store of this.stores.values()) {
+      messages += store.history.live;
+      evictedMessages += store.history.evicted;
+    }
+    return { ...this.pool.stats(), messages, evictedMessages };
   }
 
   openFeed(send: (batch: TelemetryBatch) => void): Feed {

@@ -2,22 +2,22 @@
  * The topic tree of one connection, main's view of the shared topic trie
  * (shared/topic-tree.ts): per topic the message count, a rate, the
  * last payload (kept whole up to a limit, previewed on demand), the retained
- * flag, QoS and time; per subtree the totals, summed when asked. Recording a
- * message is one map lookup and a few field writes: no string splitting after
- * a topic's first message, no walk up the tree.
+ * flag, QoS and time, and its last N messages (messages.ts); per subtree the
+ * totals, summed when asked. Recording a message is one map lookup and a few
+ * field writes: no string splitting after a topic's first message, no walk
+ * up the tree.
  */
 import type { Qos } from '../../../shared/mqtt';
-import { printableText } from '../../../shared/printable';
-import { PREVIEW_CHARS, type PayloadPreview, type TopicUpdate } from '../../../shared/telemetry';
+import type { PayloadPreview, TopicUpdate } from '../../../shared/telemetry';
 import { forEachBelow, TopicTrie, type TrieNode } from '../../../shared/topic-tree';
+import { MAX_KEPT_PAYLOAD, MessageLog, PREVIEW_BYTES, previewOf, shortPreview, type HistoryLimits, type HistoryTopic, type MessageMemory } from './messages';
 import type { ChartedExtractor, TopicWatch } from './service';
 import type { TopicDecoding } from '../decoders/topic-decoding';
 
+export { MAX_KEPT_PAYLOAD, PREVIEW_BYTES, previewOf } from './messages';
+
 /** A rate is re-measured when it is read at least this long after the previous measurement. */
 const RATE_WINDOW_MS = 1000;
-export const PREVIEW_BYTES = 1024;
-/** The last payload of a topic is kept whole up to this size; beyond it only its preview and size are kept. */
-export const MAX_KEPT_PAYLOAD = 1024 * 1024;
 
 /** Main's view of a node of the shared topic trie: the statistics of the topic it names, if one arrived. */
 export class TopicNode implements TrieNode<TopicNode> {
@@ -41,7 +41,13 @@ export class TopicNode implements TrieNode<TopicNode> {
   }
 }
 
-export class TopicStats {
+const EMPTY = Buffer.alloc(0);
+
+export class TopicStats implements HistoryTopic {
+  /** This topic's count in the connection's message history (messages.ts). */
+  historyNext = 0;
+  historyHeld = 0;
+  historyEpoch = 0;
   /** The chart series reading this topic: unknown (undefined) until its first message after a dashboard change. */
   readers: ChartedExtractor[] | null | undefined = undefined;
   /** The topic's payload decoder (electron/core/decoders/): unknown (undefined) until its first message after a rules change; null when no rule matches. */
@@ -54,8 +60,6 @@ export class TopicStats {
   updatedAt = 0;
   private rateMark = { at: 0, count: 0 };
   private lastRate = 0;
-  /** Whether `payload` is our own copy or still a view into the parser's socket read. */
-  owned = true;
   /**
    * Whether the broker holds a retained message for this topic, as far as we saw: set by a
    * message delivered with the retain flag, cleared by an empty payload (how retained messages
@@ -64,28 +68,40 @@ export class TopicStats {
   retained = false;
   qos: Qos = 0;
   size = 0;
-  /** The last payload, or its first bytes when it was larger than MAX_KEPT_PAYLOAD. */
-  payload: Buffer = Buffer.alloc(0);
+  /**
+   * The last payload (or its first PREVIEW_BYTES when it was larger than
+   * MAX_KEPT_PAYLOAD) is copied into this topic's own buffer, reused while it
+   * fits: keeping the parser's view instead would keep its whole socket read
+   * alive, and a view or a copy per message is garbage the collector must chase
+   * while messages pour in.
+   */
+  private bytes: Buffer = EMPTY;
+  private kept = 0;
   constructor(readonly topic: string) {}
 
-  /** The hot path: no copy and no arithmetic beyond counting; `TopicStore.adopt` copies later. */
+  /** The hot path: counters and one copy of the payload into a buffer already there. */
   record(payload: Buffer, qos: Qos, retained: boolean, now: number): void {
     if (this.count === 0) this.rateMark = { at: now, count: 0 };
     this.count++;
     this.updatedAt = now;
     this.qos = qos;
-    if (payload.length === 0) this.retained = false;
+    const size = payload.length;
+    if (size === 0) this.retained = false;
     else if (retained) this.retained = true;
-    this.size = payload.length;
-    this.payload = payload.length > MAX_KEPT_PAYLOAD ? payload.subarray(0, PREVIEW_BYTES) : payload;
-    this.owned = false;
+    this.size = size;
+    const kept = size > MAX_KEPT_PAYLOAD ? PREVIEW_BYTES : size;
+    let bytes = this.bytes;
+    // Grown when too small; given back when a large payload was followed by a far smaller one.
+    if (kept > bytes.length || (bytes.length > 4096 && kept * 4 < bytes.length)) bytes = this.bytes = Buffer.allocUnsafeSlow(Math.max(kept, 64));
+    // A short payload is copied faster by hand than through the native call.
+    if (kept <= 64) for (let i = 0; i < kept; i++) bytes[i] = payload[i] as number;
+    else payload.copy(bytes, 0, 0, kept);
+    this.kept = kept;
   }
 
-  /** The parser's payload is a view into a whole socket read; keeping it would keep that read alive. */
-  adopt(): void {
-    if (this.owned) return;
-    this.payload = Buffer.from(this.payload);
-    this.owned = true;
+  /** The kept bytes of the last payload (a view, valid until the next message on this topic). */
+  get payload(): Buffer {
+    return this.bytes.subarray(0, this.kept);
   }
 
   /** Messages per second over the time since the previous measurement (at least a second ago). */
@@ -108,8 +124,7 @@ export class TopicStats {
 
   /** What a window gets: the preview cut to PREVIEW_CHARS (the whole payload is one request away). */
   update(now: number): TopicUpdate {
-    let preview = this.preview();
-    if (preview.data.length > PREVIEW_CHARS) preview = { ...preview, data: preview.data.slice(0, PREVIEW_CHARS), truncated: true };
+    const preview = shortPreview(this.payload, this.size);
     const update: TopicUpdate = { topic: this.topic, count: this.count, rate: Math.round(this.rate(now) * 100) / 100, retained: this.retained, qos: this.qos, size: this.size, updatedAt: this.updatedAt, preview };
     if (this.decoding) {
       update.decoded = this.decoding.preview(this);
@@ -120,20 +135,22 @@ export class TopicStats {
   }
 }
 
-/** Text when the bytes are printable UTF-8 (shared/printable.ts), base64 otherwise; at most PREVIEW_BYTES of the payload. */
-export function previewOf(payload: Buffer, size = payload.length): PayloadPreview {
-  const head = payload.subarray(0, PREVIEW_BYTES);
-  const truncated = size > head.length;
-  const text = printableText(head, truncated);
-  return text === null ? { encoding: 'base64', data: head.toString('base64'), truncated } : { encoding: 'text', data: text, truncated };
-}
+/** Memory not counted anywhere: a store made without a budget (tests of the tree alone). */
+const UNCOUNTED: MessageMemory = { messageRoom: () => true, messageBytesChanged: () => undefined };
 
 export class TopicStore {
+  /** The last N messages of every topic. */
+  readonly history: MessageLog;
   private readonly trie = new TopicTrie<TopicNode>(new TopicNode('', null), (parent, level) => new TopicNode(level, parent));
   /** Messages recorded since start (the root's total, kept as a counter for cheap reading). */
   messages = 0;
   /** Topics whose last payload is still a parser view. */
-  private unowned: TopicStats[] = [];
+  /** Each topic's statistics by name: the hot path's one lookup (the trie's nodes are one step further). */
+  private readonly byTopic = new Map<string, TopicStats>();
+
+  constructor(limits: HistoryLimits = { perTopic: 0, maxBytes: 0 }, memory: MessageMemory = UNCOUNTED) {
+    this.history = new MessageLog(limits, memory);
+  }
 
   get root(): TopicNode {
     return this.trie.root;
@@ -144,23 +161,20 @@ export class TopicStore {
   }
 
   record(topic: string, payload: Buffer, qos: Qos, retained: boolean, now: number): TopicStats {
-    const node = this.trie.add(topic);
-    let stats = node.stats;
-    if (!stats) stats = node.stats = new TopicStats(topic);
-    if (stats.owned) this.unowned.push(stats);
+    let stats = this.byTopic.get(topic);
+    if (stats === undefined) {
+      const node = this.trie.add(topic);
+      stats = node.stats = new TopicStats(topic);
+      this.byTopic.set(topic, stats);
+    }
     stats.record(payload, qos, retained, now);
+    this.history.append(stats, now, payload, qos, retained);
     this.messages++;
     return stats;
   }
 
-  /** Copies the payloads still pointing into socket reads; called every batch interval. */
-  adopt(): void {
-    for (const stats of this.unowned) stats.adopt();
-    this.unowned = [];
-  }
-
   get(topic: string): TopicStats | null {
-    return this.trie.get(topic)?.stats ?? null;
+    return this.byTopic.get(topic) ?? null;
   }
 
   all(): TopicStats[] {
@@ -187,6 +201,8 @@ export class TopicStore {
 
   clear(): void {
     this.trie.clear();
+    this.byTopic.clear();
+    this.history.clear();
     this.messages = 0;
   }
 }

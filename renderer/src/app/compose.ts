@@ -9,6 +9,7 @@ import { ChartRegistry } from '../charts/live-charts';
 import { DashboardSaver } from '../charts/save-dashboard';
 import { PublishMemory } from '../publish/memory';
 import { LiveTopics } from '../topics/live-topics';
+import { MessageList } from '../topics/message-list';
 import type { Services } from './services';
 import { AppStore } from './store';
 
@@ -18,6 +19,7 @@ export function createServices(client: ApiClient): Services {
     client,
     store,
     topics: new LiveTopics(client),
+    messages: new MessageList(client),
     charts: new ChartRegistry(client),
     budget: new BudgetState(),
     dashboards: new DashboardSaver(client, store),

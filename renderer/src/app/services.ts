@@ -1,7 +1,7 @@
 /**
  * The objects one window runs on, made once at startup (compose.ts) and
  * handed down through a React context: the client to the backend, the app
- * state, the live topic trees, the live charts, the sample budget, the
+ * state, the live topic trees, the message list, the live charts, the memory budget, the
  * dashboard saves and what the Publish tab remembers. Nothing of it lives in module variables, so a test builds
  * its own set around an in-memory client.
  */
@@ -13,12 +13,15 @@ import type { ChartRegistry } from '../charts/live-charts';
 import type { DashboardSaver } from '../charts/save-dashboard';
 import type { PublishMemory } from '../publish/memory';
 import type { LiveTopics } from '../topics/live-topics';
+import type { MessageList } from '../topics/message-list';
 import type { AppStore } from './store';
 
 export interface Services {
   client: ApiClient;
   store: AppStore;
   topics: LiveTopics;
+  /** The message list of the connection on screen (one per window). */
+  messages: MessageList;
   charts: ChartRegistry;
   budget: BudgetState;
   dashboards: DashboardSaver;

@@ -19,11 +19,12 @@ function reconnecting(c: unknown): c is Reconnecting {
 }
 
 /** Feeds the window's topic trees, charts and budget from the backend's batches; returns the function that stops. */
-export function startTelemetryFeed({ client, topics, charts, budget }: Services): () => void {
+export function startTelemetryFeed({ client, topics, messages, charts, budget }: Services): () => void {
   const apply = (batch: TelemetryBatch): void => {
     try {
       const now = Date.now();
       topics.applyBatch(batch.topics, now);
+      if (batch.messages) messages.apply(batch.messages);
       charts.applyBatch(batch.series);
       budget.set(batch.budget);
     } finally {
@@ -39,6 +40,7 @@ export function startTelemetryFeed({ client, topics, charts, budget }: Services)
       client.onConnectionChange((open) => {
         if (open && !wasOpen) {
           topics.reloadShown();
+          messages.reopen();
           charts.rewatch();
         }
         wasOpen = open;

@@ -1,13 +1,13 @@
 /**
- * The sample memory status line: samples and series held, memory used of the
- * budget, and a warning once the budget made main drop old samples; with a
- * control to change the budget (MB).
+ * The memory status line: samples and series held, the message history kept,
+ * memory used of the budget they share, and a warning once the budget made
+ * main drop old samples or messages; with a control to change the budget (MB).
  */
 import { useEffect, useState } from 'react';
 import { useFrameSignal } from '../app/frame-signal';
 import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
-import { formatBytes, formatCount } from '../app/format';
+import { formatBytes, formatCount, plural } from '../app/format';
 import { useServices } from '../app/services';
 
 export function BudgetStatus() {
@@ -34,10 +34,16 @@ export function BudgetStatus() {
     <div className="budget" data-testid="budget-status">
       {stats ? (
         <span className="small">
-          Samples in memory: <strong>{formatCount(stats.samples)}</strong> in {formatCount(stats.series)} series · {formatBytes(stats.usedBytes)} of {formatBytes(stats.budgetBytes)} budget
+          Samples in memory: <strong>{formatCount(stats.samples)}</strong> in {plural(stats.series, 'series', 'series')}
+          {stats.messages !== undefined && ` · ${plural(stats.messages, 'message')} kept (${formatBytes(stats.messageBytes ?? 0)})`} · {formatBytes(stats.usedBytes)} of {formatBytes(stats.budgetBytes)} budget
         </span>
       ) : (
         <span className="muted small">Reading the memory budget…</span>
+      )}
+      {stats && (stats.evictedMessages ?? 0) > 0 && (
+        <span className="warn small" role="status" data-testid="budget-evicted-messages">
+          Message history at its limit: oldest messages dropped ({formatCount(stats.evictedMessages ?? 0)})
+        </span>
       )}
       {stats && stats.evictedSamples > 0 && (
         <span className="warn small" role="status" data-testid="budget-evicted">

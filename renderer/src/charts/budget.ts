@@ -15,7 +15,7 @@ export class BudgetState {
 
   set(stats: BudgetStats): void {
     const c = this.current;
-    if (c && c.budgetBytes === stats.budgetBytes && c.usedBytes === stats.usedBytes && c.samples === stats.samples && c.series === stats.series && c.evictedSamples === stats.evictedSamples) return;
+    if (c && c.budgetBytes === stats.budgetBytes && c.usedBytes === stats.usedBytes && c.samples === stats.samples && c.series === stats.series && c.evictedSamples === stats.evictedSamples && c.messages === stats.messages && c.evictedMessages === stats.evictedMessages) return;
     this.current = stats;
     this.signal.bump();
   }

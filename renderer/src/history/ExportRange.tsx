@@ -8,6 +8,7 @@ import { useEffect, useState } from 'react';
 import type { ExportProgress, ExportRequest, TimeRange } from '../../../shared/history';
 import { topicFilterValid } from '../../../shared/mqtt';
 import { seriesKey, WINDOW_MS, type ChartSpec } from '../../../shared/telemetry';
+import { formatCount, plural } from '../app/format';
 import { useClient } from '../app/services';
 import { downloadExport } from '../client';
 import { Problem } from '../feedback/Problem';
@@ -78,7 +79,7 @@ export function ExportRange({ spec, range }: { spec: ChartSpec; range?: TimeRang
       )}
       {progress && (
         <span className="muted small" role="status" data-testid="chart-export-progress" data-state={progress.state}>
-          {progress.state === 'running' ? `Exporting… ${progress.rows} of ${progress.total} rows` : progress.state === 'done' ? `Exported ${progress.rows} rows.` : ''}
+          {progress.state === 'running' ? `Exporting… ${formatCount(progress.rows)} of ${plural(progress.total, 'row')}` : progress.state === 'done' ? `Exported ${plural(progress.rows, 'row')}.` : ''}
         </span>
       )}
       {progress?.error && <Problem problem={progress.error} />}

@@ -7,7 +7,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { HistoryHealth } from '../../../shared/history';
-import { formatCount } from '../app/format';
+import { plural } from '../app/format';
 import { useClient } from '../app/services';
 
 export function HistoryNotice() {
@@ -26,7 +26,7 @@ export function HistoryNotice() {
   const text = health.notice
     ? { key: health.notice.code, strong: health.notice.message, rest: health.notice.hint }
     : dropped > 0
-      ? { key: 'dropped', strong: `History could not keep up: ${formatCount(health.dropped.samples)} samples and ${formatCount(health.dropped.messages)} messages were not recorded.`, rest: 'Record raw messages on fewer topics, or chart fewer fast series.' }
+      ? { key: 'dropped', strong: `History could not keep up: ${plural(health.dropped.samples, 'sample')} and ${plural(health.dropped.messages, 'message')} were not recorded.`, rest: 'Record raw messages on fewer topics, or chart fewer fast series.' }
       : null;
   if (!text || dismissed === text.key) return null;
   return (

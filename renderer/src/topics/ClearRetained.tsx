@@ -1,7 +1,9 @@
 /**
- * "Clear retained…" for a topic or a subtree: asks main which retained
- * messages are there, shows how many would go and asks for a confirmation,
- * then clears exactly those (main refuses if the set changed meanwhile).
+ * "Clear retained…" for a topic or a subtree that holds retained messages:
+ * asks main which ones are there, shows how many would go and asks for a
+ * confirmation, then clears exactly those (main refuses if the set changed
+ * meanwhile). Where the window knows of none, only the outcome of a clear
+ * just done is shown.
  */
 import { useState } from 'react';
 import { useClient } from '../app/services';
@@ -9,12 +11,13 @@ import { Busy } from '../feedback/Busy';
 import { Done } from '../feedback/Done';
 import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
+import { plural } from '../app/format';
 
 type Step = { kind: 'idle' } | { kind: 'asking' } | { kind: 'confirm'; topics: string[] } | { kind: 'clearing'; count: number } | { kind: 'done'; cleared: number } | { kind: 'none' };
 
 const SHOWN_TOPICS = 5;
 
-export function ClearRetained({ connectionId, prefix, connected }: { connectionId: string; prefix: string; connected: boolean }) {
+export function ClearRetained({ connectionId, prefix, connected, available }: { connectionId: string; prefix: string; connected: boolean; available: boolean }) {
   const client = useClient();
   const [step, setStep] = useState<Step>({ kind: 'idle' });
   const { error, run } = useAction();
@@ -33,11 +36,10 @@ export function ClearRetained({ connectionId, prefix, connected }: { connectionI
     setStep({ kind: 'done', cleared: result.value.cleared });
   }
 
-  const plural = (n: number) => `${n} retained message${n === 1 ? '' : 's'}`;
 
   return (
     <div className="clear-retained" aria-busy={step.kind === 'asking' || step.kind === 'clearing'}>
-      {(step.kind === 'idle' || step.kind === 'done' || step.kind === 'none') && (
+      {available && (step.kind === 'idle' || step.kind === 'done' || step.kind === 'none') && (
         <button type="button" onClick={() => void ask()} disabled={!connected} title={connected ? undefined : 'Connect first: clearing publishes empty retained messages.'} data-testid="clear-retained">
           Clear retained…
         </button>
@@ -48,11 +50,11 @@ export function ClearRetained({ connectionId, prefix, connected }: { connectionI
           No retained messages under {prefix}.
         </span>
       )}
-      {step.kind === 'done' && <Done testId="retained-cleared">Cleared {plural(step.cleared)}.</Done>}
+      {step.kind === 'done' && <Done testId="retained-cleared">Cleared {plural(step.cleared, 'retained message')}.</Done>}
       {step.kind === 'confirm' && (
         <div className="caution" role="alertdialog" aria-label="Confirm clearing retained messages" data-testid="clear-retained-confirm">
           <div className="failure-message" data-count={step.topics.length}>
-            This deletes {plural(step.topics.length)} under {prefix}
+            This deletes {plural(step.topics.length, 'retained message')} under {prefix}
           </div>
           <ul className="plain mono small">
             {step.topics.slice(0, SHOWN_TOPICS).map((t) => (
@@ -62,7 +64,7 @@ export function ClearRetained({ connectionId, prefix, connected }: { connectionI
           </ul>
           <div className="actions">
             <button type="button" className="danger-button" onClick={() => void clear(step.topics)} data-testid="confirm-clear-retained">
-              Confirm: delete {plural(step.topics.length)}
+              Confirm: delete {plural(step.topics.length, 'retained message')}
             </button>
             <button type="button" className="link" onClick={() => setStep({ kind: 'idle' })}>
               Cancel
@@ -70,7 +72,7 @@ export function ClearRetained({ connectionId, prefix, connected }: { connectionI
           </div>
         </div>
       )}
-      {step.kind === 'clearing' && <Busy label={`Clearing ${plural(step.count)}…`} />}
+      {step.kind === 'clearing' && <Busy label={`Clearing ${plural(step.count, 'retained message')}…`} />}
       {error && <Problem problem={error} />}
     </div>
   );

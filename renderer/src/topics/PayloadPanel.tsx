@@ -1,10 +1,12 @@
 /**
  * The selected topic (or subtree): its last payload as text, pretty JSON or
  * hex, all rendered as text; size, QoS, retained, last update; the whole
- * payload on request (`topics.payload`); charting its value or a JSON field;
- * and clearing retained messages at or below it. A topic a decoder rule
- * matches shows its decoded form (charted by path as JSON is) with the raw
- * hex one click away, and how many of its payloads did not decode and why.
+ * payload on request when the preview was cut (`topics.payload`); its kept
+ * messages, two of which can be compared; charting its value or a JSON field;
+ * and clearing retained messages at or below it, where there are some. A
+ * topic a decoder rule matches shows its decoded form (charted by path as
+ * JSON is) with the raw hex one click away, and how many of its payloads did
+ * not decode and why.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { DECODER_LABELS, type DecodedPayload } from '../../../shared/decoders';
@@ -16,10 +18,11 @@ import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
 import { ChartSeriesForm } from './ChartSeriesForm';
 import { ClearRetained } from './ClearRetained';
-import { formatBytes, formatCount, formatRate, formatTime } from '../app/format';
+import { formatBytes, formatCount, formatRate, formatTime, plural } from '../app/format';
 import { JsonView } from './JsonView';
 import { fromBase64, fromPreview, hexDump, parseDecoded, parseJsonDocument, scalarKind, type PayloadContent } from './payload';
 import type { TopicTree } from './topic-tree';
+import { TopicHistoryList } from './TopicHistoryList';
 import { SparkplugFacts } from '../sparkplug/SparkplugFacts';
 
 type Mode = 'text' | 'json' | 'hex' | 'decoded';
@@ -91,7 +94,8 @@ export function PayloadPanel({ tree, profile, path, connected, onOpenDashboard }
       <h3 className="mono wrap topic-title">{path || '(empty level)'}</h3>
       {node.hasChildren && (
         <p className="muted small">
-          {formatCount(node.topics)} topics, {formatCount(node.messages)} messages{node.retained ? `, ${node.retained} retained` : ''} at or below this level.
+          {plural(node.topics, 'topic')}, {plural(node.messages, 'message')}
+          {node.retained ? `, ${formatCount(node.retained)} retained` : ''} at or below this level.
         </p>
       )}
       {update && (
@@ -110,7 +114,7 @@ export function PayloadPanel({ tree, profile, path, connected, onOpenDashboard }
           </dd>
         </dl>
       )}
-      <ClearRetained key={path} connectionId={profile.id} prefix={path} connected={connected} />
+      <ClearRetained key={path} connectionId={profile.id} prefix={path} connected={connected} available={node.retained > 0} />
       {update && content && (
         <>
           <div className="payload-tools">
@@ -133,9 +137,11 @@ export function PayloadPanel({ tree, profile, path, connected, onOpenDashboard }
                 Hex
               </button>
             </div>
-            <button type="button" onClick={() => void loadFull()} disabled={loading} data-testid="load-full">
-              Load full payload
-            </button>
+            {truncated && !full && (
+              <button type="button" onClick={() => void loadFull()} disabled={loading} data-testid="load-full">
+                Load full payload
+              </button>
+            )}
             {loading && <Busy label="Loading…" />}
           </div>
           {full && full.count !== update.count && <p className="muted small">Showing the payload loaded at message {formatCount(full.count)}; newer messages arrived.</p>}
@@ -161,6 +167,7 @@ export function PayloadPanel({ tree, profile, path, connected, onOpenDashboard }
           {shown === 'hex' && <pre className="payload-text mono" data-testid="payload-hex">{hex}</pre>}
           {(decoder ? decodedDocument : json.ok) && <ChartSeriesForm profile={profile} topic={update.topic} kind="json" path={fieldPath} onPath={setFieldPath} onOpenDashboard={onOpenDashboard} />}
           {!(decoder ? decodedDocument : json.ok) && scalar && <ChartSeriesForm profile={profile} topic={update.topic} kind={scalar} path="" onPath={() => undefined} onOpenDashboard={onOpenDashboard} />}
+          <TopicHistoryList connectionId={profile.id} topic={update.topic} count={update.count} />
         </>
       )}
       {error && <Problem problem={error} />}

@@ -5,10 +5,11 @@
  * open and close (or go to the child/parent), Home/End and Page keys jump,
  * Enter toggles.
  */
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useFrameSignal } from '../app/frame-signal';
 import type { TopicNode, TopicTree } from './topic-tree';
 import { TopicRow } from './TopicRow';
+import { useViewportHeight } from './viewport';
 
 /** Must match `.tree-row` in styles.css. */
 export const ROW_HEIGHT = 26;
@@ -23,18 +24,9 @@ export function TopicTreeView({ tree, filter, selected, onSelect }: { tree: Topi
   const [, setExpansionVersion] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
-  const [height, setHeight] = useState(400);
+  const height = useViewportHeight(scroller);
   const rows = tree.rows(filter);
   const index = selected === null ? -1 : rows.findIndex((n) => n.path === selected);
-
-  useEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
-    const observer = new ResizeObserver(() => setHeight(el.clientHeight));
-    observer.observe(el);
-    setHeight(el.clientHeight);
-    return () => observer.disconnect();
-  }, []);
 
   // Keep the selected row in view when the keyboard moves it.
   const follow = useRef(false);
@@ -110,6 +102,8 @@ export function TopicTreeView({ tree, filter, selected, onSelect }: { tree: Topi
   const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
   const visible = rows.slice(first, last);
   const active = index >= 0 ? rows[index] : undefined;
+  // One clock reading per frame for every row's flash.
+  const now = Date.now();
 
   return (
     <div
@@ -134,6 +128,7 @@ export function TopicTreeView({ tree, filter, selected, onSelect }: { tree: Topi
               node={node}
               expanded={node.hasChildren && tree.expansion.isExpanded(node)}
               selected={node.path === selected}
+              now={now}
               onSelect={() => onSelect(node.path)}
               onToggle={() => toggle(node)}
             />

@@ -33,6 +33,8 @@ export class TopicNode implements TrieNode<TopicNode> {
   ownRate = 0;
   reportedRate = 0;
   reportedAt = 0;
+  /** When (window time, ms) a message last arrived at or below this node: its row flashes (highlight.ts). */
+  changedAt = 0;
   /** Subtree totals, this node included. */
   messages = 0;
   rate = 0;
@@ -105,7 +107,7 @@ export class TopicTree {
   private readonly moving = new Set<TopicNode>();
   /** Bumped whenever nodes are added or removed. */
   private shape = 0;
-  private rowsCache: { shape: number; expansion: number; filter: string; rows: TopicNode[] } | null = null;
+  private rowsCache: { shape: number; expansion: number; filter: string; rows: TopicNode[]; matched: TopicNode[] } | null = null;
 
   get root(): TopicNode {
     return this.trie.root;
@@ -138,6 +140,7 @@ export class TopicTree {
         n.rate += dRate;
         n.retained += dRetained;
         n.topics += dTopics;
+        if (dMessages > 0) n.changedAt = now;
       }
       changed = true;
     }
@@ -186,10 +189,12 @@ export class TopicTree {
     const cache = this.rowsCache;
     if (cache && cache.shape === this.shape && cache.expansion === this.expansion.version && cache.filter === f) return cache.rows;
     let keep: Set<TopicNode> | null = null;
+    const matched: TopicNode[] = [];
     if (f) {
       keep = new Set();
       for (const node of this.trie.topics()) {
         if (!node.lower.includes(f)) continue;
+        matched.push(node);
         for (let n: TopicNode | null = node; n && n !== this.root && !keep.has(n); n = n.parent) keep.add(n);
       }
     }
@@ -205,7 +210,20 @@ export class TopicTree {
         for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as TopicNode);
       }
     }
-    this.rowsCache = { shape: this.shape, expansion: this.expansion.version, filter: f, rows };
+    this.rowsCache = { shape: this.shape, expansion: this.expansion.version, filter: f, rows, matched };
     return rows;
+  }
+
+  /**
+   * What the tree's summary line counts: every topic and message, or with a
+   * filter only the topics whose name contains it and their messages.
+   */
+  summary(filter: string): { topics: number; messages: number; filtered: boolean } {
+    if (!filter.trim()) return { topics: this.topicCount, messages: this.root.messages, filtered: false };
+    this.rows(filter);
+    const matched = this.rowsCache?.matched ?? [];
+    let messages = 0;
+    for (const node of matched) messages += node.topic?.count ?? 0;
+    return { topics: matched.length, messages, filtered: true };
   }
 }

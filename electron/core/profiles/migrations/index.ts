@@ -11,10 +11,11 @@ import { v4ToV5 } from './v4-to-v5';
 import { v5ToV6 } from './v5-to-v6';
 import { v6ToV7 } from './v6-to-v7';
 import { v7ToV8 } from './v7-to-v8';
+import { v8ToV9 } from './v8-to-v9';
 
 export type { FoundSecret } from './step';
 
-export const MIGRATIONS: readonly MigrationStep[] = [v1ToV2, v2ToV3, v3ToV4, v4ToV5, v5ToV6, v6ToV7, v7ToV8];
+export const MIGRATIONS: readonly MigrationStep[] = [v1ToV2, v2ToV3, v3ToV4, v4ToV5, v5ToV6, v6ToV7, v7ToV8, v8ToV9];
 
 export const PROFILES_VERSION = 1 + MIGRATIONS.length;
 
