@@ -90,6 +90,18 @@ describe('a refused connection’s verdict', () => {
     );
   });
 
+  it('says an expired broker certificate once, on its date line, not again as an unverified chain', () => {
+    const expired = cert('CN=broker.example', 'CN=Acme Issuing CA', { subjectAltNames: ['DNS:broker.example'], notAfter: '2026-01-01T00:00:00.000Z' });
+    const expiredChain = [expired, cert('CN=Acme Issuing CA', 'CN=Acme Root CA')];
+    const ctx: ErrorContext = { ...context, peerLeaf: expired, peerChain: expiredChain };
+    const error = translateError(Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' }), ctx);
+    const tls = withRefusal({ ...snapshot, peerChain: expiredChain, hostname: { expected: 'broker.example', matched: true } }, error.cause);
+    const status = gradeConnection({ transport: 'mqtts', tls, error, usesPassword: false, now: NOW });
+    expect(status.grade).toBe('insecure');
+    expect(status.reasons.filter((r) => r.level === 'insecure')).toEqual([{ level: 'insecure', code: 'peer_expired', message: error.message }]);
+    expect(error.message).toMatch(/has expired \(on 2026-01-01\)/);
+  });
+
   it('keeps a failure without a matching fact as a line of its own', () => {
     const error = translateError(Object.assign(new Error('x'), { code: 'TLS_PIN_MISMATCH' }), context);
     const status = gradeConnection({ transport: 'mqtts', tls: null, error, usesPassword: false, now: NOW });

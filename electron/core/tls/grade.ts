@@ -45,7 +45,12 @@ export function isUntrustedPeer(code: ErrorCode): boolean {
 const FACT_OF_REFUSAL: Partial<Record<ErrorCode, string>> = {
   tls_hostname_mismatch: 'hostname_mismatch',
   tls_pin_mismatch: 'pin_mismatch',
+  tls_cert_expired: 'peer_expired',
+  tls_cert_not_yet_valid: 'peer_not_yet_valid',
 };
+
+/** OpenSSL's verdicts about a certificate's dates rather than its chain. */
+const DATE_VERDICTS = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 
 export interface GradeInput {
   transport: Transport;
@@ -169,6 +174,9 @@ export function gradeConnection(input: GradeInput): SecurityStatus {
     const fact = reasons.find((r) => r.level === 'insecure' && r.code === factCode);
     if (fact) fact.message = refusal.message;
     else reasons.push({ level: 'insecure', code: refusal.code, message: refusal.message });
+    // OpenSSL's date verdict is what left the chain unverified: the date's line says it, the chain's would repeat it.
+    const chainLine = reasons.findIndex((r) => r.code === 'chain_unverified');
+    if (fact && chainLine >= 0 && tls?.authorizationError && DATE_VERDICTS.has(tls.authorizationError)) reasons.splice(chainLine, 1);
   }
   // A connection is graded secure or warning only once its handshake completed without a
   // security failure and its last attempt did not fail: a refused connection proves nothing.
