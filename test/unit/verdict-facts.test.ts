@@ -92,7 +92,7 @@ describe('a refused connection’s verdict', () => {
 
   it('says an expired broker certificate once, on its date line, not again as an unverified chain', () => {
     const expired = cert('CN=broker.example', 'CN=Acme Issuing CA', { subjectAltNames: ['DNS:broker.example'], notAfter: '2026-01-01T00:00:00.000Z' });
-    const expiredChain = [expired, chain[1]];
+    const expiredChain = [expired, cert('CN=Acme Issuing CA', 'CN=Acme Root CA')];
     const ctx: ErrorContext = { ...context, peerLeaf: expired, peerChain: expiredChain };
     const error = translateError(Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' }), ctx);
     const tls = withRefusal({ ...snapshot, peerChain: expiredChain, hostname: { expected: 'broker.example', matched: true } }, error.cause);
