@@ -13,16 +13,13 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Profile } from '../../shared/profiles';
-import { startMosquitto, tlsListener, type Broker } from '../fixtures/mosquitto';
 import { acmeTelemetry, ACME_PROTO as ACME } from '../fixtures/acme-proto';
-import { createTestPki, type TestPki } from '../fixtures/pki';
 import { decodeFixture, EdgeNodeFixture } from '../fixtures/sparkplug';
-import { tempDir } from '../support/backend';
 import { screenshotPath, type BrowserSession } from '../support/browser';
 import { openDashboard, type TestHost } from '../support/host';
+import { useTlsBroker } from '../support/tls-broker';
 
-let pki: TestPki;
-let broker: Broker;
+const { pki, url } = useTlsBroker();
 let app: TestHost;
 let b: BrowserSession;
 let close: (() => Promise<void>) | undefined;
@@ -34,17 +31,14 @@ const Telemetry = acmeTelemetry();
 const reading = (temp: number) => Buffer.from(Telemetry.encode(Telemetry.fromObject({ device: 'press-7', at: { seconds: 1_700_000_000 }, reading: { temp, status: temp > 25 ? 1 : 0 } })).finish());
 const node = new EdgeNodeFixture('Plant1', 'Edge1', 'Press7', ['Temperature', 'Pressure']);
 
-const url = () => `mqtts://localhost:${broker.ports.tls}`;
 const row = (page: Page, topic: string) => page.locator(`[data-testid=topic-row][data-topic="${topic}"]`);
 const chart = (page: Page) => page.getByTestId('chart-card').first();
 
 beforeAll(async () => {
-  pki = createTestPki(tempDir('pki'));
-  broker = await startMosquitto([tlsListener(pki.server)]);
-  device = await mqtt.connectAsync(url(), { ca: pki.rootOnly.pem, reconnectPeriod: 0 });
+  device = await mqtt.connectAsync(url(), { ca: pki().rootOnly.pem, reconnectPeriod: 0 });
   ({ app, b, close } = await openDashboard(async (host) => {
     const saved = await host.backend.dispatch('profiles.save', {
-      settings: { name: 'Factory', url: url(), tls: { trust: 'custom', ca: [pki.rootOnly.pem] }, subscriptions: [{ filter: 'factory/#', qos: 1 }, { filter: 'spBv1.0/#', qos: 1 }] },
+      settings: { name: 'Factory', url: url(), tls: { trust: 'custom', ca: [pki().rootOnly.pem] }, subscriptions: [{ filter: 'factory/#', qos: 1 }, { filter: 'spBv1.0/#', qos: 1 }] },
     });
     if (!saved.ok) throw new Error(saved.error.message);
     profile = saved.value as Profile;
@@ -54,7 +48,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await device?.endAsync();
   await close?.();
-  await broker?.stop();
 });
 
 describe('payload decoders in the window', () => {
@@ -133,7 +126,7 @@ describe('payload decoders in the window', () => {
 
   it('shows Sparkplug DATA before any birth as such, and the rebirth button reaches the edge node; the births then fill the Sparkplug view', async () => {
     const page = b.page;
-    const edge = await mqtt.connectAsync(url(), { ca: pki.rootOnly.pem, reconnectPeriod: 0 });
+    const edge = await mqtt.connectAsync(url(), { ca: pki().rootOnly.pem, reconnectPeriod: 0 });
     try {
       const commands: Buffer[] = [];
       await edge.subscribeAsync(node.topic('NCMD'), { qos: 1 });

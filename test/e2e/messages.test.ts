@@ -12,15 +12,12 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Profile } from '../../shared/profiles';
-import { startMosquitto, type Broker, tlsListener } from '../fixtures/mosquitto';
-import { createTestPki, type TestPki } from '../fixtures/pki';
-import { tempDir } from '../support/backend';
 import type { BrowserSession } from '../support/browser';
 import { openDashboard, type TestHost } from '../support/host';
 import { until } from '../support/until';
+import { useTlsBroker } from '../support/tls-broker';
 
-let pki: TestPki;
-let broker: Broker;
+const { pki, url } = useTlsBroker();
 let app: TestHost;
 let b: BrowserSession;
 let close: (() => Promise<void>) | undefined;
@@ -36,14 +33,12 @@ const countOf = async (page: Page, topic: string) => Number(await row(page, topi
 const publish = (topic: string, payload: string) => device.publishAsync(topic, payload, { qos: 1 });
 
 beforeAll(async () => {
-  pki = createTestPki(tempDir('pki'));
-  broker = await startMosquitto([tlsListener(pki.server)]);
-  device = await mqtt.connectAsync(`mqtts://localhost:${broker.ports.tls}`, { ca: pki.rootOnly.pem, reconnectPeriod: 0 });
+  device = await mqtt.connectAsync(url(), { ca: pki().rootOnly.pem, reconnectPeriod: 0 });
   // On the broker before the dashboard subscribes: it arrives marked retained.
   await device.publishAsync(RETAINED, '{"setpoint":21}', { qos: 1, retain: true });
   ({ app, b, close } = await openDashboard(async (host) => {
     const saved = await host.backend.dispatch('profiles.save', {
-      settings: { name: 'Plant', url: `mqtts://localhost:${broker.ports.tls}`, tls: { trust: 'custom', ca: [pki.rootOnly.pem] }, subscriptions: [{ filter: '#', qos: 1 }] },
+      settings: { name: 'Plant', url: url(), tls: { trust: 'custom', ca: [pki().rootOnly.pem] }, subscriptions: [{ filter: '#', qos: 1 }] },
     });
     if (!saved.ok) throw new Error(saved.error.message);
     profile = saved.value as Profile;
@@ -56,7 +51,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await device?.endAsync();
   await close?.();
-  await broker?.stop();
 });
 
 describe('message history in the window', () => {

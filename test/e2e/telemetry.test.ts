@@ -12,22 +12,18 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Profile } from '../../shared/profiles';
-import { startMosquitto, type Broker, tlsListener } from '../fixtures/mosquitto';
-import { createTestPki, type TestPki } from '../fixtures/pki';
-import { tempDir } from '../support/backend';
 import { screenshotPath, type BrowserSession } from '../support/browser';
 import { openDashboard, type TestHost } from '../support/host';
+import { useTlsBroker } from '../support/tls-broker';
 
-let pki: TestPki;
-let broker: Broker;
+const { pki, url } = useTlsBroker();
 let app: TestHost;
 let b: BrowserSession;
 let close: (() => Promise<void>) | undefined;
 let device: MqttClient;
 let profile: Profile;
 
-const url = () => `mqtts://localhost:${broker.ports.tls}`;
-const connectBare = () => mqtt.connectAsync(url(), { ca: pki.rootOnly.pem, reconnectPeriod: 0 });
+const connectBare = () => mqtt.connectAsync(url(), { ca: pki().rootOnly.pem, reconnectPeriod: 0 });
 const TOPICS = [1, 2, 3, 4, 5].flatMap((line) => Array.from({ length: 10 }, (_, i) => `plant/line${line}/dev${i + 1}/status`));
 const CHARTED = 'plant/line3/dev7/status';
 const RETAINED = 'plant/line1/config';
@@ -37,14 +33,12 @@ function reading(temp: number): string {
 }
 
 beforeAll(async () => {
-  pki = createTestPki(tempDir('pki'));
-  broker = await startMosquitto([tlsListener(pki.server)]);
   // The retained message is on the broker before the dashboard subscribes, so it arrives marked retained.
   device = await connectBare();
   await device.publishAsync(RETAINED, '{"setpoint":21}', { qos: 1, retain: true });
   ({ app, b, close } = await openDashboard(async (host) => {
     const saved = await host.backend.dispatch('profiles.save', {
-      settings: { name: 'Plant', url: url(), tls: { trust: 'custom', ca: [pki.rootOnly.pem] }, subscriptions: [{ filter: 'other/#', qos: 0 }] },
+      settings: { name: 'Plant', url: url(), tls: { trust: 'custom', ca: [pki().rootOnly.pem] }, subscriptions: [{ filter: 'other/#', qos: 0 }] },
     });
     if (!saved.ok) throw new Error(saved.error.message);
     profile = saved.value as Profile;
@@ -54,7 +48,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await device?.endAsync();
   await close?.();
-  await broker?.stop();
 });
 
 const row = (page: Page, topic: string) => page.locator(`[data-testid=topic-row][data-topic="${topic}"]`);
