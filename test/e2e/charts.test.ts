@@ -216,9 +216,8 @@ describe('charts an operator reads', () => {
     const page = b.page;
     const chart = card(page, 'door');
     const path = () => chart.locator('path.recharts-line-curve').first().getAttribute('d');
-    await expect.poll(async () => vertices((await path()) ?? '').length, { timeout: 15_000 }).toBeGreaterThan(8);
-    // The door opens and shuts the whole height of the plot at once.
-    expect(drawnAsSteps((await path()) ?? '', 100)).toBe(true);
+    // The door opens and shuts the whole height of the plot at once (polled: a loaded machine may not have drawn 4 changes yet).
+    await expect.poll(async () => drawnAsSteps((await path()) ?? '', 100), { timeout: 20_000 }).toBe(true);
 
     await chart.getByTestId('series-options').click();
     await chart.getByTestId('series-draw').selectOption('line');
@@ -231,9 +230,8 @@ describe('charts an operator reads', () => {
   it('draws a state code (a few whole numbers that come back) as steps too, without being told', async () => {
     const chart = card(b.page, 'mode');
     const path = () => chart.locator('path.recharts-line-curve').first().getAttribute('d');
-    await expect.poll(async () => vertices((await path()) ?? '').length, { timeout: 15_000 }).toBeGreaterThan(8);
     // Three states over the plot's height: each change is a vertical of a third or more of it.
-    expect(drawnAsSteps((await path()) ?? '', 40)).toBe(true);
+    await expect.poll(async () => drawnAsSteps((await path()) ?? '', 40), { timeout: 20_000 }).toBe(true);
     await chart.getByTestId('series-options').click();
     expect(await chart.getByTestId('series-draw').locator('option[value=""]').textContent()).toBe('Automatic (steps)');
   });
