@@ -8,28 +8,21 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Profile } from '../../shared/profiles';
-import { startMosquitto, type Broker, tlsListener } from '../fixtures/mosquitto';
-import { createTestPki, type TestPki } from '../fixtures/pki';
-import { tempDir } from '../support/backend';
 import { screenshotPath, type BrowserSession } from '../support/browser';
 import { openDashboard, type TestHost } from '../support/host';
+import { useTlsBroker } from '../support/tls-broker';
 
-let pki: TestPki;
-let broker: Broker;
+const { pki, url } = useTlsBroker();
 let app: TestHost;
 let b: BrowserSession;
 let close: (() => Promise<void>) | undefined;
 let device: MqttClient | undefined;
 let profile: Profile;
 
-const url = () => `mqtts://localhost:${broker.ports.tls}`;
-
 beforeAll(async () => {
-  pki = createTestPki(tempDir('pki'));
-  broker = await startMosquitto([tlsListener(pki.server)]);
   ({ app, b, close } = await openDashboard(async (host) => {
     const saved = await host.backend.dispatch('profiles.save', {
-      settings: { name: 'Plant', url: url(), tls: { trust: 'custom', ca: [pki.rootOnly.pem] }, subscriptions: [{ filter: 'plant/#', qos: 1 }] },
+      settings: { name: 'Plant', url: url(), tls: { trust: 'custom', ca: [pki().rootOnly.pem] }, subscriptions: [{ filter: 'plant/#', qos: 1 }] },
     });
     if (!saved.ok) throw new Error(saved.error.message);
     profile = saved.value as Profile;
@@ -42,7 +35,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await device?.endAsync();
   await close?.();
-  await broker?.stop();
 });
 
 describe('an alert rule defined in the window', () => {
@@ -64,7 +56,7 @@ describe('an alert rule defined in the window', () => {
     expect(app.backend.profiles.get(profile.id).alerts.at(-1)).toMatchObject({ kind: 'threshold', chartId: 'boiler', value: 50, clearAt: 45, name: 'Boiler too hot' });
     expect(await page.getByTestId('alerts-none').isVisible()).toBe(true);
 
-    device = await mqtt.connectAsync(url(), { ca: pki.rootOnly.pem, reconnectPeriod: 0 });
+    device = await mqtt.connectAsync(url(), { ca: pki().rootOnly.pem, reconnectPeriod: 0 });
     for (const temp of [40, 47, 63.5]) await device.publishAsync('plant/boiler', JSON.stringify({ temp }), { qos: 1 });
 
     const item = page.getByTestId('alert-list').getByTestId('alert-item').filter({ hasText: 'Boiler too hot' });

@@ -13,17 +13,15 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TimeRange } from '../../shared/history';
 import type { Profile } from '../../shared/profiles';
-import { startMosquitto, type Broker, tlsListener } from '../fixtures/mosquitto';
-import { createTestPki, type TestPki } from '../fixtures/pki';
 import { tempDir, waitForSession } from '../support/backend';
 import { openBrowser, type BrowserSession } from '../support/browser';
 import { startTestHost, type TestHost } from '../support/host';
 import { until } from '../support/until';
+import { useTlsBroker } from '../support/tls-broker';
 
 const dataDir = tempDir('e2e-zoom');
 const BURST = 200;
-let pki: TestPki;
-let broker: Broker;
+const { pki, url } = useTlsBroker();
 let device: MqttClient;
 let app: TestHost | undefined;
 let b: BrowserSession | undefined;
@@ -34,20 +32,16 @@ let burst = { from: 0, to: 0 };
 /** Every range view the core answered, as asked, with how many samples it read and how many points it gave. */
 const rangeViews: Array<{ range: TimeRange; width: number; samples: number; points: number }> = [];
 
-const url = () => `mqtts://localhost:${broker.ports.tls}`;
-
 async function connect(host: TestHost): Promise<void> {
   await host.backend.dispatch('sessions.connect', { id: profile.id });
   await waitForSession(host.backend, profile.id, (v) => v.state === 'connected');
 }
 
 beforeAll(async () => {
-  pki = createTestPki(tempDir('pki'));
-  broker = await startMosquitto([tlsListener(pki.server)]);
-  device = await mqtt.connectAsync(url(), { ca: pki.rootOnly.pem, reconnectPeriod: 0 });
+  device = await mqtt.connectAsync(url(), { ca: pki().rootOnly.pem, reconnectPeriod: 0 });
 
   const first = await startTestHost({ dataDir });
-  const saved = await first.backend.dispatch('profiles.save', { settings: { name: 'Site', url: url(), tls: { trust: 'custom', ca: [pki.rootOnly.pem] }, subscriptions: [{ filter: 'site/#', qos: 1 }] } });
+  const saved = await first.backend.dispatch('profiles.save', { settings: { name: 'Site', url: url(), tls: { trust: 'custom', ca: [pki().rootOnly.pem] }, subscriptions: [{ filter: 'site/#', qos: 1 }] } });
   if (!saved.ok) throw new Error(saved.error.message);
   profile = saved.value as Profile;
   const series = { connectionId: profile.id, topic: 'site/power', extractor: { kind: 'number' as const }, label: 'power' };
@@ -83,7 +77,6 @@ afterAll(async () => {
   await device?.endAsync();
   await b?.close();
   await app?.cleanup();
-  await broker?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -9,57 +9,31 @@
  * subscriber receives; after the births the Sparkplug view lists group, edge
  * node, device and metrics.
  */
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt from 'mqtt';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Profile } from '../../shared/profiles';
-import { startMosquitto, tlsListener, type Broker } from '../fixtures/mosquitto';
+import { describe, expect, it } from 'vitest';
 import { acmeTelemetry, ACME_PROTO as ACME } from '../fixtures/acme-proto';
-import { createTestPki, type TestPki } from '../fixtures/pki';
 import { decodeFixture, EdgeNodeFixture } from '../fixtures/sparkplug';
-import { tempDir } from '../support/backend';
-import { screenshotPath, type BrowserSession } from '../support/browser';
-import { openDashboard, type TestHost } from '../support/host';
+import { screenshotPath } from '../support/browser';
+import { useTlsBroker } from '../support/tls-broker';
+import { useDashboardOnBroker } from '../support/dashboard-on-broker';
 
-let pki: TestPki;
-let broker: Broker;
-let app: TestHost;
-let b: BrowserSession;
-let close: (() => Promise<void>) | undefined;
-let device: MqttClient;
-let profile: Profile;
+const tls = useTlsBroker();
+const { pki, url } = tls;
 
 const TOPIC = 'factory/line1/telemetry';
 const Telemetry = acmeTelemetry();
 const reading = (temp: number) => Buffer.from(Telemetry.encode(Telemetry.fromObject({ device: 'press-7', at: { seconds: 1_700_000_000 }, reading: { temp, status: temp > 25 ? 1 : 0 } })).finish());
 const node = new EdgeNodeFixture('Plant1', 'Edge1', 'Press7', ['Temperature', 'Pressure']);
 
-const url = () => `mqtts://localhost:${broker.ports.tls}`;
 const row = (page: Page, topic: string) => page.locator(`[data-testid=topic-row][data-topic="${topic}"]`);
 const chart = (page: Page) => page.getByTestId('chart-card').first();
 
-beforeAll(async () => {
-  pki = createTestPki(tempDir('pki'));
-  broker = await startMosquitto([tlsListener(pki.server)]);
-  device = await mqtt.connectAsync(url(), { ca: pki.rootOnly.pem, reconnectPeriod: 0 });
-  ({ app, b, close } = await openDashboard(async (host) => {
-    const saved = await host.backend.dispatch('profiles.save', {
-      settings: { name: 'Factory', url: url(), tls: { trust: 'custom', ca: [pki.rootOnly.pem] }, subscriptions: [{ filter: 'factory/#', qos: 1 }, { filter: 'spBv1.0/#', qos: 1 }] },
-    });
-    if (!saved.ok) throw new Error(saved.error.message);
-    profile = saved.value as Profile;
-  }));
-});
-
-afterAll(async () => {
-  await device?.endAsync();
-  await close?.();
-  await broker?.stop();
-});
+const dash = useDashboardOnBroker(tls, { name: 'Factory', subscriptions: [{ filter: 'factory/#', qos: 1 }, { filter: 'spBv1.0/#', qos: 1 }] });
 
 describe('payload decoders in the window', () => {
   it('imports a .proto in the connection form, refusing a broken one with its line, and saves a rule naming its message', async () => {
-    const page = b.page;
+    const page = dash.b.page;
     await page.locator('[data-testid=connection-item][data-name="Factory"]').click();
     await page.getByTestId('edit').click();
     const fieldset = page.getByTestId('decoders-fieldset');
@@ -81,7 +55,7 @@ describe('payload decoders in the window', () => {
     await page.getByTestId('save-connect').click();
     const view = page.locator('[data-testid=connection-view][data-name="Factory"]');
     await expect.poll(() => view.getByTestId('session-state').textContent(), { timeout: 15_000 }).toBe('connected');
-    expect(app.backend.profiles.get(profile.id).decoders).toEqual({
+    expect(dash.app.backend.profiles.get(dash.profile.id).decoders).toEqual({
       rules: [
         { filter: 'spBv1.0/#', decoder: 'sparkplug', message: '' },
         { filter: 'factory/+/telemetry', decoder: 'protobuf', message: 'acme.Telemetry' },
@@ -91,9 +65,9 @@ describe('payload decoders in the window', () => {
   });
 
   it('shows a Protobuf payload decoded, the raw hex one click away, and a payload that did not decode with the reason', async () => {
-    const page = b.page;
-    await device.publishAsync(TOPIC, reading(21.5), { qos: 1 });
-    await device.publishAsync('factory/line2/telemetry', Buffer.from([0x1a, 0x09, 0x09, 1, 2]), { qos: 1 });
+    const page = dash.b.page;
+    await dash.device.publishAsync(TOPIC, reading(21.5), { qos: 1 });
+    await dash.device.publishAsync('factory/line2/telemetry', Buffer.from([0x1a, 0x09, 0x09, 1, 2]), { qos: 1 });
     await page.getByTestId('tab-topics').click();
     await row(page, TOPIC).click();
     const panel = page.getByTestId('payload-panel');
@@ -111,18 +85,18 @@ describe('payload decoders in the window', () => {
   });
 
   it('charts a nested field picked in the decoded view', async () => {
-    const page = b.page;
+    const page = dash.b.page;
     await row(page, TOPIC).click();
     const panel = page.getByTestId('payload-panel');
     await panel.locator('[data-testid=json-field][data-path="reading.temp"]').click();
     expect(await panel.getByTestId('chart-path').inputValue()).toBe('reading.temp');
     await panel.getByTestId('chart-field').click();
     await panel.getByTestId('chart-added').waitFor();
-    expect(app.backend.profiles.get(profile.id).dashboard.charts[0]?.series[0]).toMatchObject({ topic: TOPIC, extractor: { kind: 'json', path: 'reading.temp' } });
+    expect(dash.app.backend.profiles.get(dash.profile.id).dashboard.charts[0]?.series[0]).toMatchObject({ topic: TOPIC, extractor: { kind: 'json', path: 'reading.temp' } });
 
     await page.getByTestId('tab-dashboard').click();
     let temp = 20;
-    const timer = setInterval(() => void device.publishAsync(TOPIC, reading((temp = temp >= 30 ? 20 : temp + 1))).catch(() => undefined), 100);
+    const timer = setInterval(() => void dash.device.publishAsync(TOPIC, reading((temp = temp >= 30 ? 20 : temp + 1))).catch(() => undefined), 100);
     try {
       await expect.poll(() => chart(page).getByTestId('chart-plot').getAttribute('data-points').then(Number), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
       await expect.poll(() => chart(page).getByTestId('series-last').textContent(), { timeout: 10_000 }).toMatch(/\d/);
@@ -132,8 +106,8 @@ describe('payload decoders in the window', () => {
   });
 
   it('shows Sparkplug DATA before any birth as such, and the rebirth button reaches the edge node; the births then fill the Sparkplug view', async () => {
-    const page = b.page;
-    const edge = await mqtt.connectAsync(url(), { ca: pki.rootOnly.pem, reconnectPeriod: 0 });
+    const page = dash.b.page;
+    const edge = await mqtt.connectAsync(url(), { ca: pki().rootOnly.pem, reconnectPeriod: 0 });
     try {
       const commands: Buffer[] = [];
       await edge.subscribeAsync(node.topic('NCMD'), { qos: 1 });
@@ -174,6 +148,6 @@ describe('payload decoders in the window', () => {
   });
 
   it('logged no errors in the page', () => {
-    expect(b.errors).toEqual([]);
+    expect(dash.b.errors).toEqual([]);
   });
 });

@@ -8,24 +8,13 @@
  * values already kept; "Clear retained…" only where a retained message is, and
  * "Load full payload" only when the preview was cut.
  */
-import mqtt, { type MqttClient } from 'mqtt';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Profile } from '../../shared/profiles';
-import { startMosquitto, type Broker, tlsListener } from '../fixtures/mosquitto';
-import { createTestPki, type TestPki } from '../fixtures/pki';
-import { tempDir } from '../support/backend';
-import type { BrowserSession } from '../support/browser';
-import { openDashboard, type TestHost } from '../support/host';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../support/until';
+import { useTlsBroker } from '../support/tls-broker';
+import { useDashboardOnBroker } from '../support/dashboard-on-broker';
 
-let pki: TestPki;
-let broker: Broker;
-let app: TestHost;
-let b: BrowserSession;
-let close: (() => Promise<void>) | undefined;
-let device: MqttClient;
-let profile: Profile;
+const tls = useTlsBroker();
 
 const RETAINED = 'plant/line1/config';
 const TEMP = 'plant/line1/temp';
@@ -33,35 +22,30 @@ const QUIET = 'fleet/tracker1/battery';
 
 const row = (page: Page, topic: string) => page.locator(`[data-testid=topic-row][data-topic="${topic}"]`);
 const countOf = async (page: Page, topic: string) => Number(await row(page, topic).getByTestId('topic-count').getAttribute('data-count'));
-const publish = (topic: string, payload: string) => device.publishAsync(topic, payload, { qos: 1 });
+const publish = (topic: string, payload: string) => dash.device.publishAsync(topic, payload, { qos: 1 });
+
+const dash = useDashboardOnBroker(
+  tls,
+  { name: 'Plant', subscriptions: [{ filter: '#', qos: 1 }] },
+  {
+    // On the broker before the dashboard subscribes: it arrives marked retained.
+    beforeOpen: async (device) => {
+      await device.publishAsync(RETAINED, '{"setpoint":21}', { qos: 1, retain: true });
+    },
+    prepare: async (host, profile) => {
+      const connected = await host.backend.dispatch('sessions.connect', { id: profile.id });
+      if (!connected.ok) throw new Error(connected.error.message);
+    },
+  },
+);
 
 beforeAll(async () => {
-  pki = createTestPki(tempDir('pki'));
-  broker = await startMosquitto([tlsListener(pki.server)]);
-  device = await mqtt.connectAsync(`mqtts://localhost:${broker.ports.tls}`, { ca: pki.rootOnly.pem, reconnectPeriod: 0 });
-  // On the broker before the dashboard subscribes: it arrives marked retained.
-  await device.publishAsync(RETAINED, '{"setpoint":21}', { qos: 1, retain: true });
-  ({ app, b, close } = await openDashboard(async (host) => {
-    const saved = await host.backend.dispatch('profiles.save', {
-      settings: { name: 'Plant', url: `mqtts://localhost:${broker.ports.tls}`, tls: { trust: 'custom', ca: [pki.rootOnly.pem] }, subscriptions: [{ filter: '#', qos: 1 }] },
-    });
-    if (!saved.ok) throw new Error(saved.error.message);
-    profile = saved.value as Profile;
-    const connected = await host.backend.dispatch('sessions.connect', { id: profile.id });
-    if (!connected.ok) throw new Error(connected.error.message);
-  }));
-  await until(() => (app.backend.sessions.get(profile.id).view().state === 'connected' ? true : undefined), 'the connection', 15_000);
-});
-
-afterAll(async () => {
-  await device?.endAsync();
-  await close?.();
-  await broker?.stop();
+  await until(() => (dash.app.backend.sessions.get(dash.profile.id).view().state === 'connected' ? true : undefined), 'the connection', 15_000);
 });
 
 describe('message history in the window', () => {
   it('says "1 message", then counts what the filter keeps', async () => {
-    const page = b.page;
+    const page = dash.b.page;
     await page.locator(`[data-testid=connection-item][data-name="Plant"]`).click();
     await page.getByTestId('tab-topics').click();
     await row(page, RETAINED).waitFor({ timeout: 10_000 });
@@ -76,7 +60,7 @@ describe('message history in the window', () => {
   });
 
   it('flashes the rows of a topic that just took a message, and not those of a quiet one', async () => {
-    const page = b.page;
+    const page = dash.b.page;
     await page.waitForTimeout(1000);
     await publish(TEMP, '{"temp":21.5,"mode":"auto"}');
     await expect.poll(() => countOf(page, TEMP)).toBe(3);
@@ -89,7 +73,7 @@ describe('message history in the window', () => {
   });
 
   it('offers "Clear retained…" only where a retained message is', async () => {
-    const page = b.page;
+    const page = dash.b.page;
     await row(page, TEMP).click();
     await page.getByTestId('payload-panel').waitFor();
     expect(await page.getByTestId('clear-retained').count()).toBe(0);
@@ -104,7 +88,7 @@ describe('message history in the window', () => {
   });
 
   it('offers "Load full payload" only when the preview was cut', async () => {
-    const page = b.page;
+    const page = dash.b.page;
     await row(page, TEMP).click();
     await page.getByTestId('payload-text').or(page.getByTestId('payload-json')).first().waitFor();
     expect(await page.getByTestId('load-full').count()).toBe(0);
@@ -117,7 +101,7 @@ describe('message history in the window', () => {
   });
 
   it('lists the kept messages of a topic with time, QoS, retain and size, and compares two', async () => {
-    const page = b.page;
+    const page = dash.b.page;
     await publish(TEMP, '{"temp":23,"mode":"manual","alarm":true}');
     await row(page, TEMP).click();
     const history = page.getByTestId('topic-history');
@@ -135,7 +119,7 @@ describe('message history in the window', () => {
   });
 
   it('lists the connection’s messages, narrowed by topic filter and text, and pauses', async () => {
-    const page = b.page;
+    const page = dash.b.page;
     await page.getByTestId('show-messages').click();
     const list = page.getByTestId('message-list');
     const rows = list.getByTestId('message-row');
@@ -155,7 +139,7 @@ describe('message history in the window', () => {
     // The window draws the change on its next frame.
     await expect.poll(() => list.getByTestId('message-status').textContent()).toMatch(/^Paused/);
     await publish(TEMP, '{"temp":25,"mode":"manual"}');
-    await expect.poll(() => app.backend.telemetry.store(profile.id).get(TEMP)?.count).toBe(6);
+    await expect.poll(() => dash.app.backend.telemetry.store(dash.profile.id).get(TEMP)?.count).toBe(6);
     await page.waitForTimeout(500);
     expect(await rows.count()).toBe(5);
     await list.getByTestId('message-pause').click();
@@ -167,7 +151,7 @@ describe('message history in the window', () => {
   });
 
   it('starts a newly charted field from the values already kept', async () => {
-    const page = b.page;
+    const page = dash.b.page;
     await row(page, TEMP).click();
     const panel = page.getByTestId('payload-panel');
     await panel.locator('[data-testid=json-field][data-path=temp]').click();
@@ -179,10 +163,10 @@ describe('message history in the window', () => {
     await expect.poll(() => chart.getByTestId('chart-plot').getAttribute('data-points').then(Number), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     expect(await chart.getByTestId('chart-waiting').count()).toBe(0);
     expect(await chart.getByTestId('series-last').textContent()).toContain('25');
-    expect(app.backend.telemetry.view(`${profile.id}|json:temp|${TEMP}`, 'all', 100).samples).toBe(6);
+    expect(dash.app.backend.telemetry.view(`${dash.profile.id}|json:temp|${TEMP}`, 'all', 100).samples).toBe(6);
   });
 
   it('logged no errors in the page', () => {
-    expect(b.errors).toEqual([]);
+    expect(dash.b.errors).toEqual([]);
   });
 });

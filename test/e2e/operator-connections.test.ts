@@ -193,12 +193,12 @@ describe('connections as an operator meets them', () => {
     await error.waitFor();
     expect(await error.textContent()).toMatch(/not a connections file this app reads/);
     await error.getByTestId('dismiss').click();
-    expect(await error.count()).toBe(0);
+    await error.waitFor({ state: 'detached' });
 
     await page.getByTestId('import-connections-file').setInputFiles(notExport);
     await error.waitFor();
     await item(page, 'Wrong CA').click();
-    expect(await error.count()).toBe(0);
+    await error.waitFor({ state: 'detached' });
   });
 
   it('folds the list away in a 1024×700 window, with a toggle to bring it back', async () => {

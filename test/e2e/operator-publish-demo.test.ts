@@ -13,18 +13,15 @@ import path from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto, tlsListener, type Broker } from '../fixtures/mosquitto';
-import { createTestPki, type TestPki } from '../fixtures/pki';
-import { tempDir } from '../support/backend';
 import { screenshotPath, type BrowserSession } from '../support/browser';
 import { openDashboard } from '../support/host';
+import { useTlsBroker } from '../support/tls-broker';
 
 const LONG_LEVEL = 'packaging-robot-cell-with-a-long-name-42';
 const STATUS = `plant/line1/${LONG_LEVEL}/status`;
 const COMMAND = 'plant/line1/press/cmd';
 
-let pki: TestPki;
-let broker: Broker;
+const { pki, broker, url } = useTlsBroker();
 let device: MqttClient;
 /** What the device received on its command topic. */
 const received: string[] = [];
@@ -32,10 +29,7 @@ let b: BrowserSession;
 let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  pki = createTestPki(tempDir('pki'));
-  broker = await startMosquitto([tlsListener(pki.server)]);
-  const url = `mqtts://localhost:${broker.ports.tls}`;
-  device = await mqtt.connectAsync(url, { ca: pki.rootOnly.pem, reconnectPeriod: 0 });
+  device = await mqtt.connectAsync(url(), { ca: pki().rootOnly.pem, reconnectPeriod: 0 });
   await device.subscribeAsync(COMMAND, { qos: 1 });
   device.on('message', (_topic, payload) => received.push(payload.toString()));
   // Retained, so the dashboard has it as soon as it subscribes.
@@ -43,7 +37,7 @@ beforeAll(async () => {
   await device.publishAsync(COMMAND, 'idle', { qos: 1, retain: true });
   ({ b, close } = await openDashboard(async (app) => {
     const saved = await app.backend.dispatch('profiles.save', {
-      settings: { name: 'Plant', url, protocolVersion: 5, tls: { trust: 'custom', ca: [pki.rootOnly.pem] }, subscriptions: [{ filter: '#', qos: 1 }] },
+      settings: { name: 'Plant', url: url(), protocolVersion: 5, tls: { trust: 'custom', ca: [pki().rootOnly.pem] }, subscriptions: [{ filter: '#', qos: 1 }] },
     });
     if (!saved.ok) throw new Error(saved.error.message);
   }));
@@ -52,7 +46,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await device?.endAsync();
   await close?.();
-  await broker?.stop();
 });
 
 const row = (page: Page, topic: string) => page.locator(`[data-testid=topic-row][data-topic="${topic}"]`);
@@ -130,8 +123,8 @@ describe('publishing, the demo and the wizard', () => {
 
   it('shows only the passphrase prompt, focused, for a locked PKCS#12 file; a name in use is pointed out', async () => {
     const page = b.page;
-    const p12 = path.join(pki.dir, 'device-001.p12');
-    execFileSync('openssl', ['pkcs12', '-export', '-inkey', pki.client.key.path, '-in', pki.client.cert.path, '-passout', 'pass:p12-pass', '-out', p12]);
+    const p12 = path.join(pki().dir, 'device-001.p12');
+    execFileSync('openssl', ['pkcs12', '-export', '-inkey', pki().client.key.path, '-in', pki().client.cert.path, '-passout', 'pass:p12-pass', '-out', p12]);
     await page.getByTestId('import-button').click();
     const wizard = page.getByTestId('import-wizard');
     await wizard.getByTestId('import-files').setInputFiles(p12);
@@ -146,7 +139,7 @@ describe('publishing, the demo and the wizard', () => {
     await page.keyboard.press('Enter');
     await wizard.locator('[data-testid=import-summary][data-usable=true]').waitFor({ timeout: 15_000 });
     await wizard.getByTestId('import-name').fill('Plant');
-    expect(await wizard.getByTestId('import-name-warning').textContent()).toContain(`already called Plant (localhost:${broker.ports.tls})`);
+    expect(await wizard.getByTestId('import-name-warning').textContent()).toContain(`already called Plant (localhost:${broker().ports.tls})`);
     await wizard.getByTestId('import-name').fill('Plant, device 001');
     expect(await wizard.getByTestId('import-name-warning').count()).toBe(0);
     await page.keyboard.press('Escape');

@@ -8,26 +8,17 @@
  * confirmation naming the count.
  */
 import { readFileSync } from 'node:fs';
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt from 'mqtt';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Profile } from '../../shared/profiles';
-import { startMosquitto, type Broker, tlsListener } from '../fixtures/mosquitto';
-import { createTestPki, type TestPki } from '../fixtures/pki';
-import { tempDir } from '../support/backend';
-import { screenshotPath, type BrowserSession } from '../support/browser';
-import { openDashboard, type TestHost } from '../support/host';
+import { describe, expect, it } from 'vitest';
+import { screenshotPath } from '../support/browser';
+import { useTlsBroker } from '../support/tls-broker';
+import { useDashboardOnBroker } from '../support/dashboard-on-broker';
 
-let pki: TestPki;
-let broker: Broker;
-let app: TestHost;
-let b: BrowserSession;
-let close: (() => Promise<void>) | undefined;
-let device: MqttClient;
-let profile: Profile;
+const tls = useTlsBroker();
+const { pki, url } = tls;
 
-const url = () => `mqtts://localhost:${broker.ports.tls}`;
-const connectBare = () => mqtt.connectAsync(url(), { ca: pki.rootOnly.pem, reconnectPeriod: 0 });
+const connectBare = () => mqtt.connectAsync(url(), { ca: pki().rootOnly.pem, reconnectPeriod: 0 });
 const TOPICS = [1, 2, 3, 4, 5].flatMap((line) => Array.from({ length: 10 }, (_, i) => `plant/line${line}/dev${i + 1}/status`));
 const CHARTED = 'plant/line3/dev7/status';
 const RETAINED = 'plant/line1/config';
@@ -36,26 +27,16 @@ function reading(temp: number): string {
   return JSON.stringify({ temp, hum: 40 + (temp % 7), sensors: [{ value: temp / 10 }] });
 }
 
-beforeAll(async () => {
-  pki = createTestPki(tempDir('pki'));
-  broker = await startMosquitto([tlsListener(pki.server)]);
-  // The retained message is on the broker before the dashboard subscribes, so it arrives marked retained.
-  device = await connectBare();
-  await device.publishAsync(RETAINED, '{"setpoint":21}', { qos: 1, retain: true });
-  ({ app, b, close } = await openDashboard(async (host) => {
-    const saved = await host.backend.dispatch('profiles.save', {
-      settings: { name: 'Plant', url: url(), tls: { trust: 'custom', ca: [pki.rootOnly.pem] }, subscriptions: [{ filter: 'other/#', qos: 0 }] },
-    });
-    if (!saved.ok) throw new Error(saved.error.message);
-    profile = saved.value as Profile;
-  }));
-});
-
-afterAll(async () => {
-  await device?.endAsync();
-  await close?.();
-  await broker?.stop();
-});
+const dash = useDashboardOnBroker(
+  tls,
+  { name: 'Plant', subscriptions: [{ filter: 'other/#', qos: 0 }] },
+  {
+    // The retained message is on the broker before the dashboard subscribes, so it arrives marked retained.
+    beforeOpen: async (device) => {
+      await device.publishAsync(RETAINED, '{"setpoint":21}', { qos: 1, retain: true });
+    },
+  },
+);
 
 const row = (page: Page, topic: string) => page.locator(`[data-testid=topic-row][data-topic="${topic}"]`);
 const countOf = async (page: Page, topic: string) => Number(await row(page, topic).getByTestId('topic-count').getAttribute('data-count'));
@@ -64,7 +45,7 @@ const linePath = (page: Page) => chart(page).locator('path.recharts-line-curve')
 
 describe('live topics, charts and publishing', () => {
   it('connects and subscribes to plant/# from the topics view', async () => {
-    const page = b.page;
+    const page = dash.b.page;
     await page.locator(`[data-testid=connection-item][data-name="Plant"]`).click();
     await page.getByTestId('connect').click();
     await expect.poll(() => page.getByTestId('session-state').textContent(), { timeout: 15_000 }).toBe('connected');
@@ -76,15 +57,15 @@ describe('live topics, charts and publishing', () => {
     await page.getByTestId('subscription-qos').selectOption('1');
     await page.getByTestId('subscriptions-save').click();
     await page.getByTestId('subscriptions-saved').waitFor();
-    expect(app.backend.profiles.get(profile.id).subscriptions).toEqual([{ filter: 'plant/#', qos: 1 }]);
+    expect(dash.app.backend.profiles.get(dash.profile.id).subscriptions).toEqual([{ filter: 'plant/#', qos: 1 }]);
     // The retained message arrives on subscribing, marked.
     await row(page, RETAINED).getByTestId('retained-badge').waitFor({ timeout: 10_000 });
   });
 
   it('fills the tree with counts, and filters it as you type', async () => {
-    const page = b.page;
+    const page = dash.b.page;
     for (let round = 0; round < 2; round++) {
-      await Promise.all(TOPICS.map((topic, i) => device.publishAsync(topic, reading(20 + i + round), { qos: 1 })));
+      await Promise.all(TOPICS.map((topic, i) => dash.device.publishAsync(topic, reading(20 + i + round), { qos: 1 })));
     }
     await expect.poll(() => countOf(page, 'plant'), { timeout: 10_000 }).toBe(2 * TOPICS.length + 1);
     expect(await countOf(page, 'plant/line3')).toBe(20);
@@ -102,7 +83,7 @@ describe('live topics, charts and publishing', () => {
   });
 
   it('moves through the tree with the keyboard', async () => {
-    const page = b.page;
+    const page = dash.b.page;
     await row(page, 'plant').click();
     await page.getByTestId('topic-tree').focus();
     const selected = () => page.getByTestId('payload-panel').getAttribute('data-topic');
@@ -122,7 +103,7 @@ describe('live topics, charts and publishing', () => {
   });
 
   it('charts a JSON field picked in the payload view', async () => {
-    const page = b.page;
+    const page = dash.b.page;
     await page.getByTestId('topic-filter').fill(CHARTED);
     await row(page, CHARTED).click();
     const panel = page.getByTestId('payload-panel');
@@ -132,9 +113,9 @@ describe('live topics, charts and publishing', () => {
     expect(await panel.getByTestId('chart-path').inputValue()).toBe('temp');
     await panel.getByTestId('chart-field').click();
     await panel.getByTestId('chart-added').waitFor();
-    await expect.poll(() => app.backend.profiles.get(profile.id).dashboard.charts.length).toBe(1);
-    const series = app.backend.profiles.get(profile.id).dashboard.charts[0]?.series[0];
-    expect(series).toMatchObject({ connectionId: profile.id, topic: CHARTED, extractor: { kind: 'json', path: 'temp' } });
+    await expect.poll(() => dash.app.backend.profiles.get(dash.profile.id).dashboard.charts.length).toBe(1);
+    const series = dash.app.backend.profiles.get(dash.profile.id).dashboard.charts[0]?.series[0];
+    expect(series).toMatchObject({ connectionId: dash.profile.id, topic: CHARTED, extractor: { kind: 'json', path: 'temp' } });
 
     await page.getByTestId('tab-dashboard').click();
     // The topic's two kept messages are on the chart at once, before any new one arrives.
@@ -148,13 +129,13 @@ describe('live topics, charts and publishing', () => {
     await budget.getByTestId('budget-input').fill('64');
     await budget.getByTestId('budget-apply').click();
     await expect.poll(() => budget.textContent()).toMatch(/of 64\.0 MB budget/);
-    expect(app.backend.telemetry.budget().budgetBytes).toBe(64 * 1024 * 1024);
+    expect(dash.app.backend.telemetry.budget().budgetBytes).toBe(64 * 1024 * 1024);
   });
 
   it('draws the values as they change', async () => {
-    const page = b.page;
+    const page = dash.b.page;
     let temp = 10;
-    const timer = setInterval(() => void device.publishAsync(CHARTED, reading((temp = temp === 10 ? 30 : temp - 1))).catch(() => undefined), 100);
+    const timer = setInterval(() => void dash.device.publishAsync(CHARTED, reading((temp = temp === 10 ? 30 : temp - 1))).catch(() => undefined), 100);
     try {
       await expect.poll(() => chart(page).getByTestId('chart-plot').getAttribute('data-points').then(Number), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
       expect(await chart(page).getByTestId('chart-waiting').count()).toBe(0);
@@ -167,7 +148,7 @@ describe('live topics, charts and publishing', () => {
       // A shorter window and back: the views are read again and the line is still drawn.
       await chart(page).getByTestId('chart-window').selectOption('1m');
       await expect.poll(() => chart(page).getAttribute('data-window')).toBe('1m');
-      await expect.poll(() => app.backend.profiles.get(profile.id).dashboard.charts[0]?.window).toBe('1m');
+      await expect.poll(() => dash.app.backend.profiles.get(dash.profile.id).dashboard.charts[0]?.window).toBe('1m');
       await expect.poll(() => chart(page).getByTestId('chart-plot').getAttribute('data-points').then(Number)).toBeGreaterThanOrEqual(3);
       await chart(page).getByTestId('chart-window').selectOption('5m');
       await expect.poll(() => chart(page).getAttribute('data-window')).toBe('5m');
@@ -186,7 +167,7 @@ describe('live topics, charts and publishing', () => {
       await chart(page).getByTestId('chart-unit').fill('°C');
       await chart(page).getByTestId('chart-unit').press('Enter');
       await chart(page).getByTestId('chart-window').selectOption('all');
-      await expect.poll(() => app.backend.profiles.get(profile.id).dashboard.charts[0]).toMatchObject({ title: 'Line 3 / device 7 temperature', unit: '°C', window: 'all' });
+      await expect.poll(() => dash.app.backend.profiles.get(dash.profile.id).dashboard.charts[0]).toMatchObject({ title: 'Line 3 / device 7 temperature', unit: '°C', window: 'all' });
       await expect.poll(() => chart(page).getByTestId('series-last').textContent()).toMatch(/°C$/);
       await page.waitForTimeout(1000);
     } finally {
@@ -196,7 +177,7 @@ describe('live topics, charts and publishing', () => {
   });
 
   it('exports a series as CSV', async () => {
-    const page = b.page;
+    const page = dash.b.page;
     const [download] = await Promise.all([page.waitForEvent('download'), chart(page).getByTestId('series-csv').click()]);
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
     const text = readFileSync(await download.path(), 'utf8');
@@ -207,7 +188,7 @@ describe('live topics, charts and publishing', () => {
   });
 
   it('publishes from the publish panel: the message reaches a subscriber and the tree', async () => {
-    const page = b.page;
+    const page = dash.b.page;
     const topic = 'plant/line5/dev10/status';
     await page.getByTestId('tab-topics').click();
     await page.getByTestId('topic-filter').fill('');
@@ -231,7 +212,7 @@ describe('live topics, charts and publishing', () => {
   });
 
   it('clears the retained message after confirming the count', async () => {
-    const page = b.page;
+    const page = dash.b.page;
     await row(page, RETAINED).click();
     await page.getByTestId('clear-retained').click();
     const confirm = page.getByTestId('clear-retained-confirm');
@@ -240,10 +221,10 @@ describe('live topics, charts and publishing', () => {
     await page.getByTestId('confirm-clear-retained').click();
     expect(await page.getByTestId('retained-cleared').textContent()).toContain('Cleared 1 retained message');
     await expect.poll(() => row(page, RETAINED).getByTestId('retained-badge').count()).toBe(0);
-    expect(app.backend.telemetry.store(profile.id).retainedUnder('plant')).toEqual([]);
+    expect(dash.app.backend.telemetry.store(dash.profile.id).retainedUnder('plant')).toEqual([]);
   });
 
   it('logged no errors in the page', () => {
-    expect(b.errors).toEqual([]);
+    expect(dash.b.errors).toEqual([]);
   });
 });

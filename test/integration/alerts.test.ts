@@ -10,29 +10,17 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { AlertChange, AlertHistory, AlertList, AlertRuleInput, AlertView } from '../../shared/alerts';
 import type { Profile } from '../../shared/profiles';
 import { seriesKey, type ChartViewData } from '../../shared/telemetry';
 import { ruleKey, type AlertNotice } from '../../electron/core/alerts/engine';
 import { HISTORY_FILE } from '../../electron/core/history/recorder';
-import { startMosquitto, type Broker, tlsListener } from '../fixtures/mosquitto';
-import { createTestPki, type TestPki } from '../fixtures/pki';
 import { call, createTestBackend, tempDir, waitForSession, type TestBackend } from '../support/backend';
 import { until } from '../support/until';
+import { useTlsBroker } from '../support/tls-broker';
 
-let pki: TestPki;
-let broker: Broker;
-
-beforeAll(async () => {
-  pki = createTestPki(tempDir('pki'));
-  broker = await startMosquitto([tlsListener(pki.server)]);
-});
-afterAll(async () => {
-  await broker?.stop();
-});
-
-const url = () => `mqtts://localhost:${broker.ports.tls}`;
+const { pki, broker, url } = useTlsBroker();
 
 /** A backend whose notifications and pushed alert changes are kept for the test to read. */
 async function alertingBackend(dataDir: string) {
@@ -63,7 +51,7 @@ describe('alerts on a real broker', () => {
   it('fires when a value crosses its threshold and when a device goes silent, and clears when it speaks again', async () => {
     first = await alertingBackend(dataDir);
     const { t, notices, changes } = first;
-    plant = await call<Profile>(t, 'profiles.save', { settings: { name: 'Plant', url: url(), tls: { trust: 'custom', ca: [pki.rootOnly.pem] }, subscriptions: [{ filter: 'plant/#', qos: 1 }] } });
+    plant = await call<Profile>(t, 'profiles.save', { settings: { name: 'Plant', url: url(), tls: { trust: 'custom', ca: [pki().rootOnly.pem] }, subscriptions: [{ filter: 'plant/#', qos: 1 }] } });
     const rules: AlertRuleInput[] = [
       { id: 'hot', name: 'Boiler too hot', kind: 'threshold', series: { connectionId: plant.id, ...boiler }, direction: 'above', value: 80, clearAt: 75 },
       { id: 'dev7', kind: 'silence', filter: 'plant/dev7/#', seconds: 1 },
@@ -73,7 +61,7 @@ describe('alerts on a real broker', () => {
     expect(plant.alerts.map((r) => r.id)).toEqual(['hot', 'dev7', 'down']);
     await call(t, 'sessions.connect', { id: plant.id });
     await waitForSession(t.backend, plant.id, (v) => v.state === 'connected');
-    publisher = await mqtt.connectAsync(url(), { ca: pki.rootOnly.pem, reconnectPeriod: 0 });
+    publisher = await mqtt.connectAsync(url(), { ca: pki().rootOnly.pem, reconnectPeriod: 0 });
 
     // The device speaks, then nothing: 1 s later (on the engine's timer) it is offline.
     await publisher.publishAsync('plant/dev7/temp', '21', { qos: 1 });
@@ -111,14 +99,14 @@ describe('alerts on a real broker', () => {
     const { t, notices } = first;
     const key = ruleKey(plant.id, 'down');
     await publisher.endAsync();
-    await broker.stop();
+    await broker().stop();
     const down = await until(noticeOf(notices, key, 'fired'), 'the down alert', 20_000);
     expect(down.title).toBe('Plant: Connection down for 1 s');
     expect(down.body).toMatch(/^Not connected for \d+ s/);
-    await broker.start();
+    await broker().start();
     await waitForSession(t.backend, plant.id, (v) => v.state === 'connected', 30_000);
     expect(await until(noticeOf(notices, key, 'cleared'), 'the connection back')).toMatchObject({ body: expect.stringMatching(/^Connected again after \d+ s$/) });
-    publisher = await mqtt.connectAsync(url(), { ca: pki.rootOnly.pem, reconnectPeriod: 0 });
+    publisher = await mqtt.connectAsync(url(), { ca: pki().rootOnly.pem, reconnectPeriod: 0 });
   });
 
   it('keeps the records, and a firing alert as it was, across a restart of the backend', async () => {

@@ -23,7 +23,7 @@ import { createSystemTrust } from '../../electron/core/tls/system-roots';
 import { azureSasCheck, startCloudFront, type CloudFront } from '../fixtures/cloud-front';
 import { startMosquitto, tlsListener, writePasswordFile, type Broker } from '../fixtures/mosquitto';
 import { createTestPki, type TestPki } from '../fixtures/pki';
-import { createTestBackend, tempDir, waitForSession, type TestBackend } from '../support/backend';
+import { call, createTestBackend, tempDir, waitForSession, type TestBackend } from '../support/backend';
 import { failIfLastResortReached } from '../support/last-resort';
 
 failIfLastResortReached();
@@ -71,27 +71,21 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-async function call<T>(channel: string, payload: unknown): Promise<T> {
-  const result = await t.backend.dispatch(channel as never, payload as never);
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
-
 /** The preset's settings with the broker address the operator would type for this machine. */
 function fromPreset(id: PresetId, values: PresetValues, url: string, change: Partial<ProfileSettingsInput> = {}): ProfileSettingsInput {
   return { ...presetDefaults(id, values).settings, url, ...change };
 }
 
 function save(settings: ProfileSettingsInput, secrets: SecretInput = {}, id?: string): Promise<Profile> {
-  return call<Profile>('profiles.save', { id, settings, secrets });
+  return call<Profile>(t, 'profiles.save', { id, settings, secrets });
 }
 
 async function connect(id: string): Promise<SessionView> {
-  await call('sessions.connect', { id });
+  await call(t, 'sessions.connect', { id });
   return waitForSession(t.backend, id, (v) => v.state === 'connected' || v.state === 'failed' || (v.state === 'reconnecting' && v.error !== null));
 }
 
-const disconnect = (id: string) => call<SessionView>('sessions.disconnect', { id });
+const disconnect = (id: string) => call<SessionView>(t, 'sessions.disconnect', { id });
 
 function filesUnder(root: string): string[] {
   return readdirSync(root).flatMap((name) => {
@@ -111,9 +105,9 @@ describe('AWS IoT Core', () => {
       { name: 'a1b2-private.pem.key', base64: Buffer.from(pki.client.key.pem).toString('base64') },
       { name: 'AmazonRootCA1.pem', base64: Buffer.from(pki.caBundle.pem).toString('base64') },
     ];
-    const summary = await call<ImportSummary>('certificates.inspect', { files });
+    const summary = await call<ImportSummary>(t, 'certificates.inspect', { files });
     expect(summary.errors).toEqual([]);
-    const profile = await call<Profile>('certificates.apply', { importId: summary.importId, settings });
+    const profile = await call<Profile>(t, 'certificates.apply', { importId: summary.importId, settings });
     expect(profile).toMatchObject({ clientId: THING, secrets: { clientKey: true } });
     const view = await connect(profile.id);
     expect(view.state).toBe('connected');
@@ -176,7 +170,7 @@ describe('Azure IoT Hub', () => {
     expect(renewed.history.some((h) => h.to === 'connecting' && /Renewing the SAS token/.test(h.reason))).toBe(true);
     expect(renewed.faults.lost).toBe(0);
     // The renewed connection carries traffic: a QoS 1 publish is acknowledged through the front.
-    await call('sessions.publish', { id: profile.id, topic: `devices/${DEVICE}/messages/events/`, payload: '{"t":21.5}', encoding: 'text', qos: 1, retain: false });
+    await call(t, 'sessions.publish', { id: profile.id, topic: `devices/${DEVICE}/messages/events/`, payload: '{"t":21.5}', encoding: 'text', qos: 1, retain: false });
     await disconnect(profile.id);
 
     // Neither the key nor any token is in the data folder.

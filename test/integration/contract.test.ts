@@ -16,22 +16,11 @@ import { createPreloadApi } from '../../electron/preload/api';
 import { startHost, type RunningHost } from '../../electron/host/server';
 import { createBridgeClient } from '../../renderer/src/client/bridge-client';
 import { createWebSocketClient, type WebSocketLike } from '../../renderer/src/client/websocket-client';
-import { startMosquitto, type Broker, tlsListener } from '../fixtures/mosquitto';
-import { createTestPki, type TestPki } from '../fixtures/pki';
 import { FakeIpcMain, FakeWindow } from '../support/electron-ipc-fakes';
 import { createTestBackend, tempDir, type TestBackend } from '../support/backend';
+import { useTlsBroker } from '../support/tls-broker';
 
-let pki: TestPki;
-let broker: Broker;
-
-beforeAll(async () => {
-  pki = createTestPki(tempDir('pki'));
-  broker = await startMosquitto([tlsListener(pki.server)]);
-});
-
-afterAll(async () => {
-  await broker?.stop();
-});
+const { pki, url } = useTlsBroker();
 
 function nextEvent<K extends EventName>(client: ApiClient, name: K, match: (p: EventPayload<K>) => boolean, timeoutMs = 10_000): Promise<EventPayload<K>> {
   return new Promise((resolve, reject) => {
@@ -85,7 +74,7 @@ function contractSuite(name: string, open: () => Promise<Transport>) {
     it('saves a profile with a password that never comes back, and pushes the change', async () => {
       const pushed = nextEvent(x.client, 'profiles.changed', (list) => list.some((p) => p.name === 'contract'));
       const saved = await x.client.invoke('profiles.save', {
-        settings: { name: 'contract', url: `mqtts://localhost:${broker.ports.tls}`, username: 'op', tls: { trust: 'custom', ca: [pki.rootOnly.pem] } },
+        settings: { name: 'contract', url: url(), username: 'op', tls: { trust: 'custom', ca: [pki().rootOnly.pem] } },
         secrets: { password: 'hunter2-contract' },
       });
       expect(saved.ok).toBe(true);

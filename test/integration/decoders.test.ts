@@ -16,25 +16,16 @@ import type { Decoders } from '../../shared/decoders';
 import type { Profile } from '../../shared/profiles';
 import type { SparkplugTree } from '../../shared/sparkplug';
 import { seriesKey, type ChartViewData, type SeriesSpec, type TopicUpdate } from '../../shared/telemetry';
-import { startMosquitto, tlsListener, type Broker } from '../fixtures/mosquitto';
 import { acmeTelemetry, ACME_PROTO as ACME } from '../fixtures/acme-proto';
-import { createTestPki, type TestPki } from '../fixtures/pki';
 import { decodeFixture, EdgeNodeFixture } from '../fixtures/sparkplug';
-import { createTestBackend, tempDir, waitForSession, type TestBackend } from '../support/backend';
+import { call, createTestBackend, waitForSession, type TestBackend } from '../support/backend';
 import { until } from '../support/until';
+import { useTlsBroker } from '../support/tls-broker';
 
-let pki: TestPki;
-let broker: Broker;
+const { pki, url } = useTlsBroker();
 let t: TestBackend;
 let profile: Profile;
 
-async function call<T>(channel: string, payload: unknown): Promise<T> {
-  const result = await t.backend.dispatch(channel, payload);
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
-
-const url = () => `mqtts://localhost:${broker.ports.tls}`;
 const decoders: Decoders = {
   rules: [
     { filter: 'spBv1.0/#', decoder: 'sparkplug', message: '' },
@@ -49,28 +40,25 @@ const nestedTemp = (): SeriesSpec => ({ connectionId: profile.id, topic: 'factor
 /** The edge node's MQTT client: its will is its NDEATH, as the specification has it. */
 async function connectEdgeNode(): Promise<MqttClient> {
   const death = node.ndeath();
-  return mqtt.connectAsync(url(), { ca: pki.rootOnly.pem, reconnectPeriod: 0, clientId: 'edge1', will: { topic: death.topic, payload: death.payload, qos: 1, retain: false } });
+  return mqtt.connectAsync(url(), { ca: pki().rootOnly.pem, reconnectPeriod: 0, clientId: 'edge1', will: { topic: death.topic, payload: death.payload, qos: 1, retain: false } });
 }
 
 async function topic(name: string): Promise<TopicUpdate> {
-  return until(async () => (await call<TopicUpdate[]>('topics.snapshot', { connectionId: profile.id })).find((u) => u.topic === name), `an update of ${name}`);
+  return until(async () => (await call<TopicUpdate[]>(t, 'topics.snapshot', { connectionId: profile.id })).find((u) => u.topic === name), `an update of ${name}`);
 }
 
 beforeAll(async () => {
-  pki = createTestPki(tempDir('pki'));
-  broker = await startMosquitto([tlsListener(pki.server)]);
   t = await createTestBackend();
-  profile = await call<Profile>('profiles.save', {
-    settings: { name: 'fleet', url: url(), tls: { trust: 'custom', ca: [pki.rootOnly.pem] }, subscriptions: [{ filter: 'spBv1.0/#', qos: 1 }, { filter: 'factory/#', qos: 1 }], decoders },
+  profile = await call<Profile>(t, 'profiles.save', {
+    settings: { name: 'fleet', url: url(), tls: { trust: 'custom', ca: [pki().rootOnly.pem] }, subscriptions: [{ filter: 'spBv1.0/#', qos: 1 }, { filter: 'factory/#', qos: 1 }], decoders },
   });
-  await call('dashboard.save', { profileId: profile.id, dashboard: { charts: [{ id: 'c1', title: 'Fleet', unit: '', window: '5m', series: [temperature(), nestedTemp()] }] } });
-  await call('sessions.connect', { id: profile.id });
+  await call(t, 'dashboard.save', { profileId: profile.id, dashboard: { charts: [{ id: 'c1', title: 'Fleet', unit: '', window: '5m', series: [temperature(), nestedTemp()] }] } });
+  await call(t, 'sessions.connect', { id: profile.id });
   await waitForSession(t.backend, profile.id, (v) => v.state === 'connected');
 });
 
 afterAll(async () => {
   await t?.cleanup();
-  await broker?.stop();
 });
 
 describe('Sparkplug B through a real broker', () => {
@@ -84,7 +72,7 @@ describe('Sparkplug B through a real broker', () => {
       await edge.publishAsync(m.topic, m.payload, { qos: 1 });
     }
     const view = await until(async () => {
-      const v = await call<ChartViewData>('telemetry.view', { key: seriesKey(temperature()), window: '5m', width: 500 });
+      const v = await call<ChartViewData>(t, 'telemetry.view', { key: seriesKey(temperature()), window: '5m', width: 500 });
       return v.samples === 10 ? v : undefined;
     }, 'ten Temperature samples');
     expect(view).toMatchObject({ errors: 0, lastError: null });
@@ -95,7 +83,7 @@ describe('Sparkplug B through a real broker', () => {
     expect(update.decoded).toMatchObject({ decoder: 'sparkplug', failures: 0, sparkplug: { kind: 'DDATA', group: 'Plant1', edge: 'Edge1', device: 'Press7', born: true, seqGaps: 0, unresolved: 0 } });
     expect(JSON.parse(update.decoded?.json ?? 'null')).toMatchObject({ seq: 11, metrics: { Temperature: 30, Pressure: 1.5, Speed: 109 } });
 
-    const tree = await call<SparkplugTree>('sparkplug.tree', { connectionId: profile.id });
+    const tree = await call<SparkplugTree>(t, 'sparkplug.tree', { connectionId: profile.id });
     expect(tree.nodes).toHaveLength(1);
     expect(tree.nodes[0]).toMatchObject({ group: 'Plant1', edge: 'Edge1', born: true, offline: false, bdSeq: 3, lastSeq: 11 });
     expect(tree.nodes[0]?.devices[0]?.metrics.find((m) => m.name === 'Temperature')).toMatchObject({ alias: 1, type: 'Double', value: 30 });
@@ -110,12 +98,12 @@ describe('Sparkplug B through a real broker', () => {
       // What a node does on Node Control/Rebirth: publish its births again.
       for (const m of [node.nbirth(), node.dbirth([40, 2, 200])]) void edge.publishAsync(m.topic, m.payload, { qos: 1 });
     });
-    const sent = await call<{ topic: string }>('sparkplug.rebirth', { connectionId: profile.id, group: 'Plant1', edge: 'Edge1' });
+    const sent = await call<{ topic: string }>(t, 'sparkplug.rebirth', { connectionId: profile.id, group: 'Plant1', edge: 'Edge1' });
     expect(sent.topic).toBe('spBv1.0/Plant1/NCMD/Edge1');
     await until(async () => (commands.length > 0 ? true : undefined), 'the NCMD at the edge node');
     expect(decodeFixture(commands[0] as Buffer).metrics).toEqual([expect.objectContaining({ name: 'Node Control/Rebirth', datatype: 11, boolean_value: true })]);
     const tree = await until(async () => {
-      const current = await call<SparkplugTree>('sparkplug.tree', { connectionId: profile.id });
+      const current = await call<SparkplugTree>(t, 'sparkplug.tree', { connectionId: profile.id });
       return current.nodes[0]?.births === 2 ? current : undefined;
     }, 'the second NBIRTH');
     expect(tree.nodes[0]?.devices[0]?.metrics.find((m) => m.name === 'Temperature')?.value).toBe(40);
@@ -125,20 +113,20 @@ describe('Sparkplug B through a real broker', () => {
     // The link dies without a DISCONNECT: mosquitto publishes the will.
     edge.stream.destroy();
     const update = await until(async () => {
-      const current = (await call<TopicUpdate[]>('topics.snapshot', { connectionId: profile.id })).find((u) => u.topic === node.topic('DDATA', true));
+      const current = (await call<TopicUpdate[]>(t, 'topics.snapshot', { connectionId: profile.id })).find((u) => u.topic === node.topic('DDATA', true));
       return current?.offline ? current : undefined;
     }, 'the device offline');
     expect(update.offline).toBe(true);
-    const tree = await call<SparkplugTree>('sparkplug.tree', { connectionId: profile.id });
+    const tree = await call<SparkplugTree>(t, 'sparkplug.tree', { connectionId: profile.id });
     expect(tree.nodes[0]).toMatchObject({ offline: true, staleDeaths: 0, devices: [{ device: 'Press7', offline: true }] });
     expect((await topic(node.topic('NDEATH'))).decoded?.sparkplug?.kind).toBe('NDEATH');
   });
 
   it('refuses the rebirth request while the connection is down, queueing nothing', async () => {
-    await call('sessions.disconnect', { id: profile.id });
+    await call(t, 'sessions.disconnect', { id: profile.id });
     const result = await t.backend.dispatch('sparkplug.rebirth', { connectionId: profile.id, group: 'Plant1', edge: 'Edge1' });
     expect(result).toMatchObject({ ok: false, error: { code: 'not_connected' } });
-    await call('sessions.connect', { id: profile.id });
+    await call(t, 'sessions.connect', { id: profile.id });
     await waitForSession(t.backend, profile.id, (v) => v.state === 'connected');
   });
 });
@@ -147,7 +135,7 @@ describe('Protobuf with the operator’s .proto through a real broker', () => {
   const Telemetry = acmeTelemetry();
 
   it('decodes messages readably and charts a nested field; counts payloads that are not the message, with the reason', async () => {
-    const device = await mqtt.connectAsync(url(), { ca: pki.rootOnly.pem, reconnectPeriod: 0 });
+    const device = await mqtt.connectAsync(url(), { ca: pki().rootOnly.pem, reconnectPeriod: 0 });
     try {
       for (const temp of [18.5, 19, 0]) {
         await device.publishAsync('factory/line1/telemetry', Buffer.from(Telemetry.encode(Telemetry.fromObject({ device: 'press', at: { seconds: 1_700_000_000 }, reading: { temp, status: temp > 18.7 ? 1 : 0 } })).finish()), { qos: 1 });
@@ -157,7 +145,7 @@ describe('Protobuf with the operator’s .proto through a real broker', () => {
       await device.endAsync();
     }
     const view = await until(async () => {
-      const v = await call<ChartViewData>('telemetry.view', { key: seriesKey(nestedTemp()), window: '5m', width: 500 });
+      const v = await call<ChartViewData>(t, 'telemetry.view', { key: seriesKey(nestedTemp()), window: '5m', width: 500 });
       return v.samples === 3 ? v : undefined;
     }, 'three nested samples');
     expect(view).toMatchObject({ errors: 0, lastError: null });
@@ -165,7 +153,7 @@ describe('Protobuf with the operator’s .proto through a real broker', () => {
     t.backend.telemetry.getSeries(seriesKey(nestedTemp()))?.forEach(-Infinity, Infinity, (_time, value) => samples.push(value));
     // proto3 sends no zero: the absent field still charts as 0.
     expect(samples).toEqual([18.5, 19, 0]);
-    const whole = await call<{ decoded?: { json: string | null } }>('topics.payload', { connectionId: profile.id, topic: 'factory/line1/telemetry' });
+    const whole = await call<{ decoded?: { json: string | null } }>(t, 'topics.payload', { connectionId: profile.id, topic: 'factory/line1/telemetry' });
     expect(JSON.parse(whole.decoded?.json ?? 'null')).toEqual({ device: 'press', at: '2023-11-14T22:13:20.000Z', reading: { temp: 0, status: 'OK' } });
     const bad = await topic('factory/line2/telemetry');
     expect(bad.decoded).toMatchObject({ decoder: 'protobuf', json: null, failures: 1, lastFailure: expect.stringMatching(/^Not Protobuf: it is not a acme\.Telemetry message: /) });

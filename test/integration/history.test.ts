@@ -12,37 +12,18 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { exportSignatureInput, type ExportProgress, type ExportStart, type HistoryStatus } from '../../shared/history';
 import type { Profile } from '../../shared/profiles';
 import { seriesKey, type ChartViewData, type SeriesSpec } from '../../shared/telemetry';
 import { startHost } from '../../electron/host/server';
 import { HISTORY_FILE } from '../../electron/core/history/recorder';
-import { startMosquitto, type Broker, tlsListener } from '../fixtures/mosquitto';
-import { createTestPki, type TestPki } from '../fixtures/pki';
-import { createTestBackend, tempDir, waitForSession, type TestBackend } from '../support/backend';
+import { call, createTestBackend, tempDir, waitForSession, type TestBackend } from '../support/backend';
 import { parseCsv } from '../support/csv';
 import { until } from '../support/until';
+import { useTlsBroker } from '../support/tls-broker';
 
-let pki: TestPki;
-let broker: Broker;
-
-beforeAll(async () => {
-  pki = createTestPki(tempDir('pki'));
-  broker = await startMosquitto([tlsListener(pki.server)]);
-});
-afterAll(async () => {
-  await broker?.stop();
-});
-
-const url = () => `mqtts://localhost:${broker.ports.tls}`;
-
-async function call<T>(t: TestBackend, channel: string, payload: unknown): Promise<T> {
-  const result = await t.backend.dispatch(channel, payload);
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
-
+const { pki, url } = useTlsBroker();
 
 function exportDone(t: TestBackend, exportId: string): Promise<ExportProgress> {
   return new Promise((resolve) => {
@@ -69,7 +50,7 @@ describe('history recorded from a real broker', () => {
 
   it('records charted series of two connections and raw messages, then reads them back after a restart', async () => {
     a = await createTestBackend({ dataDir, chooseExportFile: async () => saveAs });
-    const settings = (name: string) => ({ name, url: url(), tls: { trust: 'custom', ca: [pki.rootOnly.pem] }, subscriptions: [{ filter: `${name}/#`, qos: 1 }] });
+    const settings = (name: string) => ({ name, url: url(), tls: { trust: 'custom', ca: [pki().rootOnly.pem] }, subscriptions: [{ filter: `${name}/#`, qos: 1 }] });
     plant = await call<Profile>(a, 'profiles.save', { settings: settings('plant') });
     yard = await call<Profile>(a, 'profiles.save', { settings: settings('yard') });
     plant = await call<Profile>(a, 'history.settings', { connectionId: plant.id, recording: { messageFilters: ['plant/+/alarm', 'plant/line1/#'], maxPayloadBytes: 1024, retentionDays: 30, retentionMB: 100 } });
@@ -84,7 +65,7 @@ describe('history recorded from a real broker', () => {
     }
     await new Promise((r) => setTimeout(r, 200));
 
-    const publisher = await mqtt.connectAsync(url(), { ca: pki.rootOnly.pem, reconnectPeriod: 0 });
+    const publisher = await mqtt.connectAsync(url(), { ca: pki().rootOnly.pem, reconnectPeriod: 0 });
     for (let i = 0; i < 30; i++) {
       await publisher.publishAsync('plant/line1/dev1', JSON.stringify({ temp: 20 + i }), { qos: 1 });
       await publisher.publishAsync('yard/mast', String(100 - i), { qos: 1 });

@@ -11,34 +11,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Profile } from '../../shared/profiles';
 import { seriesKey, type SeriesSpec, type TopicHistory } from '../../shared/telemetry';
 import { MESSAGE_SHARE } from '../../electron/core/telemetry/samples';
-import { startMosquitto, type Broker, tlsListener } from '../fixtures/mosquitto';
-import { createTestPki, type TestPki } from '../fixtures/pki';
-import { createTestBackend, tempDir, waitForSession, type TestBackend } from '../support/backend';
+import { call, createTestBackend, tempDir, waitForSession, type TestBackend } from '../support/backend';
 import { until } from '../support/until';
+import { useTlsBroker } from '../support/tls-broker';
 
 const MB = 1024 * 1024;
-let pki: TestPki;
-let broker: Broker;
+const { pki, url } = useTlsBroker();
 let device: MqttClient;
 
 beforeAll(async () => {
-  pki = createTestPki(tempDir('pki'));
-  broker = await startMosquitto([tlsListener(pki.server)]);
-  device = await mqtt.connectAsync(`mqtts://localhost:${broker.ports.tls}`, { ca: pki.rootOnly.pem, reconnectPeriod: 0 });
+  device = await mqtt.connectAsync(url(), { ca: pki().rootOnly.pem, reconnectPeriod: 0 });
 });
 afterAll(async () => {
   await device?.endAsync();
-  await broker?.stop();
 });
 
-async function call<T>(t: TestBackend, channel: string, payload: unknown): Promise<T> {
-  const result = await t.backend.dispatch(channel, payload);
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
-
 async function connected(t: TestBackend, extra: Record<string, unknown> = {}): Promise<Profile> {
-  const settings = { name: 'plant', url: `mqtts://localhost:${broker.ports.tls}`, tls: { trust: 'custom', ca: [pki.rootOnly.pem] }, subscriptions: [{ filter: 'plant/#', qos: 1 }], ...extra };
+  const settings = { name: 'plant', url: url(), tls: { trust: 'custom', ca: [pki().rootOnly.pem] }, subscriptions: [{ filter: 'plant/#', qos: 1 }], ...extra };
   const profile = await call<Profile>(t, 'profiles.save', { settings });
   await call(t, 'sessions.connect', { id: profile.id });
   await waitForSession(t.backend, profile.id, (v) => v.state === 'connected');

@@ -7,38 +7,31 @@
  */
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto, tlsListener, type Broker } from '../fixtures/mosquitto';
-import { createTestPki, type TestPki } from '../fixtures/pki';
-import { tempDir } from '../support/backend';
 import { sessionHarness, testProfile, waitFor, type SessionHarness } from '../support/sessions';
+import { useTlsBroker } from '../support/tls-broker';
 
 const LIMIT = 4096;
-let pki: TestPki;
-let broker: Broker;
+const { pki, url } = useTlsBroker();
 let h: SessionHarness;
 
 beforeAll(async () => {
-  pki = createTestPki(tempDir('pki'));
-  broker = await startMosquitto([tlsListener(pki.server)]);
   h = sessionHarness();
 });
 
 afterAll(async () => {
   await h?.dispose();
-  await broker?.stop();
 });
 
 describe('maximum incoming packet size with a real broker', () => {
   it('MQTT 5: the broker keeps larger messages back; MQTT 3.1.1: they are refused and the connection recovers', async () => {
-    const url = `mqtts://localhost:${broker.ports.tls}`;
-    const settings = (name: string, protocolVersion: 4 | 5) => ({ name, url, protocolVersion, maxPacketSize: LIMIT, tls: { trust: 'custom' as const, ca: [pki.rootOnly.pem] }, subscriptions: [{ filter: 'big/#', qos: 0 as const }] });
+    const settings = (name: string, protocolVersion: 4 | 5) => ({ name, url: url(), protocolVersion, maxPacketSize: LIMIT, tls: { trust: 'custom' as const, ca: [pki().rootOnly.pem] }, subscriptions: [{ filter: 'big/#', qos: 0 as const }] });
     h.manager.connect(testProfile('v5', settings('v5', 5)));
     h.manager.connect(testProfile('v4', settings('v4', 4)));
     await waitFor(() => h.latest('v5')?.state === 'connected' && h.latest('v4')?.state === 'connected', 'both connected');
     await new Promise((r) => setTimeout(r, 200));
     const v5From = h.views.length;
 
-    const publisher = await mqtt.connectAsync(url, { ca: pki.rootOnly.pem, reconnectPeriod: 0 });
+    const publisher = await mqtt.connectAsync(url(), { ca: pki().rootOnly.pem, reconnectPeriod: 0 });
     await publisher.publishAsync('big/blob', Buffer.alloc(64 * 1024, 0x42), { qos: 1 });
     await publisher.publishAsync('big/small', 'fits', { qos: 1 });
 

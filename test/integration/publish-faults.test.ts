@@ -9,38 +9,32 @@
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppError } from '../../shared/result';
-import { startMosquitto, tlsListener, type Broker } from '../fixtures/mosquitto';
-import { createTestPki, type TestPki } from '../fixtures/pki';
-import { createTestBackend, tempDir, waitForSession, type TestBackend } from '../support/backend';
+import { createTestBackend, waitForSession, type TestBackend } from '../support/backend';
 import { waitFor } from '../support/sessions';
+import { useTlsBroker } from '../support/tls-broker';
 
-let pki: TestPki;
-let broker: Broker;
+const { pki, broker, url } = useTlsBroker();
 let t: TestBackend;
 
 beforeAll(async () => {
-  pki = createTestPki(tempDir('pki'));
-  broker = await startMosquitto([tlsListener(pki.server)]);
   t = await createTestBackend({ backoff: { initialMs: 50, maxMs: 400, factor: 2 } });
 });
 
 afterAll(async () => {
   await t?.cleanup();
-  await broker?.stop();
 });
 
 type Outcome = { n: number; qos: 1 | 2; ok: true } | { n: number; qos: 1 | 2; ok: false; error: AppError };
 
 describe('publishing while the broker crashes', () => {
   it('tells the operator the truth about every message', { timeout: 90_000 }, async () => {
-    const url = `mqtts://localhost:${broker.ports.tls}`;
     const received = new Set<number>();
-    const subscriber = await mqtt.connectAsync(url, { ca: pki.rootOnly.pem, reconnectPeriod: 100 });
+    const subscriber = await mqtt.connectAsync(url(), { ca: pki().rootOnly.pem, reconnectPeriod: 100 });
     subscriber.on('error', () => undefined);
     subscriber.on('message', (_topic, payload) => received.add(Number(payload.toString())));
     await subscriber.subscribeAsync('cmd/#', { qos: 0 });
 
-    const saved = await t.backend.dispatch('profiles.save', { settings: { name: 'Commands', url, tls: { trust: 'custom', ca: [pki.rootOnly.pem] } } });
+    const saved = await t.backend.dispatch('profiles.save', { settings: { name: 'Commands', url: url(), tls: { trust: 'custom', ca: [pki().rootOnly.pem] } } });
     if (!saved.ok) throw new Error(saved.error.message);
     const id = (saved.value as { id: string }).id;
     await t.backend.dispatch('sessions.connect', { id });
@@ -60,13 +54,13 @@ describe('publishing while the broker crashes', () => {
     // A burst in flight when the broker dies.
     const burst = Array.from({ length: 3000 }, () => publish());
     await waitFor(() => outcomes.filter((o) => o.ok).length >= 100, 'the first acknowledgements', 20_000);
-    await broker.kill();
+    await broker().kill();
     await Promise.all(burst);
     await waitForSession(t.backend, id, (v) => v.state !== 'connected');
     // While it is down: refused at once, nothing queued.
     const whileDown = await Promise.all(Array.from({ length: 5 }, () => publish()));
 
-    await broker.start();
+    await broker().start();
     await waitForSession(t.backend, id, (v) => v.state === 'connected');
     await waitFor(() => subscriber.connected, 'the subscriber back');
     await subscriber.subscribeAsync('cmd/#', { qos: 0 });
