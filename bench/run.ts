@@ -2,7 +2,7 @@
  * `npm run bench`: the figures behind the performance targets, in one run.
  * Prints a table, then as its last line one JSON object with the keys the
  * issue names. `npm run bench -- --soak [--minutes N]` runs only the long soak
- * (10 minutes by default); `npm run bench -- --decode` only `decode_ratio`. Everything talks to 127.0.0.1 only; every loop is
+ * (10 minutes by default); `npm run bench -- --decode` only `decode_ratio`, `--ingest` only the ingest and record ratios. Everything talks to 127.0.0.1 only; every loop is
  * bounded.
  */
 import { execFileSync } from 'node:child_process';
@@ -138,6 +138,11 @@ async function main(): Promise<void> {
   result.record_catch_up_ms = Math.round(median(ingest.recorded.map((r) => r.recorded?.catchUpMs ?? 0)));
   rows.push(['client-bound ingest, recording every message', `${result.record_msgs_per_s} msgs/s (dropped per round: ${drops.join(', ')}; writer done ${result.record_catch_up_ms} ms after the last message)`]);
   rows.push(['record ratio (target ≥ 0.8)', String(result.record_ratio)]);
+  if (args.includes('--ingest')) {
+    for (const [name, value] of rows) console.log(`${name.padEnd(50)}${value}`);
+    console.log(JSON.stringify(result));
+    return;
+  }
 
   decodeRows(await decodeBound(), result, rows);
 
