@@ -50,6 +50,8 @@ export default defineConfig({
     plugins: [contentSecurityPolicy, react()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
+      // electron-vite leaves the renderer unminified; the window parses it on every start (2.2 MB → about a third).
+      minify: true,
       rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } },
     },
   },
