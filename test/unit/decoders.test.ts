@@ -22,6 +22,7 @@ import { metricPath, parseSparkplugTopic } from '../../shared/sparkplug';
 import { sourceState } from '../../shared/staleness';
 import { seriesKey, type SeriesSpec, type TelemetryBatch } from '../../shared/telemetry';
 import { decodeFixture, DT, EdgeNodeFixture, encodePayload } from '../fixtures/sparkplug';
+import { ackingFeed } from '../support/window-feed';
 
 const C = 'c1';
 
@@ -99,11 +100,7 @@ describe('Sparkplug B', () => {
   it('marks a node and its devices offline on NDEATH and pushes that to windows; a stale NDEATH is ignored; births bring them back', () => {
     const node = new EdgeNodeFixture('G', 'E', 'D', names, 7);
     const h = harness(DEFAULT_DECODERS);
-    const batches: TelemetryBatch[] = [];
-    const feed = h.telemetry.openFeed((b) => {
-      batches.push(b);
-      feed.ack(b.seq);
-    });
+    const { feed, batches } = ackingFeed(h.telemetry);
     try {
       for (const m of [node.nbirth(), node.dbirth([1, 2, 3]), node.ddata([1, 2, 3])]) h.send(m.topic, m.payload);
       feed.flush();

@@ -8,12 +8,13 @@
  */
 import { Encoder as CborEncoder } from 'cbor-x';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { seriesKey, type SeriesSpec, type TelemetryBatch } from '../../shared/telemetry';
+import { seriesKey, type SeriesSpec } from '../../shared/telemetry';
 import { LOG_CHUNK_BYTES, LOG_SLOTS, MAX_KEPT_PAYLOAD, MessageLog, PREVIEW_BYTES, type MessageMemory } from '../../electron/core/telemetry/messages';
 import { MAX_LISTED_MESSAGES } from '../../electron/core/telemetry/listing';
 import { MESSAGE_SHARE, SamplePool } from '../../electron/core/telemetry/samples';
 import { BATCH_INTERVAL_MS, Telemetry } from '../../electron/core/telemetry/service';
 import { TopicStats } from '../../electron/core/telemetry/topics';
+import { ackingFeed } from '../support/window-feed';
 
 const MB = 1024 * 1024;
 
@@ -194,11 +195,7 @@ describe('a window’s message list', () => {
 
   function listing(list: Parameters<ReturnType<Telemetry['openFeed']>['listMessages']>[0]) {
     const telemetry = new Telemetry({ now: () => Date.now() });
-    const batches: TelemetryBatch[] = [];
-    const feed = telemetry.openFeed((b) => {
-      batches.push(b);
-      feed.ack(b.seq);
-    });
+    const { feed, batches } = ackingFeed(telemetry);
     feed.listMessages(list);
     return { telemetry, batches, feed };
   }
@@ -265,11 +262,7 @@ describe('a newly charted series', () => {
     try {
       const spec: SeriesSpec = { connectionId: 'c1', topic: 'dev/1', extractor: { kind: 'number' }, label: '' };
       telemetry.setCharted([spec]);
-      const batches: TelemetryBatch[] = [];
-      const feed = telemetry.openFeed((b) => {
-        batches.push(b);
-        feed.ack(b.seq);
-      });
+      const { feed, batches } = ackingFeed(telemetry);
       feed.watch([seriesKey(spec)]);
       telemetry.ingest('c1', 'dev/1', Buffer.from('5'), 0, false);
       vi.advanceTimersByTime(BATCH_INTERVAL_MS);

@@ -10,6 +10,7 @@ import { compileExtractor, parsePath, PathSyntaxError, PayloadView } from '../..
 import { BYTES_PER_SAMPLE, CHUNK_SAMPLES, downsample, SamplePool, Series } from '../../electron/core/telemetry/samples';
 import { BATCH_INTERVAL_MS, Telemetry } from '../../electron/core/telemetry/service';
 import { MAX_KEPT_PAYLOAD, previewOf, TopicStore } from '../../electron/core/telemetry/topics';
+import { ackingFeed } from '../support/window-feed';
 
 const json = (value: unknown) => new PayloadView(Buffer.from(JSON.stringify(value)));
 const text = (value: string) => new PayloadView(Buffer.from(value));
@@ -239,11 +240,7 @@ describe('batching to a window', () => {
   function watching(): { telemetry: Telemetry; feed: ReturnType<Telemetry['openFeed']>; batches: TelemetryBatch[] } {
     const telemetry = new Telemetry({ now: () => Date.now() });
     telemetry.setCharted([spec]);
-    const batches: TelemetryBatch[] = [];
-    const feed = telemetry.openFeed((b) => {
-      batches.push(b);
-      feed.ack(b.seq);
-    });
+    const { feed, batches } = ackingFeed(telemetry);
     feed.watch([seriesKey(spec)]);
     return { telemetry, feed, batches };
   }
@@ -295,11 +292,7 @@ describe('batching to a window', () => {
     const telemetry = new Telemetry({ now: () => Date.now() });
     const other: SeriesSpec = { ...spec, topic: 'dev/2' };
     telemetry.setCharted([spec, other]);
-    const batches: TelemetryBatch[] = [];
-    const feed = telemetry.openFeed((b) => {
-      batches.push(b);
-      feed.ack(b.seq);
-    });
+    const { feed, batches } = ackingFeed(telemetry);
     feed.watch([seriesKey(spec)]);
     telemetry.ingest('c1', 'dev/1', Buffer.from('{"temp":1}'), 0, false);
     feed.watch([seriesKey(spec), seriesKey(other)]);
@@ -311,11 +304,7 @@ describe('batching to a window', () => {
 
   it('carries topic updates only of the connections a window shows', () => {
     const telemetry = new Telemetry({ now: () => Date.now() });
-    const batches: TelemetryBatch[] = [];
-    const feed = telemetry.openFeed((b) => {
-      batches.push(b);
-      feed.ack(b.seq);
-    });
+    const { feed, batches } = ackingFeed(telemetry);
     feed.showTopicsOf(['c2']);
     telemetry.ingest('c1', 'a', Buffer.from('1'), 0, false);
     telemetry.ingest('c2', 'b', Buffer.from('2'), 0, false);
