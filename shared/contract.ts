@@ -13,7 +13,7 @@ import { ConnectionsImportSchema, ProfileSchema, ProfileSettingsDraftSchema, Pro
 import { AppErrorSchema } from './result';
 import { SessionViewSchema } from './sessions';
 import { SparkplugTreeSchema } from './sparkplug';
-import { CertificateAlertSchema, CertificateInventorySchema } from './trust';
+import { CertificateInventorySchema } from './trust';
 import {
   BudgetStatsSchema,
   ChartViewSchema,
@@ -215,8 +215,6 @@ export const contract = {
     'alerts.changed': AlertChangeSchema,
     /** The certificates inventory changed (a broker showed a chain, a revocation check ended): ask `trust.inventory` again. */
     'trust.changed': z.object({ at: z.number() }).strict(),
-    /** A certificate expires within the warning window (or has expired): once per certificate per day, for a desktop notification. */
-    'trust.alert': CertificateAlertSchema,
   },
 } as const;
 

@@ -90,11 +90,10 @@ export const CertificateInventorySchema = z.object({
 });
 export type CertificateInventory = z.infer<typeof CertificateInventorySchema>;
 
-/** A certificate that expires within the warning window (or has expired): told once per certificate per day. */
-export const CertificateAlertSchema = z.object({
-  fingerprint256: z.string(),
-  level: z.enum(['insecure', 'warning']),
-  title: z.string(),
-  body: z.string(),
-});
-export type CertificateAlert = z.infer<typeof CertificateAlertSchema>;
+/** A certificate that expires within the warning window (or has expired): raised into the alert list, told once per certificate per day. */
+export interface CertificateAlert {
+  fingerprint256: string;
+  level: 'insecure' | 'warning';
+  title: string;
+  body: string;
+}

@@ -129,8 +129,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const trust = new TrustService({
     dataDir: options.dataDir,
     profiles,
-    // Until the alert engine takes this hook over: a desktop notification, from main or the browser window.
-    raiseAlert: (alert) => events.emit('trust.alert', alert),
+    // Into the alert list: the engine notifies (desktop or browser window) and records it like any alert.
+    raiseAlert: (alert) => alerts.raise({ source: 'certificates', id: alert.fingerprint256, kind: 'expiry', title: alert.title, detail: alert.body }),
     onChanged: () => events.emit('trust.changed', { at: Date.now() }),
     logger,
     ...options.trust,

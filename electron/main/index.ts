@@ -9,7 +9,7 @@ import { describeCrash, installLastResort } from '../core/process/last-resort';
 import { openSecretStore } from '../core/secrets/open-store';
 import { chooseExportFile } from './export-dialog';
 import { attachWindow, bindInvokeHandlers } from './ipc';
-import { desktopNotifier, notifyOnCertificates } from './notifications';
+import { desktopNotifier } from './notifications';
 import { registerAppScheme, serveRenderer } from './renderer-protocol';
 import { APP_PAGE_URL, type TrustedOrigins } from './trust';
 import { createMainWindow, hardenContents, hardenSession } from './window';
@@ -52,7 +52,6 @@ void app.whenReady().then(async () => {
     chooseExportFile,
     notify: desktopNotifier(),
   });
-  notifyOnCertificates(backend.events);
   bindInvokeHandlers(ipcMain, backend.dispatch, trusted);
   openWindow(backend);
   app.on('activate', () => {

@@ -236,7 +236,6 @@ describe('Electron IPC specifics', () => {
         "profiles.changed",
         "sessions.changed",
         "telemetry.batch",
-        "trust.alert",
         "trust.changed",
       ]
     `);

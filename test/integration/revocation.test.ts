@@ -11,6 +11,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AlertChange, AlertList } from '../../shared/alerts';
 import type { SessionView } from '../../shared/sessions';
 import type { CertificateInventory } from '../../shared/trust';
 import { freePort, startMosquitto, type Broker, type ListenerSpec } from '../fixtures/mosquitto';
@@ -19,7 +20,7 @@ import { startCrlServer, startOcspResponder, startStaplingFront, type CrlServer,
 import { runCli } from '../../electron/cli/index';
 import { readCertificateFields } from '../../electron/core/trust/certificate-fields';
 import { buildOcspRequest } from '../../electron/core/trust/ocsp';
-import { createTestBackend, tempDir, waitForSession, type TestBackend } from '../support/backend';
+import { call, createTestBackend, tempDir, waitForSession, type TestBackend } from '../support/backend';
 import { failIfLastResortReached } from '../support/last-resort';
 
 failIfLastResortReached();
@@ -298,9 +299,10 @@ describe('what the inventory keeps of it', () => {
   it("tells of a broker certificate within 30 days of its end as an alert, once that day", async () => {
     // The leaves last 365 days, the CAs years: 340 days on, only the leaves are expiring.
     ahead = 340 * 24 * 60 * MINUTE;
-    const alerts: Array<{ level: string; title: string; body: string }> = [];
+    const alerts: AlertChange[] = [];
     const detach = t.backend.events.attach((name, p) => {
-      if (name === 'trust.alert') alerts.push(p as { level: string; title: string; body: string });
+      const change = p as AlertChange;
+      if (name === 'alerts.changed' && change.change === 'fired' && change.alert.source === 'certificates') alerts.push(change);
     });
     try {
       const expiring = (await inventoryOf(t.backend)).certificates.filter((c) => c.expiry === 'expiring');
@@ -308,9 +310,12 @@ describe('what the inventory keeps of it', () => {
       expect(expiring.every((c) => c.uses.every((u) => u.role === 'broker'))).toBe(true);
       t.backend.trust.checkExpiry();
       expect(alerts).toHaveLength(expiring.length);
-      expect(alerts.every((a) => a.level === 'warning' && /^Certificate expires in 2[45] days/.test(a.title) && /broker's certificate/.test(a.body))).toBe(true);
+      expect(alerts.every((a) => a.alert.kind === 'expiry' && a.notify && /^Certificate expires in 2[45] days/.test(a.alert.title) && /broker's certificate/.test(a.alert.detail))).toBe(true);
       t.backend.trust.checkExpiry();
       expect(alerts).toHaveLength(expiring.length);
+      // In the alert list a window reads.
+      const list = await call<AlertList>(t, 'alerts.list', {});
+      expect(list.alerts.filter((a) => a.source === 'certificates' && a.state === 'firing')).toHaveLength(expiring.length);
     } finally {
       detach();
       ahead = 0;

@@ -34,9 +34,9 @@ export interface TrustServiceOptions {
   dataDir: string;
   profiles: Pick<ProfileStore, 'list' | 'onChange'>;
   /**
-   * Where an expiring certificate is told. Today: the `trust.alert` event,
-   * shown as a desktop notification by main and by the browser window. The
-   * alert engine takes this one function over to add it to its alert list.
+   * Where an expiring certificate is told: the alert engine's `raise`, which
+   * puts it in the alert list and notifies like any alert (it fires once and
+   * stays until acknowledged; telling it again the next day changes nothing).
    */
   raiseAlert: (alert: CertificateAlert) => void;
   /** The inventory changed (a chain seen, a revocation checked): windows refresh their view. */

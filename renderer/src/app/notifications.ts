@@ -1,9 +1,8 @@
 /**
  * Desktop notifications in the browser (headless host): the alert engine in
  * the core decides (electron/core/alerts/), this shows what it says to notify
- * (`alerts.changed` with `notify`), and the core's `trust.alert` for
- * certificates nearing their end, with the web Notification API once the
- * operator allowed it. In Electron, main shows them instead.
+ * (`alerts.changed` with `notify`, certificates nearing their end among
+ * them), with the web Notification API once the operator allowed it. In Electron, main shows them instead.
  */
 import { notificationText } from '../../../shared/alerts';
 import type { ApiClient } from '../../../shared/client';
@@ -27,12 +26,5 @@ export function startBrowserNotifications(client: ApiClient): () => void {
     // One notification per alert: its clear replaces its firing.
     new Notification(text.title, { body: text.body, tag: `mqtts-alert-${alert.key}` });
   });
-  // Certificates nearing their end: the core decides (once per certificate per day), the window only shows.
-  const stopCertificates = client.on('trust.alert', (alert) => {
-    if (Notification.permission === 'granted') new Notification(alert.title, { body: alert.body, tag: `mqtts-cert-${alert.fingerprint256}` });
-  });
-  return () => {
-    stopAlerts();
-    stopCertificates();
-  };
+  return stopAlerts;
 }
