@@ -5,10 +5,11 @@
  * decode is mapped to plain values within the plain-value budget. Declared
  * lengths are capped before anything is allocated for them.
  */
-import { Decoder as CborDecoder, setSizeLimits, Tag } from 'cbor-x';
-import { Decoder as MsgpackDecoder, ExtData } from '@msgpack/msgpack';
+import type { Decoder as CborDecoder } from 'cbor-x';
+import type { Decoder as MsgpackDecoder } from '@msgpack/msgpack';
 import { DecodeError, libraryReason } from './decode-error';
 import { stateless, type PayloadDecoder } from './decoder';
+import { cborX, msgpack as msgpackLibrary } from './libraries';
 import { MAX_NODES, toPlain, type Plain } from './plain-value';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -40,30 +41,38 @@ export const hexDecoder: PayloadDecoder = stateless('hex', (payload) => {
   return payload.length > 4096 ? `${shown} … (${payload.length} bytes)` : shown;
 });
 
-// cbor-x's limits are its module's own; nothing else in the process decodes CBOR.
-setSizeLimits({ maxArraySize: MAX_NODES, maxMapSize: MAX_NODES, maxObjectSize: MAX_NODES });
-const cbor = new CborDecoder({ mapsAsObjects: false, useRecords: false });
-const cborTag = (value: object) => (value instanceof Tag ? { tag: value.tag, value: value.value as unknown } : null);
+// Made with the first CBOR payload (the library loads then). cbor-x's limits are its module's own; nothing else in the process decodes CBOR.
+let cbor: CborDecoder | null = null;
+function cborReader(): CborDecoder {
+  if (cbor) return cbor;
+  cborX.setSizeLimits({ maxArraySize: MAX_NODES, maxMapSize: MAX_NODES, maxObjectSize: MAX_NODES });
+  cbor = new cborX.Decoder({ mapsAsObjects: false, useRecords: false });
+  return cbor;
+}
+const cborTag = (value: object) => (value instanceof cborX.Tag ? { tag: value.tag, value: value.value as unknown } : null);
 
 export const cborDecoder: PayloadDecoder = stateless('cbor', (payload) => {
   if (payload.length === 0) throw new DecodeError('it is not CBOR: the payload is empty');
   let value: unknown;
   try {
-    value = cbor.decode(payload);
+    value = cborReader().decode(payload);
   } catch (error) {
     throw new DecodeError(`it is not valid CBOR: ${libraryReason(error)}`);
   }
   return toPlain(value, undefined, 0, cborTag);
 });
 
-const msgpack = new MsgpackDecoder({ useBigInt64: true, maxArrayLength: MAX_NODES, maxMapLength: MAX_NODES, maxExtLength: 16 * 1024 * 1024 });
-const msgpackExt = (value: object) => (value instanceof ExtData ? { tag: `ext ${value.type}`, value: value.data as unknown } : null);
+// Made with the first MessagePack payload (the library loads then).
+let msgpack: MsgpackDecoder | null = null;
+const msgpackReader = (): MsgpackDecoder =>
+  (msgpack ??= new msgpackLibrary.Decoder({ useBigInt64: true, maxArrayLength: MAX_NODES, maxMapLength: MAX_NODES, maxExtLength: 16 * 1024 * 1024 }));
+const msgpackExt = (value: object) => (value instanceof msgpackLibrary.ExtData ? { tag: `ext ${value.type}`, value: value.data as unknown } : null);
 
 export const msgpackDecoder: PayloadDecoder = stateless('msgpack', (payload) => {
   if (payload.length === 0) throw new DecodeError('it is not MessagePack: the payload is empty');
   let value: unknown;
   try {
-    value = msgpack.decode(payload);
+    value = msgpackReader().decode(payload);
   } catch (error) {
     throw new DecodeError(`it is not valid MessagePack: ${libraryReason(error)}`);
   }

@@ -7,7 +7,7 @@
  * the content, JSON or YAML.
  */
 import { randomUUID } from 'node:crypto';
-import { load as loadYaml, YAMLException } from 'js-yaml';
+import type * as JsYaml from 'js-yaml';
 import { z } from 'zod';
 import { createProfile, PendingSecretSchema, ProfileSettingsSchema, type PendingSecret, type Profile } from '../../../shared/profiles';
 import { AppFailure } from '../../../shared/result';
@@ -15,9 +15,13 @@ import { AlertRulesSchema } from '../../../shared/alerts';
 import { RecordingSettingsSchema } from '../../../shared/history';
 import { DashboardSchema } from '../../../shared/telemetry';
 import { describeIssues } from '../ipc/dispatcher';
+import { onFirstUse } from '../process/on-first-use';
 import type { ForeignConnections } from './importers/imported';
 import { isMqttExplorerSettings, readMqttExplorerSettings } from './importers/mqtt-explorer';
 import { isMqttxExport, readMqttxExport } from './importers/mqttx';
+
+// Loaded with the first YAML file read (few operators import one), not at every start.
+const yaml = onFirstUse<typeof JsYaml>('js-yaml');
 
 export const EXPORT_FORMAT = 'mqtts-dashboard/profiles';
 export const EXPORT_VERSION = 1;
@@ -125,9 +129,9 @@ function parseText(text: string): unknown {
     throw new AppFailure('profiles_import_too_large', `The file is ${(text.length / 1024 / 1024).toFixed(1)} MB of YAML; YAML is read up to 1 MB.`, 'In MQTTX, use Export Data with JSON instead (MQTTX also exports every message it kept; JSON of any of it is read up to 8 MB).');
   }
   try {
-    return loadYaml(text);
+    return yaml.load(text);
   } catch (error) {
-    const detail = error instanceof YAMLException ? error.reason + (error.mark ? ` at line ${error.mark.line + 1}` : '') : 'unreadable';
+    const detail = error instanceof yaml.YAMLException ? error.reason + (error.mark ? ` at line ${error.mark.line + 1}` : '') : 'unreadable';
     throw new AppFailure('profiles_import_invalid', `The file is neither JSON nor valid YAML (${detail.slice(0, 200)}).`, KNOWN_FILES);
   }
 }

@@ -9,7 +9,8 @@
  * Struct/Value/ListValue as JSON). protobufjs stops nesting at 100 levels,
  * the plain-value budget at MAX_DEPTH and MAX_NODES.
  */
-import protobuf from 'protobufjs';
+import type * as Protobuf from 'protobufjs';
+import { protobuf } from '../libraries';
 import { DecodeError, libraryReason } from '../decode-error';
 import { stateless, type PayloadDecoder } from '../decoder';
 import { isoTime, longNumber, longValue, type U64 } from '../long-values';
@@ -21,7 +22,7 @@ const WRAPPERS = new Set(['DoubleValue', 'FloatValue', 'Int64Value', 'UInt64Valu
 
 type Message = Record<string, unknown>;
 
-function scalarValue(field: protobuf.Field, value: unknown): Plain {
+function scalarValue(field: Protobuf.Field, value: unknown): Plain {
   if (field.resolvedType instanceof protobuf.Enum) return field.resolvedType.valuesById[value as number] ?? (value as number);
   if (field.long) return longValue(value as U64, !UNSIGNED.has(field.type));
   if (value instanceof Uint8Array) return bytesText(value);
@@ -29,7 +30,7 @@ function scalarValue(field: protobuf.Field, value: unknown): Plain {
   return null;
 }
 
-function wellKnown(type: protobuf.Type, m: Message, budget: Budget, depth: number): Plain | undefined {
+function wellKnown(type: Protobuf.Type, m: Message, budget: Budget, depth: number): Plain | undefined {
   switch (type.fullName) {
     case '.google.protobuf.Timestamp':
       return isoTime(longNumber(m.seconds as U64) * 1000 + Math.floor(((m.nanos as number) || 0) / 1e6));
@@ -42,7 +43,7 @@ function wellKnown(type: protobuf.Type, m: Message, budget: Budget, depth: numbe
     case '.google.protobuf.ListValue':
       return ((m.values as Message[]) ?? []).map((v) => structValue(v, budget, depth + 1));
   }
-  if (WRAPPERS.has(type.fullName)) return fieldValue(type.fields.value as protobuf.Field, m.value, budget, depth);
+  if (WRAPPERS.has(type.fullName)) return fieldValue(type.fields.value as Protobuf.Field, m.value, budget, depth);
   return undefined;
 }
 
@@ -63,14 +64,14 @@ function structFields(struct: Message, budget: Budget, depth: number): Plain {
   return out;
 }
 
-function fieldValue(field: protobuf.Field, value: unknown, budget: Budget, depth: number): Plain {
+function fieldValue(field: Protobuf.Field, value: unknown, budget: Budget, depth: number): Plain {
   budget.spend(depth);
   const type = field.resolvedType;
   if (type instanceof protobuf.Type) return messageValue(type, value as Message, budget, depth + 1);
   return scalarValue(field, value);
 }
 
-export function messageValue(type: protobuf.Type, m: Message, budget: Budget, depth: number): Plain {
+export function messageValue(type: Protobuf.Type, m: Message, budget: Budget, depth: number): Plain {
   budget.spend(depth);
   const known = wellKnown(type, m, budget, depth);
   if (known !== undefined) return known;
@@ -80,7 +81,7 @@ export function messageValue(type: protobuf.Type, m: Message, budget: Budget, de
     const value = m[name];
     if (field.map) {
       const entries = plainObject();
-      const keyType = (field as unknown as protobuf.MapField).keyType;
+      const keyType = (field as unknown as Protobuf.MapField).keyType;
       const keyLong = /64$/.test(keyType);
       for (const key of Object.keys((value as Record<string, unknown>) ?? {})) {
         // protobufjs keys 64-bit map keys by an 8-character hash of their bits.
@@ -102,10 +103,10 @@ export function messageValue(type: protobuf.Type, m: Message, budget: Budget, de
   return out;
 }
 
-export function protobufDecoder(type: protobuf.Type): PayloadDecoder {
+export function protobufDecoder(type: Protobuf.Type): PayloadDecoder {
   const name = type.fullName.slice(1);
   return stateless('protobuf', (payload) => {
-    let message: protobuf.Message;
+    let message: Protobuf.Message;
     try {
       message = type.decode(payload);
     } catch (error) {

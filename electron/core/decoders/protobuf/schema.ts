@@ -8,7 +8,8 @@
  * written. Small and synchronous: a schema is kilobytes, parsed on import and
  * when a connection's decoders change, never per message.
  */
-import protobuf from 'protobufjs';
+import type * as Protobuf from 'protobufjs';
+import { protobuf } from '../libraries';
 import type { ProtoFile } from '../../../../shared/decoders';
 import { libraryReason } from '../decode-error';
 
@@ -23,7 +24,7 @@ export class ProtoError extends Error {
 }
 
 export interface CompiledProtos {
-  root: protobuf.Root;
+  root: Protobuf.Root;
   /** Full names of every message type defined by the files (not the well-known ones). */
   messages: string[];
 }
@@ -82,7 +83,7 @@ export function compileProtos(files: readonly ProtoFile[]): CompiledProtos {
   const added = new Set<string>();
   const missing: Array<{ file: ProtoFile; name: string }> = [];
   for (const file of files) {
-    let parsed: protobuf.IParserResult;
+    let parsed: Protobuf.IParserResult;
     try {
       parsed = protobuf.parse(file.text, root, { keepCase: true, alternateCommentMode: true });
     } catch (error) {
@@ -93,7 +94,7 @@ export function compileProtos(files: readonly ProtoFile[]): CompiledProtos {
       throw new ProtoError(tidy(message), at.file, at.line);
     }
     for (const name of [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])]) {
-      const common = protobuf.common.get(name) as protobuf.INamespace | null;
+      const common = protobuf.common.get(name) as Protobuf.INamespace | null;
       if (common?.nested) {
         if (!added.has(name)) root.addJSON(common.nested);
         added.add(name);
@@ -110,9 +111,9 @@ export function compileProtos(files: readonly ProtoFile[]): CompiledProtos {
     throw new ProtoError(`${tidy(message)}${also}`, at.file, at.line);
   }
   const messages: string[] = [];
-  const open: protobuf.ReflectionObject[] = [...root.nestedArray];
+  const open: Protobuf.ReflectionObject[] = [...root.nestedArray];
   while (open.length > 0) {
-    const item = open.pop() as protobuf.ReflectionObject;
+    const item = open.pop() as Protobuf.ReflectionObject;
     if (item instanceof protobuf.Type && !item.fullName.startsWith('.google.protobuf.')) messages.push(item.fullName.slice(1));
     if (item instanceof protobuf.Namespace) open.push(...item.nestedArray);
   }
