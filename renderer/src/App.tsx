@@ -18,13 +18,17 @@ import { DemoBanner } from './demo/DemoBanner';
 import { DemoOffer } from './demo/DemoOffer';
 import { landOnDemo } from './demo/landing';
 import { SESSION_KEYCHAIN_NOTICE } from '../../shared/contract';
-import { ConnectionForm } from './connections/ConnectionForm';
+import { screen } from './app/screens';
 import { ConnectionList } from './connections/ConnectionList';
 import { ConnectionView } from './connections/ConnectionView';
-import { CertificatesView } from './certificates/CertificatesView';
-import { ImportWizard, type WizardResult } from './import/ImportWizard';
+import type { WizardResult } from './import/ImportWizard';
 import { DismissButton } from './forms/DismissButton';
 import { useNarrowWindow } from './app/narrow';
+
+// Not on the first screen: fetched when first opened (app/screens.tsx).
+const ConnectionForm = screen(() => import('./connections/ConnectionForm').then((m) => m.ConnectionForm));
+const CertificatesView = screen(() => import('./certificates/CertificatesView').then((m) => m.CertificatesView));
+const ImportWizard = screen(() => import('./import/ImportWizard').then((m) => m.ImportWizard));
 
 type Mode = { kind: 'view' } | { kind: 'new' } | { kind: 'edit'; id: string } | { kind: 'certificates' };
 /** The wizard, when open: `targetId` is the connection it was opened for (from its form), if any. */

@@ -8,21 +8,24 @@ import { useEffect, useState } from 'react';
 import type { Profile } from '../../../shared/profiles';
 import type { Result } from '../../../shared/result';
 import { NO_LINK_FAULTS, type SessionView } from '../../../shared/sessions';
+import { screen } from '../app/screens';
 import { useServices } from '../app/services';
-import { AlertRules } from '../alerts/AlertRules';
 import { Dashboard } from '../charts/Dashboard';
 import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
 import { ConfirmButton } from '../forms/ConfirmButton';
 import { tabPanelProps, Tabs, type TabItem } from '../forms/Tabs';
-import { RecordingSettings } from '../history/RecordingSettings';
-import { PublishPanel } from '../publish/PublishPanel';
 import { StatusLight, VerdictBadge } from '../security/badges';
-import { SecurityPanel } from '../security/SecurityPanel';
-import { TopicsView } from '../topics/TopicsView';
 import { LinkFaultsLine } from './LinkFaultsLine';
 import { PendingSecretsPrompt } from './PendingSecretsPrompt';
+
+// Every tab but the dashboard is fetched when first opened (app/screens.tsx): the demo opens on its dashboard.
+const SecurityPanel = screen(() => import('../security/SecurityPanel').then((m) => m.SecurityPanel));
+const TopicsView = screen(() => import('../topics/TopicsView').then((m) => m.TopicsView));
+const PublishPanel = screen(() => import('../publish/PublishPanel').then((m) => m.PublishPanel));
+const RecordingSettings = screen(() => import('../history/RecordingSettings').then((m) => m.RecordingSettings));
+const AlertRules = screen(() => import('../alerts/AlertRules').then((m) => m.AlertRules));
 
 type Tab = 'security' | 'topics' | 'dashboard' | 'publish' | 'history' | 'alerts';
 const TABS: Array<TabItem<Tab>> = [
