@@ -98,6 +98,9 @@ export interface Backend {
   dispose(): Promise<void>;
 }
 
+/** How long an installed demo waits for a window before it resumes anyway. */
+const RESUME_DEMO_MS = 1500;
+
 export async function createBackend(options: BackendOptions): Promise<Backend> {
   const logger = options.logger ?? consoleLogger;
   const events = new EventHub({
@@ -203,15 +206,29 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     demoHandlers({ demo }),
     trustHandlers({ trust, sessions, exports, version: options.version }),
   );
-  const dispatch = createDispatcher(handlers, {
+  const dispatchNow = createDispatcher(handlers, {
     onInternalError: (name, error) => logger.error(`Handler ${name} failed`, error),
     checkResults: options.checkContract,
   });
 
   // A demo installed before a restart resumes: its broker lived in the previous process.
+  // Not at once: starting its broker and devices takes this thread a few hundred milliseconds,
+  // which a window opening now needs more. It resumes once a window has asked for something
+  // (the page is loaded), or after RESUME_DEMO_MS without one.
+  let resumeDemo: (() => void) | null = null;
+  let resumeTimer: NodeJS.Timeout | null = null;
   if (demo.status().profileId && options.resumeDemo !== false) {
-    void demo.start().catch((error: unknown) => logger.error('The demo could not be resumed', error));
+    resumeDemo = () => {
+      resumeDemo = null;
+      if (resumeTimer) clearTimeout(resumeTimer);
+      void demo.start().catch((error: unknown) => logger.error('The demo could not be resumed', error));
+    };
+    resumeTimer = setTimeout(() => resumeDemo?.(), RESUME_DEMO_MS);
   }
+  const dispatch: Dispatch = (name, payload, context) => {
+    if (resumeDemo && context) setImmediate(() => resumeDemo?.());
+    return dispatchNow(name, payload, context);
+  };
 
   return {
     handlers,
@@ -225,6 +242,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     demo,
     trust,
     dispose: async () => {
+      resumeDemo = null;
+      if (resumeTimer) clearTimeout(resumeTimer);
       imports.cancelAll();
       alerts.dispose();
       telemetry.dispose();
