@@ -225,8 +225,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     };
     resumeTimer = setTimeout(() => resumeDemo?.(), RESUME_DEMO_MS);
   }
+  // Started before the window's request is handled, so a demo.remove or demo.start that comes first waits for it.
   const dispatch: Dispatch = (name, payload, context) => {
-    if (resumeDemo && context) setImmediate(() => resumeDemo?.());
+    if (context) resumeDemo?.();
     return dispatchNow(name, payload, context);
   };
 
