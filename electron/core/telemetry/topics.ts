@@ -122,12 +122,16 @@ export class TopicStats implements HistoryTopic {
     return previewOf(this.payload, this.size);
   }
 
-  /** What a window gets: the preview cut to PREVIEW_CHARS (the whole payload is one request away). */
-  update(now: number): TopicUpdate {
+  /**
+   * What a window gets: the preview cut to PREVIEW_CHARS (the whole payload is
+   * one request away); the decoded form only with `decodedForm` (the topic a
+   * window focuses, or a request), see TopicDecoding.preview.
+   */
+  update(now: number, decodedForm = true): TopicUpdate {
     const preview = shortPreview(this.payload, this.size);
     const update: TopicUpdate = { topic: this.topic, count: this.count, rate: Math.round(this.rate(now) * 100) / 100, retained: this.retained, qos: this.qos, size: this.size, updatedAt: this.updatedAt, preview };
     if (this.decoding) {
-      update.decoded = this.decoding.preview(this);
+      update.decoded = this.decoding.preview(this, decodedForm);
       const offline = this.decoding.offline();
       if (offline !== undefined) update.offline = offline;
     }
