@@ -16,7 +16,7 @@ import type { PayloadDecoder, TopicDecoder } from '../decoder';
 import { longNumber } from '../long-values';
 import { Budget, bytesText, plainObject, setKey, type Plain, type PlainObject } from '../plain-value';
 import { metricValue } from './metric-values';
-import { sparkplugTypes, type MetricMessage, type PayloadMessage } from './schema';
+import { decodeSparkplugPayload, type MetricMessage, type PayloadMessage } from './schema';
 import { SparkplugState, type EdgeNode, type MetricSlot, type Source, type Watcher } from './state';
 
 const has = (m: object, key: string) => Object.prototype.hasOwnProperty.call(m, key);
@@ -66,7 +66,7 @@ class NodeTopic implements TopicDecoder {
   decode(payload: Buffer, observe: boolean, wanted = true): Plain {
     let message: PayloadMessage;
     try {
-      message = sparkplugTypes().Payload.decode(payload) as unknown as PayloadMessage;
+      message = decodeSparkplugPayload(payload);
     } catch (error) {
       throw new DecodeError(`it is not a Sparkplug B payload: ${libraryReason(error)}`);
     }
