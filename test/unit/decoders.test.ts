@@ -97,7 +97,7 @@ describe('Sparkplug B', () => {
     expect(h.series(0).values).toEqual([8]);
   });
 
-  it('sends a window the decoded form of the topic it focuses only; the others carry their decoder and failures, and focusing one sends it at once', () => {
+  it('sends a window the payload (preview and decoded form) of the topic it focuses only; the others carry their facts, decoder and failures, and focusing one sends it at once', () => {
     const a = new EdgeNodeFixture('G', 'E', 'A', names);
     const b = new EdgeNodeFixture('G', 'E', 'B', names);
     const h = harness(DEFAULT_DECODERS);
@@ -110,6 +110,8 @@ describe('Sparkplug B', () => {
       const topicB = b.topic('DDATA', true);
       expect(updateOf(topicA)?.decoded).toEqual({ decoder: 'sparkplug', truncated: false, failures: 0, lastFailure: null });
       expect(updateOf(topicB)?.decoded?.json).toBeUndefined();
+      expect(updateOf(topicB)).toMatchObject({ count: 1 });
+      expect(updateOf(topicB)?.preview).toBeUndefined();
 
       feed.focus({ connectionId: C, topic: topicB }, h.telemetry.topic(C, topicB));
       feed.flush();
@@ -117,6 +119,7 @@ describe('Sparkplug B', () => {
       expect(batches.at(-1)?.topics.flatMap((t) => t.updates).map((u) => u.topic)).toEqual([topicB]);
       expect(decodedJson(updateOf(topicB)?.decoded)).toMatchObject({ metrics: { Temperature: 7, Pressure: 8, Speed: 9 } });
       expect(updateOf(topicB)?.decoded?.sparkplug).toMatchObject({ kind: 'DDATA', device: 'B', born: true });
+      expect(updateOf(topicB)?.preview).toMatchObject({ encoding: 'base64' });
 
       for (const m of [a.ddata([10, 11, 12]), b.ddata([13, 14, 15])]) h.send(m.topic, m.payload);
       feed.flush();

@@ -124,15 +124,16 @@ export class TopicStats implements HistoryTopic {
   }
 
   /**
-   * What a window gets: the preview cut to PREVIEW_CHARS (the whole payload is
-   * one request away); the decoded form only with `decodedForm` (the topic a
-   * window focuses, or a request), see TopicDecoding.preview.
+   * What a window gets. With `payload` (the topic a window focuses, or a
+   * request): the preview cut to PREVIEW_CHARS (the whole payload is one
+   * request away) and the decoded form; without, the facts only (no payload
+   * is read or decoded: a window shows the payload of one topic at a time).
    */
-  update(now: number, decodedForm = true): TopicUpdate {
-    const preview = shortPreview(this.payload, this.size);
-    const update: TopicUpdate = { topic: this.topic, count: this.count, rate: Math.round(this.rate(now) * 100) / 100, retained: this.retained, qos: this.qos, size: this.size, updatedAt: this.updatedAt, preview };
+  update(now: number, payload = true): TopicUpdate {
+    const update: TopicUpdate = { topic: this.topic, count: this.count, rate: Math.round(this.rate(now) * 100) / 100, retained: this.retained, qos: this.qos, size: this.size, updatedAt: this.updatedAt };
+    if (payload) update.preview = shortPreview(this.payload, this.size);
     if (this.decoding) {
-      update.decoded = this.decoding.preview(this, decodedForm);
+      update.decoded = this.decoding.preview(this, payload);
       const offline = this.decoding.offline();
       if (offline !== undefined) update.offline = offline;
     }

@@ -10,7 +10,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { DECODER_LABELS, type DecodedPayload, type DecodedPreview } from '../../../shared/decoders';
-import type { TopicUpdate } from '../../../shared/telemetry';
+import type { PayloadPreview, TopicUpdate } from '../../../shared/telemetry';
 import type { Profile } from '../../../shared/profiles';
 import { useFrameSignal } from '../app/frame-signal';
 import { useClient } from '../app/services';
@@ -47,13 +47,13 @@ export function PayloadPanel({ tree, profile, path, connected, onOpenDashboard }
   const [mode, setMode] = useState<Mode | null>(null);
   const [fieldPath, setFieldPath] = useState('');
 
-  const preview = update?.preview;
+  // Batches carry the payload (preview and decoded form) of the focused topic only: an update made before this panel focused it keeps the last one seen.
+  const shownPayload = useRef<{ preview?: PayloadPreview; form?: DecodedPreview }>({});
+  if (update?.preview) shownPayload.current.preview = update.preview;
+  if (update?.decoded?.json !== undefined) shownPayload.current.form = update.decoded;
+  const preview = shownPayload.current.preview;
+  const form = shownPayload.current.form;
   const content = useMemo(() => full?.content ?? (preview ? fromPreview(preview) : null), [full, preview]);
-  // Batches carry the decoded form of the focused topic only; an update made before this panel focused it keeps the last form seen.
-  const sent = update?.decoded;
-  const lastForm = useRef<DecodedPreview | undefined>(undefined);
-  if (sent?.json !== undefined) lastForm.current = sent;
-  const form = sent?.json !== undefined ? sent : lastForm.current;
   // The decoded form: main's (a decoder rule matched), whole when loaded, else the batch's preview.
   const decodedJson = full?.decoded?.json ?? form?.json;
   const decodedCut = full?.decoded ? full.decoded.truncated : !!form?.truncated;
