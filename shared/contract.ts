@@ -149,6 +149,12 @@ export const contract = {
     'telemetry.topics': { request: z.object({ connectionIds: z.array(Id).max(1000).nullable() }).strict(), response: z.null() },
     /** The connection whose messages this window lists (narrowed by topic filter and text), or none: batches then carry its new messages. */
     'telemetry.messages': { request: z.object({ list: MessageListRequestSchema.nullable() }).strict(), response: z.null() },
+    /**
+     * The topic whose payload this window shows (its payload panel), or none:
+     * batches carry the decoded form of that topic only. Answers the topic as
+     * it is now, decoded form included (null: nothing arrived on it yet).
+     */
+    'telemetry.focus': { request: z.object({ topic: z.object({ connectionId: Id, topic: z.string().min(1).max(65535) }).strict().nullable() }).strict(), response: TopicUpdateSchema.nullable() },
     /** The series this window shows now; batches carry their new samples (series already watched keep their place). */
     'telemetry.watch': { request: z.object({ keys: z.array(z.string().max(70000)).max(512) }).strict(), response: z.null() },
     /**

@@ -112,8 +112,13 @@ export type SparkplugFacts = z.infer<typeof SparkplugFactsSchema>;
 /** The decoded side of a topic update. */
 export const DecodedPreviewSchema = z.object({
   decoder: DecoderKindSchema,
-  /** The last payload decoded, as JSON text cut to PREVIEW_CHARS; null when it did not decode. */
-  json: z.string().nullable(),
+  /**
+   * The last payload decoded, as JSON text cut to PREVIEW_CHARS; null when it
+   * did not decode. Absent when not sent: a window's batches carry the decoded
+   * form (and the Sparkplug facts) of the one topic it focuses
+   * (`telemetry.focus`), not of every topic that changed.
+   */
+  json: z.string().nullable().optional(),
   truncated: z.boolean(),
   /** Payloads of this topic that did not decode, and the decoder's reason for the last of them. */
   failures: z.number().int(),

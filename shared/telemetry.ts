@@ -111,7 +111,13 @@ export const TopicUpdateSchema = z.object({
   /** Size of the last payload in bytes. */
   size: z.number().int(),
   updatedAt: z.number(),
-  preview: PayloadPreviewSchema,
+  /**
+   * The last payload's preview. Absent when not sent: a window's batches carry
+   * the payload of the one topic it focuses (`telemetry.focus`, its payload
+   * panel), not of every topic that changed; the snapshot and the focus answer
+   * carry it always.
+   */
+  preview: PayloadPreviewSchema.optional(),
   /** The last payload as a decoder rule of the connection read it (absent: no rule matches this topic). */
   decoded: DecodedPreviewSchema.optional(),
   /**

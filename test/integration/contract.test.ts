@@ -212,6 +212,7 @@ describe('Electron IPC specifics', () => {
         "telemetry.ack",
         "telemetry.budget",
         "telemetry.csv",
+        "telemetry.focus",
         "telemetry.messages",
         "telemetry.topics",
         "telemetry.view",

@@ -18,6 +18,7 @@ import type { Profile } from '../../shared/profiles';
 import { seriesKey, type ChartViewData, type SeriesSpec } from '../../shared/telemetry';
 import { startHost } from '../../electron/host/server';
 import { HISTORY_FILE } from '../../electron/core/history/recorder';
+import { BACKGROUND_NICE } from '../../electron/core/process/background-thread';
 import { call, createTestBackend, tempDir, waitForSession, type TestBackend } from '../support/backend';
 import { parseCsv } from '../support/csv';
 import { until } from '../support/until';
@@ -110,6 +111,23 @@ describe('history recorded from a real broker', () => {
       expect(lines.some((l) => l.topic === 'plant/line7/noise')).toBe(false);
     } finally {
       await b.backend.dispose();
+    }
+  });
+
+  it.runIf(process.platform === 'linux')('writes from a thread below the priority of the thread taking in messages, so a busy writer never slows it down', async () => {
+    const niceOf = (tid: string) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    const before = new Set(readdirSync('/proc/self/task'));
+    const c = await createTestBackend({ dataDir: tempDir('history-priority') });
+    try {
+      await call<HistoryStatus>(c, 'history.status', {});
+      const started = readdirSync('/proc/self/task').filter((tid) => !before.has(tid));
+      expect(started.map(niceOf)).toContain(BACKGROUND_NICE);
+      expect(niceOf(String(process.pid))).toBe(0);
+    } finally {
+      await c.backend.dispose();
     }
   });
 });

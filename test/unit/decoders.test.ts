@@ -97,6 +97,45 @@ describe('Sparkplug B', () => {
     expect(h.series(0).values).toEqual([8]);
   });
 
+  it('sends a window the payload (preview and decoded form) of the topic it focuses only; the others carry their facts, decoder and failures, and focusing one sends it at once', () => {
+    const a = new EdgeNodeFixture('G', 'E', 'A', names);
+    const b = new EdgeNodeFixture('G', 'E', 'B', names);
+    const h = harness(DEFAULT_DECODERS);
+    const { feed, batches } = ackingFeed(h.telemetry);
+    const updateOf = (topic: string) => batches.at(-1)?.topics.flatMap((t) => t.updates).find((u) => u.topic === topic);
+    try {
+      for (const m of [a.nbirth(), a.dbirth([1, 2, 3]), b.dbirth([1, 2, 3]), a.ddata([4, 5, 6]), b.ddata([7, 8, 9])]) h.send(m.topic, m.payload);
+      feed.flush();
+      const topicA = a.topic('DDATA', true);
+      const topicB = b.topic('DDATA', true);
+      expect(updateOf(topicA)?.decoded).toEqual({ decoder: 'sparkplug', truncated: false, failures: 0, lastFailure: null });
+      expect(updateOf(topicB)?.decoded?.json).toBeUndefined();
+      expect(updateOf(topicB)).toMatchObject({ count: 1 });
+      expect(updateOf(topicB)?.preview).toBeUndefined();
+
+      feed.focus({ connectionId: C, topic: topicB }, h.telemetry.topic(C, topicB));
+      feed.flush();
+      // Nothing new arrived, yet the focused topic came again, decoded.
+      expect(batches.at(-1)?.topics.flatMap((t) => t.updates).map((u) => u.topic)).toEqual([topicB]);
+      expect(decodedJson(updateOf(topicB)?.decoded)).toMatchObject({ metrics: { Temperature: 7, Pressure: 8, Speed: 9 } });
+      expect(updateOf(topicB)?.decoded?.sparkplug).toMatchObject({ kind: 'DDATA', device: 'B', born: true });
+      expect(updateOf(topicB)?.preview).toMatchObject({ encoding: 'base64' });
+
+      for (const m of [a.ddata([10, 11, 12]), b.ddata([13, 14, 15])]) h.send(m.topic, m.payload);
+      feed.flush();
+      expect(decodedJson(updateOf(topicB)?.decoded)).toMatchObject({ metrics: { Temperature: 13 } });
+      expect(updateOf(topicA)?.decoded?.json).toBeUndefined();
+
+      feed.focus(null, null);
+      const later = b.ddata([16, 17, 18]);
+      h.send(later.topic, later.payload);
+      feed.flush();
+      expect(updateOf(topicB)?.decoded?.json).toBeUndefined();
+    } finally {
+      feed.close();
+    }
+  });
+
   it('marks a node and its devices offline on NDEATH and pushes that to windows; a stale NDEATH is ignored; births bring them back', () => {
     const node = new EdgeNodeFixture('G', 'E', 'D', names, 7);
     const h = harness(DEFAULT_DECODERS);

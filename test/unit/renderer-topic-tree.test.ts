@@ -48,7 +48,7 @@ describe('building the tree from topic updates', () => {
     expect(line1?.depth).toBe(1);
     expect(line1?.topic).toBeNull(); // a level, not a topic anyone published to
     expect(line1?.hasChildren).toBe(true);
-    expect(tree.node('plant/line1/oven1/temp')?.topic?.preview.data).toBe('m10');
+    expect(tree.node('plant/line1/oven1/temp')?.topic?.preview?.data).toBe('m10');
     expect(tree.node('plant/line3')).toBeNull();
     expect(tree.node('plant/line1/oven1/temp/more')).toBeNull();
   });
@@ -76,7 +76,7 @@ describe('building the tree from topic updates', () => {
     tree.apply([update('a/b', 5)], 0);
     tree.apply([update('a/b', 8)], 100);
     expect(totals(tree, 'a')).toEqual({ messages: 8, topics: 1, retained: 0 });
-    expect(tree.node('a/b')?.topic?.preview.data).toBe('m8');
+    expect(tree.node('a/b')?.topic?.preview?.data).toBe('m8');
   });
 
   it('drops a topic from the retained total when its retained message is cleared', () => {
@@ -108,7 +108,7 @@ describe('updates applied out of order', () => {
     expect(changed).toBe(false);
     const node = tree.node('a/b');
     expect(node?.topic?.count).toBe(10);
-    expect(node?.topic?.preview.data).toBe('m10');
+    expect(node?.topic?.preview?.data).toBe('m10');
     expect(node?.rate).toBe(0);
     expect(totals(tree, '')).toEqual({ messages: 10, topics: 1, retained: 1 });
   });

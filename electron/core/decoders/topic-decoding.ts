@@ -114,8 +114,14 @@ export class TopicDecoding {
     return this.keep(topic.count, this.run(topic.payload, topic.size, false, true));
   }
 
-  /** What a window's topic update carries; the JSON is written at most once per message. */
-  preview(topic: DecodedTopic): DecodedPreview {
+  /**
+   * What a window's topic update carries: with `whole`, the decoded JSON
+   * (written at most once per message) and the Sparkplug facts, for the topic
+   * a window focuses; without, only the decoder and its failures, which cost
+   * no decoding (the window shows the decoded form of one topic at a time).
+   */
+  preview(topic: DecodedTopic, whole = true): DecodedPreview {
+    if (!whole) return { decoder: this.kind, truncated: false, failures: this.failures, lastFailure: this.lastFailure };
     let value: Plain | typeof FAILED | undefined;
     if (this.previewAt !== topic.count) {
       value = this.latest(topic);

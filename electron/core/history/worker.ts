@@ -7,6 +7,7 @@
  * as its own entry (out/main/history-worker.js) and started by recorder.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { runInBackground } from '../process/background-thread';
 import { problemOf, type HistoryProblem } from './problems';
 import type { FromWorker, RecordBatch, Requests, RequestKind, RetentionReport, RetentionRule, ToWorker, WorkerInput } from './protocol';
 import { keepAside, openHistoryFile } from './schema/open';
@@ -15,6 +16,8 @@ import { HistoryStore, RETENTION_STEP_ROWS } from './store';
 import { readAlertHistory, readAlertStates, retainAlerts, writeAlerts } from '../alerts/alert-table';
 
 const input = workerData as WorkerInput;
+// Writing falls behind (queued, then dropped and counted) before taking in messages would slow down.
+runInBackground();
 
 function post(message: FromWorker): void {
   parentPort?.postMessage(message);

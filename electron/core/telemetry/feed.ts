@@ -110,6 +110,15 @@ export class Feed {
     this.watched = next;
   }
 
+  /** The topic whose decoded form this window's batches carry (its payload panel), or null. */
+  private focused: { connectionId: string; topic: string } | null = null;
+
+  /** Focuses a topic (null: none); the topic is sent again in the next batch with its decoded form. */
+  focus(topic: { connectionId: string; topic: string } | null, stats: TopicStats | null): void {
+    this.focused = topic;
+    if (topic && stats) this.touch(topic.connectionId, stats);
+  }
+
   /** Lists a connection's messages in the coming batches (the newest kept ones first), or stops. */
   listMessages(request: MessageListRequest | null): void {
     this.listing = request === null ? null : new MessageListing(request);
@@ -142,9 +151,10 @@ export class Feed {
       if (budget <= 0) break;
       const take = list.splice(0, budget);
       budget -= take.length;
+      const focus = this.focused?.connectionId === connectionId ? this.focused.topic : null;
       const updates: TopicUpdate[] = take.map((stats) => {
         stats.dirtyBits &= ~this.bit;
-        return stats.update(now);
+        return stats.update(now, stats.topic === focus);
       });
       if (list.length === 0) this.dirty.delete(connectionId);
       topics.push({ connectionId, updates, cleared: false });

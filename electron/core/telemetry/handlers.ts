@@ -88,6 +88,11 @@ export function telemetryHandlers({ telemetry, views, feeds, settings }: Telemet
       feeds.of(context).showTopicsOf(connectionIds);
       return null;
     },
+    'telemetry.focus': ({ topic }, context) => {
+      const stats = topic ? telemetry.topic(topic.connectionId, topic.topic) : null;
+      feeds.of(context).focus(topic, stats);
+      return stats?.update(Date.now()) ?? null;
+    },
     'telemetry.watch': ({ keys }, context) => {
       feeds.of(context).watch(keys);
       return null;
@@ -105,5 +110,5 @@ export function telemetryHandlers({ telemetry, views, feeds, settings }: Telemet
       }
       return telemetry.budget();
     },
-  } satisfies Pick<Handlers, 'telemetry.ack' | 'telemetry.topics' | 'telemetry.watch' | 'telemetry.messages' | 'telemetry.view' | 'telemetry.csv' | 'telemetry.budget'>;
+  } satisfies Pick<Handlers, 'telemetry.ack' | 'telemetry.topics' | 'telemetry.focus' | 'telemetry.watch' | 'telemetry.messages' | 'telemetry.view' | 'telemetry.csv' | 'telemetry.budget'>;
 }

@@ -123,6 +123,11 @@ export class Telemetry {
     return store;
   }
 
+  /** A topic's statistics, if anything arrived on it (no store is made for an unknown connection). */
+  topic(connectionId: string, topic: string): TopicStats | null {
+    return this.stores.get(connectionId)?.get(topic) ?? null;
+  }
+
   /** Each connection's message history settings (saved with its profile); connections without one keep the defaults. */
   private readonly historySettings = new Map<string, MessageHistorySettings>();
   /** Messages dropped by the histories of connections removed since. */

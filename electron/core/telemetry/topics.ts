@@ -95,7 +95,8 @@ export class TopicStats implements HistoryTopic {
     if (kept > bytes.length || (bytes.length > 4096 && kept * 4 < bytes.length)) bytes = this.bytes = Buffer.allocUnsafeSlow(Math.max(kept, 64));
     // A short payload is copied faster by hand than through the native call.
     if (kept <= 64) for (let i = 0; i < kept; i++) bytes[i] = payload[i] as number;
-    else payload.copy(bytes, 0, 0, kept);
+    // TypedArray set, not Buffer.copy: that wraps the same call in argument checks and costs more than the copy at these sizes.
+    else bytes.set(kept === size ? payload : payload.subarray(0, kept), 0);
     this.kept = kept;
   }
 
@@ -122,12 +123,17 @@ export class TopicStats implements HistoryTopic {
     return previewOf(this.payload, this.size);
   }
 
-  /** What a window gets: the preview cut to PREVIEW_CHARS (the whole payload is one request away). */
-  update(now: number): TopicUpdate {
-    const preview = shortPreview(this.payload, this.size);
-    const update: TopicUpdate = { topic: this.topic, count: this.count, rate: Math.round(this.rate(now) * 100) / 100, retained: this.retained, qos: this.qos, size: this.size, updatedAt: this.updatedAt, preview };
+  /**
+   * What a window gets. With `payload` (the topic a window focuses, or a
+   * request): the preview cut to PREVIEW_CHARS (the whole payload is one
+   * request away) and the decoded form; without, the facts only (no payload
+   * is read or decoded: a window shows the payload of one topic at a time).
+   */
+  update(now: number, payload = true): TopicUpdate {
+    const update: TopicUpdate = { topic: this.topic, count: this.count, rate: Math.round(this.rate(now) * 100) / 100, retained: this.retained, qos: this.qos, size: this.size, updatedAt: this.updatedAt };
+    if (payload) update.preview = shortPreview(this.payload, this.size);
     if (this.decoding) {
-      update.decoded = this.decoding.preview(this);
+      update.decoded = this.decoding.preview(this, payload);
       const offline = this.decoding.offline();
       if (offline !== undefined) update.offline = offline;
     }

@@ -8,8 +8,9 @@
  * JSON is) with the raw hex one click away, and how many of its payloads did
  * not decode and why.
  */
-import { useEffect, useMemo, useState } from 'react';
-import { DECODER_LABELS, type DecodedPayload } from '../../../shared/decoders';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { DECODER_LABELS, type DecodedPayload, type DecodedPreview } from '../../../shared/decoders';
+import type { PayloadPreview, TopicUpdate } from '../../../shared/telemetry';
 import type { Profile } from '../../../shared/profiles';
 import { useFrameSignal } from '../app/frame-signal';
 import { useClient } from '../app/services';
@@ -46,11 +47,16 @@ export function PayloadPanel({ tree, profile, path, connected, onOpenDashboard }
   const [mode, setMode] = useState<Mode | null>(null);
   const [fieldPath, setFieldPath] = useState('');
 
-  const preview = update?.preview;
+  // Batches carry the payload (preview and decoded form) of the focused topic only: an update made before this panel focused it keeps the last one seen.
+  const shownPayload = useRef<{ preview?: PayloadPreview; form?: DecodedPreview }>({});
+  if (update?.preview) shownPayload.current.preview = update.preview;
+  if (update?.decoded?.json !== undefined) shownPayload.current.form = update.decoded;
+  const preview = shownPayload.current.preview;
+  const form = shownPayload.current.form;
   const content = useMemo(() => full?.content ?? (preview ? fromPreview(preview) : null), [full, preview]);
   // The decoded form: main's (a decoder rule matched), whole when loaded, else the batch's preview.
-  const decodedJson = full?.decoded?.json ?? update?.decoded?.json;
-  const decodedCut = full?.decoded ? full.decoded.truncated : !!update?.decoded?.truncated;
+  const decodedJson = full?.decoded?.json ?? form?.json;
+  const decodedCut = full?.decoded ? full.decoded.truncated : !!form?.truncated;
   const decoded = useMemo(() => parseDecoded(decodedJson, decodedCut), [decodedJson, decodedCut]);
   const decoder = update?.decoded?.decoder ?? null;
   const decodedDocument = decoded.ok && decoded.value !== null && typeof decoded.value === 'object';
@@ -72,17 +78,26 @@ export function PayloadPanel({ tree, profile, path, connected, onOpenDashboard }
         : mode;
   const hex = useMemo(() => (shown === 'hex' && content ? hexDump(content.bytes()) : ''), [shown, content]);
 
-  async function loadFull() {
-    if (!update) return;
-    const result = await run(() => client.invoke('topics.payload', { connectionId: profile.id, topic: update.topic }));
+  async function loadFull(topic: TopicUpdate | null = update) {
+    if (!topic) return;
+    const result = await run(() => client.invoke('topics.payload', { connectionId: profile.id, topic: topic.topic }));
     if (!result.ok) return;
-    setFull({ content: fromBase64(result.value.base64, result.value.complete), decoded: result.value.decoded ?? null, size: result.value.size, complete: result.value.complete, count: update.count });
+    setFull({ content: fromBase64(result.value.base64, result.value.complete), decoded: result.value.decoded ?? null, size: result.value.size, complete: result.value.complete, count: topic.count });
   }
 
-  // A decoded preview cut short (a Sparkplug birth, a large message) is read whole once when the topic is selected.
-  const cutOnSelect = !!update?.decoded?.truncated;
+  // The window's batches carry this topic's decoded form while the panel shows it; the answer is the topic as it is now.
   useEffect(() => {
-    if (cutOnSelect) void loadFull();
+    let shown = true;
+    void client.invoke('telemetry.focus', { topic: path ? { connectionId: profile.id, topic: path } : null }).then((result) => {
+      if (!shown || !result.ok || !result.value) return;
+      if (tree.apply([result.value], Date.now())) tree.signal.bump();
+      // A decoded preview cut short (a Sparkplug birth, a large message) is read whole once when the topic is selected.
+      if (result.value.decoded?.truncated) void loadFull(result.value);
+    });
+    return () => {
+      shown = false;
+      void client.invoke('telemetry.focus', { topic: null });
+    };
     // Once per selection (the panel is keyed by topic), not on every update.
   }, []);
 
@@ -150,7 +165,7 @@ export function PayloadPanel({ tree, profile, path, connected, onOpenDashboard }
               {formatCount(update.decoded.failures)} {update.decoded.failures === 1 ? 'payload' : 'payloads'} of this topic did not decode as {DECODER_LABELS[update.decoded.decoder]}. {update.decoded.lastFailure}
             </p>
           )}
-          {update.decoded?.sparkplug && <SparkplugFacts facts={update.decoded.sparkplug} offline={update.offline} connectionId={profile.id} connected={connected} />}
+          {form?.sparkplug && <SparkplugFacts facts={form.sparkplug} offline={update.offline} connectionId={profile.id} connected={connected} />}
           {truncated && (
             <p className="muted small" data-testid="payload-truncated">
               {full ? `Only the first bytes of this ${formatBytes(full.size)} payload were kept.` : 'This is a preview; load the full payload to see all of it.'}

@@ -13,13 +13,15 @@ import { parseSparkplugTopic, type SparkplugTopic } from '../../../../shared/spa
 import type { SparkplugFacts } from '../../../../shared/decoders';
 import { DecodeError, libraryReason } from '../decode-error';
 import type { PayloadDecoder, TopicDecoder } from '../decoder';
-import { longNumber } from '../long-values';
+import { longNumber, type U64 } from '../long-values';
 import { Budget, bytesText, plainObject, setKey, type Plain, type PlainObject } from '../plain-value';
 import { metricValue } from './metric-values';
-import { sparkplugTypes, type MetricMessage, type PayloadMessage } from './schema';
+import { decodeSparkplugPayload, type MetricMessage, type PayloadMessage } from './schema';
 import { SparkplugState, type EdgeNode, type MetricSlot, type Source, type Watcher } from './state';
 
 const has = (m: object, key: string) => Object.prototype.hasOwnProperty.call(m, key);
+/** A uint64 field as a number: the reader (schema.ts) gives exact numbers already; a Long only for values past 2^49. */
+const num = (v: U64 | undefined) => (typeof v === 'number' ? v : longNumber(v));
 /** What a stat panel charting the node's or device's metrics says after a DEATH ("Offline for 5 s: …"). */
 export const NODE_DEATH = 'edge node death (NDEATH)';
 export const DEVICE_DEATH = 'device death (DDEATH)';
@@ -66,7 +68,7 @@ class NodeTopic implements TopicDecoder {
   decode(payload: Buffer, observe: boolean, wanted = true): Plain {
     let message: PayloadMessage;
     try {
-      message = sparkplugTypes().Payload.decode(payload) as unknown as PayloadMessage;
+      message = decodeSparkplugPayload(payload);
     } catch (error) {
       throw new DecodeError(`it is not a Sparkplug B payload: ${libraryReason(error)}`);
     }
@@ -76,8 +78,8 @@ class NodeTopic implements TopicDecoder {
   /** `wanted`: the value is read by someone (a chart, a preview); otherwise only the state learns from the message, and null is returned. */
   private read(message: PayloadMessage, observe: boolean, wanted: boolean): Plain {
     const budget = BUDGET.reset();
-    const time = has(message, 'timestamp') ? longNumber(message.timestamp) : null;
-    const seq = has(message, 'seq') ? longNumber(message.seq) : null;
+    const time = has(message, 'timestamp') ? num(message.timestamp) : null;
+    const seq = has(message, 'seq') ? num(message.seq) : null;
     // Ordinary objects of one shape, built only when the value is read.
     const metrics: PlainObject | null = wanted ? {} : null;
     let unresolved: PlainObject | null = null;
@@ -89,7 +91,7 @@ class NodeTopic implements TopicDecoder {
     const list = message.metrics;
     for (let i = 0; i < list.length; i++) {
       const m = list[i] as MetricMessage;
-      const alias = has(m, 'alias') ? longNumber(m.alias) : null;
+      const alias = has(m, 'alias') ? num(m.alias) : null;
       let name = has(m, 'name') ? (m.name as string) : null;
       let slot: MetricSlot | undefined;
       if (this.birth) slot = undefined;
@@ -102,10 +104,13 @@ class NodeTopic implements TopicDecoder {
         if (wanted) (unresolved ??= plainObject())[alias === null ? '(no name, no alias)' : String(alias)] = value;
         continue;
       }
-      if (metrics) setKey(metrics, name, value);
+      if (metrics) {
+        if (name === '__proto__') setKey(metrics, name, value);
+        else metrics[name] = value;
+      }
       if (!observe) continue;
       if (name === 'bdSeq') bdSeq = value;
-      const timestamp = has(m, 'timestamp') ? longNumber(m.timestamp) : time;
+      const timestamp = has(m, 'timestamp') ? num(m.timestamp) : time;
       if (born) born.push({ name, alias, type, value, timestamp });
       else if (slot) {
         slot.value = value;
