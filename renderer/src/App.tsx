@@ -19,6 +19,7 @@ import { DemoOffer } from './demo/DemoOffer';
 import { landOnDemo } from './demo/landing';
 import { SESSION_KEYCHAIN_NOTICE } from '../../shared/contract';
 import { screen } from './app/screens';
+import { ConnectionForm } from './connections/ConnectionForm';
 import { ConnectionList } from './connections/ConnectionList';
 import { ConnectionView } from './connections/ConnectionView';
 import type { WizardResult } from './import/ImportWizard';
@@ -26,7 +27,6 @@ import { DismissButton } from './forms/DismissButton';
 import { useNarrowWindow } from './app/narrow';
 
 // Not on the first screen: fetched when first opened (app/screens.tsx).
-const ConnectionForm = screen(() => import('./connections/ConnectionForm').then((m) => m.ConnectionForm));
 const CertificatesView = screen(() => import('./certificates/CertificatesView').then((m) => m.CertificatesView));
 const ImportWizard = screen(() => import('./import/ImportWizard').then((m) => m.ImportWizard));
 

@@ -1,6 +1,6 @@
 /**
- * Screens the window does not show when it opens (the connection form, the
- * import wizard, the certificates overview, a connection's tabs other than its
+ * Screens the window does not show when it opens (the import wizard, the
+ * certificates overview, a connection's tabs other than security and the
  * dashboard) come as chunks of their own, fetched when first shown: the first
  * script, which the window parses at every start before it can draw a chart,
  * then holds only the shell and the dashboard. Chunks are files beside the

@@ -17,11 +17,11 @@ import { useAction } from '../feedback/use-action';
 import { ConfirmButton } from '../forms/ConfirmButton';
 import { tabPanelProps, Tabs, type TabItem } from '../forms/Tabs';
 import { StatusLight, VerdictBadge } from '../security/badges';
+import { SecurityPanel } from '../security/SecurityPanel';
 import { LinkFaultsLine } from './LinkFaultsLine';
 import { PendingSecretsPrompt } from './PendingSecretsPrompt';
 
-// Every tab but the dashboard is fetched when first opened (app/screens.tsx): the demo opens on its dashboard.
-const SecurityPanel = screen(() => import('../security/SecurityPanel').then((m) => m.SecurityPanel));
+// Tabs other than the two a connection opens on (security; the demo's dashboard) are fetched when first opened (app/screens.tsx).
 const TopicsView = screen(() => import('../topics/TopicsView').then((m) => m.TopicsView));
 const PublishPanel = screen(() => import('../publish/PublishPanel').then((m) => m.PublishPanel));
 const RecordingSettings = screen(() => import('../history/RecordingSettings').then((m) => m.RecordingSettings));
