@@ -114,10 +114,10 @@ export const contract = {
       request: z.object({ connectionId: Id, topic: z.string().min(1).max(65535) }).strict(),
       response: TopicHistorySchema,
     },
-    /** The whole payload of one kept message (as far as it was kept), by its seq. */
+    /** The whole payload of one kept message (as far as it was kept), by its seq; `decoded` as for `topics.payload`. */
     'topics.message': {
       request: z.object({ connectionId: Id, topic: z.string().min(1).max(65535), seq: z.number().int().nonnegative() }).strict(),
-      response: z.object({ base64: z.string(), size: z.number().int(), complete: z.boolean() }),
+      response: z.object({ base64: z.string(), size: z.number().int(), complete: z.boolean(), decoded: DecodedPayloadSchema.optional() }),
     },
     /** How many messages per topic a connection keeps in memory, and in how many MB; saved with its profile. */
     'topics.historySettings': { request: z.object({ connectionId: Id, messageHistory: MessageHistorySettingsSchema }).strict(), response: ProfileSchema },

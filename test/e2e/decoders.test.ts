@@ -4,7 +4,8 @@
  * refused naming the line), points a rule at it, sees Protobuf payloads
  * decoded with the raw hex one click away and a payload that did not decode
  * counted with the reason, and charts a nested field picked in the decoded
- * view. A Sparkplug B device whose DATA arrived before any birth is shown as
+ * view; kept messages of a decoded topic open and compare as decoded
+ * documents. A Sparkplug B device whose DATA arrived before any birth is shown as
  * such; the rebirth button sends NCMD Node Control/Rebirth, which a
  * subscriber receives; after the births the Sparkplug view lists group, edge
  * node, device and metrics.
@@ -82,6 +83,27 @@ describe('payload decoders in the window', () => {
     await row(page, 'factory/line2/telemetry').click();
     await expect.poll(() => page.getByTestId('decode-failures').textContent()).toMatch(/^1 payload of this topic did not decode as Protobuf\. Not Protobuf: it is not a acme\.Telemetry message: .+/);
     expect(await page.getByTestId('payload-panel').getByTestId('view-hex').getAttribute('aria-pressed')).toBe('true');
+  });
+
+  it('opens and compares kept messages of a decoded topic as decoded documents, not bytes', async () => {
+    const page = dash.b.page;
+    await dash.device.publishAsync(TOPIC, reading(23.5), { qos: 1 });
+    await row(page, TOPIC).click();
+    const history = page.getByTestId('topic-history');
+    await expect.poll(() => history.getByTestId('history-row').count()).toBe(2);
+    await history.getByTestId('history-pick').nth(0).check();
+    await history.getByTestId('history-pick').nth(1).check();
+    const compare = page.getByTestId('history-compare');
+    await compare.getByTestId('diff-json').waitFor();
+    expect(await compare.getByTestId('diff-change').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-kind')} ${r.getAttribute('data-path')}`))).toEqual(['changed reading.temp']);
+
+    await page.getByTestId('show-messages').click();
+    const list = page.getByTestId('message-list');
+    await list.locator(`[data-testid=message-row][data-topic="${TOPIC}"]`).first().click();
+    await expect.poll(() => list.getByTestId('message-payload').textContent()).toContain('"temp": 23.5');
+    await list.locator('[data-testid=message-row][data-topic="factory/line2/telemetry"]').first().click();
+    await expect.poll(() => list.getByTestId('message-decode-error').textContent()).toMatch(/^Not Protobuf: it is not a acme\.Telemetry message: /);
+    await page.getByTestId('show-tree').click();
   });
 
   it('charts a nested field picked in the decoded view', async () => {

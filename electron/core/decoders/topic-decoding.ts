@@ -67,16 +67,43 @@ export class TopicDecoding {
   /** Decodes one payload; a failure is counted when `count` says this is the first decode of that message. */
   private run(payload: Buffer, size: number, observe: boolean, count: boolean, wanted = true): Plain | typeof FAILED {
     try {
-      if (size > MAX_DECODE_BYTES) throw new DecodeError(`it is larger than the ${MAX_DECODE_BYTES / 1024 / 1024} MB a decoder reads (${size} bytes)`);
-      return this.decoder.decode(payload, observe, wanted);
+      return this.decode(payload, size, observe, wanted);
     } catch (error) {
       if (!count) return FAILED;
-      // Only DecodeError is expected here; anything else is a decoder bug, still never the operator's crash.
-      const reason = error instanceof DecodeError ? error.message : `the decoder failed: ${error instanceof Error ? error.message : String(error)}`;
       this.failures++;
-      this.lastFailure = `Not ${DECODER_LABELS[this.kind]}: ${reason}.`;
+      this.lastFailure = this.failureOf(error);
       return FAILED;
     }
+  }
+
+  /** The decoder's reading of a payload (throws why it did not decode). */
+  private decode(payload: Buffer, size: number, observe: boolean, wanted: boolean): Plain {
+    if (size > MAX_DECODE_BYTES) throw new DecodeError(`it is larger than the ${MAX_DECODE_BYTES / 1024 / 1024} MB a decoder reads (${size} bytes)`);
+    return this.decoder.decode(payload, observe, wanted);
+  }
+
+  /** Why a payload did not decode, in the operator's words. */
+  private failureOf(error: unknown): string {
+    // Only DecodeError is expected here; anything else is a decoder bug, still never the operator's crash.
+    const reason = error instanceof DecodeError ? error.message : `the decoder failed: ${error instanceof Error ? error.message : String(error)}`;
+    return `Not ${DECODER_LABELS[this.kind]}: ${reason}.`;
+  }
+
+  /**
+   * An earlier payload of the topic (a kept message the operator opens or
+   * compares), decoded whole: nothing is learned by the decoder and no failure
+   * is counted, as the message was counted when it arrived.
+   */
+  earlier(payload: Buffer, size: number): DecodedPayload {
+    if (payload.length < size) return { decoder: this.kind, json: null, truncated: false, error: `Only the first ${payload.length} of its ${size} bytes were kept, and a payload cut short does not decode.` };
+    let value: Plain;
+    try {
+      value = this.decode(payload, size, false, true);
+    } catch (error) {
+      return { decoder: this.kind, json: null, truncated: false, error: this.failureOf(error) };
+    }
+    const json = jsonText(value, MAX_DECODED_JSON_CHARS, size);
+    return { decoder: this.kind, json: json.text, truncated: json.truncated, error: null };
   }
 
   private keep(count: number, value: Plain | typeof FAILED): Plain | typeof FAILED {

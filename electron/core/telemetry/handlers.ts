@@ -49,7 +49,8 @@ export function topicHandlers({ telemetry, sessions, profiles }: TopicHandlerDep
       if (!stats) throw noMessage(topic);
       const message = store.history.message(stats, seq);
       if (!message) throw new AppFailure('not_found', `That message on ${topic} is no longer kept in memory.`, 'Newer messages replaced it: pick one from the current list.');
-      return { base64: Buffer.from(message.payload).toString('base64'), size: message.size, complete: message.payload.length === message.size };
+      const decoded = stats.decoding?.earlier(message.payload, message.size);
+      return { base64: Buffer.from(message.payload).toString('base64'), size: message.size, complete: message.payload.length === message.size, ...(decoded && { decoded }) };
     },
     'topics.historySettings': async ({ connectionId, messageHistory }) => {
       const profile = { ...profiles.get(connectionId), messageHistory };

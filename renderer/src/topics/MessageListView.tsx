@@ -15,7 +15,7 @@ import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
 import { filterProblem, LIST_CAPACITY, type ListFilter } from './message-list';
-import { fromBase64, fromPreview, type PayloadContent } from './payload';
+import { fromKeptMessage, fromPreview, type PayloadContent } from './payload';
 import { useViewportHeight } from './viewport';
 
 /** Must match `.message-row` in styles.css. */
@@ -44,13 +44,23 @@ function MessageRow({ message, selected, onSelect }: { message: KeptMessage; sel
 function MessageDetail({ connectionId, message }: { connectionId: string; message: KeptMessage }) {
   const { client } = useServices();
   const [full, setFull] = useState<PayloadContent | null>(null);
+  const [decodeError, setDecodeError] = useState<string | null>(null);
   const { busy, error, run } = useAction();
   const content = full ?? fromPreview(message.preview);
 
   async function loadFull() {
     const result = await run(() => client.invoke('topics.message', { connectionId, topic: message.topic, seq: message.seq }));
-    if (result.ok) setFull(fromBase64(result.value.base64, result.value.complete));
+    if (!result.ok) return;
+    setFull(fromKeptMessage(result.value));
+    setDecodeError(result.value.decoded?.error ?? null);
   }
+
+  // A binary payload is read back at once: a decoder rule may read it (Sparkplug B, Protobuf…), and it then shows decoded.
+  const binary = message.preview.encoding === 'base64';
+  useEffect(() => {
+    if (binary) void loadFull();
+    // Once per message shown (the detail is keyed by message).
+  }, []);
 
   return (
     <div className="message-detail" data-testid="message-detail">
@@ -58,7 +68,10 @@ function MessageDetail({ connectionId, message }: { connectionId: string; messag
       <p className="muted small">
         {formatTimeMs(message.time)} · QoS {message.qos} · {message.retain ? 'retained' : 'not retained'} · {formatBytes(message.size)}
       </p>
-      <pre className="payload-text mono">{content.text ?? '(binary payload: open the topic for its hex view)'}</pre>
+      {decodeError && <p className="warn small" data-testid="message-decode-error">{decodeError}</p>}
+      <pre className="payload-text mono" data-testid="message-payload">
+        {content.text ?? '(binary payload: open the topic for its hex view)'}
+      </pre>
       {message.preview.truncated && !full && (
         <button type="button" className="small-button" onClick={() => void loadFull()} disabled={busy} data-testid="message-load-full">
           Load full payload

@@ -11,7 +11,7 @@ import { Busy } from '../feedback/Busy';
 import { Problem } from '../feedback/Problem';
 import { useAction } from '../feedback/use-action';
 import { diffPayloads, type PayloadDiff } from './diff';
-import { fromBase64 } from './payload';
+import { fromKeptMessage } from './payload';
 import { PayloadDiffView } from './PayloadDiffView';
 
 /** The list is read again at most this often while messages arrive. */
@@ -28,7 +28,7 @@ function Compare({ connectionId, topic, older, newer }: { connectionId: string; 
       const [a, b] = await Promise.all([client.invoke('topics.message', { connectionId, topic, seq: older.seq }), client.invoke('topics.message', { connectionId, topic, seq: newer.seq })]);
       if (!a.ok) return { ok: false, error: a.error };
       if (!b.ok) return { ok: false, error: b.error };
-      if (live) setDiff(diffPayloads(fromBase64(a.value.base64, a.value.complete), fromBase64(b.value.base64, b.value.complete)));
+      if (live) setDiff(diffPayloads(fromKeptMessage(a.value), fromKeptMessage(b.value)));
       return { ok: true, value: null };
     });
     return () => {

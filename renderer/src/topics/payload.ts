@@ -5,6 +5,7 @@
  * Everything here returns strings for React to render as text.
  */
 import { printableText } from '../../../shared/printable';
+import type { DecodedPayload } from '../../../shared/decoders';
 import type { PayloadPreview } from '../../../shared/telemetry';
 
 export interface PayloadContent {
@@ -35,6 +36,20 @@ export function fromBase64(base64: string, complete = true): PayloadContent {
   const bytes = base64ToBytes(base64);
   // A payload cut by main (`complete: false`) may end inside a character: that partial character is not binary.
   return { text: printableText(bytes, !complete), bytes: () => bytes };
+}
+
+/**
+ * A kept message as read back (`topics.message`). A binary payload a decoder
+ * rule read (Sparkplug B, Protobuf, CBOR, MessagePack) reads as its decoded
+ * JSON, indented, so it shows and compares as a document; its bytes stay the
+ * raw payload. Text payloads stay their text.
+ */
+export function fromKeptMessage(message: { base64: string; complete: boolean; decoded?: DecodedPayload }): PayloadContent {
+  const raw = fromBase64(message.base64, message.complete);
+  const json = message.decoded?.json;
+  if (raw.text !== null || json === null || json === undefined || message.decoded?.truncated) return raw;
+  const parsed = parseDecoded(json, false);
+  return { text: parsed.ok ? JSON.stringify(parsed.value, null, 2) : json, bytes: raw.bytes };
 }
 
 /** Bytes shown in the hex view at most; the rest is summarised. */
