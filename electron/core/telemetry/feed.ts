@@ -49,6 +49,8 @@ export class Feed {
   private cleared = new Set<string>();
   /** Per watched series: what it was when last sent. */
   private watched = new Map<string, Cursor>();
+  /** The topic whose payload (preview and decoded form) this window's batches carry: its payload panel's, or none. */
+  private focused: { connectionId: string; topic: string } | null = null;
   /** The connection whose messages this window lists, if any. */
   private listing: MessageListing | null = null;
   private readonly timer: NodeJS.Timeout;
@@ -110,10 +112,7 @@ export class Feed {
     this.watched = next;
   }
 
-  /** The topic whose decoded form this window's batches carry (its payload panel), or null. */
-  private focused: { connectionId: string; topic: string } | null = null;
-
-  /** Focuses a topic (null: none); the topic is sent again in the next batch with its decoded form. */
+  /** Focuses a topic (null: none); the topic is sent again in the next batch with its payload. */
   focus(topic: { connectionId: string; topic: string } | null, stats: TopicStats | null): void {
     this.focused = topic;
     if (topic && stats) this.touch(topic.connectionId, stats);

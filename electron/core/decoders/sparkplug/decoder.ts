@@ -17,7 +17,7 @@ import { longNumber, type U64 } from '../long-values';
 import { Budget, bytesText, plainObject, setKey, type Plain, type PlainObject } from '../plain-value';
 import { metricValue } from './metric-values';
 import { decodeSparkplugPayload, type MetricMessage, type PayloadMessage } from './schema';
-import { SparkplugState, type EdgeNode, type MetricSlot, type Source, type Watcher } from './state';
+import { MetricSlot, SparkplugState, type EdgeNode, type Source, type Watcher } from './state';
 
 const has = (m: object, key: string) => Object.prototype.hasOwnProperty.call(m, key);
 /** A uint64 field as a number: the reader (schema.ts) gives exact numbers already; a Long only for values past 2^49. */
@@ -111,11 +111,9 @@ class NodeTopic implements TopicDecoder {
       if (!observe) continue;
       if (name === 'bdSeq') bdSeq = value;
       const timestamp = has(m, 'timestamp') ? num(m.timestamp) : time;
-      if (born) born.push({ name, alias, type, value, timestamp });
-      else if (slot) {
-        slot.value = value;
-        slot.timestamp = timestamp;
-      } else if (this.topic.kind === 'NDATA' || this.topic.kind === 'DDATA') source.define({ name, alias, type, value, timestamp });
+      if (born) born.push(new MetricSlot(name, alias, type, value, timestamp));
+      else if (slot) slot.set(value, timestamp);
+      else if (this.topic.kind === 'NDATA' || this.topic.kind === 'DDATA') source.define(new MetricSlot(name, alias, type, value, timestamp));
     }
     if (observe) this.observe(seq, born, bdSeq);
     if (!metrics) return null;

@@ -16,17 +16,50 @@ import { dataTypeName } from './schema';
 /** Metrics one node or device keeps at most, so DATA carrying ever new names cannot grow it forever. */
 export const MAX_SOURCE_METRICS = 10_000;
 
-export interface MetricSlot {
-  name: string;
-  alias: number | null;
-  type: number;
-  value: Plain;
-  /**
-   * Milliseconds: a number, not the decoded Long, so the slot (old, kept for
-   * the tree) does not hold a young library object per metric across
-   * collections.
-   */
-  timestamp: number | null;
+/**
+ * A metric as the last birth defined it, with its last value and time. The
+ * slot is old (kept for the tree) and written for every DATA message, so its
+ * number and time are double fields written in place: a field that may hold
+ * anything boxes every number written into a new young object, which the old
+ * slot then holds across collections (the collector copies and promotes it).
+ */
+export class MetricSlot {
+  /** The last value when it is not a number (null when it is one). */
+  private other: Plain = null;
+  private number = NaN;
+  private numeric = false;
+  /** Milliseconds, NaN for none. */
+  private time = NaN;
+
+  constructor(
+    readonly name: string,
+    readonly alias: number | null,
+    readonly type: number,
+    value: Plain,
+    timestamp: number | null,
+  ) {
+    this.set(value, timestamp);
+  }
+
+  set(value: Plain, timestamp: number | null): void {
+    if (typeof value === 'number') {
+      this.number = value;
+      this.numeric = true;
+      this.other = null;
+    } else {
+      this.other = value;
+      this.numeric = false;
+    }
+    this.time = timestamp ?? NaN;
+  }
+
+  get value(): Plain {
+    return this.numeric ? this.number : this.other;
+  }
+
+  get timestamp(): number | null {
+    return Number.isNaN(this.time) ? null : this.time;
+  }
 }
 
 /** Whatever is told when a node or device goes on- or offline (its topics are pushed again). */
