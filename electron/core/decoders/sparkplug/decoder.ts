@@ -19,7 +19,6 @@ import { metricValue } from './metric-values';
 import { decodeSparkplugPayload, type MetricMessage, type PayloadMessage } from './schema';
 import { MetricSlot, SparkplugState, type EdgeNode, type Source, type Watcher } from './state';
 
-const has = (m: object, key: string) => Object.prototype.hasOwnProperty.call(m, key);
 /** A uint64 field as a number: the reader (schema.ts) gives exact numbers already; a Long only for values past 2^49. */
 const num = (v: U64 | undefined) => (typeof v === 'number' ? v : longNumber(v));
 /** What a stat panel charting the node's or device's metrics says after a DEATH ("Offline for 5 s: …"). */
@@ -78,8 +77,8 @@ class NodeTopic implements TopicDecoder {
   /** `wanted`: the value is read by someone (a chart, a preview); otherwise only the state learns from the message, and null is returned. */
   private read(message: PayloadMessage, observe: boolean, wanted: boolean): Plain {
     const budget = BUDGET.reset();
-    const time = has(message, 'timestamp') ? num(message.timestamp) : null;
-    const seq = has(message, 'seq') ? num(message.seq) : null;
+    const time = message.timestamp !== undefined ? num(message.timestamp) : null;
+    const seq = message.seq !== undefined ? num(message.seq) : null;
     // Ordinary objects of one shape, built only when the value is read.
     const metrics: PlainObject | null = wanted ? {} : null;
     let unresolved: PlainObject | null = null;
@@ -91,14 +90,14 @@ class NodeTopic implements TopicDecoder {
     const list = message.metrics;
     for (let i = 0; i < list.length; i++) {
       const m = list[i] as MetricMessage;
-      const alias = has(m, 'alias') ? num(m.alias) : null;
-      let name = has(m, 'name') ? (m.name as string) : null;
+      const alias = m.alias !== undefined ? num(m.alias) : null;
+      let name = m.name !== undefined ? (m.name as string) : null;
       let slot: MetricSlot | undefined;
       if (this.birth) slot = undefined;
       else if (name !== null) slot = source.metrics.get(name) ?? node?.metrics.get(name);
       else if (alias !== null) slot = source.aliases.get(alias) ?? node?.aliases.get(alias);
       name ??= slot?.name ?? null;
-      const type = has(m, 'datatype') ? (m.datatype as number) : (slot?.type ?? 0);
+      const type = m.datatype !== undefined ? (m.datatype as number) : (slot?.type ?? 0);
       const value = metricValue(m, type, budget, 3);
       if (name === null) {
         if (wanted) (unresolved ??= plainObject())[alias === null ? '(no name, no alias)' : String(alias)] = value;
@@ -110,7 +109,7 @@ class NodeTopic implements TopicDecoder {
       }
       if (!observe) continue;
       if (name === 'bdSeq') bdSeq = value;
-      const timestamp = has(m, 'timestamp') ? num(m.timestamp) : time;
+      const timestamp = m.timestamp !== undefined ? num(m.timestamp) : time;
       if (born) born.push(new MetricSlot(name, alias, type, value, timestamp));
       else if (slot) slot.set(value, timestamp);
       else if (this.topic.kind === 'NDATA' || this.topic.kind === 'DDATA') source.define(new MetricSlot(name, alias, type, value, timestamp));

@@ -12,7 +12,6 @@ import { isoTime, longNumber, longValue } from '../long-values';
 import { bytesText, plainObject, type Budget, type Plain } from '../plain-value';
 import { dataTypeName, type DataSetMessage, type MetricMessage, type TemplateMessage } from './schema';
 
-const has = (m: object, key: string) => Object.prototype.hasOwnProperty.call(m, key);
 
 /** The data types whose arrays are packed numbers of this many bytes (Sparkplug 3.0 §6.4.17). */
 const PACKED: Record<number, { bytes: number; read: (view: DataView, at: number) => Plain }> = {
@@ -83,31 +82,31 @@ function lacking(type: number, member: string, where: string, name: string): nev
 function scalar(m: Members, type: number, where: string, name = ''): Plain {
   switch (type) {
     case 1: // Int8
-      return has(m, 'int_value') ? ((m.int_value as number) << 24) >> 24 : lacking(type, 'int_value', where, name);
+      return m.int_value !== undefined ? ((m.int_value as number) << 24) >> 24 : lacking(type, 'int_value', where, name);
     case 2: // Int16
-      return has(m, 'int_value') ? ((m.int_value as number) << 16) >> 16 : lacking(type, 'int_value', where, name);
+      return m.int_value !== undefined ? ((m.int_value as number) << 16) >> 16 : lacking(type, 'int_value', where, name);
     case 3: // Int32
-      return has(m, 'int_value') ? (m.int_value as number) | 0 : lacking(type, 'int_value', where, name);
+      return m.int_value !== undefined ? (m.int_value as number) | 0 : lacking(type, 'int_value', where, name);
     case 5: // UInt8
     case 6: // UInt16
     case 7: // UInt32
-      return has(m, 'int_value') ? (m.int_value as number) >>> 0 : has(m, 'long_value') ? longValue(m.long_value, false) : lacking(type, 'int_value', where, name);
+      return m.int_value !== undefined ? (m.int_value as number) >>> 0 : m.long_value !== undefined ? longValue(m.long_value, false) : lacking(type, 'int_value', where, name);
     case 4: // Int64
-      return has(m, 'long_value') ? longValue(m.long_value, true) : lacking(type, 'long_value', where, name);
+      return m.long_value !== undefined ? longValue(m.long_value, true) : lacking(type, 'long_value', where, name);
     case 8: // UInt64
-      return has(m, 'long_value') ? longValue(m.long_value, false) : lacking(type, 'long_value', where, name);
+      return m.long_value !== undefined ? longValue(m.long_value, false) : lacking(type, 'long_value', where, name);
     case 9: // Float
-      return has(m, 'float_value') ? (m.float_value as number) : lacking(type, 'float_value', where, name);
+      return m.float_value !== undefined ? (m.float_value as number) : lacking(type, 'float_value', where, name);
     case 10: // Double
-      return has(m, 'double_value') ? (m.double_value as number) : lacking(type, 'double_value', where, name);
+      return m.double_value !== undefined ? (m.double_value as number) : lacking(type, 'double_value', where, name);
     case 11: // Boolean
-      return has(m, 'boolean_value') ? (m.boolean_value as boolean) : lacking(type, 'boolean_value', where, name);
+      return m.boolean_value !== undefined ? (m.boolean_value as boolean) : lacking(type, 'boolean_value', where, name);
     case 12: // String
     case 14: // Text
     case 15: // UUID
-      return has(m, 'string_value') ? (m.string_value as string) : lacking(type, 'string_value', where, name);
+      return m.string_value !== undefined ? (m.string_value as string) : lacking(type, 'string_value', where, name);
     case 13: // DateTime
-      return has(m, 'long_value') ? isoTime(longNumber(m.long_value)) : lacking(type, 'long_value', where, name);
+      return m.long_value !== undefined ? isoTime(longNumber(m.long_value)) : lacking(type, 'long_value', where, name);
     default:
       return undeclared(m);
   }
@@ -115,13 +114,13 @@ function scalar(m: Members, type: number, where: string, name = ''): Plain {
 
 /** A value whose data type is unknown (DATA before any birth, no datatype given): whichever member is set. */
 function undeclared(m: Members & { bytes_value?: Uint8Array }): Plain {
-  if (has(m, 'double_value')) return m.double_value as number;
-  if (has(m, 'float_value')) return m.float_value as number;
-  if (has(m, 'int_value')) return m.int_value as number;
-  if (has(m, 'long_value')) return longValue(m.long_value, false);
-  if (has(m, 'boolean_value')) return m.boolean_value as boolean;
-  if (has(m, 'string_value')) return m.string_value as string;
-  if (has(m, 'bytes_value')) return bytesText(m.bytes_value as Uint8Array);
+  if (m.double_value !== undefined) return m.double_value as number;
+  if (m.float_value !== undefined) return m.float_value as number;
+  if (m.int_value !== undefined) return m.int_value as number;
+  if (m.long_value !== undefined) return longValue(m.long_value, false);
+  if (m.boolean_value !== undefined) return m.boolean_value as boolean;
+  if (m.string_value !== undefined) return m.string_value as string;
+  if (m.bytes_value !== undefined) return bytesText(m.bytes_value as Uint8Array);
   return null;
 }
 
@@ -165,15 +164,15 @@ export function metricValue(m: MetricMessage, type: number, budget: Budget, dept
   if (type >= 1 && type <= 15) return scalar(m, type, 'metric', m.name ?? '');
   switch (type) {
     case 16:
-      if (!has(m, 'dataset_value') || !m.dataset_value) throw new DecodeError(`metric ${m.name ?? ''} is a DataSet but carries none`);
+      if (m.dataset_value === undefined || !m.dataset_value) throw new DecodeError(`metric ${m.name ?? ''} is a DataSet but carries none`);
       return dataSet(m.dataset_value, budget, depth + 1);
     case 19:
-      if (!has(m, 'template_value') || !m.template_value) throw new DecodeError(`metric ${m.name ?? ''} is a Template but carries none`);
+      if (m.template_value === undefined || !m.template_value) throw new DecodeError(`metric ${m.name ?? ''} is a Template but carries none`);
       return template(m.template_value, budget, depth + 1);
     case 17: // Bytes
     case 18: // File
-      return has(m, 'bytes_value') ? bytesText(m.bytes_value as Uint8Array) : null;
+      return m.bytes_value !== undefined ? bytesText(m.bytes_value as Uint8Array) : null;
   }
-  if (type >= 22 && type <= 34) return has(m, 'bytes_value') ? packedArray(m.bytes_value as Uint8Array, type, budget, depth) : null;
+  if (type >= 22 && type <= 34) return m.bytes_value !== undefined ? packedArray(m.bytes_value as Uint8Array, type, budget, depth) : null;
   return undeclared(m);
 }

@@ -197,10 +197,30 @@ export interface PayloadMessage {
   body?: Uint8Array;
 }
 
+/**
+ * protobufjs puts each field's default on the message prototype, so an
+ * absent field reads as 0, "" or false and only hasOwnProperty tells it
+ * apart: about 50 such calls per 10-metric DATA message, a sixth of reading
+ * it. Here every singular field's default is undefined, so an absent field
+ * reads as undefined and `m.alias !== undefined` says whether it was sent.
+ * Encoding is unchanged: protobufjs writes a field only when it is an own
+ * property.
+ */
+function withoutDefaults(namespace: protobuf.NamespaceBase): void {
+  for (const nested of namespace.nestedArray) {
+    if (nested instanceof protobuf.Type) {
+      const prototype = nested.ctor.prototype as Record<string, unknown>;
+      for (const field of nested.fieldsArray) if (!field.repeated && !field.map) prototype[field.name] = undefined;
+    }
+    if (nested instanceof protobuf.Namespace) withoutDefaults(nested);
+  }
+}
+
 function compile() {
   const root = new protobuf.Root();
   protobuf.parse(SPARKPLUG_B_PROTO, root, { keepCase: true });
   root.resolveAll();
+  withoutDefaults(root);
   return {
     Payload: root.lookupType('org.eclipse.tahu.protobuf.Payload'),
     Metric: root.lookupType('org.eclipse.tahu.protobuf.Payload.Metric'),
