@@ -23,9 +23,17 @@ export interface StartTimes {
   warmHost: number[];
 }
 
-/** A line of at least two points in a chart: what "the first chart drawn" means here. */
-const FIRST_LINE = `() => [...document.querySelectorAll('[data-testid=chart-plot]')].some((plot) =>
-  Number(plot.getAttribute('data-points')) > 1 && [...plot.querySelectorAll('path.recharts-line-curve')].some((p) => (p.getAttribute('d') || '').includes('L')))`;
+/**
+ * A line of at least two points in a chart: what "the first chart drawn" means
+ * here. A function, not source text: Playwright evaluates a string as an
+ * expression, and the expression `() => …` is a function object, always
+ * truthy, so a string predicate was never called and the wait ended at the
+ * first frame after the page loaded (an earlier version of this file).
+ */
+const FIRST_LINE = new Function(
+  `return [...document.querySelectorAll('[data-testid=chart-plot]')].some((plot) =>
+    Number(plot.getAttribute('data-points')) > 1 && [...plot.querySelectorAll('path.recharts-line-curve')].some((p) => (p.getAttribute('d') || '').includes('L')))`,
+) as () => boolean;
 
 async function startOnce(browser: Browser, dataDir: string): Promise<{ total: number; host: number }> {
   const started = performance.now();

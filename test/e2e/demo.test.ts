@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keytarBackend } from '../../electron/core/secrets/keytar-backend';
+import type { TopicHistory } from '../../shared/telemetry';
 import { screenshotPath, type BrowserSession } from '../support/browser';
 import { openDashboard, type TestHost } from '../support/host';
 
@@ -47,6 +48,9 @@ describe('the demo fleet', () => {
     expect(await page.locator('[data-chart-id=ovens] [data-testid=legend-series]').count()).toBe(3);
     demoId = app.backend.demo.status().profileId ?? '';
     expect(demoId).not.toBe('');
+    // The devices started once the connection listened: their very first readings arrived (the gateway counts its uptime from 2 s).
+    const kept = await app.backend.dispatch('topics.history', { connectionId: demoId, topic: 'demo/plant/line1/gateway/status' });
+    expect(kept.ok && JSON.parse((kept.value as TopicHistory).messages[0]?.preview.data ?? '{}')).toMatchObject({ uptime: 2 });
     // The demo's client key went to the keychain like any other.
     const accounts = (await keytarBackend().findCredentials(app.secrets.service)).map((c) => c.account);
     expect(accounts).toContain(`${demoId}/clientKey`);

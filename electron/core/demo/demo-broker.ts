@@ -7,6 +7,7 @@
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
+import { topicMatchesFilter } from '../../../shared/mqtt';
 import { generateKey, issueCertificate, privateKeyPem, type DistinguishedName } from '../certificates/issue';
 
 const DAY = 86_400_000;
@@ -67,11 +68,14 @@ export interface BrokerHandle {
   handle: (stream: tls.TLSSocket) => unknown;
   publish(packet: { cmd: 'publish'; topic: string; payload: Buffer; qos: 0 | 1 | 2; retain: boolean; dup: false }, callback: (error?: Error) => void): void;
   close(callback?: () => void): void;
+  on(event: 'subscribe', listener: (subscriptions: Array<{ topic: string }>) => void): unknown;
 }
 
 export interface DemoBroker {
   port: number;
   publish(topic: string, payload: string, retain?: boolean): void;
+  /** Resolves at the next subscription (from now on) to a filter that receives `topic`. */
+  subscribed(topic: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -89,12 +93,21 @@ export async function startDemoBroker(pki: ReturnType<typeof createDemoPki>): Pr
     },
   );
   server.on('tlsClientError', () => undefined);
+  const waiting = new Set<{ topic: string; resolve: () => void }>();
+  aedes.on('subscribe', (subscriptions) => {
+    for (const w of waiting) {
+      if (!subscriptions.some((s) => topicMatchesFilter(s.topic, w.topic))) continue;
+      waiting.delete(w);
+      w.resolve();
+    }
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
     publish(topic, payload, retain = false) {
       aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain, dup: false }, () => undefined);
     },
+    subscribed: (topic) => new Promise<void>((resolve) => waiting.add({ topic, resolve })),
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

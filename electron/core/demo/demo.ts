@@ -10,9 +10,11 @@ import type { InvokeName, InvokeRequest, InvokeResponse } from '../../../shared/
 import type { ProfileStore } from '../profiles/profile-store';
 import type { SettingsStore } from '../settings';
 import { createDemoPki, startDemoBroker, type DemoBroker } from './demo-broker';
-import { startSimulator, type Simulator } from './simulator';
+import { DEMO_TOPIC_ROOT, startSimulator, type Simulator } from './simulator';
 
 export const DEMO_NAME = 'Demo fleet';
+/** The devices wait at most this long for the demo connection to subscribe. */
+const DEVICES_WAIT_MS = 5000;
 
 /** Calls a contract channel as the app's own code would: validated, defaults applied, errors thrown. */
 export type Invoke = <K extends InvokeName>(name: K, request: InvokeRequest<K>) => Promise<InvokeResponse<K>>;
@@ -43,7 +45,8 @@ function dashboard(connectionId: string): ChartSpec[] {
 }
 
 export class Demo {
-  private running: { broker: DemoBroker; simulator: Simulator } | null = null;
+  /** The broker, and its devices once they started (after the demo connection subscribed). */
+  private running: { broker: DemoBroker; simulator: Simulator | null } | null = null;
   private starting: Promise<Profile> | null = null;
 
   constructor(
@@ -67,8 +70,9 @@ export class Demo {
     await this.stop();
     const pki = createDemoPki();
     const broker = await startDemoBroker(pki);
-    const simulator = await startSimulator(broker, pki);
-    this.running = { broker, simulator };
+    const running: { broker: DemoBroker; simulator: Simulator | null } = { broker, simulator: null };
+    this.running = running;
+    const listening = broker.subscribed(`${DEMO_TOPIC_ROOT}/plant/line1/oven1/temperature`);
     const existing = this.status().profileId;
     const settings: ProfileSettingsInput = {
       name: DEMO_NAME,
@@ -82,6 +86,16 @@ export class Demo {
     profile = await this.invoke('dashboard.save', { profileId: profile.id, dashboard: { charts: dashboard(profile.id) } });
     await this.settings.update({ demoProfileId: profile.id });
     await this.invoke('sessions.connect', { id: profile.id });
+    // The devices start once the connection listens: their first readings, published before, reached no one,
+    // and a chart's first line waited for the second. A connection that does not get there does not hold the fleet back long.
+    let waited: NodeJS.Timeout | undefined;
+    await Promise.race([listening, new Promise<void>((resolve) => (waited = setTimeout(resolve, DEVICES_WAIT_MS)))]);
+    clearTimeout(waited);
+    // Stopped meanwhile (the demo removed): no devices.
+    if (this.running !== running) return profile;
+    const simulator = await startSimulator(broker, pki);
+    if (this.running === running) running.simulator = simulator;
+    else await simulator.stop();
     return profile;
   }
 
@@ -90,7 +104,7 @@ export class Demo {
     const running = this.running;
     this.running = null;
     if (!running) return;
-    await running.simulator.stop();
+    await running.simulator?.stop();
     await running.broker.close();
   }
 
