@@ -23,6 +23,8 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'electron/main/index.ts'),
+          // The headless host (`npm start` without Electron, `npm run serve`), run by plain Node from the build.
+          serve: resolve(__dirname, 'electron/host/serve.ts'),
           // Started by electron/core/certificates/inspection.ts from beside index.js (BUILT_WORKER_FILE).
           'certificates-worker': resolve(__dirname, 'electron/core/certificates/inspect-worker.ts'),
           // Started by electron/core/history/recorder.ts from beside index.js (BUILT_WORKER_FILE).
@@ -30,6 +32,8 @@ export default defineConfig({
           // Started by electron/core/trust/verifier.ts from beside index.js (BUILT_WORKER_FILE).
           'trust-worker': resolve(__dirname, 'electron/core/trust/verify-worker.ts'),
         },
+        // Code the entries share sits beside them, not in a subfolder: the core finds its workers beside its own file.
+        output: { chunkFileNames: '[name]-[hash].js' },
       },
     },
   },

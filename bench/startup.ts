@@ -1,7 +1,8 @@
 /**
  * How long a first start takes to show something: from launching the headless
- * host with the demo (`serve.ts --demo`, its own process, as `npm start` runs
- * it on a machine without a desktop or keychain) on an empty data folder, to
+ * host with the demo (the built `serve.js --demo`, its own process, as `npm
+ * start` runs it on a machine without a desktop or keychain; `npm run bench`
+ * builds first) on an empty data folder, to
  * the first chart line drawn in Chromium (`cold`); then the same again on the
  * same data folder, where the demo resumes (`warm`). The browser is already
  * open, as an operator's is; the page is opened the moment the host prints
@@ -37,7 +38,7 @@ const FIRST_LINE = new Function(
 
 async function startOnce(browser: Browser, dataDir: string): Promise<{ total: number; host: number }> {
   const started = performance.now();
-  const host = await startHostProcess({ dataDir, demo: true, env: withoutDesktop(), timeoutMs: 60_000 });
+  const host = await startHostProcess({ dataDir, demo: true, env: withoutDesktop(), timeoutMs: 60_000, built: true });
   const printed = performance.now();
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   try {

@@ -7,6 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { BUILT_HOST } from '../electron/host/built-host';
 import { settle, thisMachine, type Mode } from './electron-binary';
 
 const root = path.resolve(__dirname, '..');
@@ -34,7 +35,7 @@ async function main(): Promise<number> {
   const decision = await settle(mode, thisMachine());
   if (decision.action === 'stop') return 1;
   if (decision.action === 'browser') {
-    return steps(['npx', ['electron-vite', 'build']], [process.execPath, ['--import', 'tsx', path.join(root, 'electron/host/serve.ts'), '--demo', ...rest]]);
+    return steps(['npx', ['electron-vite', 'build']], [process.execPath, [path.join(root, BUILT_HOST), '--demo', ...rest]]);
   }
   if (mode === 'dev') return step('npx', ['electron-vite', 'dev', ...rest]);
   if (mode === 'dist') return steps(['npx', ['electron-vite', 'build']], ['npx', ['electron-builder', ...rest]]);

@@ -4,20 +4,20 @@
  * loads with no TypeScript loader and reads a real CRL (`openssl ca
  * -gencrl`) as the sources do.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { BUILT_WORKER_FILE, type VerifyJob, type VerifyResult } from '../../electron/core/trust/verifier';
 import { createRevocationPki } from '../fixtures/revocation-pki';
 import { tempDir } from '../support/backend';
+import { mainBundleText, OUT_MAIN } from '../support/main-bundle';
 
-const OUT_MAIN = path.resolve(__dirname, '../../out/main');
 
 describe('the built revocation worker', () => {
   it('is emitted beside main, which starts it from its own folder, and reads a CRL without a TypeScript loader', async () => {
     expect(existsSync(path.join(OUT_MAIN, BUILT_WORKER_FILE))).toBe(true);
-    expect(readFileSync(path.join(OUT_MAIN, 'index.js'), 'utf8')).toContain(JSON.stringify(BUILT_WORKER_FILE));
+    expect(mainBundleText()).toContain(JSON.stringify(BUILT_WORKER_FILE));
     const pki = createRevocationPki(tempDir('built-trust'), { leaves: [{ name: 'gone', revoke: 'keyCompromise' }] });
     const worker = new Worker(path.join(OUT_MAIN, BUILT_WORKER_FILE), { execArgv: [] });
     try {

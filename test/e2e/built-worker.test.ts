@@ -11,14 +11,13 @@ import { describe, expect, it } from 'vitest';
 import { inspectBundle } from '../../electron/core/certificates/bundle';
 import { BUILT_WORKER_FILE, type FromWorker, type WorkerInput } from '../../electron/core/certificates/inspection';
 import { deviceIdentity } from '../fixtures/device-identity';
+import { mainBundleText, OUT_MAIN } from '../support/main-bundle';
 
-const OUT_MAIN = path.resolve(__dirname, '../../out/main');
 
 describe('the built certificate worker', () => {
   it('is emitted beside main, which starts it from its own folder', () => {
     expect(existsSync(path.join(OUT_MAIN, BUILT_WORKER_FILE))).toBe(true);
-    const main = readFileSync(path.join(OUT_MAIN, 'index.js'), 'utf8');
-    expect(main).toContain(JSON.stringify(BUILT_WORKER_FILE));
+    expect(mainBundleText()).toContain(JSON.stringify(BUILT_WORKER_FILE));
     expect(readFileSync(path.join(OUT_MAIN, BUILT_WORKER_FILE), 'utf8')).not.toMatch(/require\("tsx/);
   });
 

@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import WebSocket from 'ws';
+import { BUILT_HOST } from '../../electron/host/built-host';
 import { createWebSocketClient, type WebSocketClient, type WebSocketLike } from '../../renderer/src/client/websocket-client';
 
 const SERVE = path.resolve(__dirname, '../../electron/host/serve.ts');
@@ -30,8 +31,9 @@ export interface HostProcess {
   stop(): Promise<void>;
 }
 
-export function startHostProcess(options: { dataDir: string; demo?: boolean; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<HostProcess> {
-  const args = ['--import', 'tsx', SERVE, '--data-dir', options.dataDir, '--port', '0', ...(options.demo ? ['--demo'] : [])];
+/** `built`: the host `npm start` runs (out/main/serve.js, plain Node; `electron-vite build` first), else its sources through tsx. */
+export function startHostProcess(options: { dataDir: string; demo?: boolean; env?: NodeJS.ProcessEnv; timeoutMs?: number; built?: boolean }): Promise<HostProcess> {
+  const args = [...(options.built ? [path.resolve(__dirname, '../..', BUILT_HOST)] : ['--import', 'tsx', SERVE]), '--data-dir', options.dataDir, '--port', '0', ...(options.demo ? ['--demo'] : [])];
   const child: ChildProcess = spawn(process.execPath, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
