@@ -95,15 +95,22 @@ export class TopicDecoding {
    * is counted, as the message was counted when it arrived.
    */
   earlier(payload: Buffer, size: number): DecodedPayload {
-    if (payload.length < size) return { decoder: this.kind, json: null, truncated: false, error: `Only the first ${payload.length} of its ${size} bytes were kept, and a payload cut short does not decode.` };
-    let value: Plain;
+    if (payload.length < size) return this.failedWhole(`Only the first ${payload.length} of its ${size} bytes were kept, and a payload cut short does not decode.`);
     try {
-      value = this.decode(payload, size, false, true);
+      return this.wholeOf(this.decode(payload, size, false, true), size);
     } catch (error) {
-      return { decoder: this.kind, json: null, truncated: false, error: this.failureOf(error) };
+      return this.failedWhole(this.failureOf(error));
     }
+  }
+
+  /** A decoded value as `topics.payload` and `topics.message` answer it. */
+  private wholeOf(value: Plain, size: number): DecodedPayload {
     const json = jsonText(value, MAX_DECODED_JSON_CHARS, size);
     return { decoder: this.kind, json: json.text, truncated: json.truncated, error: null };
+  }
+
+  private failedWhole(error: string | null): DecodedPayload {
+    return { decoder: this.kind, json: null, truncated: false, error };
   }
 
   private keep(count: number, value: Plain | typeof FAILED): Plain | typeof FAILED {
@@ -142,13 +149,13 @@ export class TopicDecoding {
   }
 
   /**
-   * What a window's topic update carries: with `whole`, the decoded JSON
+   * What a window's topic update carries: with `withPayload`, the decoded JSON
    * (written at most once per message) and the Sparkplug facts, for the topic
    * a window focuses; without, only the decoder and its failures, which cost
    * no decoding (the window shows the decoded form of one topic at a time).
    */
-  preview(topic: DecodedTopic, whole = true): DecodedPreview {
-    if (!whole) return { decoder: this.kind, truncated: false, failures: this.failures, lastFailure: this.lastFailure };
+  preview(topic: DecodedTopic, withPayload = true): DecodedPreview {
+    if (!withPayload) return { decoder: this.kind, truncated: false, failures: this.failures, lastFailure: this.lastFailure };
     let value: Plain | typeof FAILED | undefined;
     if (this.previewAt !== topic.count) {
       value = this.latest(topic);
@@ -175,8 +182,6 @@ export class TopicDecoding {
   /** The whole last payload decoded, for `topics.payload`. */
   whole(topic: DecodedTopic): DecodedPayload {
     const value = this.latest(topic);
-    if (value === FAILED) return { decoder: this.kind, json: null, truncated: false, error: this.lastFailure };
-    const json = jsonText(value, MAX_DECODED_JSON_CHARS, topic.size);
-    return { decoder: this.kind, json: json.text, truncated: json.truncated, error: null };
+    return value === FAILED ? this.failedWhole(this.lastFailure) : this.wholeOf(value, topic.size);
   }
 }
