@@ -115,6 +115,12 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
   useEffect(() => {
     frozen.current = data;
   }, [data]);
+  // The plot is drawn from the first sample on (or for a zoomed range, even empty) and stays once drawn. An empty
+  // recharts plot costs about as much as a full one, and on opening the dashboard every chart's would be drawn
+  // before its first reads are even asked for; until then the box says it is waiting.
+  const [plotted, setPlotted] = useState(false);
+  const drawPlot = chart.width > 0 && data !== null && (plotted || data.points > 0 || data.zoomed);
+  if (drawPlot && !plotted) setPlotted(true);
 
   const edit = (change: (d: Dashboard) => Dashboard) => void run(() => dashboards.save(profileId, change));
   const title = chartTitle(spec);
@@ -240,7 +246,7 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
             </div>
           )}
           <div className="plot" ref={plotBox} data-testid="chart-plot" data-points={data?.points ?? 0}>
-            {chart.width > 0 && data && <ChartPlot data={data} width={chart.width} height={PLOT_HEIGHT}>
+            {drawPlot && <ChartPlot data={data} width={chart.width} height={PLOT_HEIGHT}>
                 {markLines}
               </ChartPlot>}
             {chart.width > 0 && data && <PlotOverlay data={data} width={chart.width} height={PLOT_HEIGHT} onZoom={zoom} onLive={() => zoom(null)} />}
