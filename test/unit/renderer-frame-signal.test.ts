@@ -2,7 +2,7 @@
  * The window's frame loop for chart redraws (renderer/src/app/frame-signal.ts),
  * driven frame by frame at 60 Hz: charts take turns, one redraw per frame, each
  * chart at most once per pacing interval; a chart's first data is drawn at the
- * next frame instead of waiting for its turn to come round again.
+ * next frame, before the others, instead of waiting for its turn to come round.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FrameSignal, PACED_MIN_INTERVAL_MS } from '../../renderer/src/app/frame-signal';
@@ -31,7 +31,7 @@ function frames(count: number, signals: FrameSignal[]): number[][] {
 }
 
 describe('paced chart redraws', () => {
-  it('draw one chart per frame, space a chart’s redraws, and draw a chart’s first data at the next frame', () => {
+  it('draw one chart per frame, space a chart’s redraws, and draw a chart’s first data at the next frame, first', () => {
     const charts = Array.from({ length: 5 }, () => new FrameSignal(true));
     const stop = charts.map((c) => c.subscribe(() => undefined));
     // The dashboard opens: each chart draws its empty box, one per frame.
@@ -49,6 +49,11 @@ describe('paced chart redraws', () => {
     expect(frames(1, charts)).toEqual([[3]]);
     // Chart 0 still gets its turn once its interval is over.
     expect(frames(40, charts).flat()).toEqual([0]);
+
+    // Both due in the same frame: a chart's first data goes before another's new samples, though that one waited longer.
+    charts[1]!.bump();
+    charts[4]!.bump(true);
+    expect(frames(2, charts)).toEqual([[4], [1]]);
     stop.forEach((s) => s());
   });
 });

@@ -15,7 +15,8 @@
  * Eight charts fed 20 times a second thus never stack their redraws into one
  * long frame, and a slow machine gets slower charts, not a stuttering window.
  * A bump marked `first` (a chart's first data has come) skips the spacing and
- * the late-frame rule, still one paced signal per frame: opening a dashboard,
+ * the late-frame rule and goes before the others, still one paced signal per
+ * frame: opening a dashboard,
  * each chart drew its empty box and then waited out a whole interval (a
  * quarter to half a second) before drawing the data it already had.
  */
@@ -76,7 +77,9 @@ function flush(now: number): void {
     const interval = pacedInterval();
     let next: FrameSignal | null = null;
     for (const signal of paced) {
-      if (signal.visible && (signal.first || now - signal.publishedAt >= interval) && (!next || signal.publishedAt < next.publishedAt)) next = signal;
+      if (!signal.visible || !(signal.first || now - signal.publishedAt >= interval)) continue;
+      // First data before anything else, then the one waiting longest.
+      if (!next || (signal.first && !next.first) || (signal.first === next.first && signal.publishedAt < next.publishedAt)) next = signal;
     }
     if (next) {
       paced.delete(next);
