@@ -7,7 +7,7 @@
  * React; this component draws it at most once per frame, and not at all
  * while paused.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { ReferenceLine } from 'recharts';
 import type { TimeRange } from '../../../shared/history';
 import { ChartWindowSchema, DEFAULT_STAT_OPTIONS, type ChartSpec, type ChartWindow, type Dashboard } from '../../../shared/telemetry';
@@ -86,12 +86,14 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
   const stat = (spec.kind ?? 'line') === 'stat';
   const statOptions = spec.stat ?? DEFAULT_STAT_OPTIONS;
 
-  useEffect(() => {
+  // Layout effects: the chart registers and measures its box before the first paint, so its first reads go
+  // out a frame earlier than after it (passive effects wait for the paint).
+  useLayoutEffect(() => {
     charts.mount(chart);
     return () => charts.unmount(chart);
   }, [charts, chart]);
   useEffect(() => charts.update(chart, spec), [charts, chart, spec]);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = plotBox.current;
     if (!el) return;
     const observer = new ResizeObserver(() => charts.resize(chart, el.clientWidth));
