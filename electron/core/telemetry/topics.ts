@@ -10,7 +10,7 @@
 import type { Qos } from '../../../shared/mqtt';
 import type { PayloadPreview, TopicUpdate } from '../../../shared/telemetry';
 import { forEachBelow, TopicTrie, type TrieNode } from '../../../shared/topic-tree';
-import { MAX_KEPT_PAYLOAD, MessageLog, PREVIEW_BYTES, previewOf, shortPreview, type HistoryLimits, type HistoryTopic, type MessageMemory } from './messages';
+import { copyBytes, MAX_KEPT_PAYLOAD, MessageLog, PREVIEW_BYTES, previewOf, shortPreview, type HistoryLimits, type HistoryTopic, type MessageMemory } from './messages';
 import type { ChartedExtractor, TopicWatch } from './service';
 import type { TopicDecoding } from '../decoders/topic-decoding';
 
@@ -93,10 +93,7 @@ export class TopicStats implements HistoryTopic {
     let bytes = this.bytes;
     // Grown when too small; given back when a large payload was followed by a far smaller one.
     if (kept > bytes.length || (bytes.length > 4096 && kept * 4 < bytes.length)) bytes = this.bytes = Buffer.allocUnsafeSlow(Math.max(kept, 64));
-    // A short payload is copied faster by hand than through the native call.
-    if (kept <= 64) for (let i = 0; i < kept; i++) bytes[i] = payload[i] as number;
-    // TypedArray set, not Buffer.copy: that wraps the same call in argument checks and costs more than the copy at these sizes.
-    else bytes.set(kept === size ? payload : payload.subarray(0, kept), 0);
+    copyBytes(bytes, 0, payload, kept);
     this.kept = kept;
   }
 
