@@ -11,7 +11,7 @@ import type { Qos } from '../../../shared/mqtt';
 import type { PayloadPreview, TopicUpdate } from '../../../shared/telemetry';
 import { forEachBelow, TopicTrie, type TrieNode } from '../../../shared/topic-tree';
 import { copyBytes, MAX_KEPT_PAYLOAD, MessageLog, PREVIEW_BYTES, previewOf, shortPreview, type HistoryLimits, type HistoryTopic, type MessageMemory } from './messages';
-import type { ChartedExtractor, TopicWatch } from './service';
+import type { ChartedExtractor, RecordingSlot, TopicWatch } from './service';
 import type { TopicDecoding } from '../decoders/topic-decoding';
 
 export { MAX_KEPT_PAYLOAD, PREVIEW_BYTES, previewOf } from './messages';
@@ -43,7 +43,7 @@ export class TopicNode implements TrieNode<TopicNode> {
 
 const EMPTY = Buffer.alloc(0);
 
-export class TopicStats implements HistoryTopic {
+export class TopicStats implements HistoryTopic, RecordingSlot {
   /** This topic's count in the connection's message history (messages.ts). */
   historyNext = 0;
   historyHeld = 0;
@@ -54,6 +54,9 @@ export class TopicStats implements HistoryTopic {
   decoding: TopicDecoding | null | undefined = undefined;
   /** What an alert rule does with a message on this topic: unknown (undefined) until its first message after a change, null for nothing. */
   watch: TopicWatch | null | undefined = undefined;
+  /** The history recorder's index for this topic, and the topic map it came from (history/recorder.ts). */
+  recordTopics: ReadonlyMap<string, number> | null = null;
+  recordIndex = -1;
   /** One bit per window feed: set while this topic waits in that feed's next batch. */
   dirtyBits = 0;
   count = 0;
