@@ -72,6 +72,11 @@ function skipString(b: Uint8Array, p: number): number {
   escaped = false;
   for (p++; ; ) {
     const c = b[p];
+    // Letters above the backslash are most of a key: one compare for them.
+    if (c !== undefined && c > BACKSLASH) {
+      p++;
+      continue;
+    }
     if (c === undefined || c < 0x20) return -1;
     if (c === QUOTE) return p + 1;
     if (c !== BACKSLASH) {
@@ -175,7 +180,7 @@ let keyDepth = -1;
  */
 function readKey(b: Uint8Array, p: number, parent: number, path: ScanPath): number {
   let c = b[p];
-  while (c === SPACE || c === LF || c === CR || c === TAB) c = b[++p];
+  while (c !== undefined && c <= SPACE && (c === SPACE || c === LF || c === CR || c === TAB)) c = b[++p];
   if (c !== QUOTE) return -1;
   const end = skipString(b, p);
   if (end < 0) return -1;
@@ -187,7 +192,7 @@ function readKey(b: Uint8Array, p: number, parent: number, path: ScanPath): numb
   } else keyDepth = -1;
   p = end;
   c = b[p];
-  while (c === SPACE || c === LF || c === CR || c === TAB) c = b[++p];
+  while (c !== undefined && c <= SPACE && (c === SPACE || c === LF || c === CR || c === TAB)) c = b[++p];
   return c === COLON ? p + 1 : -1;
 }
 
@@ -221,13 +226,23 @@ export function scanNumber(b: Uint8Array, path: ScanPath): number | typeof FALLB
   let c: number | undefined;
   values: for (;;) {
     c = b[p];
-    while (c === SPACE || c === LF || c === CR || c === TAB) c = b[++p];
-    if (c === LBRACE || c === LBRACKET) {
+    while (c !== undefined && c <= SPACE && (c === SPACE || c === LF || c === CR || c === TAB)) c = b[++p];
+    if ((c !== undefined && c >= ZERO && c <= NINE) || c === MINUS) {
+      const n = readNumber(b, p, depth !== target);
+      if (numberEnd < 0) return FALLBACK;
+      p = numberEnd;
+      if (depth === target) {
+        // 1e999 is valid JSON but no sample: the full parser reports it as a bad value.
+        if (!Number.isFinite(n)) return FALLBACK;
+        // A duplicate key: JSON.parse keeps the last; so does this (a later match overwrites).
+        value = n;
+      }
+    } else if (c === LBRACE || c === LBRACKET) {
       // An object or array at the path: the full parser explains.
       if (depth === target || top === MAX_NESTING) return FALLBACK;
       const open = c;
       c = b[++p];
-      while (c === SPACE || c === LF || c === CR || c === TAB) c = b[++p];
+      while (c !== undefined && c <= SPACE && (c === SPACE || c === LF || c === CR || c === TAB)) c = b[++p];
       if (open === LBRACE) {
         if (c === RBRACE) p++;
         else {
@@ -264,22 +279,12 @@ export function scanNumber(b: Uint8Array, path: ScanPath): number | typeof FALLB
     } else if (c === 0x6e) {
       if (depth === target || b[p + 1] !== 0x75 || b[p + 2] !== 0x6c || b[p + 3] !== 0x6c) return FALLBACK;
       p += 4;
-    } else {
-      const n = readNumber(b, p, depth !== target);
-      if (numberEnd < 0) return FALLBACK;
-      p = numberEnd;
-      if (depth === target) {
-        // 1e999 is valid JSON but no sample: the full parser reports it as a bad value.
-        if (!Number.isFinite(n)) return FALLBACK;
-        // A duplicate key: JSON.parse keeps the last; so does this (a later match overwrites).
-        value = n;
-      }
-    }
+    } else return FALLBACK;
     // After a value: close what ends here, then on to the next member or element.
     for (;;) {
       if (top === 0) break values;
       c = b[p];
-      while (c === SPACE || c === LF || c === CR || c === TAB) c = b[++p];
+      while (c !== undefined && c <= SPACE && (c === SPACE || c === LF || c === CR || c === TAB)) c = b[++p];
       p++;
       const kind = KIND[top - 1];
       if (c === COMMA) {
@@ -300,7 +305,11 @@ export function scanNumber(b: Uint8Array, path: ScanPath): number | typeof FALLB
       return FALLBACK;
     }
   }
-  c = b[p];
-  while (c === SPACE || c === LF || c === CR || c === TAB) c = b[++p];
-  return p === b.length ? value : FALLBACK;
+  const n = b.length;
+  while (p < n) {
+    c = b[p];
+    if (c !== SPACE && c !== LF && c !== CR && c !== TAB) return FALLBACK;
+    p++;
+  }
+  return value;
 }
