@@ -114,6 +114,39 @@ describe('history recorded from a real broker', () => {
     }
   });
 
+  it('follows a change of the recording filters at once, for topics already seen', async () => {
+    const filtersDir = tempDir('history-filters');
+    const file = path.join(tempDir('exports'), 'filters.jsonl');
+    const c = await createTestBackend({ dataDir: filtersDir });
+    let profile: Profile;
+    try {
+      profile = await call<Profile>(c, 'profiles.save', { settings: { name: 'filters', url: 'mqtts://broker.invalid:8883' } });
+      const record = (messageFilters: string[]) => call(c, 'history.settings', { connectionId: profile.id, recording: { messageFilters, maxPayloadBytes: 1024, retentionDays: 30, retentionMB: 100 } });
+      const send = (topic: string, payload: string) => c.backend.telemetry.ingest(profile.id, topic, Buffer.from(payload), 0, false);
+      await record(['a/#']);
+      send('a/1', 'a first');
+      send('b/1', 'b first');
+      await record(['b/#']);
+      send('a/1', 'a second');
+      send('b/1', 'b second');
+      await record([]);
+      send('a/1', 'a third');
+      send('b/1', 'b third');
+    } finally {
+      await c.backend.dispose();
+    }
+    const d = await createTestBackend({ dataDir: filtersDir, chooseExportFile: async () => file });
+    try {
+      const started = await call<ExportStart>(d, 'history.export', { kind: 'messages', format: 'jsonl', connectionIds: [profile.id], range: { from: Date.now() - 3_600_000, to: Date.now() } });
+      expect(await exportDone(d, started.exportId)).toMatchObject({ state: 'done', rows: 2 });
+      const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.map((l) => `${l.topic as string}: ${l.payload as string}`)).toEqual(['a/1: a first', 'b/1: b second']);
+    } finally {
+      await d.backend.dispose();
+      rmSync(filtersDir, { recursive: true, force: true });
+    }
+  });
+
   it.runIf(process.platform === 'linux')('writes from a thread below the priority of the thread taking in messages, so a busy writer never slows it down', async () => {
     const niceOf = (tid: string) => {
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');

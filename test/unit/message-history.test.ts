@@ -69,6 +69,21 @@ describe('the last N messages of each topic', () => {
     expect([whole?.size, whole?.payload.length]).toEqual([MAX_KEPT_PAYLOAD, MAX_KEPT_PAYLOAD]);
   });
 
+  it('keeps every byte of payloads of every size, in the history and as the topic’s last payload', () => {
+    const log = new MessageLog({ perTopic: 64, maxBytes: 64 * MB }, counter());
+    const topic = new TopicStats('sizes');
+    // Views into one larger buffer, as the MQTT parser hands them over, of sizes on both sides of any copy strategy.
+    const sizes = [0, 1, 2, 9, 10, 11, 16, 34, 63, 64, 65, 1000, PREVIEW_BYTES + 1];
+    const arena = Buffer.from(Array.from({ length: 4 * PREVIEW_BYTES }, (_, i) => (i * 7 + 3) & 0xff));
+    const sent = sizes.map((size, i) => arena.subarray(i * 13, i * 13 + size));
+    for (const [i, payload] of sent.entries()) {
+      topic.record(payload, 0, false, i);
+      log.append(topic, i, payload, 0, false);
+      expect(Buffer.compare(topic.payload, payload), `last payload of ${payload.length} bytes`).toBe(0);
+    }
+    expect(log.messagesOf(topic).map((m) => m.payload.toString('hex'))).toEqual(sent.map((p) => p.toString('hex')));
+  });
+
   it('takes a smaller N at once, keeping the newest', () => {
     const log = new MessageLog({ perTopic: 10, maxBytes: 64 * MB }, counter());
     const topic = new TopicStats('t');

@@ -20,6 +20,7 @@ import type { Qos } from '../../../shared/mqtt';
 import type { AppError } from '../../../shared/result';
 import type { AlertStorage, SavedAlert } from '../alerts/journal';
 import type { Logger } from '../logger';
+import type { RecordingSlot } from '../telemetry/service';
 import { workerEntry } from '../process/worker-entry';
 import { noticeOf, type HistoryProblem } from './problems';
 import { RETAIN_FLAG, type FromWorker, type RecordBatch, type Requests, type RequestKind, type RetentionRule, type SeriesDefinition, type ToWorker, type TopicDefinition, type WorkerInput } from './protocol';
@@ -288,8 +289,12 @@ export class Recorder implements AlertStorage {
     b.sampleValues[i] = value;
   }
 
-  /** One MQTT message: recorded when a filter of its connection matches its topic. The hot path. */
-  message(connectionId: string, topic: string, payload: Buffer, qos: Qos, retain: boolean, time: number): void {
+  /**
+   * One MQTT message: recorded when a filter of its connection matches its
+   * topic. The hot path: `slot` (the topic's statistics) remembers the topic's
+   * index, so a topic is looked up by name only when the connection's filters changed.
+   */
+  message(connectionId: string, topic: string, slot: RecordingSlot, payload: Buffer, qos: Qos, retain: boolean, time: number): void {
     if (!this.accepting) return;
     let recording = this.lastRecording;
     if (connectionId !== this.lastConnection) {
@@ -299,11 +304,11 @@ export class Recorder implements AlertStorage {
     }
     const topics = recording?.topics;
     if (!recording || !topics) return;
-    let index = topics.get(topic);
-    if (index === undefined) {
-      index = recording.filters.some((f) => topicMatchesFilter(f, topic)) ? this.nextTopic++ : -1;
-      topics.set(topic, index);
-      if (index >= 0) this.batch.topics.push({ index, connectionId, topic });
+    let index = slot.recordIndex;
+    if (slot.recordTopics !== topics) {
+      index = this.topicIndex(connectionId, topic, recording.filters, topics);
+      slot.recordTopics = topics;
+      slot.recordIndex = index;
     }
     if (index < 0) return;
     const kept = Math.min(payload.length, recording.maxPayloadBytes);
@@ -323,6 +328,17 @@ export class Recorder implements AlertStorage {
     b.arena.set(kept === payload.length ? payload : payload.subarray(0, kept), b.used);
     b.used += kept;
     b.ends[i] = b.used;
+  }
+
+  /** This run's index of a topic of a connection (defined to the worker on first sight), or -1 when no filter matches it. */
+  private topicIndex(connectionId: string, topic: string, filters: readonly string[], topics: Map<string, number>): number {
+    let index = topics.get(topic);
+    if (index === undefined) {
+      index = filters.some((f) => topicMatchesFilter(f, topic)) ? this.nextTopic++ : -1;
+      topics.set(topic, index);
+      if (index >= 0) this.batch.topics.push({ index, connectionId, topic });
+    }
+    return index;
   }
 
   /** Hands the current batch to the worker; false when the worker is too far behind to take it now. */

@@ -8,7 +8,7 @@
  * A payload a decoder rule decoded (Sparkplug B, Protobuf, CBOR…) is read the
  * same way: its decoded value takes the place of the parsed JSON.
  */
-import { FALLBACK, scannable, scanNumber, type PlainSegment } from './json-scan';
+import { FALLBACK, scannable, scanNumber, scanPath, type PlainSegment } from './json-scan';
 
 export type ExtractorSpec = { kind: 'number' } | { kind: 'boolean' } | { kind: 'json'; path: string };
 
@@ -178,8 +178,8 @@ function single(spec: ExtractorSpec, value: (view: PayloadView) => number, reaso
   return { ...collecting(spec, each), single: true, value };
 }
 
-const NO_PATH: readonly PlainSegment[] = [];
-const NO_KEYS: readonly Buffer[] = [];
+/** The document itself: a payload that is one JSON number. */
+const ROOT = scanPath([]);
 
 /** Emits every number the path reaches; returns how many, and the first reason a branch had none. */
 function walk(value: unknown, segments: Segment[], at: number, key: string, emit: Emit): { found: number; reason: string | null } {
@@ -246,7 +246,7 @@ export function compileExtractor(spec: ExtractorSpec, options: { scan?: boolean 
           if (scan && !view.decoded) {
             let fast: number | typeof FALLBACK = FALLBACK;
             try {
-              fast = scanNumber(view.payload, NO_PATH, NO_KEYS);
+              fast = scanNumber(view.payload, ROOT);
             } catch {
               // A scanner bug (see above): the text path decides.
             }
@@ -280,7 +280,7 @@ export function compileExtractor(spec: ExtractorSpec, options: { scan?: boolean 
       const segments = parsePath(spec.path);
       const wildcard = segments.some((s) => 'wildcard' in s);
       const plain = scan && !wildcard && scannable(segments as PlainSegment[]);
-      const keys = segments.map((s) => ('key' in s ? Buffer.from(s.key, 'utf8') : Buffer.alloc(0)));
+      const compiled = plain ? scanPath(segments as PlainSegment[]) : ROOT;
       const fast = (view: PayloadView): number | typeof FALLBACK => {
         if (view.decoded) {
           // A decoded value is already objects: follow the path straight to a number; anything else, the walk explains.
@@ -288,7 +288,7 @@ export function compileExtractor(spec: ExtractorSpec, options: { scan?: boolean 
         }
         if (!plain) return FALLBACK;
         try {
-          return scanNumber(view.payload, segments as PlainSegment[], keys);
+          return scanNumber(view.payload, compiled);
         } catch {
           // Only a bug in the scanner gets here (its fuzz test looks for one); the full parser still decides.
           return FALLBACK;

@@ -42,6 +42,19 @@ export function keptLength(size: number): number {
   return size > MAX_KEPT_PAYLOAD ? PREVIEW_BYTES : size;
 }
 
+/**
+ * Up to this many bytes a loop in JS copies faster than TypedArray set, whose
+ * call costs about 13 ns whatever the size (Node 20: 4 bytes 8 against 14 ns,
+ * 16 bytes 20 against 14, 34 bytes 43 against 13).
+ */
+const LOOP_COPY_MAX = 10;
+
+/** Copies the first `length` bytes of `from` to `to` at `at`: the copy every kept payload goes through. */
+export function copyBytes(to: Uint8Array, at: number, from: Uint8Array, length: number): void {
+  if (length <= LOOP_COPY_MAX) for (let i = 0; i < length; i++) to[at + i] = from[i] as number;
+  else to.set(length === from.length ? from : from.subarray(0, length), at);
+}
+
 /** Text when the bytes are printable UTF-8 (shared/printable.ts), base64 otherwise; at most PREVIEW_BYTES of the payload. */
 export function previewOf(payload: Uint8Array, size = payload.length): PayloadPreview {
   const head = Buffer.from(payload.buffer, payload.byteOffset, Math.min(payload.length, PREVIEW_BYTES));
@@ -166,10 +179,7 @@ export class MessageLog {
     meta[m + 2] = at;
     meta[m + 3] = kept * FLAG_SPACE + qos + (retain ? RETAIN : 0);
     meta[m + 4] = owner.historyNext++;
-    const bytes = c.bytes;
-    // A short payload is copied faster by hand than through the native call.
-    if (kept <= 64) for (let i = 0; i < kept; i++) bytes[at + i] = payload[i] as number;
-    else bytes.set(kept === size ? payload : payload.subarray(0, kept), at);
+    copyBytes(c.bytes, at, payload, kept);
     c.used = at + kept;
     c.owners[slot] = owner;
     this.held++;

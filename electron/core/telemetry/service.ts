@@ -49,10 +49,17 @@ export interface ChartedExtractor {
 const CLOCK_REUSE = 256;
 
 /** Where charted samples and raw messages are recorded (the history recorder), told of each one. */
+/** Where a topic keeps the recorder's index for it between messages (its statistics in the topic store). */
+export interface RecordingSlot {
+  /** The recorder's topic map the index came from: when a connection's filters change it is replaced, and the index is looked up again. */
+  recordTopics: ReadonlyMap<string, number> | null;
+  recordIndex: number;
+}
+
 export interface TelemetryRecorder {
   /** The sink of one series' samples, asked once per series (not per sample). */
   sink(key: string): (time: number, value: number) => void;
-  message(connectionId: string, topic: string, payload: Buffer, qos: Qos, retain: boolean, time: number): void;
+  message(connectionId: string, topic: string, slot: RecordingSlot, payload: Buffer, qos: Qos, retain: boolean, time: number): void;
   /** Values of the raw messages recorded for a newly charted series' topic (read off the message loop), or null. */
   seed?(query: SeedQuery): Promise<SeedSamples | null>;
 }
@@ -172,7 +179,7 @@ export class Telemetry {
   ingest(connectionId: string, topic: string, payload: Buffer, qos: Qos, retain: boolean): void {
     const now = this.stamp();
     const stats = this.store(connectionId).record(topic, payload, qos, retain, now);
-    this.recorder?.message(connectionId, topic, payload, qos, retain, now);
+    this.recorder?.message(connectionId, topic, stats, payload, qos, retain, now);
     const feeds = this.feeds;
     for (let i = 0; i < feeds.length; i++) (feeds[i] as Feed).touch(connectionId, stats);
     let watch = stats.watch;

@@ -10,8 +10,8 @@
 import type { Qos } from '../../../shared/mqtt';
 import type { PayloadPreview, TopicUpdate } from '../../../shared/telemetry';
 import { forEachBelow, TopicTrie, type TrieNode } from '../../../shared/topic-tree';
-import { MAX_KEPT_PAYLOAD, MessageLog, PREVIEW_BYTES, previewOf, shortPreview, type HistoryLimits, type HistoryTopic, type MessageMemory } from './messages';
-import type { ChartedExtractor, TopicWatch } from './service';
+import { copyBytes, MAX_KEPT_PAYLOAD, MessageLog, PREVIEW_BYTES, previewOf, shortPreview, type HistoryLimits, type HistoryTopic, type MessageMemory } from './messages';
+import type { ChartedExtractor, RecordingSlot, TopicWatch } from './service';
 import type { TopicDecoding } from '../decoders/topic-decoding';
 
 export { MAX_KEPT_PAYLOAD, PREVIEW_BYTES, previewOf } from './messages';
@@ -43,7 +43,7 @@ export class TopicNode implements TrieNode<TopicNode> {
 
 const EMPTY = Buffer.alloc(0);
 
-export class TopicStats implements HistoryTopic {
+export class TopicStats implements HistoryTopic, RecordingSlot {
   /** This topic's count in the connection's message history (messages.ts). */
   historyNext = 0;
   historyHeld = 0;
@@ -54,6 +54,9 @@ export class TopicStats implements HistoryTopic {
   decoding: TopicDecoding | null | undefined = undefined;
   /** What an alert rule does with a message on this topic: unknown (undefined) until its first message after a change, null for nothing. */
   watch: TopicWatch | null | undefined = undefined;
+  /** The history recorder's index for this topic, and the topic map it came from (history/recorder.ts). */
+  recordTopics: ReadonlyMap<string, number> | null = null;
+  recordIndex = -1;
   /** One bit per window feed: set while this topic waits in that feed's next batch. */
   dirtyBits = 0;
   count = 0;
@@ -93,10 +96,7 @@ export class TopicStats implements HistoryTopic {
     let bytes = this.bytes;
     // Grown when too small; given back when a large payload was followed by a far smaller one.
     if (kept > bytes.length || (bytes.length > 4096 && kept * 4 < bytes.length)) bytes = this.bytes = Buffer.allocUnsafeSlow(Math.max(kept, 64));
-    // A short payload is copied faster by hand than through the native call.
-    if (kept <= 64) for (let i = 0; i < kept; i++) bytes[i] = payload[i] as number;
-    // TypedArray set, not Buffer.copy: that wraps the same call in argument checks and costs more than the copy at these sizes.
-    else bytes.set(kept === size ? payload : payload.subarray(0, kept), 0);
+    copyBytes(bytes, 0, payload, kept);
     this.kept = kept;
   }
 
