@@ -234,9 +234,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     if (context && resumeDemo && name === 'telemetry.view') {
       viewsReading++;
       // After the answer is on its way (the transport sends it from its own reaction to the same promise).
-      void result.finally(() => {
+      // Both ways: a chained promise of its own would be an unhandled rejection if the dispatch ever failed.
+      const answered = () => {
         if (--viewsReading === 0) setImmediate(() => resumeDemo?.());
-      });
+      };
+      void result.then(answered, answered);
     }
     return result;
   };
