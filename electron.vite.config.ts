@@ -20,6 +20,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      // zod inside the bundle: required from node_modules, its entry loads every locale file (~30 ms of each host start).
+      externalizeDeps: { exclude: ['zod'] },
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'electron/main/index.ts'),

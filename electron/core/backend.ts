@@ -213,22 +213,34 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
 
   // A demo installed before a restart resumes: its broker lived in the previous process.
   // Not at once: starting its broker and devices takes this thread a few hundred milliseconds,
-  // which a window opening now needs more. It resumes once a window has asked for something
-  // (the page is loaded), or after RESUME_DEMO_MS without one.
+  // which a window opening now needs more. It resumes once a window has read its charts' first
+  // views (answered from the recorded history, so the charts draw without waiting for the demo,
+  // and the demo's start no longer delays those answers), or after RESUME_DEMO_MS without any
+  // (a window that shows no chart, or no window at all).
   let resumeDemo: (() => void) | null = null;
   let resumeTimer: NodeJS.Timeout | null = null;
+  /** Chart reads of windows under way while the demo waits: it resumes when the first ones are all answered. */
+  let viewsReading = 0;
   if (demo.status().profileId && options.resumeDemo !== false) {
     resumeDemo = () => {
       resumeDemo = null;
       if (resumeTimer) clearTimeout(resumeTimer);
-      void demo.start().catch((error: unknown) => logger.error('The demo could not be resumed', error));
+      void demo.resume().catch((error: unknown) => logger.error('The demo could not be resumed', error));
     };
     resumeTimer = setTimeout(() => resumeDemo?.(), RESUME_DEMO_MS);
   }
-  // Started before the window's request is handled, so a demo.remove or demo.start that comes first waits for it.
   const dispatch: Dispatch = (name, payload, context) => {
-    if (context) resumeDemo?.();
-    return dispatchNow(name, payload, context);
+    const result = dispatchNow(name, payload, context);
+    if (context && resumeDemo && name === 'telemetry.view') {
+      viewsReading++;
+      // After the answer is on its way (the transport sends it from its own reaction to the same promise).
+      // Both ways: a chained promise of its own would be an unhandled rejection if the dispatch ever failed.
+      const answered = () => {
+        if (--viewsReading === 0) setImmediate(() => resumeDemo?.());
+      };
+      void result.then(answered, answered);
+    }
+    return result;
   };
 
   return {

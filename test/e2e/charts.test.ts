@@ -8,7 +8,8 @@
  * horizontal and vertical segments) and as a line when the operator says so,
  * and a state code in a JSON field as steps without being told;
  * a stat panel placed beside a chart shows the value in its threshold colour
- * and, once the topic stops, "offline for …".
+ * and, once the topic stops, "offline for …"; a chart with no sample yet
+ * says it is waiting and draws its plot from the first sample on.
  */
 import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -278,6 +279,25 @@ describe('charts an operator reads', () => {
     // The other connection's series still arrives.
     expect(await panel.locator(`[data-testid=stat-tile][data-key^="${plantB.id}|"]`).getAttribute('data-state')).toBe('live');
     await page.screenshot({ path: screenshotPath('charts.png') });
+  });
+
+  it('says a chart with no sample yet is waiting, draws no empty plot, and draws it from the first sample on', async () => {
+    const page = b.page;
+    const quiet: ChartSpec = { id: 'quiet', title: 'Quiet', unit: '', window: '1m', series: [{ connectionId: plantA.id, topic: 'a/quiet', extractor: { kind: 'number' }, label: '' }] };
+    const saved = await app.backend.dispatch('dashboard.save', { profileId: plantA.id, dashboard: { charts: [...app.backend.profiles.get(plantA.id).dashboard.charts, quiet] } });
+    expect(saved.ok).toBe(true);
+    const chart = card(page, 'quiet');
+    await chart.getByTestId('chart-waiting').waitFor();
+    // Below the others: charts out of view are not redrawn.
+    await chart.scrollIntoViewIfNeeded();
+    // Sized (its pointer overlay is there), and still no axes, grid or line.
+    await chart.getByTestId('chart-overlay').waitFor();
+    expect(await chart.locator('.recharts-surface').count()).toBe(0);
+    await device.publishAsync('a/quiet', '7');
+    await expect.poll(() => pointsOf(chart), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => chart.locator('.recharts-surface').count()).toBe(1);
+    expect(await chart.getByTestId('chart-waiting').count()).toBe(0);
+    expect(await chart.locator('.recharts-yAxis').count()).toBe(1);
   });
 
   it('logged no errors in the page', () => {

@@ -99,6 +99,15 @@ export class Demo {
     return profile;
   }
 
+  /**
+   * Resumes an installed demo after a restart. Nothing when it was removed or
+   * started meanwhile (an operator's demo.remove or demo.start came first).
+   */
+  async resume(): Promise<void> {
+    if (this.starting) await this.starting;
+    else if (!this.running && this.status().profileId) await this.start();
+  }
+
   /** Stops the broker and the devices; the connection stays (it resumes with `start`). */
   async stop(): Promise<void> {
     const running = this.running;

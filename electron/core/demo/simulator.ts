@@ -4,7 +4,8 @@
  * demo broker; and door-7, which connects over TLS with its own certificate
  * that expires in 12 days and reports it.
  */
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
+import { mqttJs } from '../sessions/mqtt-library';
 import type { DemoBroker, DemoPki } from './demo-broker';
 
 export const DEMO_TOPIC_ROOT = 'demo';
@@ -65,7 +66,7 @@ export async function startSimulator(broker: DemoBroker, pki: DemoPki): Promise<
   broker.publish('demo/plant/line1/gateway/config', JSON.stringify({ reportEvery: 2, site: 'Plant 1' }), true);
 
   // door-7 is a real TLS client with its own, soon expiring, certificate.
-  const door: MqttClient = await mqtt.connectAsync(`mqtts://localhost:${broker.port}`, {
+  const door: MqttClient = await mqttJs.connectAsync(`mqtts://localhost:${broker.port}`, {
     ca: pki.ca,
     cert: pki.expiringDevice.certificate,
     key: pki.expiringDevice.key,

@@ -14,7 +14,7 @@
  * before the current one expires.
  */
 import { randomBytes } from 'node:crypto';
-import { MqttClient, type IClientOptions, type IPublishPacket } from 'mqtt';
+import type { IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
 import type { Profile, Qos, Subscription } from '../../../shared/profiles';
 import { AppFailure } from '../../../shared/result';
 import type { SecurityStatus, TlsDetails } from '../../../shared/security';
@@ -28,6 +28,7 @@ import type { SystemTrust } from '../tls/system-roots';
 import { backoffDelay, DEFAULT_BACKOFF, wasStable, type BackoffPolicy } from './backoff';
 import { causeOfClientError, causeOfLinkFault, causeOfReasonCode, isProtocolError } from './faults';
 import { LinkWatch } from './link-watch';
+import { mqttJs } from './mqtt-library';
 import { attemptPassword } from './sas-token';
 import { parseTarget, type Target } from './target';
 import { openStream, type TransportTrust } from './transport';
@@ -327,7 +328,7 @@ export class Session {
         this.emit();
       },
     };
-    const client = new MqttClient(
+    const client = new mqttJs.MqttClient(
       () => watch.attach(openStream({ target, tls: tlsOptions, expect: { hostname, verify: profile.tls.verify, pins: profile.tls.pins }, observer, trust: encrypted ? this.deps.trust?.(profile) : null })),
       {
         protocolVersion: profile.protocolVersion,

@@ -7,7 +7,7 @@
  * React; this component draws it at most once per frame, and not at all
  * while paused.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { ReferenceLine } from 'recharts';
 import type { TimeRange } from '../../../shared/history';
 import { ChartWindowSchema, DEFAULT_STAT_OPTIONS, type ChartSpec, type ChartWindow, type Dashboard } from '../../../shared/telemetry';
@@ -86,12 +86,14 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
   const stat = (spec.kind ?? 'line') === 'stat';
   const statOptions = spec.stat ?? DEFAULT_STAT_OPTIONS;
 
-  useEffect(() => {
+  // Layout effects: the chart registers and measures its box before the first paint, so its first reads go
+  // out a frame earlier than after it (passive effects wait for the paint).
+  useLayoutEffect(() => {
     charts.mount(chart);
     return () => charts.unmount(chart);
   }, [charts, chart]);
   useEffect(() => charts.update(chart, spec), [charts, chart, spec]);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = plotBox.current;
     if (!el) return;
     const observer = new ResizeObserver(() => charts.resize(chart, el.clientWidth));
@@ -115,6 +117,12 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
   useEffect(() => {
     frozen.current = data;
   }, [data]);
+  // The plot is drawn from the first sample on (or for a zoomed range, even empty) and stays once drawn. An empty
+  // recharts plot costs about as much as a full one, and on opening the dashboard every chart's would be drawn
+  // before its first reads are even asked for; until then the box says it is waiting.
+  const [plotted, setPlotted] = useState(false);
+  const drawPlot = chart.width > 0 && data !== null && (plotted || data.points > 0 || data.zoomed);
+  if (drawPlot && !plotted) setPlotted(true);
 
   const edit = (change: (d: Dashboard) => Dashboard) => void run(() => dashboards.save(profileId, change));
   const title = chartTitle(spec);
@@ -240,7 +248,7 @@ export function ChartCard({ profileId, spec, index, count }: { profileId: string
             </div>
           )}
           <div className="plot" ref={plotBox} data-testid="chart-plot" data-points={data?.points ?? 0}>
-            {chart.width > 0 && data && <ChartPlot data={data} width={chart.width} height={PLOT_HEIGHT}>
+            {drawPlot && <ChartPlot data={data} width={chart.width} height={PLOT_HEIGHT}>
                 {markLines}
               </ChartPlot>}
             {chart.width > 0 && data && <PlotOverlay data={data} width={chart.width} height={PLOT_HEIGHT} onZoom={zoom} onLive={() => zoom(null)} />}

@@ -154,6 +154,7 @@ export class ChartRegistry {
     const range = chart.range;
     const width = Math.max(1, Math.min(8000, Math.round(chart.width)));
     void this.client.invoke('telemetry.view', range ? { key: line.key, range, width } : { key: line.key, window, width }).then((result) => {
+      const first = !line.ready;
       line.loading = false;
       line.lastLoadAt = performance.now();
       if (!this.mounted.has(chart)) return;
@@ -165,7 +166,8 @@ export class ChartRegistry {
         this.load(chart, line);
       }
       trimChart(chart);
-      chart.signal.bump();
+      // A line's first data is drawn at once, not after the chart's turn in the pacing comes round.
+      chart.signal.bump(first && line.ready && line.size > 0);
     });
   }
 
