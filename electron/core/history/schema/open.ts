@@ -11,6 +11,14 @@ import path from 'node:path';
 import { problemOf, type HistoryProblem } from '../problems';
 import { HISTORY_APPLICATION_ID, migrateSchema, SCHEMA_VERSION } from './index';
 
+/**
+ * SQLite's page cache for the history file, in KiB (its default is 2 MiB).
+ * Samples of every charted series are written in each batch, each series to
+ * its own end of the samples B-tree: with a thousand series those leaf pages
+ * and their parents outgrow 2 MiB, and each batch read them back from the file.
+ */
+const PAGE_CACHE_KIB = 16 * 1024;
+
 export interface OpenOptions {
   /** Test hook: SQLite's page limit, so a real "database or disk is full" can be reached. */
   maxPageCount?: number;
@@ -49,6 +57,7 @@ export function openHistoryFile(file: string, options: OpenOptions = {}): OpenOu
     if (tables === 0) db.pragma('auto_vacuum = INCREMENTAL');
     if ((db.pragma('journal_mode = WAL', { simple: true }) as string) !== 'wal') throw Object.assign(new Error('the database cannot use a write-ahead log here'), { code: 'SQLITE_CANTOPEN' });
     db.pragma('synchronous = NORMAL');
+    db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
     if (options.maxPageCount) db.pragma(`max_page_count = ${options.maxPageCount}`);
     migrateSchema(db, version);
     // Reads every table's root: a file damaged there fails now rather than on the first write.
