@@ -147,6 +147,38 @@ describe('history recorded from a real broker', () => {
     }
   });
 
+  it('records every message whole across many batches, whose arrays the writer hands back to be filled again', async () => {
+    const reuseDir = tempDir('history-reuse');
+    const file = path.join(tempDir('exports'), 'reuse.jsonl');
+    const payloadOf = (n: number) => (n % 3 === 0 ? String(n) : JSON.stringify({ n, pad: 'x'.repeat(n % 61) }));
+    const total = 4 * 20_000;
+    const c = await createTestBackend({ dataDir: reuseDir });
+    let profile: Profile;
+    try {
+      profile = await call<Profile>(c, 'profiles.save', { settings: { name: 'reuse', url: 'mqtts://broker.invalid:8883' } });
+      await call(c, 'history.settings', { connectionId: profile.id, recording: { messageFilters: ['#'], maxPayloadBytes: 1024, retentionDays: 30, retentionMB: 1024 } });
+      for (let n = 0; n < total; n++) {
+        c.backend.telemetry.ingest(profile.id, `reuse/${n % 7}`, Buffer.from(payloadOf(n)), 0, false);
+        // Between rounds of more than a batch each, written batches come back before the next ones are filled.
+        if (n % 20_000 === 19_999) await new Promise((r) => setTimeout(r, 400));
+      }
+      expect((await call<HistoryStatus>(c, 'history.status', {})).dropped).toEqual({ samples: 0, messages: 0 });
+    } finally {
+      await c.backend.dispose();
+    }
+    const d = await createTestBackend({ dataDir: reuseDir, chooseExportFile: async () => file });
+    try {
+      const started = await call<ExportStart>(d, 'history.export', { kind: 'messages', format: 'jsonl', connectionIds: [profile.id], range: { from: Date.now() - 3_600_000, to: Date.now() } });
+      expect(await exportDone(d, started.exportId)).toMatchObject({ state: 'done', rows: total });
+      const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { topic: string; payload: string; size: number });
+      const wrong = lines.map((l, n) => (l.topic === `reuse/${n % 7}` && l.payload === payloadOf(n) && l.size === payloadOf(n).length ? null : n)).filter((n) => n !== null);
+      expect(wrong.slice(0, 5)).toEqual([]);
+    } finally {
+      await d.backend.dispose();
+      rmSync(reuseDir, { recursive: true, force: true });
+    }
+  });
+
   it.runIf(process.platform === 'linux')('writes from a thread below the priority of the thread taking in messages, so a busy writer never slows it down', async () => {
     const niceOf = (tid: string) => {
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');

@@ -116,6 +116,15 @@ export interface Requests {
 }
 export type RequestKind = keyof Requests;
 
+/** A written batch's arrays, handed back to be filled again (a batch's arrays are about 1.5 MB, zeroed when new). */
+export type SpentBatch = Pick<RecordBatch, 'samples' | 'messages'>;
+
+/** The memory a batch's arrays live in, moved (not copied) between the threads. */
+export function batchBuffers(batch: SpentBatch): ArrayBuffer[] {
+  const { samples: s, messages: m } = batch;
+  return [s.series, s.times, s.values, m.topic, m.times, m.flags, m.sizes, m.ends, m.arena].map((a) => a.buffer as ArrayBuffer);
+}
+
 export type ToWorker =
   | { type: 'batch'; batch: RecordBatch }
   | { type: 'rules'; rules: RetentionRule[] }
@@ -127,7 +136,7 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'opened'; problem: HistoryProblem | null }
   /** A batch is in the database (or was given up, `problem` set, and recording stopped). */
-  | { type: 'written'; seq: number; samples: number; messages: number; problem: HistoryProblem | null }
+  | { type: 'written'; seq: number; samples: number; messages: number; problem: HistoryProblem | null; spent?: SpentBatch }
   | { type: 'answer'; id: number; ok: true; value: unknown }
   | { type: 'answer'; id: number; ok: false; problem: HistoryProblem }
   /** Writing failed outside a batch (an alert change): recording stops, as for a batch. */

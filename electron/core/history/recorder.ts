@@ -23,7 +23,7 @@ import type { Logger } from '../logger';
 import type { RecordingSlot } from '../telemetry/service';
 import { workerEntry } from '../process/worker-entry';
 import { noticeOf, type HistoryProblem } from './problems';
-import { RETAIN_FLAG, type FromWorker, type RecordBatch, type Requests, type RequestKind, type RetentionRule, type SeriesDefinition, type ToWorker, type TopicDefinition, type WorkerInput } from './protocol';
+import { batchBuffers, RETAIN_FLAG, type FromWorker, type SpentBatch, type RecordBatch, type Requests, type RequestKind, type RetentionRule, type SeriesDefinition, type ToWorker, type TopicDefinition, type WorkerInput } from './protocol';
 
 export const HISTORY_FILE = 'history.sqlite';
 /** The built worker, beside out/main/index.js (electron.vite.config.ts names the entry). */
@@ -36,6 +36,8 @@ const ARENA_START_BYTES = 256 * 1024;
 const ARENA_MAX_BYTES = 8 * 1024 * 1024;
 /** Batches handed over and not yet written, at most: past either bound new data is dropped (and counted). */
 export const MAX_PENDING_BATCHES = 64;
+/** Written batches whose arrays are kept to be filled again. */
+const SPARE_BATCHES = 2;
 export const MAX_PENDING_BYTES = 96 * 1024 * 1024;
 const DAY_MS = 86_400_000;
 /** Retention runs this often, and this soon after the settings changed (a smaller limit applies without waiting). */
@@ -49,20 +51,29 @@ class Batch {
   series: SeriesDefinition[] = [];
   topics: TopicDefinition[] = [];
   sampleCount = 0;
-  readonly sampleSeries = new Uint32Array(SAMPLES_PER_BATCH);
-  readonly sampleTimes = new Float64Array(SAMPLES_PER_BATCH);
-  readonly sampleValues = new Float64Array(SAMPLES_PER_BATCH);
+  readonly sampleSeries: Uint32Array;
+  readonly sampleTimes: Float64Array;
+  readonly sampleValues: Float64Array;
   messageCount = 0;
-  readonly topic = new Uint32Array(MESSAGES_PER_BATCH);
-  readonly times = new Float64Array(MESSAGES_PER_BATCH);
-  readonly flags = new Uint8Array(MESSAGES_PER_BATCH);
-  readonly sizes = new Uint32Array(MESSAGES_PER_BATCH);
-  readonly ends = new Uint32Array(MESSAGES_PER_BATCH);
+  readonly topic: Uint32Array;
+  readonly times: Float64Array;
+  readonly flags: Uint8Array;
+  readonly sizes: Uint32Array;
+  readonly ends: Uint32Array;
   arena: Uint8Array;
   used = 0;
 
-  constructor(arena?: Uint8Array) {
-    this.arena = arena ?? new Uint8Array(ARENA_START_BYTES);
+  /** New arrays, or those of a batch the worker has written (their old contents are overwritten before they are read). */
+  constructor(spent?: SpentBatch) {
+    this.sampleSeries = spent?.samples.series ?? new Uint32Array(SAMPLES_PER_BATCH);
+    this.sampleTimes = spent?.samples.times ?? new Float64Array(SAMPLES_PER_BATCH);
+    this.sampleValues = spent?.samples.values ?? new Float64Array(SAMPLES_PER_BATCH);
+    this.topic = spent?.messages.topic ?? new Uint32Array(MESSAGES_PER_BATCH);
+    this.times = spent?.messages.times ?? new Float64Array(MESSAGES_PER_BATCH);
+    this.flags = spent?.messages.flags ?? new Uint8Array(MESSAGES_PER_BATCH);
+    this.sizes = spent?.messages.sizes ?? new Uint32Array(MESSAGES_PER_BATCH);
+    this.ends = spent?.messages.ends ?? new Uint32Array(MESSAGES_PER_BATCH);
+    this.arena = spent?.messages.arena ?? new Uint8Array(ARENA_START_BYTES);
   }
 
   get empty(): boolean {
@@ -93,8 +104,7 @@ class Batch {
       samples: { count: this.sampleCount, series: this.sampleSeries, times: this.sampleTimes, values: this.sampleValues },
       messages: { count: this.messageCount, topic: this.topic, times: this.times, flags: this.flags, sizes: this.sizes, ends: this.ends, arena: this.arena },
     };
-    const transfer = [this.sampleSeries, this.sampleTimes, this.sampleValues, this.topic, this.times, this.flags, this.sizes, this.ends, this.arena].map((a) => a.buffer as ArrayBuffer);
-    return { batch, transfer };
+    return { batch, transfer: batchBuffers(batch) };
   }
 }
 
@@ -129,6 +139,8 @@ export class Recorder implements AlertStorage {
   private readonly worker: Worker;
   private readonly opened: Promise<void>;
   private batch = new Batch();
+  /** Arrays of written batches, to fill again. */
+  private readonly spare: Batch[] = [];
   private seq = 0;
   /** Bytes of each batch handed over and not yet written, by seq. */
   private readonly pending = new Map<number, number>();
@@ -187,6 +199,7 @@ export class Recorder implements AlertStorage {
       case 'written':
         this.pendingBytes -= this.pending.get(message.seq) ?? 0;
         this.pending.delete(message.seq);
+        if (message.spent && this.spare.length < SPARE_BATCHES) this.spare.push(new Batch(message.spent));
         if (message.problem && this.accepting) this.stop(message.problem, message.problem.kind !== 'corrupt');
         return;
       case 'answer': {
@@ -355,7 +368,7 @@ export class Recorder implements AlertStorage {
     const { batch, transfer } = b.toMessage(++this.seq);
     this.pending.set(batch.seq, bytes);
     this.pendingBytes += bytes;
-    this.batch = new Batch();
+    this.batch = this.spare.pop() ?? new Batch();
     this.worker.postMessage({ type: 'batch', batch } satisfies ToWorker, transfer);
     return true;
   }

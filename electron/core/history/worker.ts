@@ -9,7 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runInBackground } from '../process/background-thread';
 import { problemOf, type HistoryProblem } from './problems';
-import type { FromWorker, RecordBatch, Requests, RequestKind, RetentionReport, RetentionRule, ToWorker, WorkerInput } from './protocol';
+import { batchBuffers, type FromWorker, type RecordBatch, type Requests, type RequestKind, type RetentionReport, type RetentionRule, type ToWorker, type WorkerInput } from './protocol';
 import { keepAside, openHistoryFile } from './schema/open';
 import { SeedRead } from './seed';
 import { HistoryStore, RETENTION_STEP_ROWS } from './store';
@@ -19,8 +19,8 @@ const input = workerData as WorkerInput;
 // Writing falls behind (queued, then dropped and counted) before taking in messages would slow down.
 runInBackground();
 
-function post(message: FromWorker): void {
-  parentPort?.postMessage(message);
+function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
+  parentPort?.postMessage(message, transfer);
 }
 
 const opened = openHistoryFile(input.file, { maxPageCount: input.maxPageCount });
@@ -58,7 +58,8 @@ function write(batch: RecordBatch): void {
   }
   try {
     const done = store.write(batch);
-    post({ type: 'written', seq: batch.seq, ...done, problem: null });
+    const spent = { samples: batch.samples, messages: batch.messages };
+    post({ type: 'written', seq: batch.seq, ...done, problem: null, spent }, batchBuffers(spent));
   } catch (error) {
     post({ type: 'written', seq: batch.seq, samples: 0, messages: 0, problem: stopOn(error) });
   }
