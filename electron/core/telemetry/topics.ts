@@ -43,6 +43,11 @@ export class TopicNode implements TrieNode<TopicNode> {
 
 const EMPTY = Buffer.alloc(0);
 
+/** A topic's buffer for a payload of `kept` bytes: a quarter more, in whole 64-byte lines. */
+function keptRoom(kept: number): number {
+  return Math.ceil((kept * 1.25) / 64) * 64 || 64;
+}
+
 export class TopicStats implements HistoryTopic, RecordingSlot {
   /** This topic's count in the connection's message history (messages.ts). */
   historyNext = 0;
@@ -94,8 +99,9 @@ export class TopicStats implements HistoryTopic, RecordingSlot {
     this.size = size;
     const kept = size > MAX_KEPT_PAYLOAD ? PREVIEW_BYTES : size;
     let bytes = this.bytes;
-    // Grown when too small; given back when a large payload was followed by a far smaller one.
-    if (kept > bytes.length || (bytes.length > 4096 && kept * 4 < bytes.length)) bytes = this.bytes = Buffer.allocUnsafeSlow(Math.max(kept, 64));
+    // Grown when too small, with room for the next few bytes more (a counter or a timestamp one digit longer
+    // would otherwise cost a new buffer each time); given back when a large payload was followed by a far smaller one.
+    if (kept > bytes.length || (bytes.length > 4096 && kept * 4 < bytes.length)) bytes = this.bytes = Buffer.allocUnsafeSlow(keptRoom(kept));
     copyBytes(bytes, 0, payload, kept);
     this.kept = kept;
   }
