@@ -77,8 +77,7 @@ describe('the last N messages of each topic', () => {
     const arena = Buffer.from(Array.from({ length: 4 * PREVIEW_BYTES }, (_, i) => (i * 7 + 3) & 0xff));
     const sent = sizes.map((size, i) => arena.subarray(i * 13, i * 13 + size));
     for (const [i, payload] of sent.entries()) {
-      topic.record(payload, 0, false, i);
-      log.append(topic, i, payload, 0, false);
+      topic.record(payload, 0, false, i, log.append(topic, i, payload, 0, false));
       expect(Buffer.compare(topic.payload, payload), `last payload of ${payload.length} bytes`).toBe(0);
     }
     expect(log.messagesOf(topic).map((m) => m.payload.toString('hex'))).toEqual(sent.map((p) => p.toString('hex')));
@@ -126,6 +125,31 @@ describe('bytes held', () => {
     expect(kept.at(-1)).toBe(19_907);
     expect(kept[0]).toBeGreaterThan(7);
     expect(kept).toEqual([...kept].sort((a, b) => a - b));
+  });
+
+  it('keeps every topic’s last payload, read where the history keeps it, also once the history lets it go', () => {
+    for (const cap of [64 * MB, LOG_CHUNK_BYTES + 64 * 1024]) {
+      const log = new MessageLog({ perTopic: 3, maxBytes: cap }, counter());
+      const quiet = new TopicStats('quiet');
+      const chatty = new TopicStats('chatty');
+      const send = (topic: TopicStats, text: string, time: number) => {
+        const payload = Buffer.from(text);
+        topic.record(payload, 0, false, time, log.append(topic, time, payload, 0, false));
+      };
+      send(quiet, 'quiet and retained', 0);
+      // Far more than a chunk of one chatty topic: its old messages are dead space, recycled (the quiet
+      // topic's message moves forward) or, under the small cap, dropped with the quiet topic's message.
+      for (let i = 1; i <= 8 * LOG_SLOTS; i++) send(chatty, `chatty ${i} ${'x'.repeat(i % 90)}`, i);
+      expect(quiet.payload.toString(), `cap ${cap}`).toBe('quiet and retained');
+      expect(log.messagesOf(quiet).length, `cap ${cap}`).toBe(cap === 64 * MB ? 1 : 0);
+      const last = `chatty ${8 * LOG_SLOTS} ${'x'.repeat((8 * LOG_SLOTS) % 90)}`;
+      expect(chatty.payload.toString()).toBe(last);
+      // No history at all any more: the topics keep their last payloads themselves.
+      log.configure({ perTopic: 0, maxBytes: cap });
+      expect([quiet.payload.toString(), chatty.payload.toString()]).toEqual(['quiet and retained', last]);
+      send(chatty, 'kept by the topic', 9 * LOG_SLOTS);
+      expect(chatty.payload.toString()).toBe('kept by the topic');
+    }
   });
 
   it('stays within the budget’s share for messages, taking no more when it is reached', () => {

@@ -78,6 +78,24 @@ export interface HistoryTopic {
   historyHeld: number;
   /** The log's epoch these counters belong to: a cleared log starts the count again. */
   historyEpoch: number;
+  /**
+   * Where the log holds the topic's newest message, written by the log only:
+   * the topic's last payload is read there (one copy per message, not two).
+   * Null when the log does not hold it.
+   */
+  newestChunk: LogChunk | null;
+  newestSlot: number;
+  /** The newest message leaves the log while still the topic's last payload: the topic keeps its own copy of these bytes. */
+  keepNewest(payload: Uint8Array): void;
+}
+
+/** A topic's newest payload where the log holds it (a view, valid until its next message), or null. */
+export function newestPayload(owner: HistoryTopic): Buffer | null {
+  const c = owner.newestChunk;
+  if (c === null) return null;
+  const m = owner.newestSlot * FIELDS;
+  const start = c.meta[m + 2] as number;
+  return c.bytes.subarray(start, start + Math.floor((c.meta[m + 3] as number) / FLAG_SPACE));
 }
 
 /** One kept message; `payload` is a view into the log, valid until the next message is taken in. */
@@ -104,7 +122,8 @@ export interface MessageMemory {
   messageBytesChanged(bytes: number): void;
 }
 
-class LogChunk {
+/** A run of the log's slots (internal to the log; topics only hold a reference to where their newest message is). */
+export class LogChunk {
   readonly meta = new Float64Array(LOG_SLOTS * FIELDS);
   readonly owners: Array<HistoryTopic | null> = new Array<HistoryTopic | null>(LOG_SLOTS).fill(null);
   /** Seq of slot 0. */
@@ -159,9 +178,10 @@ export class MessageLog {
   }
 
   /** The hot path: writes one message's facts and payload next to the previous one's, and counts it for its topic. */
-  append(owner: HistoryTopic, time: number, payload: Uint8Array, qos: Qos, retain: boolean): void {
+  /** Takes in a message; false when the log keeps none (N = 0): the topic then keeps its last payload itself. */
+  append(owner: HistoryTopic, time: number, payload: Uint8Array, qos: Qos, retain: boolean): boolean {
     const n = this.perTopic;
-    if (n === 0) return;
+    if (n === 0) return false;
     if (owner.historyEpoch !== this.epoch) {
       owner.historyEpoch = this.epoch;
       owner.historyHeld = 0;
@@ -182,6 +202,8 @@ export class MessageLog {
     copyBytes(c.bytes, at, payload, kept);
     c.used = at + kept;
     c.owners[slot] = owner;
+    owner.newestChunk = c;
+    owner.newestSlot = slot;
     this.held++;
     this.appended++;
     // One in; when the topic already had N, its oldest left (it was live, or already dropped).
@@ -189,6 +211,7 @@ export class MessageLog {
       owner.historyHeld++;
       this.live++;
     }
+    return true;
   }
 
   private chunkOf(seq: number): LogChunk | undefined {
@@ -247,10 +270,15 @@ export class MessageLog {
       const kept = Math.floor((old.meta[m + 3] as number) / FLAG_SPACE);
       const owner = old.owners[slot] as HistoryTopic;
       if (head.count >= LOG_SLOTS - 1 || head.used + kept + reserve > head.bytes.length) {
+        this.release(old, slot);
         this.drop(owner);
         continue;
       }
       const to = head.count++;
+      if (owner.newestChunk === old && owner.newestSlot === slot) {
+        owner.newestChunk = head;
+        owner.newestSlot = to;
+      }
       const n = to * FIELDS;
       for (let f = 0; f < FIELDS; f++) head.meta[n + f] = old.meta[m + f] as number;
       const start = old.meta[m + 2] as number;
@@ -261,6 +289,14 @@ export class MessageLog {
       head.owners[to] = owner;
       this.held++;
     }
+  }
+
+  /** A message leaves the log: when it was its topic's newest, the topic keeps a copy (its last payload is still shown). */
+  private release(c: LogChunk, slot: number, keep = true): void {
+    const owner = c.owners[slot];
+    if (owner == null || owner.newestChunk !== c || owner.newestSlot !== slot) return;
+    if (keep) owner.keepNewest(newestPayload(owner) as Buffer);
+    owner.newestChunk = null;
   }
 
   /** A live message leaves the log before its time. */
@@ -274,7 +310,10 @@ export class MessageLog {
 
   /** A chunk left the log (its live messages dropped when `dropLive`): kept as the spare when it is a standard one (and `spare`), else its memory is given back. */
   private retire(old: LogChunk, dropLive = false, spare = true): void {
-    if (dropLive) for (let slot = 0; slot < old.count; slot++) if (this.isLive(old, slot)) this.drop(old.owners[slot] as HistoryTopic);
+    for (let slot = 0; slot < old.count; slot++) {
+      this.release(old, slot);
+      if (dropLive && this.isLive(old, slot)) this.drop(old.owners[slot] as HistoryTopic);
+    }
     if (spare && this.spare === null && old.bytes.length === LOG_CHUNK_BYTES) {
       old.reset(0);
       this.spare = old;
@@ -327,8 +366,13 @@ export class MessageLog {
     while (this.chunks.length > 1 && this.bytes > bytes) this.retire(this.takeOldest(), true, false);
   }
 
-  /** Forgets everything (the memory goes back to the budget); each topic's count starts again with its next message. */
-  clear(): void {
+  /**
+   * Forgets everything (the memory goes back to the budget); each topic's count
+   * starts again with its next message. The topics keep a copy of their newest
+   * payload unless they are being forgotten too (`keepNewest` false).
+   */
+  clear(keepNewest = true): void {
+    for (const c of this.chunks) for (let slot = 0; slot < c.count; slot++) this.release(c, slot, keepNewest);
     let memory = this.spare?.memory ?? 0;
     for (const c of this.chunks) memory += c.memory;
     this.chunks = [];

@@ -10,7 +10,7 @@
 import type { Qos } from '../../../shared/mqtt';
 import type { PayloadPreview, TopicUpdate } from '../../../shared/telemetry';
 import { forEachBelow, TopicTrie, type TrieNode } from '../../../shared/topic-tree';
-import { copyBytes, MAX_KEPT_PAYLOAD, MessageLog, PREVIEW_BYTES, previewOf, shortPreview, type HistoryLimits, type HistoryTopic, type MessageMemory } from './messages';
+import { copyBytes, MAX_KEPT_PAYLOAD, MessageLog, newestPayload, PREVIEW_BYTES, previewOf, shortPreview, type HistoryLimits, type HistoryTopic, type LogChunk, type MessageMemory } from './messages';
 import type { ChartedExtractor, RecordingSlot, TopicWatch } from './service';
 import type { TopicDecoding } from '../decoders/topic-decoding';
 
@@ -76,19 +76,23 @@ export class TopicStats implements HistoryTopic, RecordingSlot {
   retained = false;
   qos: Qos = 0;
   size = 0;
+  /** Where the message history holds this topic's newest message (written by the log, messages.ts). */
+  newestChunk: LogChunk | null = null;
+  newestSlot = 0;
   /**
    * The last payload (or its first PREVIEW_BYTES when it was larger than
-   * MAX_KEPT_PAYLOAD) is copied into this topic's own buffer, reused while it
-   * fits: keeping the parser's view instead would keep its whole socket read
-   * alive, and a view or a copy per message is garbage the collector must chase
-   * while messages pour in.
+   * MAX_KEPT_PAYLOAD) is read where the message history keeps it. Only when the
+   * history keeps none (N = 0), or let it go while it is still the last, is it
+   * copied into this topic's own buffer, reused while it fits: keeping the
+   * parser's view instead would keep its whole socket read alive, and a view or
+   * a copy per message is garbage the collector must chase while messages pour in.
    */
   private bytes: Buffer = EMPTY;
   private kept = 0;
   constructor(readonly topic: string) {}
 
-  /** The hot path: counters and one copy of the payload into a buffer already there. */
-  record(payload: Buffer, qos: Qos, retained: boolean, now: number): void {
+  /** The hot path: counters, and a copy of the payload only when the history (`logged`) did not keep it. */
+  record(payload: Buffer, qos: Qos, retained: boolean, now: number, logged: boolean): void {
     if (this.count === 0) this.rateMark = { at: now, count: 0 };
     this.count++;
     this.updatedAt = now;
@@ -97,7 +101,18 @@ export class TopicStats implements HistoryTopic, RecordingSlot {
     if (size === 0) this.retained = false;
     else if (retained) this.retained = true;
     this.size = size;
-    const kept = size > MAX_KEPT_PAYLOAD ? PREVIEW_BYTES : size;
+    if (logged) {
+      if (this.bytes !== EMPTY) this.bytes = EMPTY;
+      return;
+    }
+    this.keep(payload, size > MAX_KEPT_PAYLOAD ? PREVIEW_BYTES : size);
+  }
+
+  keepNewest(payload: Uint8Array): void {
+    this.keep(payload, payload.length);
+  }
+
+  private keep(payload: Uint8Array, kept: number): void {
     let bytes = this.bytes;
     // Grown when too small, with room for the next few bytes more (a counter or a timestamp one digit longer
     // would otherwise cost a new buffer each time); given back when a large payload was followed by a far smaller one.
@@ -108,7 +123,7 @@ export class TopicStats implements HistoryTopic, RecordingSlot {
 
   /** The kept bytes of the last payload (a view, valid until the next message on this topic). */
   get payload(): Buffer {
-    return this.bytes.subarray(0, this.kept);
+    return newestPayload(this) ?? this.bytes.subarray(0, this.kept);
   }
 
   /** Messages per second over the time since the previous measurement (at least a second ago). */
@@ -179,8 +194,7 @@ export class TopicStore {
       stats = node.stats = new TopicStats(topic);
       this.byTopic.set(topic, stats);
     }
-    stats.record(payload, qos, retained, now);
-    this.history.append(stats, now, payload, qos, retained);
+    stats.record(payload, qos, retained, now, this.history.append(stats, now, payload, qos, retained));
     this.messages++;
     return stats;
   }
@@ -214,7 +228,8 @@ export class TopicStore {
   clear(): void {
     this.trie.clear();
     this.byTopic.clear();
-    this.history.clear();
+    // The topics go too: none keeps a copy of its newest payload.
+    this.history.clear(false);
     this.messages = 0;
   }
 }
