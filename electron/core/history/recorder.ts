@@ -36,9 +36,9 @@ const ARENA_START_BYTES = 256 * 1024;
 const ARENA_MAX_BYTES = 8 * 1024 * 1024;
 /** Batches handed over and not yet written, at most: past either bound new data is dropped (and counted). */
 export const MAX_PENDING_BATCHES = 64;
+export const MAX_PENDING_BYTES = 96 * 1024 * 1024;
 /** Written batches whose arrays are kept to be filled again. */
 const SPARE_BATCHES = 2;
-export const MAX_PENDING_BYTES = 96 * 1024 * 1024;
 const DAY_MS = 86_400_000;
 /** Retention runs this often, and this soon after the settings changed (a smaller limit applies without waiting). */
 export const RETENTION_EVERY_MS = 10 * 60_000;

@@ -177,8 +177,11 @@ export class MessageLog {
     this.maxBytes = limits.maxBytes;
   }
 
-  /** The hot path: writes one message's facts and payload next to the previous one's, and counts it for its topic. */
-  /** Takes in a message; false when the log keeps none (N = 0): the topic then keeps its last payload itself. */
+  /**
+   * The hot path: writes one message's facts and payload next to the previous
+   * one's, and counts it for its topic. False when the log keeps none (N = 0):
+   * the topic then keeps its last payload itself.
+   */
   append(owner: HistoryTopic, time: number, payload: Uint8Array, qos: Qos, retain: boolean): boolean {
     const n = this.perTopic;
     if (n === 0) return false;
@@ -187,7 +190,7 @@ export class MessageLog {
       owner.historyHeld = 0;
     }
     const size = payload.length;
-    const kept = size > MAX_KEPT_PAYLOAD ? PREVIEW_BYTES : size;
+    const kept = keptLength(size);
     let c = this.head;
     if (c === null || c.count === LOG_SLOTS || c.used + kept > c.bytes.length) c = this.open(kept);
     const slot = c.count++;

@@ -10,7 +10,7 @@
 import type { Qos } from '../../../shared/mqtt';
 import type { PayloadPreview, TopicUpdate } from '../../../shared/telemetry';
 import { forEachBelow, TopicTrie, type TrieNode } from '../../../shared/topic-tree';
-import { copyBytes, MAX_KEPT_PAYLOAD, MessageLog, newestPayload, PREVIEW_BYTES, previewOf, shortPreview, type HistoryLimits, type HistoryTopic, type LogChunk, type MessageMemory } from './messages';
+import { copyBytes, keptLength, MAX_KEPT_PAYLOAD, MessageLog, newestPayload, previewOf, shortPreview, type HistoryLimits, type HistoryTopic, type LogChunk, type MessageMemory } from './messages';
 import type { ChartedExtractor, RecordingSlot, TopicWatch } from './service';
 import type { TopicDecoding } from '../decoders/topic-decoding';
 
@@ -105,7 +105,7 @@ export class TopicStats implements HistoryTopic, RecordingSlot {
       if (this.bytes !== EMPTY) this.bytes = EMPTY;
       return;
     }
-    this.keep(payload, size > MAX_KEPT_PAYLOAD ? PREVIEW_BYTES : size);
+    this.keep(payload, keptLength(size));
   }
 
   keepNewest(payload: Uint8Array): void {
