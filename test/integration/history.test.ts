@@ -5,7 +5,7 @@
  * chart views and exports (a file written where "main's dialog" said, and a
  * download from the headless host signed with its token); a damaged, newer,
  * unwritable or full database leaves the app live-only with a notice and
- * everything else intact.
+ * everything else intact; samples the writer holds reach the file in time.
  */
 import { createHmac } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,8 @@ import { exportSignatureInput, type ExportProgress, type ExportStart, type Histo
 import type { Profile } from '../../shared/profiles';
 import { seriesKey, type ChartViewData, type SeriesSpec } from '../../shared/telemetry';
 import { startHost } from '../../electron/host/server';
-import { HISTORY_FILE } from '../../electron/core/history/recorder';
+import { HISTORY_FILE, Recorder } from '../../electron/core/history/recorder';
+import { SAMPLE_HOLD_MS } from '../../electron/core/history/store';
 import { BACKGROUND_NICE } from '../../electron/core/process/background-thread';
 import { call, createTestBackend, tempDir, waitForSession, type TestBackend } from '../support/backend';
 import { parseCsv } from '../support/csv';
@@ -311,5 +312,31 @@ describe('a history database that cannot be used', () => {
     expect(fromDisk).toMatchObject({ values: [7], recorded: 1 });
     expect(t.backend.profiles.list().map((p) => p.name)).toEqual(['busy']);
     await t.cleanup();
+  });
+});
+
+describe('samples the writer holds', () => {
+  it('reach the file within the hold time with nothing reading them, and on close', async () => {
+    const dataDir = tempDir('held-history');
+    // The recorder and its real worker alone: no view, export, retention or settle asks for the samples.
+    const recorder = new Recorder({ dataDir });
+    expect(await recorder.canRead()).toBe(true);
+    const inFile = () => {
+      const db = new Database(path.join(dataDir, HISTORY_FILE), { readonly: true });
+      try {
+        return (db.prepare('SELECT count(*) AS n FROM samples').get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    const sink = recorder.sink('quiet|v|number');
+    const now = Date.now();
+    for (let i = 0; i < 5; i++) sink(now + i, i);
+    await until(async () => (inFile() === 5 ? true : undefined), 'the held samples in the file', SAMPLE_HOLD_MS + 5000);
+    // Taken just before the recorder closes: written on close.
+    for (let i = 5; i < 8; i++) sink(now + i, i);
+    await recorder.dispose();
+    expect(inFile()).toBe(8);
+    rmSync(dataDir, { recursive: true, force: true });
   });
 });

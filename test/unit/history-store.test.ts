@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openHistoryFile } from '../../electron/core/history/schema/open';
 import { SCHEMA_VERSION } from '../../electron/core/history/schema';
-import { HistoryStore, MINUTE_MS } from '../../electron/core/history/store';
+import { HistoryStore, MINUTE_MS, SAMPLES_HELD } from '../../electron/core/history/store';
 import { START_CURSOR, type RecordBatch } from '../../electron/core/history/protocol';
 import { downsample, SamplePool, Series } from '../../electron/core/telemetry/samples';
 import { tempDir } from '../support/backend';
@@ -124,6 +124,44 @@ describe('views from the history database', () => {
     store.db.transaction(() => store.writeSamples(samples([0, 0, 0], [START, START + 1000, START + 2000], [1, 2, 3])))();
     const view = store.view({ key: 'c|number|y', from: START, to: START + 3000, width: 10, before: START + 2000 });
     expect([...view.values]).toEqual([1, 2]);
+  });
+});
+
+describe('samples held in the writer', () => {
+  const countIn = (file: string) => {
+    const other = new Database(file, { readonly: true });
+    try {
+      return (other.prepare('SELECT count(*) AS n FROM samples').get() as { n: number }).n;
+    } finally {
+      other.close();
+    }
+  };
+
+  it('are written together once there are enough of them or something reads, and none is lost or counted twice', () => {
+    const { store, file } = open();
+    store.defineSeries(0, 'h|number|a', 'h');
+    store.defineSeries(1, 'h|number|b', 'h');
+    const batch = (seq: number, from: number, n: number): RecordBatch => {
+      const times = Array.from({ length: n }, (_, i) => START + (from + i) * 10);
+      return { seq, series: [], topics: [], samples: samples(times.map((_, i) => (from + i) % 2), times, times.map((_, i) => from + i)), messages: messages([], [], []) };
+    };
+    // A batch is taken but its samples wait: another reader of the file does not see them yet.
+    expect(store.write(batch(1, 0, 1000))).toEqual({ samples: 1000, messages: 0 });
+    expect(store.heldSamples).toBe(1000);
+    expect(countIn(file)).toBe(0);
+    // A read of the store writes them first.
+    expect(store.view({ key: 'h|number|a', from: START, to: START + 20_000, width: 2000, before: Infinity }).samples).toBe(500);
+    expect(store.heldSamples).toBe(0);
+    expect(countIn(file)).toBe(1000);
+    // Three batches of 30,000: the third fills what is held, which is written then; the rest waits.
+    for (let seq = 2; seq <= 4; seq++) store.write(batch(seq, 1000 + (seq - 2) * 30_000, 30_000));
+    const taken = 1000 + 3 * 30_000;
+    expect(countIn(file)).toBe(1000 + SAMPLES_HELD);
+    expect(store.heldSamples).toBe(taken - 1000 - SAMPLES_HELD);
+    expect(store.writeHeld()).toBe(taken - 1000 - SAMPLES_HELD);
+    expect(countIn(file)).toBe(taken);
+    const [use] = store.usage();
+    expect(use).toMatchObject({ connectionId: 'h', samples: taken });
   });
 });
 

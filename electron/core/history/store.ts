@@ -29,6 +29,19 @@ const UNBOUNDED = Number.MAX_VALUE;
 export const RAW_VIEW_MAX_SAMPLES = 250_000;
 /** Rows removed per retention step: a few milliseconds of work, so batches never wait long. */
 export const RETENTION_STEP_ROWS = 2000;
+/**
+ * Samples are held in the writer and written together, at most this many at a
+ * time, sorted by series. Each series' newest rows share a leaf page of the
+ * samples B-tree, and a write rewrites (into the write-ahead log) every leaf
+ * page it touches: with a thousand charted series, writing each batch of the
+ * recorder at once rewrote a page per handful of samples. Measured writing
+ * 200,000 samples of 1,000 series into a new file: 64k at a time instead of
+ * the recorder's batches of 8k, the writer's CPU per sample fell from about
+ * 2.4 to 1.3 µs, its system time (the kernel taking the log's pages) from 0.7 to 0.15.
+ */
+export const SAMPLES_HELD = 65_536;
+/** Held samples are written at the latest this long after the first of them came (and before any read). */
+export const SAMPLE_HOLD_MS = 2000;
 /** Rough bytes on disk per row, for the per-connection use the operator sees (the file size is exact). */
 export const SAMPLE_ROW_BYTES = 40;
 export const MESSAGE_ROW_BYTES = 24;
@@ -38,46 +51,44 @@ interface SeriesRow {
   conn: number;
 }
 
-interface Minute {
-  series: number;
-  minute: number;
-  lo: number;
-  loT: number;
-  hi: number;
-  hiT: number;
-  total: number;
-  n: number;
-}
-
-/** Rows per INSERT statement: one call into SQLite for many rows costs far less than one per row. */
+/** Sample rows per INSERT statement: one call into SQLite for many rows costs far less than one per row. */
 const ROWS_PER_INSERT = 64;
+const SAMPLE_COLUMNS = 4;
 
-/** Inserts rows in groups of ROWS_PER_INSERT through one multi-row statement, the rest one by one. */
-class RowInserter {
-  private readonly args: unknown[] = [];
+/**
+ * Inserts sample rows in groups of ROWS_PER_INSERT through one multi-row
+ * statement, the rest one by one. The values wait in one array reused for
+ * every group, so a row costs no allocation.
+ */
+class SampleInserter {
+  private readonly args: number[] = new Array<number>(ROWS_PER_INSERT * SAMPLE_COLUMNS).fill(0);
   private rows = 0;
   private readonly many: Statement;
   private readonly one: Statement;
 
-  constructor(db: Database, head: string, private readonly columns: number, tail = '') {
-    const row = `(${new Array(columns).fill('?').join(', ')})`;
-    this.one = db.prepare(`${head} VALUES ${row} ${tail}`);
-    this.many = db.prepare(`${head} VALUES ${new Array(ROWS_PER_INSERT).fill(row).join(', ')} ${tail}`);
+  constructor(db: Database) {
+    const head = 'INSERT INTO samples (series, t, seq, v) VALUES';
+    const row = '(?, ?, ?, ?)';
+    this.one = db.prepare(`${head} ${row} ON CONFLICT DO NOTHING`);
+    this.many = db.prepare(`${head} ${new Array(ROWS_PER_INSERT).fill(row).join(', ')} ON CONFLICT DO NOTHING`);
   }
 
-  add(...values: unknown[]): void {
-    for (const v of values) this.args.push(v);
+  add(series: number, t: number, seq: number, v: number): void {
+    const args = this.args;
+    const at = this.rows * SAMPLE_COLUMNS;
+    args[at] = series;
+    args[at + 1] = t;
+    args[at + 2] = seq;
+    args[at + 3] = v;
     if (++this.rows === ROWS_PER_INSERT) {
-      this.many.run(this.args);
-      this.args.length = 0;
+      this.many.run(args);
       this.rows = 0;
     }
   }
 
   /** Inserts what is left; call before the transaction ends. */
   finish(): void {
-    for (let i = 0; i < this.rows; i++) this.one.run(this.args.slice(i * this.columns, (i + 1) * this.columns));
-    this.args.length = 0;
+    for (let i = 0; i < this.rows; i++) this.one.run(this.args.slice(i * SAMPLE_COLUMNS, (i + 1) * SAMPLE_COLUMNS));
     this.rows = 0;
   }
 }
@@ -91,7 +102,7 @@ function statements(db: Database) {
     seriesLast: db.prepare('SELECT t, seq FROM samples WHERE series = ? ORDER BY t DESC, seq DESC LIMIT 1'),
     topicInsert: db.prepare('INSERT INTO topics (conn, topic) VALUES (?, ?) ON CONFLICT (conn, topic) DO NOTHING'),
     topicId: db.prepare('SELECT id FROM topics WHERE conn = ? AND topic = ?'),
-    samples: new RowInserter(db, 'INSERT INTO samples (series, t, seq, v)', 4, 'ON CONFLICT DO NOTHING'),
+    samples: new SampleInserter(db),
     rollupUpsert: db.prepare(`INSERT INTO rollups (series, minute, lo, lo_t, hi, hi_t, total, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (series, minute) DO UPDATE SET
         lo_t = CASE WHEN excluded.lo < lo THEN excluded.lo_t ELSE lo_t END, lo = min(lo, excluded.lo),
@@ -150,6 +161,7 @@ export class HistoryStore {
   private readonly lastOf = new Map<number, { t: number; seq: number }>();
   private readonly topicsByIndex = new Map<number, { id: number; conn: number }>();
   private rules: RetentionRule[] | null = null;
+  private readonly held = { count: 0, series: new Uint32Array(SAMPLES_HELD), times: new Float64Array(SAMPLES_HELD), values: new Float64Array(SAMPLES_HELD) };
   private readonly s: Statements;
 
   constructor(readonly db: Database) {
@@ -181,30 +193,57 @@ export class HistoryStore {
     this.topicsByIndex.set(index, { id: (this.s.topicId.get(conn, topic) as { id: number }).id, conn });
   }
 
-  /** Writes one batch in one transaction; returns what it wrote. */
+  /**
+   * Writes one batch's messages in one transaction and takes its samples into
+   * the held ones (written in the same transaction when that fills them);
+   * returns how many samples it took and messages it wrote.
+   */
   write(batch: RecordBatch): { samples: number; messages: number } {
     return this.db.transaction(() => {
       for (const d of batch.series) this.defineSeries(d.index, d.key, d.connectionId);
       for (const d of batch.topics) this.defineTopic(d.index, d.connectionId, d.topic);
-      const usage = new Map<number, { samples: number; messages: number; bytes: number }>();
-      const use = (conn: number) => {
-        let u = usage.get(conn);
-        if (!u) usage.set(conn, (u = { samples: 0, messages: 0, bytes: 0 }));
-        return u;
-      };
-      const samples = this.writeSamples(batch.samples);
+      this.hold(batch.samples);
+      const usage = new Map<number, { messages: number; bytes: number }>();
       let messages = 0;
       for (const block of packBlocks(batch.messages, (index) => this.topicsByIndex.get(index))) {
         const { topics, times, sizes, ends, flags, payloads } = block;
         this.s.blockInsert.run(block.conn, block.tFirst, block.tLast, block.count, block.payloadBytes, bytesOf(topics), bytesOf(times), bytesOf(sizes), bytesOf(ends), bytesOf(flags), bytesOf(payloads));
-        const u = use(block.conn);
+        let u = usage.get(block.conn);
+        if (!u) usage.set(block.conn, (u = { messages: 0, bytes: 0 }));
         u.messages += block.count;
         u.bytes += block.payloadBytes;
         messages += block.count;
       }
-      for (const [conn, u] of usage) this.s.usageAdd.run(conn, u.samples, u.messages, u.bytes);
-      return { samples, messages };
+      for (const [conn, u] of usage) this.s.usageAdd.run(conn, 0, u.messages, u.bytes);
+      return { samples: batch.samples.count, messages };
     })();
+  }
+
+  /** Samples taken by write() and not yet in the file (every read here writes them first). */
+  get heldSamples(): number {
+    return this.held.count;
+  }
+
+  /** Writes the held samples, in a transaction of their own unless one is open; returns how many it wrote. */
+  writeHeld(): number {
+    const held = this.held;
+    if (held.count === 0) return 0;
+    const written = this.db.inTransaction ? this.writeSamples(held) : this.db.transaction(() => this.writeSamples(held))();
+    held.count = 0;
+    return written;
+  }
+
+  private hold(s: RecordBatch['samples']): void {
+    const held = this.held;
+    for (let from = 0; from < s.count; ) {
+      if (held.count === SAMPLES_HELD) this.writeHeld();
+      const n = Math.min(s.count - from, SAMPLES_HELD - held.count);
+      held.series.set(s.series.subarray(from, from + n), held.count);
+      held.times.set(s.times.subarray(from, from + n), held.count);
+      held.values.set(s.values.subarray(from, from + n), held.count);
+      held.count += n;
+      from += n;
+    }
   }
 
   /**
@@ -212,51 +251,77 @@ export class HistoryStore {
    * per-minute rollups. Also used by the benchmark to fill a week quickly.
    */
   writeSamples(s: RecordBatch['samples']): number {
-    const minutes = new Map<number, Minute>();
-    const done: Minute[] = [];
     const perConn = new Map<number, number>();
-    let written = 0;
     const order = bySeries(s.series, s.count);
-    for (let k = 0; k < s.count; k++) {
-      const i = order[k] as number;
-      const row = this.seriesByIndex.get(s.series[i] as number);
-      const v = s.values[i] as number;
-      if (!row || Number.isNaN(v)) continue;
-      const t = Math.round(s.times[i] as number);
-      let last = this.lastOf.get(row.id);
-      if (!last) {
-        const stored = this.s.seriesLast.get(row.id) as { t: number; seq: number } | undefined;
-        this.lastOf.set(row.id, (last = stored ? { t: stored.t, seq: stored.seq } : { t: -Infinity, seq: 0 }));
+    let written = 0;
+    // bySeries puts each series' samples together: one run per series, its row and last sample looked up once.
+    for (let k = 0; k < s.count; ) {
+      const index = s.series[order[k] as number] as number;
+      let end = k + 1;
+      while (end < s.count && s.series[order[end] as number] === index) end++;
+      const row = this.seriesByIndex.get(index);
+      if (row) {
+        const n = this.writeRun(row.id, s, order, k, end);
+        written += n;
+        perConn.set(row.conn, (perConn.get(row.conn) ?? 0) + n);
       }
-      last.seq = t === last.t ? last.seq + 1 : 0;
-      last.t = t;
-      this.s.samples.add(row.id, t, last.seq, v);
-      written++;
-      perConn.set(row.conn, (perConn.get(row.conn) ?? 0) + 1);
-      const minute = t - (((t % MINUTE_MS) + MINUTE_MS) % MINUTE_MS);
-      let acc = minutes.get(row.id);
-      if (acc && acc.minute !== minute) {
-        done.push(acc);
-        acc = undefined;
-      }
-      if (!acc) {
-        minutes.set(row.id, { series: row.id, minute, lo: v, loT: t, hi: v, hiT: t, total: v, n: 1 });
-        continue;
-      }
-      if (v < acc.lo) {
-        acc.lo = v;
-        acc.loT = t;
-      }
-      if (v > acc.hi) {
-        acc.hi = v;
-        acc.hiT = t;
-      }
-      acc.total += v;
-      acc.n++;
+      k = end;
     }
     this.s.samples.finish();
-    for (const acc of [...done, ...minutes.values()]) this.s.rollupUpsert.run(acc.series, acc.minute, acc.lo, acc.loT, acc.hi, acc.hiT, acc.total, acc.n);
     for (const [conn, n] of perConn) this.s.usageAdd.run(conn, n, 0, 0);
+    return written;
+  }
+
+  /** Writes the samples order[from..to) of one series and folds them into its per-minute rollups; returns how many it wrote. */
+  private writeRun(series: number, s: RecordBatch['samples'], order: Uint32Array, from: number, to: number): number {
+    let last = this.lastOf.get(series);
+    if (!last) {
+      const stored = this.s.seriesLast.get(series) as { t: number; seq: number } | undefined;
+      this.lastOf.set(series, (last = stored ? { t: stored.t, seq: stored.seq } : { t: -Infinity, seq: 0 }));
+    }
+    let lastT = last.t;
+    let seq = last.seq;
+    let written = 0;
+    // The minute being folded: its start (NaN before the first sample), extremes, total and count.
+    let minute = NaN;
+    let lo = 0;
+    let loT = 0;
+    let hi = 0;
+    let hiT = 0;
+    let total = 0;
+    let n = 0;
+    for (let k = from; k < to; k++) {
+      const i = order[k] as number;
+      const v = s.values[i] as number;
+      if (v !== v) continue;
+      const t = Math.round(s.times[i] as number);
+      seq = t === lastT ? seq + 1 : 0;
+      lastT = t;
+      this.s.samples.add(series, t, seq, v);
+      written++;
+      const m = t - (((t % MINUTE_MS) + MINUTE_MS) % MINUTE_MS);
+      if (m !== minute) {
+        if (n > 0) this.s.rollupUpsert.run(series, minute, lo, loT, hi, hiT, total, n);
+        minute = m;
+        lo = hi = total = v;
+        loT = hiT = t;
+        n = 1;
+        continue;
+      }
+      if (v < lo) {
+        lo = v;
+        loT = t;
+      }
+      if (v > hi) {
+        hi = v;
+        hiT = t;
+      }
+      total += v;
+      n++;
+    }
+    if (n > 0) this.s.rollupUpsert.run(series, minute, lo, loT, hi, hiT, total, n);
+    last.t = lastT;
+    last.seq = seq;
     return written;
   }
 
@@ -279,6 +344,7 @@ export class HistoryStore {
    * reduce once more with the same columns).
    */
   view(q: ViewQuery): ViewAnswer {
+    this.writeHeld();
     const elements = this.elementsOf(q.key);
     const row = this.seriesOf(q.key);
     const end = Math.min(q.to, q.before - 1e-9);
@@ -348,6 +414,7 @@ export class HistoryStore {
   }
 
   usage(): ConnectionUsage[] {
+    this.writeHeld();
     const rows = this.db.prepare('SELECT c.id AS id, c.name AS name, u.samples AS samples, u.messages AS messages, u.payload_bytes AS bytes FROM connections c JOIN usage u ON u.conn = c.id').all() as Array<{
       id: number;
       name: string;
@@ -382,6 +449,7 @@ export class HistoryStore {
    * call, oldest first. Returns what it removed; nothing removed means done.
    */
   retentionStep(now: number): RetentionReport {
+    this.writeHeld();
     const report: RetentionReport = { deletedSamples: 0, deletedMessages: 0, deletedRollups: 0 };
     if (!this.rules) return report;
     const byName = new Map(this.rules.map((r) => [r.connectionId, r]));
@@ -480,6 +548,7 @@ export class HistoryStore {
   // ---- exports
 
   count(q: ExportQuery): number {
+    this.writeHeld();
     let n = 0;
     if (q.kind === 'samples') {
       for (const key of q.keys) {
@@ -529,6 +598,7 @@ export class HistoryStore {
 
   /** Up to `rows` rows of an export after `cursor`, as text. */
   exportChunk(q: ExportQuery, cursor: ExportCursor, rows: number): ExportChunk {
+    this.writeHeld();
     let text = '';
     let written = 0;
     let c: ExportCursor | null = cursor;

@@ -1,7 +1,10 @@
 /**
  * The recorder's worker thread: it alone opens the history database, writes
  * the batches main posts (one transaction each), answers views, usage and
- * export chunks, and removes old data in small steps between batches. When
+ * export chunks, and removes old data in small steps between batches. Chart
+ * samples are held by the store and written together (see SAMPLES_HELD), at
+ * most SAMPLE_HOLD_MS after they arrive and always before any read; a crash
+ * loses at most those. When
  * writing fails (disk full, file gone read-only or damaged) it stops writing,
  * says why once, and keeps answering reads while the file can be read. Built
  * as its own entry (out/main/history-worker.js) and started by recorder.ts.
@@ -12,7 +15,7 @@ import { problemOf, type HistoryProblem } from './problems';
 import { batchBuffers, type FromWorker, type RecordBatch, type Requests, type RequestKind, type RetentionReport, type RetentionRule, type ToWorker, type WorkerInput } from './protocol';
 import { keepAside, openHistoryFile } from './schema/open';
 import { SeedRead } from './seed';
-import { HistoryStore, RETENTION_STEP_ROWS } from './store';
+import { HistoryStore, RETENTION_STEP_ROWS, SAMPLE_HOLD_MS } from './store';
 import { readAlertHistory, readAlertStates, retainAlerts, writeAlerts } from '../alerts/alert-table';
 
 const input = workerData as WorkerInput;
@@ -62,6 +65,21 @@ function write(batch: RecordBatch): void {
     post({ type: 'written', seq: batch.seq, ...done, problem: null, spent }, batchBuffers(spent));
   } catch (error) {
     post({ type: 'written', seq: batch.seq, samples: 0, messages: 0, problem: stopOn(error) });
+  }
+  if (store && store.heldSamples > 0 && !holdTimer) holdTimer = setTimeout(writeHeld, SAMPLE_HOLD_MS);
+}
+
+/** Samples held by the store wait at most SAMPLE_HOLD_MS (the store writes them before any read of its own). */
+let holdTimer: NodeJS.Timeout | null = null;
+
+function writeHeld(): void {
+  if (holdTimer) clearTimeout(holdTimer);
+  holdTimer = null;
+  if (!store || writeProblem) return;
+  try {
+    store.writeHeld();
+  } catch (error) {
+    post({ type: 'stopped', problem: stopOn(error) });
   }
 }
 
@@ -120,10 +138,15 @@ function answer(id: number, kind: RequestKind, query: unknown): void {
     return;
   }
   // Batches are handled in order, so every batch posted before this request is written.
-  if (kind === 'settle') return post({ type: 'answer', id, ok: true, value: null });
+  if (kind === 'settle') {
+    writeHeld();
+    return post({ type: 'answer', id, ok: true, value: null });
+  }
   if (!store) return post({ type: 'answer', id, ok: false, problem: writeProblem ?? { kind: 'failed', detail: 'no history database is open' } });
   if (kind === 'seed') {
     try {
+      // The seed asks whether the series has samples of its own: held ones count.
+      store.writeHeld();
       seedStep(id, new SeedRead(store.db, query as Requests['seed']['query']));
     } catch (error) {
       post({ type: 'answer', id, ok: false, problem: problemOf(error) });
@@ -165,6 +188,7 @@ parentPort?.on('message', (message: ToWorker) => {
     case 'request':
       return answer(message.id, message.kind, message.query);
     case 'close':
+      writeHeld();
       try {
         store?.db.close();
       } catch {
