@@ -7,7 +7,7 @@ import mqtt from 'mqtt';
 import type { Decoders } from '../shared/decoders';
 import { createProfile, ProfileSettingsSchema, type Profile } from '../shared/profiles';
 import { seriesKey, type SeriesSpec } from '../shared/telemetry';
-import { Recorder } from '../electron/core/history/recorder';
+import type { Recorder } from '../electron/core/history/recorder';
 import { SessionManager } from '../electron/core/sessions/manager';
 import { Telemetry } from '../electron/core/telemetry/service';
 import { createSystemTrust } from '../electron/core/tls/system-roots';
@@ -63,8 +63,8 @@ export async function bareClient(target: Target, count: number, limitMs: number,
 }
 
 export interface Recording {
-  /** A fresh data folder for the history database. */
-  dataDir: string;
+  /** The history recorder, started once before the rounds as the app starts it at launch (its writer thread then lives as long as the app). */
+  recorder: Recorder;
 }
 
 /** What the core charts (and how it decodes) on the stream; by default the `temp` field of every JSON topic. */
@@ -87,9 +87,10 @@ export interface CoreRate extends Rate {
 export async function wholeCore(target: Target, count: number, limitMs: number, topics: number, onReady?: () => void, recording?: Recording, workload?: Workload): Promise<CoreRate> {
   const m = meter(count, limitMs);
   const id = 'bench';
-  const recorder = recording ? new Recorder({ dataDir: recording.dataDir }) : null;
+  const recorder = recording?.recorder ?? null;
   recorder?.configure([{ id, recording: { messageFilters: ['#'], maxPayloadBytes: 65536, retentionDays: 30, retentionMB: 1024 * 1024 } } as Profile]);
-  if (recorder) await recorder.canRead();
+  if (recorder) await recorder.settle();
+  const droppedBefore = recorder ? { ...recorder.dropped } : null;
   const telemetry = new Telemetry({ budgetBytes: 256 * 1024 * 1024, recorder: recorder ?? undefined });
   const specs: SeriesSpec[] = workload?.specs(id) ?? Array.from({ length: topics }, (_, i) => ({ connectionId: id, topic: `fleet/dev${i}/telemetry`, extractor: { kind: 'json', path: 'temp' }, label: '' }));
   if (workload?.decoders) telemetry.setDecoders(id, workload.decoders);
@@ -126,8 +127,7 @@ export async function wholeCore(target: Target, count: number, limitMs: number, 
   if (recorder) {
     const ended = performance.now();
     await recorder.settle();
-    recorded = { droppedSamples: recorder.dropped.samples, droppedMessages: recorder.dropped.messages, catchUpMs: performance.now() - ended };
-    await recorder.dispose();
+    recorded = { droppedSamples: recorder.dropped.samples - (droppedBefore?.samples ?? 0), droppedMessages: recorder.dropped.messages - (droppedBefore?.messages ?? 0), catchUpMs: performance.now() - ended };
   }
   telemetry.dispose();
   await manager.dispose();
