@@ -74,6 +74,8 @@ describe('history recorded from a real broker', () => {
     }
     await publisher.publishAsync('plant/line7/alarm', Buffer.from([0xff, 0x00, 0x10]), { qos: 1, retain: true });
     await publisher.publishAsync('plant/line7/noise', 'not recorded', { qos: 1 });
+    // Larger than the connection's payload cap (1024 bytes): recorded cut, with its real size.
+    await publisher.publishAsync('plant/line8/alarm', 'a'.repeat(1000) + 'b'.repeat(2000), { qos: 1 });
     await publisher.endAsync();
     await until(async () => ((await call<ChartViewData>(a, 'telemetry.view', { key: seriesKey(wind), window: '5m', width: 300 })).samples === 30 ? true : undefined), 'live samples');
 
@@ -94,7 +96,7 @@ describe('history recorded from a real broker', () => {
       const status = await call<HistoryStatus>(b, 'history.status', {});
       expect(status).toMatchObject({ state: 'recording', notice: null, dropped: { samples: 0, messages: 0 } });
       const plantUse = status.connections.find((c) => c.connectionId === plant.id);
-      expect(plantUse).toMatchObject({ samples: 30, messages: 31 });
+      expect(plantUse).toMatchObject({ samples: 30, messages: 32 });
       expect(status.connections.find((c) => c.connectionId === yard.id)).toMatchObject({ samples: 30, messages: 0 });
       expect(status.fileBytes).toBeGreaterThan(0);
 
@@ -103,13 +105,14 @@ describe('history recorded from a real broker', () => {
       const started = await call<ExportStart>(b, 'history.export', { kind: 'messages', format: 'jsonl', connectionIds: [plant.id], range });
       expect(started.delivery).toBe('file');
       const done = await exportDone(b, started.exportId);
-      expect(done).toMatchObject({ state: 'done', rows: 31, total: 31 });
+      expect(done).toMatchObject({ state: 'done', rows: 32, total: 32 });
       const lines = readFileSync(saveAs, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(lines).toHaveLength(31);
+      expect(lines).toHaveLength(32);
       expect(lines[0]).toMatchObject({ connection: 'plant', topic: 'plant/line1/dev1', qos: 1, retain: false, encoding: 'text', payload: '{"temp":20}' });
       const alarm = lines.find((l) => l.topic === 'plant/line7/alarm');
       expect(alarm).toMatchObject({ encoding: 'base64', payload: Buffer.from([0xff, 0x00, 0x10]).toString('base64'), size: 3, truncated: false });
       expect(lines.some((l) => l.topic === 'plant/line7/noise')).toBe(false);
+      expect(lines.find((l) => l.topic === 'plant/line8/alarm')).toMatchObject({ encoding: 'text', payload: 'a'.repeat(1000) + 'b'.repeat(24), size: 3000, truncated: true });
     } finally {
       await b.backend.dispose();
     }

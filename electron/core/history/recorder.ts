@@ -20,6 +20,7 @@ import type { Qos } from '../../../shared/mqtt';
 import type { AppError } from '../../../shared/result';
 import type { AlertStorage, SavedAlert } from '../alerts/journal';
 import type { Logger } from '../logger';
+import { copyBytes } from '../telemetry/messages';
 import type { RecordingSlot } from '../telemetry/service';
 import { workerEntry } from '../process/worker-entry';
 import { noticeOf, type HistoryProblem } from './problems';
@@ -338,7 +339,7 @@ export class Recorder implements AlertStorage {
     b.times[i] = time;
     b.flags[i] = qos | (retain ? RETAIN_FLAG : 0);
     b.sizes[i] = payload.length;
-    b.arena.set(kept === payload.length ? payload : payload.subarray(0, kept), b.used);
+    copyBytes(b.arena, b.used, payload, kept);
     b.used += kept;
     b.ends[i] = b.used;
   }
