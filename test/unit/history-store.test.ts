@@ -146,22 +146,55 @@ describe('samples held in the writer', () => {
       return { seq, series: [], topics: [], samples: samples(times.map((_, i) => (from + i) % 2), times, times.map((_, i) => from + i)), messages: messages([], [], []) };
     };
     // A batch is taken but its samples wait: another reader of the file does not see them yet.
-    expect(store.write(batch(1, 0, 1000))).toEqual({ samples: 1000, messages: 0 });
+    expect(store.write(batch(1, 0, 1000))).toEqual({ samplesTaken: 1000, messages: 0 });
     expect(store.heldSamples).toBe(1000);
     expect(countIn(file)).toBe(0);
     // A read of the store writes them first.
     expect(store.view({ key: 'h|number|a', from: START, to: START + 20_000, width: 2000, before: Infinity }).samples).toBe(500);
     expect(store.heldSamples).toBe(0);
     expect(countIn(file)).toBe(1000);
-    // Three batches of 30,000: the third fills what is held, which is written then; the rest waits.
+    // Three batches of 30,000: the third would not fit beside the two held, which are written first; it waits.
+    expect(3 * 30_000).toBeGreaterThan(SAMPLES_HELD);
     for (let seq = 2; seq <= 4; seq++) store.write(batch(seq, 1000 + (seq - 2) * 30_000, 30_000));
     const taken = 1000 + 3 * 30_000;
-    expect(countIn(file)).toBe(1000 + SAMPLES_HELD);
-    expect(store.heldSamples).toBe(taken - 1000 - SAMPLES_HELD);
-    expect(store.writeHeld()).toBe(taken - 1000 - SAMPLES_HELD);
+    expect(countIn(file)).toBe(1000 + 60_000);
+    expect(store.heldSamples).toBe(30_000);
+    expect(store.writeHeld()).toBe(30_000);
     expect(countIn(file)).toBe(taken);
     const [use] = store.usage();
     expect(use).toMatchObject({ connectionId: 'h', samples: taken });
+  });
+
+  it('already held are in the file when the next batch fails for a full disk', () => {
+    const { store, file } = open();
+    store.defineSeries(0, 'h|number|a', 'h');
+    store.defineTopic(0, 'h', 'h/raw');
+    const times = (from: number, n: number) => Array.from({ length: n }, (_, i) => START + (from + i) * 10);
+    const held = times(0, 60_000);
+    store.write({ seq: 1, series: [], topics: [], samples: samples(new Array<number>(held.length).fill(0), held, held.map((_, i) => i)), messages: messages([], [], []) });
+    expect(store.heldSamples).toBe(60_000);
+    // Room for those samples (a few MB), not for the next batch's 8 MB message.
+    const pages = store.db.pragma('page_count', { simple: true }) as number;
+    const pageSize = store.db.pragma('page_size', { simple: true }) as number;
+    store.db.pragma(`max_page_count = ${pages + Math.ceil((4 * 1024 * 1024) / pageSize)}`);
+    const next = times(60_000, 10_000);
+    const failing: RecordBatch = { seq: 2, series: [], topics: [], samples: samples(new Array<number>(next.length).fill(0), next, next), messages: messages([0], [START], ['x'.repeat(8 * 1024 * 1024)]) };
+    expect(() => store.write(failing)).toThrow(/full/i);
+    expect(countIn(file)).toBe(60_000);
+    expect(store.heldSamples).toBe(0);
+  });
+
+  it('that cannot be written are given up with the error, and reads go on', () => {
+    const { store, file } = open();
+    store.defineSeries(0, 'h|number|a', 'h');
+    const held = Array.from({ length: 1000 }, (_, i) => START + i * 10);
+    store.write({ seq: 1, series: [], topics: [], samples: samples(new Array<number>(held.length).fill(0), held, held), messages: messages([], [], []) });
+    store.db.pragma(`max_page_count = ${store.db.pragma('page_count', { simple: true }) as number}`);
+    expect(() => store.writeHeld()).toThrow(/full/i);
+    expect(store.heldSamples).toBe(0);
+    expect(store.view({ key: 'h|number|a', from: START, to: START + 10_000, width: 100, before: Infinity }).samples).toBe(0);
+    expect(store.usage()).toEqual([]);
+    expect(countIn(file)).toBe(0);
   });
 });
 

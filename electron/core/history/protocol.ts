@@ -135,8 +135,8 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'opened'; problem: HistoryProblem | null }
-  /** A batch is in the database (or was given up, `problem` set, and recording stopped). */
-  | { type: 'written'; seq: number; samples: number; messages: number; problem: HistoryProblem | null; spent?: SpentBatch }
+  /** A batch's messages are in the database and its samples taken (written within SAMPLE_HOLD_MS), or it was given up (`problem` set) and recording stopped. */
+  | { type: 'written'; seq: number; problem: HistoryProblem | null; spent?: SpentBatch }
   | { type: 'answer'; id: number; ok: true; value: unknown }
   | { type: 'answer'; id: number; ok: false; problem: HistoryProblem }
   /** Writing failed outside a batch (an alert change): recording stops, as for a batch. */

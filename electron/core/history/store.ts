@@ -195,14 +195,16 @@ export class HistoryStore {
 
   /**
    * Writes one batch's messages in one transaction and takes its samples into
-   * the held ones (written in the same transaction when that fills them);
-   * returns how many samples it took and messages it wrote.
+   * the held ones. Held samples that would not fit with the batch's are written
+   * first, in a transaction of their own, so a batch that fails takes none of
+   * them with it. Returns how many samples it took and messages it wrote.
    */
-  write(batch: RecordBatch): { samples: number; messages: number } {
+  write(batch: RecordBatch): { samplesTaken: number; messages: number } {
+    const taken = batch.samples.count;
+    if (this.held.count + taken > SAMPLES_HELD) this.writeHeld();
     return this.db.transaction(() => {
       for (const d of batch.series) this.defineSeries(d.index, d.key, d.connectionId);
       for (const d of batch.topics) this.defineTopic(d.index, d.connectionId, d.topic);
-      this.hold(batch.samples);
       const usage = new Map<number, { messages: number; bytes: number }>();
       let messages = 0;
       for (const block of packBlocks(batch.messages, (index) => this.topicsByIndex.get(index))) {
@@ -215,7 +217,10 @@ export class HistoryStore {
         messages += block.count;
       }
       for (const [conn, u] of usage) this.s.usageAdd.run(conn, 0, u.messages, u.bytes);
-      return { samples: batch.samples.count, messages };
+      // Last, so a batch whose messages fail holds nothing; a batch larger than what is held at most is written at once.
+      if (taken > SAMPLES_HELD) this.writeSamples(batch.samples);
+      else this.hold(batch.samples);
+      return { samplesTaken: taken, messages };
     })();
   }
 
@@ -224,26 +229,32 @@ export class HistoryStore {
     return this.held.count;
   }
 
-  /** Writes the held samples, in a transaction of their own unless one is open; returns how many it wrote. */
+  /**
+   * Writes the held samples in a transaction of their own (a savepoint inside
+   * an open one); returns how many it wrote. When that fails they are given up
+   * with the error, as a failed batch is: writing stops for the run (worker.ts).
+   */
   writeHeld(): number {
     const held = this.held;
     if (held.count === 0) return 0;
-    const written = this.db.inTransaction ? this.writeSamples(held) : this.db.transaction(() => this.writeSamples(held))();
-    held.count = 0;
-    return written;
+    try {
+      return this.db.transaction(() => this.writeSamples(held))();
+    } finally {
+      held.count = 0;
+    }
+  }
+
+  /** Gives up the held samples unwritten: writing stopped (the batch holding the last of them failed as it committed). */
+  discardHeld(): void {
+    this.held.count = 0;
   }
 
   private hold(s: RecordBatch['samples']): void {
     const held = this.held;
-    for (let from = 0; from < s.count; ) {
-      if (held.count === SAMPLES_HELD) this.writeHeld();
-      const n = Math.min(s.count - from, SAMPLES_HELD - held.count);
-      held.series.set(s.series.subarray(from, from + n), held.count);
-      held.times.set(s.times.subarray(from, from + n), held.count);
-      held.values.set(s.values.subarray(from, from + n), held.count);
-      held.count += n;
-      from += n;
-    }
+    held.series.set(s.series.subarray(0, s.count), held.count);
+    held.times.set(s.times.subarray(0, s.count), held.count);
+    held.values.set(s.values.subarray(0, s.count), held.count);
+    held.count += s.count;
   }
 
   /**
@@ -536,7 +547,11 @@ export class HistoryStore {
       this.db.prepare('DELETE FROM connections WHERE id = ?').run(conn);
     })();
     for (const [name, id] of this.connIds) if (id === conn) this.connIds.delete(name);
-    for (const [index, row] of this.seriesByIndex) if (row.conn === conn) this.seriesByIndex.delete(index);
+    for (const [index, row] of this.seriesByIndex) {
+      if (row.conn !== conn) continue;
+      this.seriesByIndex.delete(index);
+      this.lastOf.delete(row.id);
+    }
     for (const [index, row] of this.topicsByIndex) if (row.conn === conn) this.topicsByIndex.delete(index);
   }
 

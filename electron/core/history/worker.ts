@@ -50,21 +50,23 @@ function stopOn(error: unknown): HistoryProblem {
       problem.detail += `; it could not be moved aside (${(moveError as Error).message})`;
     }
   }
+  // Nothing more is written this run: samples still held go with the batch that failed.
+  store?.discardHeld();
   writeProblem ??= problem;
   return problem;
 }
 
 function write(batch: RecordBatch): void {
   if (!store || writeProblem) {
-    post({ type: 'written', seq: batch.seq, samples: 0, messages: 0, problem: writeProblem });
+    post({ type: 'written', seq: batch.seq, problem: writeProblem });
     return;
   }
   try {
-    const done = store.write(batch);
+    store.write(batch);
     const spent = { samples: batch.samples, messages: batch.messages };
-    post({ type: 'written', seq: batch.seq, ...done, problem: null, spent }, batchBuffers(spent));
+    post({ type: 'written', seq: batch.seq, problem: null, spent }, batchBuffers(spent));
   } catch (error) {
-    post({ type: 'written', seq: batch.seq, samples: 0, messages: 0, problem: stopOn(error) });
+    post({ type: 'written', seq: batch.seq, problem: stopOn(error) });
   }
   if (store && store.heldSamples > 0 && !holdTimer) holdTimer = setTimeout(writeHeld, SAMPLE_HOLD_MS);
 }
@@ -137,16 +139,13 @@ function answer(id: number, kind: RequestKind, query: unknown): void {
     }
     return;
   }
-  // Batches are handled in order, so every batch posted before this request is written.
-  if (kind === 'settle') {
-    writeHeld();
-    return post({ type: 'answer', id, ok: true, value: null });
-  }
+  // Batches are handled in order, so every batch posted before this request is written; held samples
+  // are written here, where a failure stops writing as a batch's does (the store's reads then find none held).
+  writeHeld();
+  if (kind === 'settle') return post({ type: 'answer', id, ok: true, value: null });
   if (!store) return post({ type: 'answer', id, ok: false, problem: writeProblem ?? { kind: 'failed', detail: 'no history database is open' } });
   if (kind === 'seed') {
     try {
-      // The seed asks whether the series has samples of its own: held ones count.
-      store.writeHeld();
       seedStep(id, new SeedRead(store.db, query as Requests['seed']['query']));
     } catch (error) {
       post({ type: 'answer', id, ok: false, problem: problemOf(error) });
