@@ -48,7 +48,13 @@ export async function fileSink(file: string): Promise<ExportSink> {
   const handle = await fs.open(partial, 'w');
   return {
     write: async (chunk) => {
-      await handle.write(chunk);
+      // One write may take only part of the chunk without an error (a disk that just filled up):
+      // the rest is written, where the disk's error is then thrown.
+      for (let at = 0; at < chunk.length; ) {
+        const { bytesWritten } = await handle.write(chunk, at);
+        if (bytesWritten <= 0) throw new Error('the file took no more bytes');
+        at += bytesWritten;
+      }
     },
     end: async () => {
       await handle.sync();
