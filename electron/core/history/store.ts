@@ -42,6 +42,8 @@ export const RETENTION_STEP_ROWS = 2000;
 export const SAMPLES_HELD = 65_536;
 /** Held samples are written at the latest this long after the first of them came (and before any read). */
 export const SAMPLE_HOLD_MS = 2000;
+/** A connection over its size is trimmed to this share of it. */
+export const SIZE_TRIM_TO = 0.9;
 /** Rough bytes on disk per row, for the per-connection use the operator sees (the file size is exact). */
 export const SAMPLE_ROW_BYTES = 40;
 export const MESSAGE_ROW_BYTES = 24;
@@ -161,6 +163,8 @@ export class HistoryStore {
   private readonly lastOf = new Map<number, { t: number; seq: number }>();
   private readonly topicsByIndex = new Map<number, { id: number; conn: number }>();
   private rules: RetentionRule[] | null = null;
+  /** Connections over their size being trimmed down to SIZE_TRIM_TO of it. */
+  private readonly trimming = new Set<number>();
   private readonly held = { count: 0, series: new Uint32Array(SAMPLES_HELD), times: new Float64Array(SAMPLES_HELD), values: new Float64Array(SAMPLES_HELD) };
   private readonly s: Statements;
 
@@ -481,15 +485,18 @@ export class HistoryStore {
       } else {
         cutoff = now - rule.maxAgeMs;
         const bytes = (c.samples ?? 0) * SAMPLE_ROW_BYTES + (c.messages ?? 0) * MESSAGE_ROW_BYTES + (c.bytes ?? 0);
-        if (bytes > rule.maxBytes) {
-          // Over its size: remove the oldest part that should free the excess (plus a tenth, so a
-          // connection at its limit is not trimmed on every pass), assuming data spread evenly in time.
+        // Over its size, a connection is trimmed to SIZE_TRIM_TO of it, over as many steps as that takes,
+        // so one at its limit is not trimmed again on every pass.
+        const target = rule.maxBytes * SIZE_TRIM_TO;
+        if (bytes > rule.maxBytes || (this.trimming.has(c.id) && bytes > target)) {
+          this.trimming.add(c.id);
+          // Remove the oldest part that should free the excess, assuming data spread evenly in time.
           const span = this.spanOf(c.id);
           if (span.oldest !== null && span.newest !== null) {
-            const share = Math.min(1, (bytes - rule.maxBytes * 0.9) / bytes);
+            const share = Math.min(1, (bytes - target) / bytes);
             cutoff = Math.max(cutoff, span.oldest + Math.max(1, Math.ceil(share * (span.newest - span.oldest))));
           }
-        }
+        } else this.trimming.delete(c.id);
       }
       const removed = this.deleteBefore(c.id, cutoff, budget);
       report.deletedSamples += removed.samples;
