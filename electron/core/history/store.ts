@@ -554,6 +554,7 @@ export class HistoryStore {
       this.db.prepare('DELETE FROM connections WHERE id = ?').run(conn);
     })();
     for (const [name, id] of this.connIds) if (id === conn) this.connIds.delete(name);
+    this.trimming.delete(conn);
     for (const [index, row] of this.seriesByIndex) {
       if (row.conn !== conn) continue;
       this.seriesByIndex.delete(index);
