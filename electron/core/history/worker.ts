@@ -4,10 +4,10 @@
  * export chunks, and removes old data in small steps between batches. Chart
  * samples are held by the store and written together (see SAMPLES_HELD), at
  * most SAMPLE_HOLD_MS after they arrive and always before any read; a crash
- * loses at most those. When
- * writing fails (disk full, file gone read-only or damaged) it stops writing,
- * says why once, and keeps answering reads while the file can be read. Built
- * as its own entry (out/main/history-worker.js) and started by recorder.ts.
+ * loses at most those. When writing fails (disk full, file gone read-only or
+ * damaged) it stops writing, says why once, and keeps answering reads while
+ * the file can be read. Built as its own entry (out/main/history-worker.js)
+ * and started by recorder.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { runInBackground } from '../process/background-thread';
