@@ -21,7 +21,9 @@ export function problemOf(error: unknown): HistoryProblem {
   const code = String((error as { code?: unknown })?.code ?? '');
   const detail = error instanceof Error ? error.message : String(error);
   if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) return { kind: 'corrupt', detail };
-  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'SQLITE_IOERR_WRITE' && /full|space/i.test(detail)) return { kind: 'full', detail };
+  // SHMSIZE: the index of the write-ahead log (the -shm file, made when the database opens) could not be given
+  // its room on the disk; SQLite says SQLITE_FULL only for the database and the log themselves.
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'SQLITE_IOERR_SHMSIZE' || code === 'SQLITE_IOERR_WRITE' && /full|space/i.test(detail)) return { kind: 'full', detail };
   if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM' || code.startsWith('SQLITE_IOERR') || code === 'EACCES' || code === 'EROFS' || code === 'EPERM') {
     return { kind: 'unwritable', detail };
   }
@@ -30,7 +32,8 @@ export function problemOf(error: unknown): HistoryProblem {
 
 const LIVE_ONLY = 'Charts and topics keep working live; nothing is recorded until this is fixed.';
 
-export function noticeOf(problem: HistoryProblem, file: string): AppError {
+/** `readable`: whether what was recorded can still be read this run (not when the database could not even be opened). */
+export function noticeOf(problem: HistoryProblem, file: string, readable = true): AppError {
   switch (problem.kind) {
     case 'newer':
       return {
@@ -47,7 +50,7 @@ export function noticeOf(problem: HistoryProblem, file: string): AppError {
     case 'full':
       return {
         code: 'history_disk_full',
-        message: `The disk holding the history database is full (${problem.detail}); recording stopped. What was recorded stays readable. ${LIVE_ONLY}`,
+        message: `The disk holding the history database is full (${problem.detail}); recording stopped. ${readable ? 'What was recorded stays readable.' : 'What was recorded is kept, and can be read again once there is room.'} ${LIVE_ONLY}`,
         hint: 'Free disk space or lower the retention of your connections, then restart the app.',
       };
     case 'unwritable':

@@ -226,7 +226,7 @@ export class Recorder implements AlertStorage {
     this.dropped.samples += this.batch.sampleCount;
     this.dropped.messages += this.batch.messageCount;
     this.batch = new Batch();
-    this.notice = noticeOf(problem, HISTORY_FILE);
+    this.notice = noticeOf(problem, HISTORY_FILE, this.readable);
     this.options.logger?.warn(`${this.notice.code}: ${this.notice.message}`);
     this.setState('live-only');
   }
