@@ -148,9 +148,9 @@ describe('a data folder on a small disk the history fills up (tmpfs, needs mount
       expect(written).toBeGreaterThan(10);
       expect(full.notice).toMatchObject({ code: 'history_disk_full', message: expect.stringMatching(/^The disk holding the history database is full \(.+\); recording stopped\. What was recorded stays readable\./) });
       expect(full.notice?.hint).toMatch(/^Free disk space/);
-      // Each message was written before the next was taken, so the recorder held nothing when it stopped:
-      // nothing is counted dropped, and what arrives after is not taken at all (so not counted either).
-      expect(full.dropped).toEqual({ samples: 0, messages: 0 });
+      // Each message was written before the next was taken: only the one whose batch failed is lost, and it
+      // is counted dropped; what arrives after is not taken at all (so not counted either).
+      expect(full.dropped).toEqual({ samples: 0, messages: 1 });
       // Every message written before the one that failed, and none of that one: its transaction was rolled back.
       const messages = written + 1;
       expect(usageOf(full, r.profile.id)).toMatchObject({ samples: 1, messages });
@@ -158,7 +158,7 @@ describe('a data folder on a small disk the history fills up (tmpfs, needs mount
       await send(t, r, 'live', '5');
       await send(t, r, 'live', '6');
       const after = await status(t);
-      expect(after).toMatchObject({ state: 'live-only', notice: full.notice, dropped: { samples: 0, messages: 0 } });
+      expect(after).toMatchObject({ state: 'live-only', notice: full.notice, dropped: { samples: 0, messages: 1 } });
       expect(usageOf(after, r.profile.id)).toMatchObject({ samples: 1, messages });
 
       // Live charts go on.
@@ -364,7 +364,8 @@ describe('a file system that goes read-only while recording (ext4 on a loop devi
         expect(written).toBe(0);
         expect(stopped.notice).toMatchObject({ code: 'history_unwritable', message: expect.stringMatching(/^The history database history\.sqlite cannot be written \(.+\); recording stopped\./) });
         expect(stopped.notice?.hint).toMatch(/mounted writable/);
-        expect(stopped.dropped).toEqual({ samples: 0, messages: 0 });
+        // The message whose write failed is counted dropped.
+        expect(stopped.dropped).toEqual({ samples: 0, messages: 1 });
         // Reads of the history still work: its use and what it holds.
         expect(usageOf(stopped, r.profile.id)).toMatchObject({ samples: 1, messages: 4 });
         // Live charts go on; the saved connections cannot change, and are intact.

@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportSignatureInput, type ExportProgress, type ExportStart, type HistoryStatus } from '../../shared/history';
-import type { Profile } from '../../shared/profiles';
+import { createProfile, ProfileSettingsSchema, type Profile } from '../../shared/profiles';
 import { seriesKey, type ChartViewData, type SeriesSpec } from '../../shared/telemetry';
 import { startHost } from '../../electron/host/server';
 import { HISTORY_FILE, Recorder } from '../../electron/core/history/recorder';
@@ -341,5 +341,28 @@ describe('samples the writer holds', () => {
     await recorder.dispose();
     expect(inFile()).toBe(8);
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('are counted dropped, with the batch that failed, when the disk fills before they are written', async () => {
+    const dataDir = tempDir('held-full-history');
+    // About 320 kB of room: the tables, the held samples, not the 400 kB batch of messages after them.
+    const recorder = new Recorder({ dataDir, maxPageCount: 80 });
+    try {
+      expect(await recorder.canRead()).toBe(true);
+      recorder.configure([createProfile(ProfileSettingsSchema.parse({ name: 'full', url: 'mqtts://broker.invalid:8883' }), 'full')].map((p) => ({ ...p, recording: { ...p.recording, messageFilters: ['#'] } })));
+      const sink = recorder.sink('full|v|number');
+      const now = Date.now();
+      for (let i = 0; i < 500; i++) sink(now + i, i);
+      // The samples go to the writer, which holds them; nothing asks for them to be written.
+      expect(recorder.flush()).toBe(true);
+      const slot = { recordTopics: null, recordIndex: -1 };
+      for (let i = 0; i < 20; i++) recorder.message('full', 'blob', slot, Buffer.alloc(20_000, i), 0, false, now + 500 + i);
+      expect(recorder.flush()).toBe(true);
+      await until(async () => (recorder.health().state === 'live-only' ? true : undefined), 'recording to stop on the full disk');
+      expect(recorder.health()).toMatchObject({ notice: { code: 'history_disk_full' }, dropped: { samples: 500, messages: 20 } });
+    } finally {
+      await recorder.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -184,13 +184,16 @@ describe('samples held in the writer', () => {
     expect(store.heldSamples).toBe(0);
   });
 
-  it('that cannot be written are given up with the error, and reads go on', () => {
+  it('that cannot be written stay held until given up, and reads then go on', () => {
     const { store, file } = open();
     store.defineSeries(0, 'h|number|a', 'h');
     const held = Array.from({ length: 1000 }, (_, i) => START + i * 10);
     store.write({ seq: 1, series: [], topics: [], samples: samples(new Array<number>(held.length).fill(0), held, held), messages: messages([], [], []) });
     store.db.pragma(`max_page_count = ${store.db.pragma('page_count', { simple: true }) as number}`);
     expect(() => store.writeHeld()).toThrow(/full/i);
+    expect(store.heldSamples).toBe(1000);
+    // The worker gives them up when it stops writing, and reports how many were lost.
+    expect(store.discardHeld()).toBe(1000);
     expect(store.heldSamples).toBe(0);
     expect(store.view({ key: 'h|number|a', from: START, to: START + 10_000, width: 100, before: Infinity }).samples).toBe(0);
     expect(store.usage()).toEqual([]);

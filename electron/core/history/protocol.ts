@@ -135,12 +135,16 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'opened'; problem: HistoryProblem | null }
-  /** A batch's messages are in the database and its samples taken (written within SAMPLE_HOLD_MS), or it was given up (`problem` set) and recording stopped. */
-  | { type: 'written'; seq: number; problem: HistoryProblem | null; spent?: SpentBatch }
+  /**
+   * A batch's messages are in the database and its samples taken (written within SAMPLE_HOLD_MS), or it was
+   * given up (`problem` set) and recording stopped. `lostSamples`: samples of earlier batches the writer held
+   * and gave up when writing stopped.
+   */
+  | { type: 'written'; seq: number; problem: HistoryProblem | null; lostSamples: number; spent?: SpentBatch }
   | { type: 'answer'; id: number; ok: true; value: unknown }
   | { type: 'answer'; id: number; ok: false; problem: HistoryProblem }
-  /** Writing failed outside a batch (an alert change): recording stops, as for a batch. */
-  | { type: 'stopped'; problem: HistoryProblem }
+  /** Writing failed outside a batch (held samples, an alert change, retention): recording stops, as for a batch. */
+  | { type: 'stopped'; problem: HistoryProblem; lostSamples: number }
   | { type: 'closed' };
 
 export interface WorkerInput {

@@ -144,7 +144,8 @@ export class Recorder implements AlertStorage {
   private readonly spare: Batch[] = [];
   private seq = 0;
   /** Bytes of each batch handed over and not yet written, by seq. */
-  private readonly pending = new Map<number, number>();
+  /** Batches handed to the worker and not yet written: their size, and what they hold (dropped when they fail). */
+  private readonly pending = new Map<number, { bytes: number; samples: number; messages: number }>();
   private pendingBytes = 0;
   private readonly seriesIndex = new Map<string, number>();
   private nextTopic = 0;
@@ -197,11 +198,16 @@ export class Recorder implements AlertStorage {
         }
         opened();
         return;
-      case 'written':
-        this.pendingBytes -= this.pending.get(message.seq) ?? 0;
+      case 'written': {
+        const sent = this.pending.get(message.seq);
         this.pending.delete(message.seq);
+        this.pendingBytes -= sent?.bytes ?? 0;
         if (message.spent && this.spare.length < SPARE_BATCHES) this.spare.push(new Batch(message.spent));
-        if (message.problem && this.accepting) this.stop(message.problem, message.problem.kind !== 'corrupt');
+        if (message.problem) this.givenUp(message.problem, message.lostSamples + (sent?.samples ?? 0), sent?.messages ?? 0);
+        return;
+      }
+      case 'stopped':
+        this.givenUp(message.problem, message.lostSamples, 0);
         return;
       case 'answer': {
         const w = this.waiting.get(message.id);
@@ -211,12 +217,16 @@ export class Recorder implements AlertStorage {
         else w.reject(Object.assign(new Error(message.problem.detail), { problem: message.problem }));
         return;
       }
-      case 'stopped':
-        if (this.accepting) this.stop(message.problem, message.problem.kind !== 'corrupt');
-        return;
       case 'closed':
         this.closed();
     }
+  }
+
+  /** The writer could not write (a batch, or samples it held): counted dropped, and recording stops if it has not. */
+  private givenUp(problem: HistoryProblem, samples: number, messages: number): void {
+    this.dropped.samples += samples;
+    this.dropped.messages += messages;
+    if (this.accepting) this.stop(problem, problem.kind !== 'corrupt');
   }
 
   /** Recording ends for this run: what is held is dropped (counted), later data is not taken. */
@@ -367,7 +377,7 @@ export class Recorder implements AlertStorage {
     const bytes = b.bytes;
     if (this.pending.size >= MAX_PENDING_BATCHES || this.pendingBytes + bytes > MAX_PENDING_BYTES) return false;
     const { batch, transfer } = b.toMessage(++this.seq);
-    this.pending.set(batch.seq, bytes);
+    this.pending.set(batch.seq, { bytes, samples: b.sampleCount, messages: b.messageCount });
     this.pendingBytes += bytes;
     this.batch = this.spare.pop() ?? new Batch();
     this.worker.postMessage({ type: 'batch', batch } satisfies ToWorker, transfer);

@@ -235,22 +235,23 @@ export class HistoryStore {
 
   /**
    * Writes the held samples in a transaction of their own (a savepoint inside
-   * an open one); returns how many it wrote. When that fails they are given up
-   * with the error, as a failed batch is: writing stops for the run (worker.ts).
+   * an open one); returns how many it wrote. When that fails they stay held
+   * until the owner gives them up (discardHeld), as the worker does when it
+   * stops writing.
    */
   writeHeld(): number {
     const held = this.held;
     if (held.count === 0) return 0;
-    try {
-      return this.db.transaction(() => this.writeSamples(held))();
-    } finally {
-      held.count = 0;
-    }
+    const written = this.db.transaction(() => this.writeSamples(held))();
+    held.count = 0;
+    return written;
   }
 
-  /** Gives up the held samples unwritten: writing stopped (the batch holding the last of them failed as it committed). */
-  discardHeld(): void {
+  /** Gives up the held samples unwritten (writing stopped); returns how many there were. */
+  discardHeld(): number {
+    const n = this.held.count;
     this.held.count = 0;
+    return n;
   }
 
   private hold(s: RecordBatch['samples']): void {

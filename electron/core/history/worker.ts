@@ -30,12 +30,22 @@ const opened = openHistoryFile(input.file, { maxPageCount: input.maxPageCount })
 let store: HistoryStore | null = opened.ok ? new HistoryStore(opened.db) : null;
 /** Once set, nothing more is written this run. */
 let writeProblem: HistoryProblem | null = opened.ok ? null : opened.problem;
+/** Held samples given up when writing stopped, not yet reported to main. */
+let lostSamples = 0;
+
+function takeLost(): number {
+  const n = lostSamples;
+  lostSamples = 0;
+  return n;
+}
 /** The connections' retention, also applied to their alert records. */
 let retentionRules: RetentionRule[] | null = null;
 post({ type: 'opened', problem: writeProblem });
 
 /** A damaged file found while running is closed and moved aside, as on open. */
 function stopOn(error: unknown): HistoryProblem {
+  // Nothing more is written this run: samples still held are given up, and reported lost with the problem.
+  lostSamples += store?.discardHeld() ?? 0;
   const problem = problemOf(error);
   if (problem.kind === 'corrupt' && store) {
     try {
@@ -50,23 +60,21 @@ function stopOn(error: unknown): HistoryProblem {
       problem.detail += `; it could not be moved aside (${(moveError as Error).message})`;
     }
   }
-  // Nothing more is written this run: samples still held go with the batch that failed.
-  store?.discardHeld();
   writeProblem ??= problem;
   return problem;
 }
 
 function write(batch: RecordBatch): void {
   if (!store || writeProblem) {
-    post({ type: 'written', seq: batch.seq, problem: writeProblem });
+    post({ type: 'written', seq: batch.seq, problem: writeProblem, lostSamples: takeLost() });
     return;
   }
   try {
     store.write(batch);
     const spent = { samples: batch.samples, messages: batch.messages };
-    post({ type: 'written', seq: batch.seq, problem: null, spent }, batchBuffers(spent));
+    post({ type: 'written', seq: batch.seq, problem: null, lostSamples: 0, spent }, batchBuffers(spent));
   } catch (error) {
-    post({ type: 'written', seq: batch.seq, problem: stopOn(error) });
+    post({ type: 'written', seq: batch.seq, problem: stopOn(error), lostSamples: takeLost() });
   }
   if (store && store.heldSamples > 0 && !holdTimer) holdTimer = setTimeout(writeHeld, SAMPLE_HOLD_MS);
 }
@@ -81,7 +89,7 @@ function writeHeld(): void {
   try {
     store.writeHeld();
   } catch (error) {
-    post({ type: 'stopped', problem: stopOn(error) });
+    post({ type: 'stopped', problem: stopOn(error), lostSamples: takeLost() });
   }
 }
 
@@ -104,7 +112,7 @@ function retentionStep(): void {
       if (!more) store.shrink();
     }
   } catch (error) {
-    stopOn(error);
+    post({ type: 'stopped', problem: stopOn(error), lostSamples: takeLost() });
   }
   if (more) {
     setImmediate(retentionStep);
@@ -181,7 +189,7 @@ parentPort?.on('message', (message: ToWorker) => {
       try {
         writeAlerts(store.db, message.records, message.saved, message.removed);
       } catch (error) {
-        post({ type: 'stopped', problem: stopOn(error) });
+        post({ type: 'stopped', problem: stopOn(error), lostSamples: takeLost() });
       }
       return;
     case 'request':
