@@ -153,13 +153,14 @@ describe('samples held in the writer', () => {
     expect(store.view({ key: 'h|number|a', from: START, to: START + 20_000, width: 2000, before: Infinity }).samples).toBe(500);
     expect(store.heldSamples).toBe(0);
     expect(countIn(file)).toBe(1000);
-    // Three batches of 30,000: the third would not fit beside the two held, which are written first; it waits.
-    expect(3 * 30_000).toBeGreaterThan(SAMPLES_HELD);
-    for (let seq = 2; seq <= 4; seq++) store.write(batch(seq, 1000 + (seq - 2) * 30_000, 30_000));
-    const taken = 1000 + 3 * 30_000;
-    expect(countIn(file)).toBe(1000 + 60_000);
-    expect(store.heldSamples).toBe(30_000);
-    expect(store.writeHeld()).toBe(30_000);
+    // Three batches of 45% of what is held at most: the third would not fit beside the two held, which are
+    // written first; it waits.
+    const size = Math.floor(SAMPLES_HELD * 0.45);
+    for (let seq = 2; seq <= 4; seq++) store.write(batch(seq, 1000 + (seq - 2) * size, size));
+    const taken = 1000 + 3 * size;
+    expect(countIn(file)).toBe(1000 + 2 * size);
+    expect(store.heldSamples).toBe(size);
+    expect(store.writeHeld()).toBe(size);
     expect(countIn(file)).toBe(taken);
     const [use] = store.usage();
     expect(use).toMatchObject({ connectionId: 'h', samples: taken });
@@ -170,17 +171,19 @@ describe('samples held in the writer', () => {
     store.defineSeries(0, 'h|number|a', 'h');
     store.defineTopic(0, 'h', 'h/raw');
     const times = (from: number, n: number) => Array.from({ length: n }, (_, i) => START + (from + i) * 10);
-    const held = times(0, 60_000);
+    // Nearly as many as are held at most, so the next batch's do not fit beside them.
+    const heldCount = SAMPLES_HELD - 5000;
+    const held = times(0, heldCount);
     store.write({ seq: 1, series: [], topics: [], samples: samples(new Array<number>(held.length).fill(0), held, held.map((_, i) => i)), messages: messages([], [], []) });
-    expect(store.heldSamples).toBe(60_000);
-    // Room for those samples (a few MB), not for the next batch's 8 MB message.
+    expect(store.heldSamples).toBe(heldCount);
+    // Room for those samples (a few MB), not for the next batch's 24 MB message.
     const pages = store.db.pragma('page_count', { simple: true }) as number;
     const pageSize = store.db.pragma('page_size', { simple: true }) as number;
-    store.db.pragma(`max_page_count = ${pages + Math.ceil((4 * 1024 * 1024) / pageSize)}`);
-    const next = times(60_000, 10_000);
-    const failing: RecordBatch = { seq: 2, series: [], topics: [], samples: samples(new Array<number>(next.length).fill(0), next, next), messages: messages([0], [START], ['x'.repeat(8 * 1024 * 1024)]) };
+    store.db.pragma(`max_page_count = ${pages + Math.ceil((16 * 1024 * 1024) / pageSize)}`);
+    const next = times(heldCount, 10_000);
+    const failing: RecordBatch = { seq: 2, series: [], topics: [], samples: samples(new Array<number>(next.length).fill(0), next, next), messages: messages([0], [START], ['x'.repeat(24 * 1024 * 1024)]) };
     expect(() => store.write(failing)).toThrow(/full/i);
-    expect(countIn(file)).toBe(60_000);
+    expect(countIn(file)).toBe(heldCount);
     expect(store.heldSamples).toBe(0);
   });
 
