@@ -17,7 +17,7 @@
  * errors=remount-ro after an error, triggered here through its sysfs switch.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,22 +99,6 @@ async function withBackend<T>(dataDir: string, body: (t: TestBackend) => Promise
   expect(t.violations).toEqual([]);
   expect(t.logs.filter((l) => /^Handler .* failed|^The history writer failed|refused/.test(l))).toEqual([]);
   return value;
-}
-
-/** Writes a filler file until the file system refuses another byte; bounded by its size. */
-function fill(dir: string): string {
-  const file = path.join(dir, 'filler');
-  const fd = openSync(file, 'w');
-  const block = Buffer.alloc(4096, 1);
-  try {
-    for (let i = 0; i < DISK_KB / 4 + 1; i++) writeSync(fd, block);
-    throw new Error('the small disk never filled up');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-  } finally {
-    closeSync(fd);
-  }
-  return file;
 }
 
 describe('a data folder on a small disk the history fills up (tmpfs, needs mount permission)', () => {
@@ -223,7 +207,7 @@ describe('a disk that filled up while the app was closed (tmpfs, needs mount per
       });
       const database = readFileSync(path.join(dataDir, HISTORY_FILE));
       const files = savedFiles(dataDir);
-      const filler = fill(disk.dir);
+      const filler = disk.fill();
 
       await withBackend(dataDir, async (t) => {
         const s = await status(t);

@@ -5,12 +5,14 @@
  * returns null and the tests that need it say why they were skipped.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 export interface SmallDisk {
   dir: string;
+  /** Writes a filler file until the file system refuses another byte (bounded by its size); returns its path. */
+  fill(): string;
   readOnly(on: boolean): void;
   unmount(): void;
 }
@@ -33,6 +35,20 @@ export function mountTmpfs(sizeKb: number): SmallDisk | null {
   }
   return {
     dir,
+    fill: () => {
+      const file = path.join(dir, 'filler');
+      const fd = openSync(file, 'w');
+      const block = Buffer.alloc(4096, 1);
+      try {
+        for (let i = 0; i < sizeKb / 4 + 1; i++) writeSync(fd, block);
+        throw new Error('the small disk never filled up');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+      } finally {
+        closeSync(fd);
+      }
+      return file;
+    },
     readOnly: (on) => {
       if (!mount(['-o', `remount,${on ? 'ro' : 'rw'}`, dir])) throw new Error(`could not remount ${dir} ${on ? 'read-only' : 'read-write'}`);
     },

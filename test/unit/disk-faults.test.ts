@@ -4,7 +4,7 @@
  * lost. Injected write failures for every cause, and a real tiny tmpfs filled
  * up and remounted read-only where the machine allows mounting (as root).
  */
-import { openSync, readdirSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProfile, ProfileSettingsSchema, type Profile } from '../../shared/profiles';
@@ -76,22 +76,6 @@ beforeAll(() => {
 });
 afterAll(() => disk?.unmount());
 
-/** Fills the file system until it refuses another byte; bounded by its size. */
-function fill(dir: string): string {
-  const file = path.join(dir, 'filler');
-  const fd = openSync(file, 'w');
-  const block = Buffer.alloc(4096, 1);
-  try {
-    for (let i = 0; i < 1024; i++) writeSync(fd, block);
-    throw new Error('the small disk never filled up');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-  } finally {
-    closeSync(fd);
-  }
-  return file;
-}
-
 describe('a real small disk (tmpfs, needs mount permission)', () => {
   it('full: saving connections and settings fails with the fix; what was saved survives; freeing space fixes it', async (ctx) => {
     if (!disk) return ctx.skip('mounting a tmpfs is not allowed here; the injected failures above cover the translation');
@@ -103,7 +87,7 @@ describe('a real small disk (tmpfs, needs mount permission)', () => {
     await settings.load();
     await settings.update({ sampleBudgetMB: 128 });
 
-    const filler = fill(disk.dir);
+    const filler = disk.fill();
     await expect(store.put(profile('c', 'x'.repeat(150)))).rejects.toMatchObject({ error: { code: 'disk_full' } });
     await expect(settings.update({ sampleBudgetMB: 512 })).rejects.toMatchObject({ error: { code: 'disk_full', message: expect.stringMatching(/^The settings could not be saved: the disk holding .+ is full\.$/) } });
     expect(ids(store.list())).toEqual(['a', 'b']);
