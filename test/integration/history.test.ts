@@ -319,7 +319,7 @@ describe('a history database that cannot be used', () => {
 });
 
 describe('samples the writer holds', () => {
-  it('reach the file within the hold time with nothing reading them, and on close', async () => {
+  it('reach the file within the hold time with nothing reading them, before any request, and on close', async () => {
     const dataDir = tempDir('held-history');
     // The recorder and its real worker alone: no view, export, retention or settle asks for the samples.
     const recorder = new Recorder({ dataDir });
@@ -336,10 +336,15 @@ describe('samples the writer holds', () => {
     const now = Date.now();
     for (let i = 0; i < 5; i++) sink(now + i, i);
     await until(async () => (inFile() === 5 ? true : undefined), 'the held samples in the file', SAMPLE_HOLD_MS + 5000);
-    // Taken just before the recorder closes: written on close.
+    // A request (here the use shown in the settings) is answered with every sample taken before it.
     for (let i = 5; i < 8; i++) sink(now + i, i);
-    await recorder.dispose();
+    expect(recorder.flush()).toBe(true);
+    expect(await recorder.usage()).toEqual([expect.objectContaining({ connectionId: 'quiet', samples: 8 })]);
     expect(inFile()).toBe(8);
+    // Taken just before the recorder closes: written on close.
+    for (let i = 8; i < 11; i++) sink(now + i, i);
+    await recorder.dispose();
+    expect(inFile()).toBe(11);
     rmSync(dataDir, { recursive: true, force: true });
   });
 

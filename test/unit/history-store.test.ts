@@ -137,7 +137,7 @@ describe('samples held in the writer', () => {
     }
   };
 
-  it('are written together once there are enough of them or something reads, and none is lost or counted twice', () => {
+  it('are written together once there are enough of them or their owner asks, and none is lost or counted twice', () => {
     const { store, file } = open();
     store.defineSeries(0, 'h|number|a', 'h');
     store.defineSeries(1, 'h|number|b', 'h');
@@ -146,13 +146,14 @@ describe('samples held in the writer', () => {
       return { seq, series: [], topics: [], samples: samples(times.map((_, i) => (from + i) % 2), times, times.map((_, i) => from + i)), messages: messages([], [], []) };
     };
     // A batch is taken but its samples wait: another reader of the file does not see them yet.
-    expect(store.write(batch(1, 0, 1000))).toEqual({ samplesTaken: 1000, messages: 0 });
+    store.write(batch(1, 0, 1000));
     expect(store.heldSamples).toBe(1000);
     expect(countIn(file)).toBe(0);
-    // A read of the store writes them first.
-    expect(store.view({ key: 'h|number|a', from: START, to: START + 20_000, width: 2000, before: Infinity }).samples).toBe(500);
+    // Written when asked (the worker asks before any request), then read.
+    expect(store.writeHeld()).toBe(1000);
     expect(store.heldSamples).toBe(0);
     expect(countIn(file)).toBe(1000);
+    expect(store.view({ key: 'h|number|a', from: START, to: START + 20_000, width: 2000, before: Infinity }).samples).toBe(500);
     // Three batches of 45% of what is held at most: the third would not fit beside the two held, which are
     // written first; it waits.
     const size = Math.floor(SAMPLES_HELD * 0.45);
@@ -187,7 +188,7 @@ describe('samples held in the writer', () => {
     expect(store.heldSamples).toBe(0);
   });
 
-  it('that cannot be written stay held until given up, and reads then go on', () => {
+  it('that cannot be written stay held until given up, which says how many there were', () => {
     const { store, file } = open();
     store.defineSeries(0, 'h|number|a', 'h');
     const held = Array.from({ length: 1000 }, (_, i) => START + i * 10);
@@ -211,6 +212,7 @@ describe('retention', () => {
     store.defineTopic(0, 'a', 't');
     const times = Array.from({ length: 10 }, (_, day) => START + day * DAY);
     store.write({ seq: 1, series: [], topics: [], samples: samples(new Array(10).fill(0), times, times.map((_, i) => i)), messages: messages(new Array(10).fill(0), times, new Array(10).fill('x')) });
+    store.writeHeld();
     store.setRules([{ connectionId: 'a', maxAgeMs: 3 * DAY, maxBytes: 1e12 }]);
     const now = START + 9 * DAY + 1;
     for (let step = 0; step < 100; step++) {

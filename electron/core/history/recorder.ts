@@ -143,7 +143,6 @@ export class Recorder implements AlertStorage {
   /** Arrays of written batches, to fill again. */
   private readonly spare: Batch[] = [];
   private seq = 0;
-  /** Bytes of each batch handed over and not yet written, by seq. */
   /** Batches handed to the worker and not yet written: their size, and what they hold (dropped when they fail). */
   private readonly pending = new Map<number, { bytes: number; samples: number; messages: number }>();
   private pendingBytes = 0;

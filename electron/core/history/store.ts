@@ -204,16 +204,15 @@ export class HistoryStore {
    * Writes one batch's messages in one transaction and takes its samples into
    * the held ones. Held samples that would not fit with the batch's are written
    * first, in a transaction of their own, so a batch that fails takes none of
-   * them with it. Returns how many samples it took and messages it wrote.
+   * them with it.
    */
-  write(batch: RecordBatch): { samplesTaken: number; messages: number } {
+  write(batch: RecordBatch): void {
     const taken = batch.samples.count;
     if (this.held.count + taken > SAMPLES_HELD) this.writeHeld();
     return this.db.transaction(() => {
       for (const d of batch.series) this.defineSeries(d.index, d.key, d.connectionId);
       for (const d of batch.topics) this.defineTopic(d.index, d.connectionId, d.topic);
       const usage = new Map<number, { messages: number; bytes: number }>();
-      let messages = 0;
       for (const block of packBlocks(batch.messages, (index) => this.topicsByIndex.get(index))) {
         const { topics, times, sizes, ends, flags, payloads } = block;
         this.s.blockInsert.run(block.conn, block.tFirst, block.tLast, block.count, block.payloadBytes, bytesOf(topics), bytesOf(times), bytesOf(sizes), bytesOf(ends), bytesOf(flags), bytesOf(payloads));
@@ -221,17 +220,19 @@ export class HistoryStore {
         if (!u) usage.set(block.conn, (u = { messages: 0, bytes: 0 }));
         u.messages += block.count;
         u.bytes += block.payloadBytes;
-        messages += block.count;
       }
       for (const [conn, u] of usage) this.s.usageAdd.run(conn, 0, u.messages, u.bytes);
       // Last, so a batch whose messages fail holds nothing; a batch larger than what is held at most is written at once.
       if (taken > SAMPLES_HELD) this.writeSamples(batch.samples);
       else this.hold(batch.samples);
-      return { samplesTaken: taken, messages };
     })();
   }
 
-  /** Samples taken by write() and not yet in the file (every read here writes them first). */
+  /**
+   * Samples taken by write() and not yet in the file. Reads here do not see
+   * them: their owner writes them first (worker.ts does before every request
+   * and retention pass, where a failure stops writing).
+   */
   get heldSamples(): number {
     return this.held.count;
   }
@@ -363,7 +364,6 @@ export class HistoryStore {
    * reduce once more with the same columns).
    */
   view(q: ViewQuery): ViewAnswer {
-    this.writeHeld();
     const elements = this.elementsOf(q.key);
     const row = this.seriesOf(q.key);
     const end = Math.min(q.to, q.before - 1e-9);
@@ -433,7 +433,6 @@ export class HistoryStore {
   }
 
   usage(): ConnectionUsage[] {
-    this.writeHeld();
     const rows = this.db.prepare('SELECT c.id AS id, c.name AS name, u.samples AS samples, u.messages AS messages, u.payload_bytes AS bytes FROM connections c JOIN usage u ON u.conn = c.id').all() as Array<{
       id: number;
       name: string;
@@ -468,7 +467,6 @@ export class HistoryStore {
    * call, oldest first. Returns what it removed; nothing removed means done.
    */
   retentionStep(now: number): RetentionReport {
-    this.writeHeld();
     const report: RetentionReport = { deletedSamples: 0, deletedMessages: 0, deletedRollups: 0 };
     if (!this.rules) return report;
     const byName = new Map(this.rules.map((r) => [r.connectionId, r]));
@@ -575,7 +573,6 @@ export class HistoryStore {
   // ---- exports
 
   count(q: ExportQuery): number {
-    this.writeHeld();
     let n = 0;
     if (q.kind === 'samples') {
       for (const key of q.keys) {
@@ -625,7 +622,6 @@ export class HistoryStore {
 
   /** Up to `rows` rows of an export after `cursor`, as text. */
   exportChunk(q: ExportQuery, cursor: ExportCursor, rows: number): ExportChunk {
-    this.writeHeld();
     let text = '';
     let written = 0;
     let c: ExportCursor | null = cursor;

@@ -79,7 +79,7 @@ function write(batch: RecordBatch): void {
   if (store && store.heldSamples > 0 && !holdTimer) holdTimer = setTimeout(writeHeld, SAMPLE_HOLD_MS);
 }
 
-/** Samples held by the store wait at most SAMPLE_HOLD_MS (the store writes them before any read of its own). */
+/** Samples held by the store wait at most SAMPLE_HOLD_MS, or until a request or a retention pass comes. */
 let holdTimer: NodeJS.Timeout | null = null;
 
 function writeHeld(): void {
@@ -100,6 +100,8 @@ let retention: { now: number; report: RetentionReport; waiting: number[] } | nul
 function retentionStep(): void {
   const run = retention;
   if (!run) return;
+  // Sizes are measured with every sample taken so far in the file.
+  writeHeld();
   let more = false;
   try {
     if (store && !writeProblem) {
@@ -147,8 +149,8 @@ function answer(id: number, kind: RequestKind, query: unknown): void {
     }
     return;
   }
-  // Batches are handled in order, so every batch posted before this request is written; held samples
-  // are written here, where a failure stops writing as a batch's does (the store's reads then find none held).
+  // Batches are handled in order, so every batch posted before this request is written; held samples are
+  // written here, before any read of the store, where a failure stops writing as a batch's does.
   writeHeld();
   if (kind === 'settle') return post({ type: 'answer', id, ok: true, value: null });
   if (!store) return post({ type: 'answer', id, ok: false, problem: writeProblem ?? { kind: 'failed', detail: 'no history database is open' } });
