@@ -10,12 +10,10 @@ import path from 'node:path';
 import { alertLatency, percentile } from './alerts';
 import { throughBroker } from './broker';
 import { frameTimes } from './frames';
-import { rmSync } from 'node:fs';
 import { weekFromHistory } from './history';
-import { sparkplugWorkload, CHARTED_METRICS } from './decode';
-import { bareClient, wholeCore, type CoreRate, type Rate } from './ingest';
-import { Recorder } from '../electron/core/history/recorder';
-import { tempDir } from '../test/support/backend';
+import { runClientBound } from './built';
+import { CHARTED_METRICS } from './decode';
+import type { CoreRate, Rate } from './ingest';
 import { spawnStandIn } from './standin';
 import { startTimes } from './startup';
 import { viewOfMillion } from './view';
@@ -38,26 +36,8 @@ function median(values: number[]): number {
 async function clientBound(): Promise<{ core: number; raw: number; recording: number; recorded: CoreRate[] }> {
   const standIn = await spawnStandIn(MESSAGES, TOPICS);
   const target = { url: `mqtts://localhost:${standIn.port}`, ca: standIn.ca, filter: 'fleet/#' };
-  const raw: Rate[] = [];
-  const core: Rate[] = [];
-  const recorded: CoreRate[] = [];
-  // Recording every message raw and every charted sample into one database,
-  // by one recorder started before the rounds as the app starts it at launch.
-  // (A fresh recorder per round also timed its new worker's JIT compiling,
-  // which competes with ingest for V8's shared compiler threads: a cost the
-  // app pays once, not per burst.)
-  const dataDir = tempDir('bench-record');
-  const recorder = new Recorder({ dataDir });
-  await recorder.canRead();
-  // Alternate so neither side benefits from a warmer JIT or a quieter machine; report medians. Nine rounds:
-  // on a shared 2-core machine the median of five moved 0.64-0.76 between runs minutes apart (15 rounds: 0.71).
-  for (let round = 0; round < CLIENT_BOUND_ROUNDS; round++) {
-    raw.push(await bareClient(target, MESSAGES, 60_000));
-    core.push(await wholeCore(target, MESSAGES, 60_000, TOPICS));
-    recorded.push(await wholeCore(target, MESSAGES, 60_000, TOPICS, undefined, { recorder }));
-  }
-  await recorder.dispose();
-  rmSync(dataDir, { recursive: true, force: true });
+  // Nine rounds: on a shared 2-core machine the median of five moved 0.64-0.76 between runs minutes apart (15 rounds: 0.71).
+  const { raw, core, recorded } = await runClientBound({ kind: 'ingest', target, messages: MESSAGES, topics: TOPICS, rounds: CLIENT_BOUND_ROUNDS });
   await standIn.close();
   for (const r of [...raw, ...core, ...recorded]) if (r.messages < MESSAGES) throw new Error(`only ${r.messages} of ${MESSAGES} messages arrived`);
   return { raw: median(raw.map((r) => r.perSecond)), core: median(core.map((r) => r.perSecond)), recording: median(recorded.map((r) => r.perSecond)), recorded };
@@ -71,12 +51,7 @@ async function clientBound(): Promise<{ core: number; raw: number; recording: nu
 async function decodeBound(): Promise<{ core: number; raw: number; samples: number }> {
   const standIn = await spawnStandIn(MESSAGES, TOPICS, 'sparkplug');
   const target = { url: `mqtts://localhost:${standIn.port}`, ca: standIn.ca, filter: 'spBv1.0/#' };
-  const raw: Rate[] = [];
-  const core: CoreRate[] = [];
-  for (let round = 0; round < 5; round++) {
-    raw.push(await bareClient(target, MESSAGES, 60_000));
-    core.push(await wholeCore(target, MESSAGES, 60_000, TOPICS, undefined, undefined, sparkplugWorkload(TOPICS)));
-  }
+  const { raw, core } = await runClientBound({ kind: 'decode', target, messages: MESSAGES, topics: TOPICS, rounds: 5 });
   await standIn.close();
   for (const r of [...raw, ...core]) if (r.messages < MESSAGES) throw new Error(`only ${r.messages} of ${MESSAGES} messages arrived`);
   // Every DDATA gave its three charted samples: the decoding was not skipped.
