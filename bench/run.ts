@@ -12,6 +12,7 @@ import { throughBroker } from './broker';
 import { frameTimes } from './frames';
 import { weekFromHistory } from './history';
 import { runClientBound } from './built';
+import type { ClientBoundRounds, ClientBoundRun } from './client-bound';
 import { CHARTED_METRICS } from './decode';
 import type { CoreRate, Rate } from './ingest';
 import { spawnStandIn } from './standin';
@@ -33,13 +34,22 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
+/** Client-bound rounds from the bundle (bench/built.ts) against a stand-in sending `stream`; every round must have had every message. */
+async function againstStandIn(kind: ClientBoundRun['kind'], stream: 'json' | 'sparkplug', filter: string, rounds: number): Promise<ClientBoundRounds> {
+  const standIn = await spawnStandIn(MESSAGES, TOPICS, stream);
+  try {
+    const target = { url: `mqtts://localhost:${standIn.port}`, ca: standIn.ca, filter };
+    const result = await runClientBound({ kind, target, messages: MESSAGES, topics: TOPICS, rounds });
+    for (const r of [...result.raw, ...result.core, ...result.recorded]) if (r.messages < MESSAGES) throw new Error(`only ${r.messages} of ${MESSAGES} messages arrived`);
+    return result;
+  } finally {
+    await standIn.close();
+  }
+}
+
 async function clientBound(): Promise<{ core: number; raw: number; recording: number; recorded: CoreRate[] }> {
-  const standIn = await spawnStandIn(MESSAGES, TOPICS);
-  const target = { url: `mqtts://localhost:${standIn.port}`, ca: standIn.ca, filter: 'fleet/#' };
   // Nine rounds: on a shared 2-core machine the median of five moved 0.64-0.76 between runs minutes apart (15 rounds: 0.71).
-  const { raw, core, recorded } = await runClientBound({ kind: 'ingest', target, messages: MESSAGES, topics: TOPICS, rounds: CLIENT_BOUND_ROUNDS });
-  await standIn.close();
-  for (const r of [...raw, ...core, ...recorded]) if (r.messages < MESSAGES) throw new Error(`only ${r.messages} of ${MESSAGES} messages arrived`);
+  const { raw, core, recorded } = await againstStandIn('ingest', 'json', 'fleet/#', CLIENT_BOUND_ROUNDS);
   return { raw: median(raw.map((r) => r.perSecond)), core: median(core.map((r) => r.perSecond)), recording: median(recorded.map((r) => r.perSecond)), recorded };
 }
 
@@ -49,11 +59,7 @@ async function clientBound(): Promise<{ core: number; raw: number; recording: nu
  * medians of five rounds.
  */
 async function decodeBound(): Promise<{ core: number; raw: number; samples: number }> {
-  const standIn = await spawnStandIn(MESSAGES, TOPICS, 'sparkplug');
-  const target = { url: `mqtts://localhost:${standIn.port}`, ca: standIn.ca, filter: 'spBv1.0/#' };
-  const { raw, core } = await runClientBound({ kind: 'decode', target, messages: MESSAGES, topics: TOPICS, rounds: 5 });
-  await standIn.close();
-  for (const r of [...raw, ...core]) if (r.messages < MESSAGES) throw new Error(`only ${r.messages} of ${MESSAGES} messages arrived`);
+  const { raw, core } = await againstStandIn('decode', 'sparkplug', 'spBv1.0/#', 5);
   // Every DDATA gave its three charted samples: the decoding was not skipped.
   const expected = (MESSAGES - TOPICS - TOPICS / 10) * CHARTED_METRICS;
   for (const r of core) if (r.samples < expected) throw new Error(`only ${r.samples} of ${expected} decoded samples were charted`);
