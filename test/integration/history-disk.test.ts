@@ -20,7 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import type { HistoryStatus } from '../../shared/history';
 import type { Profile } from '../../shared/profiles';
 import { seriesKey, type ChartViewData, type SeriesSpec } from '../../shared/telemetry';
@@ -57,6 +57,21 @@ async function recordEverything(t: TestBackend): Promise<Recording> {
 const status = (t: TestBackend) => call<HistoryStatus>(t, 'history.status', {});
 const usageOf = (s: HistoryStatus, id: string) => s.connections.find((c) => c.connectionId === id);
 const lastMinute = (t: TestBackend, spec: SeriesSpec) => call<ChartViewData>(t, 'telemetry.view', { key: seriesKey(spec), range: { from: Date.now() - 60_000, to: Date.now() + 1000 }, width: 100 });
+
+/**
+ * Runs a test with a data folder on `disk`, unmounted afterwards whatever
+ * happens; skipped, saying why, where the disk could not be mounted.
+ */
+async function onDisk<D extends { dir: string; unmount(): void }>(ctx: TestContext, disk: D | null, whyNot: string, test: (disk: D, dataDir: string) => Promise<void>): Promise<void> {
+  if (!disk) return ctx.skip(whyNot);
+  try {
+    const dataDir = path.join(disk.dir, 'data');
+    mkdirSync(dataDir);
+    await test(disk, dataDir);
+  } finally {
+    disk.unmount();
+  }
+}
 
 async function send(t: TestBackend, r: Recording, topic: string, payload: Buffer | string): Promise<void> {
   t.backend.telemetry.ingest(r.profile.id, topic, Buffer.from(payload), 0, false);
@@ -192,12 +207,8 @@ describe('a data folder on a small disk the history fills up (tmpfs, needs mount
 });
 
 describe('a disk that filled up while the app was closed (tmpfs, needs mount permission)', () => {
-  it('says the disk is full (not a permission problem), keeps the file as it was, and reads everything back once there is room', async (ctx) => {
-    const disk = mountTmpfs(DISK_KB);
-    if (!disk) return ctx.skip(NO_MOUNT);
-    try {
-      const dataDir = path.join(disk.dir, 'data');
-      mkdirSync(dataDir);
+  it('says the disk is full (not a permission problem), keeps the file as it was, and reads everything back once there is room', (ctx) =>
+    onDisk(ctx, mountTmpfs(DISK_KB), NO_MOUNT, async (disk, dataDir) => {
       const r = await withBackend(dataDir, async (t) => {
         const recording = await recordEverything(t);
         await send(t, recording, 'kept', '7');
@@ -234,19 +245,12 @@ describe('a disk that filled up while the app was closed (tmpfs, needs mount per
         t.backend.telemetry.setCharted([r.live]);
         expect(await lastMinute(t, r.kept)).toMatchObject({ values: [7], recorded: 1 });
       });
-    } finally {
-      disk.unmount();
-    }
-  });
+    }));
 });
 
 describe('a data folder on a read-only file system from the start (tmpfs, needs mount permission)', () => {
-  it('live-only as unwritable with the fix; live charts and saved connections go on; writable again, history records', async (ctx) => {
-    const disk = mountTmpfs(DISK_KB);
-    if (!disk) return ctx.skip(NO_MOUNT);
-    try {
-      const dataDir = path.join(disk.dir, 'data');
-      mkdirSync(dataDir);
+  it('live-only as unwritable with the fix; live charts and saved connections go on; writable again, history records', (ctx) =>
+    onDisk(ctx, mountTmpfs(DISK_KB), NO_MOUNT, async (disk, dataDir) => {
       const r = await withBackend(dataDir, async (t) => {
         const recording = await recordEverything(t);
         await send(t, recording, 'kept', '7');
@@ -278,10 +282,7 @@ describe('a data folder on a read-only file system from the start (tmpfs, needs 
         expect(s).toMatchObject({ state: 'recording', notice: null });
         expect(usageOf(s, r.profile.id)).toMatchObject({ samples: 2 });
       });
-    } finally {
-      disk.unmount();
-    }
-  });
+    }));
 });
 
 interface FailingDisk {
@@ -329,12 +330,8 @@ function mountFailingExt4(sizeMb: number): FailingDisk | null {
 }
 
 describe('a file system that goes read-only while recording (ext4 on a loop device, needs root)', () => {
-  it('the next write stops recording as unwritable with the fix; the history still reads back; nothing throws; the backend closes cleanly', async (ctx) => {
-    const disk = mountFailingExt4(8);
-    if (!disk) return ctx.skip('an ext4 file system on a loop device cannot be mounted here; the read-only tmpfs test covers the notice');
-    try {
-      const dataDir = path.join(disk.dir, 'data');
-      mkdirSync(dataDir);
+  it('the next write stops recording as unwritable with the fix; the history still reads back; nothing throws; the backend closes cleanly', (ctx) =>
+    onDisk(ctx, mountFailingExt4(8), 'an ext4 file system on a loop device cannot be mounted here; the read-only tmpfs test covers the notice', async (disk, dataDir) => {
       await withBackend(dataDir, async (t) => {
         const r = await recordEverything(t);
         const files = savedFiles(dataDir);
@@ -362,8 +359,5 @@ describe('a file system that goes read-only while recording (ext4 on a loop devi
         t.backend.telemetry.setCharted([r.live]);
         expect(await lastMinute(t, r.kept)).toMatchObject({ values: [7], recorded: 1 });
       });
-    } finally {
-      disk.unmount();
-    }
-  });
+    }));
 });
