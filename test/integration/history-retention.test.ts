@@ -37,6 +37,18 @@ function dataDir(prefix: string): string {
   return dir;
 }
 
+/** A recorder on a new data folder, open for reading, disposed after `test` whatever happens. */
+async function withRecorder(prefix: string, test: (recorder: Recorder, dir: string) => Promise<void>): Promise<void> {
+  const dir = dataDir(prefix);
+  const recorder = new Recorder({ dataDir: dir });
+  try {
+    expect(await recorder.canRead()).toBe(true);
+    await test(recorder, dir);
+  } finally {
+    await recorder.dispose();
+  }
+}
+
 /** A real profile (validated settings) with the recording settings given. */
 function profile(id: string, recording: Partial<RecordingSettings>): Profile {
   return createProfile(ProfileSettingsSchema.parse({ name: id, url: 'mqtts://broker.example:8883' }), id, { recording: RecordingSettingsSchema.parse(recording) });
@@ -110,11 +122,8 @@ async function pollUntil(probe: () => boolean, what: string, timeoutMs: number):
 }
 
 describe('retention after the settings change, in the background', () => {
-  it('removes the old data of a connection whose retention was shortened, with nothing else asked, and keeps its newer data and other connections’ data', async () => {
-    const dir = dataDir('retention-background');
-    const recorder = new Recorder({ dataDir: dir });
-    try {
-      expect(await recorder.canRead()).toBe(true);
+  it('removes the old data of a connection whose retention was shortened, with nothing else asked, and keeps its newer data and other connections’ data', () =>
+    withRecorder('retention-background', async (recorder, dir) => {
       const keep30 = { messageFilters: ['short/#', 'long/#'], maxPayloadBytes: 1024, retentionDays: 30, retentionMB: 100 };
       const long = profile('long', keep30);
       recorder.configure([profile('short', keep30), long]);
@@ -168,18 +177,12 @@ describe('retention after the settings change, in the background', () => {
       await recorder.dispose();
       expect(rowsOf(dir, 'short')).toMatchObject({ samples: 2 * newer, rollups: 2 * newer, messages: newer });
       expect(rowsOf(dir, 'long')).toEqual(longBefore);
-    } finally {
-      await recorder.dispose();
-    }
-  }, 60_000);
+    }), 60_000);
 });
 
 describe('retention by size, through the worker', () => {
-  it('removes the oldest data of a connection over its size limit first and keeps its newest, reporting what left the file', async () => {
-    const dir = dataDir('retention-size');
-    const recorder = new Recorder({ dataDir: dir });
-    try {
-      expect(await recorder.canRead()).toBe(true);
+  it('removes the oldest data of a connection over its size limit first and keeps its newest, reporting what left the file', () =>
+    withRecorder('retention-size', async (recorder, dir) => {
       const roomy = { messageFilters: ['#'], maxPayloadBytes: 4096, retentionDays: 30, retentionMB: 100 };
       const small = profile('small', roomy);
       recorder.configure([profile('big', roomy), small]);
@@ -246,18 +249,12 @@ describe('retention by size, through the worker', () => {
       expect(bigUsage).toMatchObject({ samples: after.samples, messages: after.messages, bytes: after.usageBytes, newest: Math.max(after.newestSample as number, after.newestMessage as number) });
       expect(bigUsage?.oldest).toBe(Math.min(after.oldestSample as number, after.oldestMessage as number));
       expect(usage.find((u) => u.connectionId === 'small')).toMatchObject({ samples: 100, messages: 100 });
-    } finally {
-      await recorder.dispose();
-    }
-  }, 60_000);
+    }), 60_000);
 });
 
 describe('recording while retention runs', () => {
-  it('writes samples and messages that arrive during a large removal spread over many steps', async () => {
-    const dir = dataDir('retention-busy');
-    const recorder = new Recorder({ dataDir: dir });
-    try {
-      expect(await recorder.canRead()).toBe(true);
+  it('writes samples and messages that arrive during a large removal spread over many steps', () =>
+    withRecorder('retention-busy', async (recorder, dir) => {
       const year = { messageFilters: ['busy/#'], maxPayloadBytes: 1024, retentionDays: 365, retentionMB: 1024 };
       recorder.configure([profile('busy', year)]);
 
@@ -330,8 +327,5 @@ describe('recording while retention runs', () => {
       expect(rowsOf(dir, 'busy', base - 30 * DAY)).toMatchObject({ samples: 0, rollups: 0 });
       expect(report.deletedSamples).toBe(OLD + lateTimes.length);
       expect(report.deletedRollups).toBe(before.rollups + new Set(lateTimes.map((t) => Math.floor(t / MINUTE_MS))).size);
-    } finally {
-      await recorder.dispose();
-    }
-  }, 60_000);
+    }), 60_000);
 });
